@@ -1,0 +1,52 @@
+# syntax=docker/dockerfile:1
+# Atlas for production: TypeScript compiled once in a build stage, production dependencies
+# only, Node 20 slim, a non-root user. Configure it with the environment (see .env.example).
+
+ARG NODE_IMAGE=node:20-slim
+
+FROM ${NODE_IMAGE} AS pnpm
+# corepack cannot verify pnpm from every registry mirror (see DEPENDENCIES.md); npm can install it
+RUN npm install -g pnpm@10.34.9 && pnpm config set store-dir /pnpm/store
+WORKDIR /app
+
+# --- production dependencies, from the lockfile only ---
+FROM pnpm AS deps
+COPY package.json pnpm-lock.yaml ./
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm fetch --prod \
+ && pnpm install --offline --frozen-lockfile --prod --ignore-scripts
+
+# --- compile: every dependency, then tsc to dist/ (migrations beside it, as lib/db/migrate.ts expects) ---
+FROM pnpm AS build
+COPY package.json pnpm-lock.yaml ./
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch
+COPY . .
+RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
+    pnpm install --offline --frozen-lockfile \
+ && pnpm exec tsc -p tsconfig.build.json \
+ && cp -r migrations package.json dist/
+
+# --- runtime ---
+FROM ${NODE_IMAGE} AS runtime
+# git: approved artifacts are committed to the GitOps workspace
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends git ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=8787 \
+    ATLAS_DATA_DIR=/data
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+# sample runbooks, ingested on first start while the store is empty (ATLAS_SEED_DOCS=off disables)
+COPY docs ./docs
+COPY policies/org ./policies/org
+RUN mkdir -p /data /gitops && chown node:node /data /gitops
+# the `node` user (uid 1000) of the official image; nothing in /app is writable by it
+USER node
+VOLUME ["/data"]
+EXPOSE 8787
+HEALTHCHECK --interval=15s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PORT || 8787}/healthz`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/server/main.js"]

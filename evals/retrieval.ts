@@ -1,0 +1,89 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type pg from "pg";
+import type { RunbookSearch } from "../rag/search.js";
+
+/** One (query, expected source) pair of a question set. */
+export interface RetrievalCase {
+  query: string;
+  expected: string;
+}
+
+export interface RetrievalScore {
+  set: string;
+  ranker: string;
+  queries: number;
+  hit_at_1: number;
+  hit_at_5: number;
+  mrr: number;
+}
+
+/** Ranks sources for a query, best first, one entry per file. */
+export type SourceRanker = (query: string, collection: string) => Promise<string[]>;
+
+/** hit@1, hit@5 and MRR (over the top 10) of a ranker on a question set. */
+export async function scoreRanker(
+  set: string,
+  ranker: string,
+  cases: RetrievalCase[],
+  collection: string,
+  rank: SourceRanker,
+): Promise<RetrievalScore> {
+  let hit1 = 0;
+  let hit5 = 0;
+  let reciprocal = 0;
+  for (const item of cases) {
+    const position = (await rank(item.query, collection)).slice(0, 10).indexOf(item.expected);
+    if (position === 0) hit1++;
+    if (position >= 0 && position < 5) hit5++;
+    if (position >= 0) reciprocal += 1 / (position + 1);
+  }
+  const n = cases.length || 1;
+  const round = (value: number) => Number(value.toFixed(3));
+  return { set, ranker, queries: cases.length, hit_at_1: round(hit1 / n), hit_at_5: round(hit5 / n), mrr: round(reciprocal / n) };
+}
+
+/** Atlas's own retrieval (BM25, or hybrid with embeddings), collapsed by file, no threshold. */
+export function atlasRanker(search: RunbookSearch): SourceRanker {
+  return async (query, collection) =>
+    (await search(query, { top_k: 10, threshold: 0, collapse_by_file: true, filters: { collection } })).map((hit) => hit.source);
+}
+
+/**
+ * Baseline: Postgres full-text search ranked by plain `ts_rank_cd` over the same chunks
+ * and the same indexed text, collapsed by file. Shows what BM25 adds.
+ */
+export function tsRankBaseline(pool: pg.Pool): SourceRanker {
+  return async (query, collection) => {
+    const { rows } = await pool.query<{ source: string }>(
+      `with ranked as (
+         select d.source, ts_rank_cd(to_tsvector('english', coalesce(d.title, '') || ' ' || array_to_string(c.heading_path, ' ') || ' ' || c.content),
+                                     websearch_to_tsquery('english', $1)) as rank
+         from rag_chunks c join rag_documents d on d.id = c.document_id where d.collection = $2)
+       select source from ranked where rank > 0 group by source order by max(rank) desc, source limit 10`,
+      [query.replace(/\s+/g, " or "), collection],
+    );
+    return rows.map((row) => row.source);
+  };
+}
+
+export function readDocsQuestions(path: string): RetrievalCase[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as RetrievalCase);
+}
+
+/** The openshift-runbooks pairs as two question sets: alert descriptions and summaries. */
+export function readOpenshiftPairs(folder: string): { description: RetrievalCase[]; summary: RetrievalCase[] } | null {
+  const path = join(folder, "pairs.jsonl");
+  if (!existsSync(path)) return null;
+  const pairs = readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as { query_description: string; query_summary: string; expected: string });
+  return {
+    description: pairs.map((pair) => ({ query: pair.query_description, expected: pair.expected })),
+    summary: pairs.map((pair) => ({ query: pair.query_summary, expected: pair.expected })),
+  };
+}

@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../lib/config.js";
+import { openDatabase } from "../lib/db/database.js";
+import { buildDeps } from "../lib/deps.js";
+import { createLogger } from "../lib/log.js";
+import { migrate } from "../lib/db/migrate.js";
+import { ingestPaths } from "../ingest/ingest.js";
+import { makeRunbookSearch } from "../rag/search.js";
+import { evalPlans, type PlanEvalResult } from "./plans.js";
+import { atlasRanker, readDocsQuestions, readOpenshiftPairs, type RetrievalScore, scoreRanker, tsRankBaseline } from "./retrieval.js";
+
+/**
+ * `pnpm eval [retrieval] [plans]`: retrieval quality on the sample runbooks' question set and
+ * on ../shared/evals/openshift-runbooks when present; planner quality on evals/goals/. Runs
+ * on fresh in-memory embedded databases so it never touches your data. Prints tables and
+ * writes JSON to evals/results/.
+ */
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
+
+async function retrievalEval(): Promise<RetrievalScore[]> {
+  const db = await openDatabase({});
+  try {
+    await migrate(db.pool);
+    const paths = [join(root, "docs")];
+    const pairs = readOpenshiftPairs(openshift);
+    if (pairs) paths.push(openshift);
+    await ingestPaths({ pool: db.pool, embedder: null }, paths);
+    const search = makeRunbookSearch({ pool: db.pool, embedder: null, defaults: { top_k: 10, threshold: 0, collapse_by_file: true } });
+    const rankers = { "atlas-bm25": atlasRanker(search), "baseline-ts_rank_cd": tsRankBaseline(db.pool) };
+    const sets: [string, ReturnType<typeof readDocsQuestions>, string][] = [
+      ["docs (sample runbooks)", readDocsQuestions(join(root, "evals", "questions", "docs.jsonl")), "docs"],
+    ];
+    if (pairs) {
+      sets.push(["openshift: alert description", pairs.description, "openshift-runbooks"]);
+      sets.push(["openshift: alert summary", pairs.summary, "openshift-runbooks"]);
+    } else {
+      console.log(`(${openshift} not found: openshift-runbooks sets skipped)`);
+    }
+    const scores: RetrievalScore[] = [];
+    for (const [name, cases, collection] of sets) {
+      for (const [ranker, rank] of Object.entries(rankers)) scores.push(await scoreRanker(name, ranker, cases, collection, rank));
+    }
+    return scores;
+  } finally {
+    await db.close();
+  }
+}
+
+function printTable(scores: RetrievalScore[]): void {
+  const header = ["set", "ranker", "queries", "hit@1", "hit@5", "MRR"];
+  const rows = scores.map((s) => [s.set, s.ranker, String(s.queries), s.hit_at_1.toFixed(3), s.hit_at_5.toFixed(3), s.mrr.toFixed(3)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(" | ")} |`;
+  console.log(line(header));
+  console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
+  for (const row of rows) console.log(line(row));
+}
+
+async function plansEval(): Promise<PlanEvalResult> {
+  const dataDir = mkdtempSync(join(tmpdir(), "atlas-eval-"));
+  const config = loadConfig({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "silent" });
+  const deps = await buildDeps(config, createLogger("silent"), { db: await openDatabase({}), llm: null, models: [], embedder: null });
+  try {
+    await ingestPaths(deps, [join(root, "docs")]);
+    return await evalPlans(deps, join(root, "evals", "goals"));
+  } finally {
+    await deps.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printPlanEval(result: PlanEvalResult): void {
+  const t = result.run_to_interrupt_ms;
+  const rows: [string, string][] = [
+    ["goals (expected plan / blocked)", `${result.goals} (${result.expected_plans} / ${result.expected_blocked})`],
+    ["first-pass validator PASS rate", result.first_pass_validator_pass_rate.toFixed(3)],
+    ["reached approval", result.reached_approval_rate.toFixed(3)],
+    ["within budget (validated cost)", result.within_budget_rate.toFixed(3)],
+    ["BLOCKED precision / recall", `${result.blocked_precision.toFixed(3)} / ${result.blocked_recall.toFixed(3)}`],
+    ["artifacts schema-valid", result.artifacts_schema_valid_rate.toFixed(3)],
+    ["determinism", result.determinism_rate.toFixed(3)],
+    ["run to interrupt p50 / p95 (ms)", `${t.p50} / ${t.p95}`],
+  ];
+  const width = Math.max(...rows.map((row) => row[0].length));
+  console.log(`| ${"metric".padEnd(width)} | value |`);
+  console.log(`|${"-".repeat(width + 2)}|-------|`);
+  for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
+  for (const failure of result.failures) console.log(`  ! ${failure.file}: ${failure.problem}`);
+}
+
+const parts = process.argv.slice(2).filter((arg) => arg !== "--");
+const wanted = parts.length ? parts : ["retrieval", "plans"];
+const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
+if (wanted.includes("retrieval")) {
+  const scores = await retrievalEval();
+  printTable(scores);
+  results.retrieval = scores;
+}
+if (wanted.includes("plans")) {
+  console.log("");
+  const result = await plansEval();
+  printPlanEval(result);
+  results.plans = result;
+}
+mkdirSync(join(root, "evals", "results"), { recursive: true });
+const out = join(root, "evals", "results", `eval-${Date.now()}.json`);
+writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+console.log(`\nwrote ${out}`);

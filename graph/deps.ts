@@ -1,0 +1,33 @@
+import type { TokenBudget } from "../lib/budget/token-budget.js";
+import type { EventBus } from "../lib/events.js";
+import { lifecycleEvent } from "../lib/events.js";
+import type { GitopsWorkspace } from "../lib/gitops.js";
+import { type Logger, runLogger } from "../lib/log.js";
+import type { NamedModel } from "../nodes/architect/model.js";
+import type { OrgPolicy } from "../policies/org-policy-schema.js";
+import type { RunbookSearch } from "../rag/search.js";
+import type { EventType, LifecycleEvent } from "../schemas/events.js";
+import type { PlanStateValue } from "./state.js";
+
+/** What the graph's nodes need; a subset of the process `Deps`, so tests can pass their own. */
+export interface GraphDeps {
+  search: RunbookSearch;
+  /** the architect's model fallback chain; empty for deterministic planning */
+  models: NamedModel[];
+  events: EventBus;
+  gitops: GitopsWorkspace;
+  /** organisation policy, loaded from ATLAS_POLICY_DIR (see policies/org/) */
+  orgPolicy?: OrgPolicy | undefined;
+  clock: () => Date;
+  log: Logger;
+  /** token budgets the architect checks before a model call and charges after; none: unlimited */
+  tokenBudget?: TokenBudget | undefined;
+}
+
+/** Publishes a lifecycle event for the run and returns it for the state's history. */
+export async function emit(deps: GraphDeps, state: PlanStateValue, threadId: string, type: EventType, data: Record<string, unknown>): Promise<LifecycleEvent> {
+  const event = lifecycleEvent(type, { trace_id: state.trace_id, thread_id: threadId, tenant: state.tenant }, data, deps.clock());
+  await deps.events.publish(event);
+  runLogger(deps.log, event).info({ event: type }, "lifecycle event");
+  return event;
+}

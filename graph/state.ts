@@ -1,0 +1,60 @@
+import { Annotation } from "@langchain/langgraph";
+import type { LifecycleEvent } from "../schemas/events.js";
+import type { GoalStatement } from "../schemas/goal.js";
+import type { PlanSpec } from "../schemas/plan.js";
+import type { ApprovalDecision, BuildArtifacts, Finding, ValidationReport } from "../schemas/reports.js";
+
+/** The run state machine, as the seeds name it. */
+export const runStatuses = [
+  "PENDING", "IN_PROGRESS", "VALIDATING", "WAIT_FOR_APPROVE", "APPLYING", "DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED",
+] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+/** Validator FAILs the architect may answer before the design is BLOCKED. */
+export const MAX_REVISIONS = 2;
+
+/** Why a design cannot be built as asked: the DesignBlocked rationale. */
+export interface DesignBlocked {
+  stage: "architect" | "validator";
+  reason: string;
+  arithmetic: string[];
+  findings: Finding[];
+}
+
+export interface AppliedChange {
+  commit: string;
+  path: string;
+  plan_version: number;
+  approver: string;
+  /** true when this apply found its commit already made and did nothing */
+  already_applied: boolean;
+}
+
+const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_old, value) => value, default: fallback });
+
+/** State carried through the planning graph and checkpointed after every node. */
+export const PlanState = Annotation.Root({
+  goal: Annotation<GoalStatement>,
+  tenant: replace<string>(() => "default"),
+  plan_id: Annotation<string>,
+  trace_id: Annotation<string>,
+  status: replace<RunStatus>(() => "PENDING"),
+  plan: replace<PlanSpec | null>(() => null),
+  artifacts: replace<BuildArtifacts | null>(() => null),
+  validation: replace<ValidationReport | null>(() => null),
+  /** validator-driven revisions so far */
+  revisions: replace<number>(() => 0),
+  /** findings the architect must answer in its next version */
+  open_findings: replace<Finding[]>(() => []),
+  revision_comments: replace<string[]>(() => []),
+  decision: replace<ApprovalDecision | null>(() => null),
+  blocked: replace<DesignBlocked | null>(() => null),
+  applied: replace<AppliedChange | null>(() => null),
+  last_approved_plan: replace<PlanSpec | null>(() => null),
+  rollback_requested: replace<{ by: string; reason: string } | null>(() => null),
+  tokens_used: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
+  events: Annotation<LifecycleEvent[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
+});
+
+export type PlanStateValue = typeof PlanState.State;
+export type PlanStateUpdate = typeof PlanState.Update;

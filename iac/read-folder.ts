@@ -1,0 +1,42 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { IacFile } from "./types.js";
+
+/** Folders that hold tool state or dependencies, never infrastructure code of the project. */
+const SKIPPED_DIRS = new Set(["node_modules", ".terraform", ".git"]);
+
+/** True for file names the validator reads: Terraform (HCL or JSON) and Kubernetes manifests. */
+export function isIacFileName(name: string): boolean {
+  return /\.(tf|tf\.json|ya?ml|json)$/i.test(name);
+}
+
+/**
+ * Reads every Terraform (`.tf`, `.tf.json`) and manifest (`.yaml`, `.yml`, `.json`) file
+ * under `dir`, recursively. Paths are relative to `dir`, use forward slashes and come back
+ * sorted so reports are identical across machines.
+ */
+export async function readIacFolder(dir: string): Promise<IacFile[]> {
+  const paths: string[] = [];
+  await walk(dir, dir, paths);
+  paths.sort(compareStrings);
+  return Promise.all(
+    paths.map(async (path) => ({ path, content: await readFile(join(dir, path), "utf8") })),
+  );
+}
+
+async function walk(root: string, dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const entry of entries) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!SKIPPED_DIRS.has(entry.name)) await walk(root, full, out);
+    } else if (entry.isFile() && isIacFileName(entry.name)) {
+      out.push(relative(root, full).split(sep).join("/"));
+    }
+  }
+}
+
+/** Code-unit order, not locale order: the same on every machine. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,166 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+const booleanFromEnv = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+/**
+ * Every setting Atlas reads from the environment. This module is the only reader of
+ * `process.env`; `.env.example` mirrors it section by section.
+ */
+export const configSchema = z.object({
+  // --- server ---
+  /** TCP port the HTTP server listens on. */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  /** Interface to bind; loopback by default so a fresh start is not exposed. */
+  HOST: z.string().min(1).default("127.0.0.1"),
+  /** Largest accepted request body, in bytes. */
+  BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  // --- security ---
+  /** API keys required (`on`). `off` is for local experiments only: every request acts as admin of tenant default. */
+  ATLAS_AUTH: z.enum(["on", "off"]).default("on"),
+  /** Requests per API key per minute (fixed window; shared through Redis when REDIS_URL is set); 0 disables. */
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).default(120),
+  /** Browser origins allowed to call the API (comma-separated, e.g. `https://ops.example.com`; `*` for any). Default: none. */
+  CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const origins = value.split(",").map((part) => part.trim().replace(/\/$/, "")).filter(Boolean);
+      for (const origin of origins) {
+        if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+          ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin like https://ops.example.com` });
+          return z.NEVER;
+        }
+      }
+      return origins;
+    }),
+  /** `strict-transport-security` max-age in seconds, sent only when above 0 (set it when TLS terminates in front of Atlas). */
+  HSTS_MAX_AGE: z.coerce.number().int().min(0).default(0),
+
+  // --- storage ---
+  /** Folder for embedded data (PGlite data directory, keys, GitOps workspace). */
+  ATLAS_DATA_DIR: z.string().min(1).default(".atlas"),
+  /** Postgres with pgvector. Unset: embedded PGlite in $ATLAS_DATA_DIR/pgdata. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Git repository approved artifacts are committed to. Default: $ATLAS_DATA_DIR/gitops. */
+  ATLAS_GITOPS_DIR: z.string().min(1).optional(),
+  /** Folder of organisation policies (YAML) that tune the validator's rules. */
+  ATLAS_POLICY_DIR: z.string().min(1).optional(),
+  /** Folder of runbooks ingested at start-up when the store is empty; `off` disables it. */
+  ATLAS_SEED_DOCS: z.string().default("docs"),
+
+  // --- redis ---
+  /** Redis for events, queue, locks and counters. Unset: in-process equivalents. */
+  REDIS_URL: z.string().url().optional(),
+  /** Prefix of every Redis key and stream (`<prefix>events`, `<prefix>runs`, `<prefix>control`, ...). */
+  REDIS_KEY_PREFIX: z.string().min(1).max(100).default("atlas:"),
+  /** Background-run workers in this process (consumer group `atlas-workers`); 0: this replica only serves requests. */
+  RUN_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
+  /** A run claim not renewed for this many seconds belongs to a process that died; another takes the run over. */
+  STALE_CLAIM_SECONDS: z.coerce.number().positive().max(86_400).default(60),
+  /** Stream entries (run jobs, events) pending this long without an ack are claimed by another consumer (XAUTOCLAIM). */
+  STREAM_CLAIM_IDLE_MS: z.coerce.number().int().min(50).default(30_000),
+  /** How often the outbox relay looks for events still to be added to the Redis stream. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  /** Approximate length the event stream is trimmed to (XADD MAXLEN ~); Postgres keeps every event. */
+  EVENT_STREAM_MAXLEN: z.coerce.number().int().min(100).default(100_000),
+
+  // --- token budgets ---
+  /** Model tokens one run may use; at 100 % the deterministic planner takes over. */
+  TOKEN_BUDGET_PER_RUN: z.coerce.number().int().positive().default(12_000),
+  /** Model tokens a tenant may use per UTC day; `budget.warning` at 80 %. */
+  DAILY_TOKEN_BUDGET: z.coerce.number().int().positive().default(250_000),
+
+  // --- model ---
+  /** OpenAI-compatible API key. Unset: deterministic planner and extractive answers. */
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  /** Base URL of an OpenAI-compatible API (e.g. a local gateway). */
+  OPENAI_BASE_URL: z.string().url().optional(),
+  /** Chat model used for planning and grounded answers. */
+  OPENAI_MODEL: z.string().min(1).default("gpt-4.1"),
+  /** Models tried in order when the main one keeps failing (comma-separated). */
+  OPENAI_FALLBACK_MODELS: z
+    .string()
+    .default("o3,o1-pro")
+    .transform((value) => value.split(",").map((name) => name.trim()).filter(Boolean)),
+  /** Retries per model call on 429 and 5xx, with exponential backoff. */
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** Embedding model; changing it requires `pnpm ingest --reembed`. */
+  EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+
+  // --- retrieval ---
+  /** Hits returned by retrieval when the caller does not say. */
+  RAG_TOP_K: z.coerce.number().int().min(1).max(100).default(15),
+  /** Minimum relevance (0..1) a hit needs; below it a hit is dropped. */
+  RAG_RELEVANCY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.1),
+  /** At most one hit per source file. */
+  RAG_COLLAPSE_BY_FILE: booleanFromEnv.default(true),
+
+  // --- observability and Slack ---
+  /** `GET /metrics` without authentication (for a scraper on a private network); false: it needs a key. */
+  METRICS_PUBLIC: booleanFromEnv.default(true),
+  /** Base URL people reach Atlas at, used in links to plans (Slack). Default: http://HOST:PORT. */
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  /** Slack app signing secret; `POST /slack/commands` refuses every request while it is unset. */
+  SLACK_SIGNING_SECRET: z.string().min(1).optional(),
+  /** Slack incoming webhook for SLACK_TENANT's approval.requested, apply.done and design.blocked messages. */
+  SLACK_WEBHOOK_URL: z.string().url().optional(),
+  /** Slack users allowed to approve, as `SLACKID:approver,...` (e.g. `U123:alice,U456:bob`). */
+  SLACK_APPROVERS: z
+    .string()
+    .default("")
+    .transform((value, ctx) => {
+      const approvers: Record<string, string> = {};
+      for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+        const match = /^([A-Z0-9]+):(\S.*)$/.exec(entry);
+        if (!match?.[1] || !match[2]) {
+          ctx.addIssue({ code: "custom", message: `"${entry}" is not SLACKID:approver (e.g. U123:alice)` });
+          return z.NEVER;
+        }
+        approvers[match[1]] = match[2].trim();
+      }
+      return approvers;
+    }),
+  /** Tenant whose plans Slack commands act on and whose events the webhook posts. */
+  SLACK_TENANT: z.string().min(1).default("default"),
+});
+
+export type Config = z.infer<typeof configSchema> & {
+  /** Absolute path of ATLAS_DATA_DIR. */
+  dataDir: string;
+  /** Absolute path of the GitOps workspace. */
+  gitopsDir: string;
+};
+
+/** Thrown when the environment holds a setting that does not parse. */
+export class ConfigError extends Error {
+  readonly code = "CONFIG_INVALID";
+}
+
+/**
+ * Parses settings from an environment map (`process.env` by default). Empty strings count
+ * as unset so `.env` files can leave values blank.
+ * @throws ConfigError naming every variable that is wrong and why.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value.trim() !== "") cleaned[key] = value.trim();
+  }
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join(".");
+      return `${name}=${JSON.stringify(cleaned[name] ?? "")}: ${issue.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
+  }
+  const dataDir = resolve(parsed.data.ATLAS_DATA_DIR);
+  return { ...parsed.data, dataDir, gitopsDir: resolve(parsed.data.ATLAS_GITOPS_DIR ?? `${dataDir}/gitops`) };
+}

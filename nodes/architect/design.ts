@@ -1,0 +1,195 @@
+import type { GoalStatement } from "../../schemas/goal.js";
+import type { ResolvedPattern } from "./patterns.js";
+import { type Redundancy, minimumTasks, strictCompliance } from "./redundancy.js";
+import { type PipelineSizing, type ServiceSizing, growthFactor, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
+import { CACHE_RPS_THRESHOLD, type DbRung, cacheSize, dbLoad, dbRung, dbStorage, minimumDbRung, recommendedDbRung, requiredReplicas } from "./sizing-db.js";
+import { type Architecture, type NodeSizing, sizeNodes } from "./sizing-nodes.js";
+
+/** Budget-fit steps, in the order they are tried (see `budget-fit.ts`). */
+export const STEP_IDS = ["graviton", "drop-read-replicas", "drop-cache", "smaller-db-class", "single-nat", "fewer-azs", "single-az-db"] as const;
+
+/** One budget-fit step; directives and findings can pin (rule out) steps. */
+export type StepId = (typeof STEP_IDS)[number];
+
+/**
+ * The decisions a plan is made of. Everything numeric (tasks, storage, nodes) is derived from
+ * these by `sizeDesign`, so a budget step changes a decision and the sizing follows.
+ */
+export interface Design {
+  goal: GoalStatement;
+  pattern: ResolvedPattern;
+  redundancy: Redundancy;
+  arch: Architecture;
+  azCount: number;
+  natCount: number;
+  /** Ladder index of the primary; null without a database. */
+  database: { rung: number; multiAz: boolean; readReplicas: number } | null;
+  cache: boolean;
+  customerManagedKey: boolean;
+  deletionProtection: boolean;
+  minBackupDays: number;
+  pins: ReadonlySet<StepId>;
+}
+
+/** Choices the reviewer or the findings made, applied over the defaults. */
+export interface DesignOverrides {
+  platform?: "ecs-fargate" | "eks";
+  cache?: boolean;
+  azCount?: number;
+  natPerAz?: boolean;
+  arch?: Architecture;
+  readReplicas?: number;
+  customerManagedKey?: boolean;
+  dbMultiAz?: boolean;
+  deletionProtection?: boolean;
+  minBackupDays?: number;
+  pins?: StepId[];
+}
+
+/** Peak request (or message) rate after 12-month growth; defaults when the goal gives none. */
+export function peakRate(goal: GoalStatement): number {
+  const w = goal.workload;
+  const base = w.type === "worker" ? (w.messages_per_second ?? 1) : (w.requests_per_second ?? (w.type === "data-pipeline" ? 0 : 10));
+  return Math.ceil(Number((base * growthFactor(w.growth_percent_per_month)).toPrecision(12)));
+}
+
+function wantsDatabase(goal: GoalStatement, pattern: ResolvedPattern): boolean {
+  if (pattern.def.compute === "none") return false;
+  return goal.workload.needs_database ?? pattern.def.databaseByDefault;
+}
+
+function wantsCache(goal: GoalStatement, pattern: ResolvedPattern): boolean {
+  if (!pattern.def.optional.some((slot) => slot.id === "cache")) return false;
+  if (goal.workload.needs_cache !== undefined) return goal.workload.needs_cache;
+  return goal.workload.type === "web-api" && peakRate(goal) >= CACHE_RPS_THRESHOLD;
+}
+
+/** Data the database holds: the goal's figure, or a tenth of a pipeline's raw data, 10 GB by default. */
+function databaseDataGb(goal: GoalStatement): number {
+  const data = goal.workload.data_size_gb ?? 10;
+  return goal.workload.type === "data-pipeline" ? data * 0.1 : data;
+}
+
+function databaseLoad(goal: GoalStatement, cached: boolean): number {
+  return goal.workload.type === "data-pipeline" ? 100 : dbLoad(peakRate(goal), cached);
+}
+
+/** The design a goal starts from, before budget fitting. */
+export function initialDesign(goal: GoalStatement, pattern: ResolvedPattern, redundancy: Redundancy, o: DesignOverrides): Design {
+  const cache = o.cache ?? wantsCache(goal, pattern);
+  const hasCompute = pattern.platform !== "none";
+  const azCount = hasCompute ? (o.azCount ?? redundancy.azRecommended) : 1;
+  const minRung = minimumDbRung(databaseLoad(goal, cache), databaseDataGb(goal));
+  const replicas = requiredReplicas(databaseLoad(goal, cache)) + (redundancy.readReplicaOption ? 1 : 0);
+  return {
+    goal,
+    pattern,
+    redundancy,
+    // Only EKS nodes can be Graviton: the plan has no Fargate architecture field (see budget-fit.ts).
+    arch: pattern.platform === "eks" ? (o.arch ?? "x86_64") : "x86_64",
+    azCount,
+    natCount: hasCompute ? ((o.natPerAz ?? redundancy.natPerAz) ? azCount : 1) : 0,
+    database: wantsDatabase(goal, pattern)
+      ? {
+          rung: recommendedDbRung(minRung, goal.environment),
+          multiAz: o.dbMultiAz ?? redundancy.dbMultiAzRequired,
+          readReplicas: Math.min(5, o.readReplicas ?? replicas),
+        }
+      : null,
+    cache,
+    customerManagedKey: o.customerManagedKey ?? (goal.environment === "prod" || strictCompliance(goal)),
+    deletionProtection: o.deletionProtection ?? redundancy.deletionProtection,
+    minBackupDays: o.minBackupDays ?? 0,
+    pins: new Set(o.pins ?? []),
+  };
+}
+
+/** A sized database. */
+export interface DbSizing {
+  rung: DbRung;
+  minimumRung: number;
+  load: number;
+  storageGb: number;
+  maxStorageGb: number;
+  multiAz: boolean;
+  readReplicas: number;
+  requiredReplicas: number;
+  backupRetentionDays: number;
+  pointInTimeRecovery: boolean;
+  deletionProtection: boolean;
+}
+
+/** Every number the plan states, derived from the design's decisions. */
+export interface Sized {
+  growth: number;
+  peakRate: number;
+  service: ServiceSizing | null;
+  pipeline: PipelineSizing | null;
+  nodes: NodeSizing | null;
+  database: DbSizing | null;
+  cache: { nodeType: string; nodes: number; multiAz: boolean } | null;
+  bucketGb: number | null;
+}
+
+function sizeCompute(d: Design, peak: number): Pick<Sized, "service" | "pipeline"> {
+  const w = d.goal.workload;
+  const minTasks = minimumTasks(d.redundancy, d.azCount);
+  const minCpu = d.goal.environment === "prod" ? 0.5 : 0.25;
+  switch (d.pattern.def.compute) {
+    case "service":
+      return {
+        service: sizeService({ targetRps: peak, payloadKb: w.payload_kb, azCount: d.azCount, minTasks, nPlusOne: d.redundancy.nPlusOne, minCpu }),
+        pipeline: null,
+      };
+    case "worker":
+      return { service: sizeWorkers(peak, w.payload_kb, minTasks, minCpu), pipeline: null };
+    case "scheduled":
+      return { service: null, pipeline: sizePipeline(w.data_size_gb ?? 10, w.runs_per_day ?? 1, growthFactor(w.growth_percent_per_month)) };
+    case "none":
+      return { service: null, pipeline: null };
+  }
+}
+
+/** Derives tasks, nodes, storage and classes from a design. */
+export function sizeDesign(d: Design): Sized {
+  const goal = d.goal;
+  const growth = growthFactor(goal.workload.growth_percent_per_month);
+  const peak = peakRate(goal);
+  const { service, pipeline } = sizeCompute(d, peak);
+  const pods = service ?? (pipeline ? { tasks: pipeline.tasks, cpu: pipeline.cpu, memoryMb: pipeline.memoryMb } : null);
+  const nodes =
+    d.pattern.platform === "eks" && pods
+      ? sizeNodes({ pods: pods.tasks, podCpu: pods.cpu, podMemoryMb: pods.memoryMb, arch: d.arch, environment: goal.environment, azCount: d.azCount })
+      : null;
+  let database: DbSizing | null = null;
+  if (d.database) {
+    const load = databaseLoad(goal, d.cache);
+    const minimumRung = minimumDbRung(load, databaseDataGb(goal));
+    const needed = requiredReplicas(load);
+    database = {
+      rung: dbRung(Math.max(d.database.rung, minimumRung)),
+      minimumRung,
+      load,
+      ...dbStorage(databaseDataGb(goal), growth, goal.environment),
+      multiAz: d.database.multiAz,
+      readReplicas: Math.max(d.database.readReplicas, needed),
+      requiredReplicas: needed,
+      backupRetentionDays: Math.max(d.redundancy.backupRetentionDays, d.minBackupDays),
+      pointInTimeRecovery: d.redundancy.pointInTimeRecovery || d.minBackupDays >= 7,
+      deletionProtection: d.deletionProtection,
+    };
+  }
+  const data = goal.workload.data_size_gb;
+  const bucketGb =
+    d.pattern.def.compute === "scheduled" ? Math.ceil((data ?? 10) * growth) : d.pattern.def.compute === "none" ? Math.ceil((data ?? 1) * growth) : null;
+  return {
+    growth,
+    peakRate: peak,
+    service,
+    pipeline,
+    nodes,
+    database,
+    cache: d.cache ? cacheSize(goal.environment, peak, d.azCount) : null,
+    bucketGb,
+  };
+}

@@ -1,0 +1,126 @@
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { buildArtifactsSchema } from "../../schemas/reports.js";
+import { samplePlans, staticSitePlan, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
+import { artifactDigest, renderArtifacts } from "./engine.js";
+
+const clone = <T>(value: T): T => structuredClone(value);
+
+describe("renderArtifacts", () => {
+  for (const [name, plan] of Object.entries(samplePlans)) {
+    describe(name, () => {
+      const artifacts = renderArtifacts(plan);
+
+      it("is deterministic: a second render (of a copy) gives identical files and digest", () => {
+        const again = renderArtifacts(clone(plan));
+        expect(again.digest).toBe(artifacts.digest);
+        expect(again.files).toEqual(artifacts.files);
+        expect(JSON.stringify(again)).toBe(JSON.stringify(artifacts));
+      });
+
+      it("matches the published BuildArtifacts schema and carries the plan's identity", () => {
+        expect(buildArtifactsSchema.parse(artifacts)).toEqual(artifacts);
+        expect(artifacts).toMatchObject({ plan_id: plan.plan_id, plan_version: plan.version, trace_id: plan.trace_id });
+      });
+
+      it("hashes every file and digests the (path, sha256) pairs", () => {
+        for (const file of artifacts.files) {
+          expect(file.sha256).toBe(createHash("sha256").update(file.content, "utf8").digest("hex"));
+          expect(file.bytes).toBe(Buffer.byteLength(file.content, "utf8"));
+        }
+        const pairs = artifacts.files.map((f) => `${f.path}\0${f.sha256}\n`).join("");
+        expect(artifacts.digest).toBe(createHash("sha256").update(pairs, "utf8").digest("hex"));
+        expect(artifactDigest([...artifacts.files].reverse())).toBe(artifacts.digest);
+      });
+
+      it("lists files once each, sorted by path, with the kind their folder implies", () => {
+        const paths = artifacts.files.map((f) => f.path);
+        expect(paths).toEqual([...new Set(paths)].sort());
+        for (const file of artifacts.files) {
+          const expected = file.path.startsWith("terraform/") ? "terraform" : file.path.startsWith("kubernetes/") ? "kubernetes" : file.path.startsWith("helm/") ? "helm" : "doc";
+          expect(file.kind).toBe(expected);
+          expect(file.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/); // no timestamps
+        }
+      });
+    });
+  }
+
+  it("changes the digest when the plan changes", () => {
+    const bumped = { ...clone(webApiProdPlan), version: webApiProdPlan.version + 1 };
+    expect(renderArtifacts(bumped).digest).not.toBe(renderArtifacts(webApiProdPlan).digest);
+  });
+
+  it("renders the expected file set for a service on ECS", () => {
+    const paths = renderArtifacts(webApiProdPlan).files.map((f) => f.path);
+    for (const file of ["versions", "providers", "variables", "network", "security", "alb", "compute", "ecr", "data", "iam", "secrets", "observability", "outputs"]) {
+      expect(paths).toContain(`terraform/${file}.tf`);
+    }
+    for (const kind of ["namespace", "serviceaccount", "configmap", "deployment", "service", "ingress", "hpa", "pdb", "kustomization"]) {
+      expect(paths).toContain(`kubernetes/${kind}.yaml`);
+    }
+    for (const file of ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-staging.yaml", "values-prod.yaml", "templates/_helpers.tpl", "templates/deployment.yaml"]) {
+      expect(paths).toContain(`helm/orders-api/${file}`);
+    }
+    expect(paths).toContain("README.md");
+  });
+
+  it("gives a one-replica worker without ingress no Ingress and no PodDisruptionBudget", () => {
+    const paths = renderArtifacts(workerDevPlan).files.map((f) => f.path);
+    expect(paths).not.toContain("kubernetes/ingress.yaml");
+    expect(paths).not.toContain("kubernetes/pdb.yaml");
+    expect(paths).not.toContain("terraform/alb.tf");
+  });
+
+  it("renders a static site as S3 and CloudFront only: no compute, no network, no manifests", () => {
+    const paths = renderArtifacts(staticSitePlan).files.map((f) => f.path);
+    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual(["README.md"]);
+    expect(paths).toContain("terraform/cdn.tf");
+    expect(paths).not.toContain("terraform/network.tf");
+    expect(paths).not.toContain("terraform/compute.tf");
+  });
+
+  it("writes a README with the components, the cost and how to apply", () => {
+    const readme = renderArtifacts(webApiProdPlan).files.find((f) => f.path === "README.md");
+    expect(readme?.kind).toBe("doc");
+    for (const text of ["| orders-db | rds-postgres |", "$852.60", "terraform init", "terraform apply", "kubectl apply -k kubernetes/", "helm upgrade --install orders-api"]) {
+      expect(readme?.content).toContain(text);
+    }
+  });
+
+  describe("refuses plans it cannot build as written", () => {
+    const withCompute = (image: string) => ({ ...clone(webApiProdPlan), compute: { ...webApiProdPlan.compute, image } });
+
+    it.each(["ghcr.io/acme/app", "ghcr.io/acme/app:latest", "localhost:5000/app"])("unpinned image %s", (image) => {
+      expect(() => renderArtifacts(withCompute(image))).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    });
+
+    it("accepts an image pinned by digest", () => {
+      const digest = `ghcr.io/acme/app@sha256:${"a".repeat(64)}`;
+      const files = renderArtifacts(withCompute(digest)).files;
+      expect(files.find((f) => f.path === "kubernetes/deployment.yaml")?.content).toContain(digest);
+      expect(files.find((f) => f.path === "helm/orders-api/values.yaml")?.content).toContain(`digest: sha256:${"a".repeat(64)}`);
+    });
+
+    it.each(["*", "s3:*", "*:*"])("wildcard IAM action %s", (action) => {
+      const plan = clone(webApiProdPlan);
+      plan.security.iam_scopes = [{ principal: "api", actions: [action], resources: ["uploads"] }];
+      expect(() => renderArtifacts(plan)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", issues: [expect.objectContaining({ path: "security.iam_scopes[0].actions[0]" })] }));
+    });
+
+    it("an IAM resource that is neither an ARN nor a resource of the plan", () => {
+      const plan = clone(webApiProdPlan);
+      plan.security.iam_scopes = [{ principal: "api", actions: ["s3:GetObject"], resources: ["somebody-elses-bucket"] }];
+      expect(() => renderArtifacts(plan)).toThrow(/unknown resource/);
+    });
+
+    it("two ids that would share a Terraform name", () => {
+      const plan = clone(webApiProdPlan);
+      plan.buckets = [...plan.buckets, { ...plan.buckets[0], id: "Uploads" } as (typeof plan.buckets)[number]];
+      expect(() => renderArtifacts(plan)).toThrow(/both be named uploads/);
+    });
+
+    it("a cloud other than AWS", () => {
+      expect(() => renderArtifacts({ ...clone(webApiProdPlan), cloud: "gcp" })).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED" }));
+    });
+  });
+});

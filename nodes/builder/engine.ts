@@ -1,0 +1,54 @@
+import { createHash } from "node:crypto";
+import type { PlanSpec } from "../../schemas/plan.js";
+import type { ArtifactFile, BuildArtifacts } from "../../schemas/reports.js";
+import { type RenderedFile, makeContext } from "./context.js";
+import { renderHelm } from "./helm.js";
+import { renderKubernetes } from "./kubernetes.js";
+import { renderReadme } from "./readme.js";
+import { renderTerraform } from "./terraform/index.js";
+
+/** Hex SHA-256 of a file's UTF-8 bytes. */
+export function sha256(content: string): string {
+  return createHash("sha256").update(content, "utf8").digest("hex");
+}
+
+/**
+ * The digest of a set of files: SHA-256 over `<path>\0<sha256>\n` for each file, in path
+ * order. Two builds have the same digest exactly when they have the same paths and contents.
+ */
+export function artifactDigest(files: readonly Pick<ArtifactFile, "path" | "sha256">[]): string {
+  const hash = createHash("sha256");
+  for (const file of [...files].sort((a, b) => compare(a.path, b.path))) hash.update(`${file.path}\0${file.sha256}\n`, "utf8");
+  return hash.digest("hex");
+}
+
+/** Code-unit order, not locale order: the same on every machine. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function kindOf(path: string): ArtifactFile["kind"] {
+  if (path.startsWith("terraform/")) return "terraform";
+  if (path.startsWith("kubernetes/")) return "kubernetes";
+  if (path.startsWith("helm/")) return "helm";
+  return "doc";
+}
+
+/**
+ * Renders a plan into deployable artifacts: Terraform for AWS (`terraform/`), Kubernetes
+ * manifests (`kubernetes/`), a Helm chart (`helm/<goal>/`) and a README. Pure and
+ * deterministic: the same plan gives byte-identical files, sorted by path, each with its
+ * SHA-256, and a digest over them (see {@link artifactDigest}).
+ *
+ * @throws AtlasError `VALIDATION_FAILED` when the plan cannot be built as written: a cloud
+ *   other than AWS, an unpinned image, a wildcard IAM action or an IAM resource naming nothing
+ */
+export function renderArtifacts(plan: PlanSpec): BuildArtifacts {
+  const ctx = makeContext(plan);
+  const rendered: RenderedFile[] = [...renderTerraform(ctx), ...renderKubernetes(ctx), ...renderHelm(ctx)];
+  rendered.push(renderReadme(ctx, rendered.map((file) => file.path)));
+  const files: ArtifactFile[] = rendered
+    .sort((a, b) => compare(a.path, b.path))
+    .map(({ path, content }) => ({ path, kind: kindOf(path), sha256: sha256(content), bytes: Buffer.byteLength(content, "utf8"), content }));
+  return { plan_id: plan.plan_id, plan_version: plan.version, trace_id: plan.trace_id, files, digest: artifactDigest(files) };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { PlanSpec } from "../../schemas/plan.js";
+import { samplePlans, staticSitePlan, webApiProdPlan } from "../../test/fixtures/plans/index.js";
+import { renderArtifacts } from "./engine.js";
+
+type Obj = Record<string, unknown>;
+
+function chart(plan: PlanSpec): Map<string, string> {
+  const root = `helm/${plan.goal_name}/`;
+  return new Map(renderArtifacts(plan).files.filter((f) => f.kind === "helm").map((f) => [f.path.slice(root.length), f.content]));
+}
+
+/** Every `.Values.a.b` path a template reads (including `$.Values`). */
+function valuesPaths(template: string): string[] {
+  return [...template.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)].map((m) => (m[1] ?? "").slice(1));
+}
+
+function has(values: unknown, path: string): boolean {
+  let current = values;
+  for (const key of path.split(".")) {
+    if (typeof current !== "object" || current === null || !(key in current)) return false;
+    current = (current as Obj)[key];
+  }
+  return true;
+}
+
+/** Leaf paths of a values document, e.g. `autoscaling.minReplicas`. */
+function leaves(value: unknown, prefix = ""): string[] {
+  if (typeof value !== "object" || value === null || Array.isArray(value) || Object.keys(value).length === 0) return [prefix];
+  return Object.entries(value as Obj).flatMap(([key, child]) => leaves(child, prefix ? `${prefix}.${key}` : key));
+}
+
+describe("Helm chart", () => {
+  for (const [name, plan] of Object.entries(samplePlans).filter(([, p]) => p.compute.platform !== "none")) {
+    describe(name, () => {
+      const files = chart(plan);
+      const values = parse(files.get("values.yaml") ?? "") as Obj;
+
+      it("has the chart files and templates", () => {
+        const expected = ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-staging.yaml", "values-prod.yaml"];
+        const templates = ["_helpers.tpl", "deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml", "serviceaccount.yaml", "configmap.yaml"];
+        expect([...files.keys()].sort()).toEqual([...expected, ...templates.map((t) => `templates/${t}`)].sort());
+      });
+
+      it("Helm values cover the templates", () => {
+        const missing: string[] = [];
+        let referenced = 0;
+        for (const [file, content] of files) {
+          if (!file.startsWith("templates/")) continue;
+          for (const path of valuesPaths(content)) {
+            referenced++;
+            if (!has(values, path)) missing.push(`${file}: .Values.${path}`);
+          }
+        }
+        expect(referenced).toBeGreaterThan(20);
+        expect(missing).toEqual([]);
+      });
+
+      it("per-environment values only override keys values.yaml declares", () => {
+        for (const environment of ["dev", "staging", "prod"]) {
+          const overrides = parse(files.get(`values-${environment}.yaml`) ?? "") as Obj;
+          const undeclared = leaves(overrides).filter((path) => !has(values, path));
+          expect(undeclared, environment).toEqual([]);
+          expect(overrides).toMatchObject({ autoscaling: { enabled: true }, config: { APP_ENV: environment } });
+          expect(overrides.replicaCount).toBeTypeOf("number");
+        }
+        const prod = parse(files.get("values-prod.yaml") ?? "") as Obj;
+        expect(prod).toMatchObject({ podDisruptionBudget: { enabled: true }, topologySpread: { enabled: true } });
+        expect((prod.autoscaling as Obj).minReplicas).toBeGreaterThanOrEqual(2);
+      });
+
+      it("values for the plan's environment match the plan", () => {
+        const own = parse(files.get(`values-${plan.environment}.yaml`) ?? "") as Obj;
+        expect(own.replicaCount).toBe(plan.compute.min_replicas);
+        expect(own.autoscaling).toMatchObject({ maxReplicas: plan.compute.max_replicas, targetCPUUtilizationPercentage: plan.compute.target_cpu_percent });
+        expect(values.image).toMatchObject({ tag: plan.compute.image.split(":").pop() });
+        expect(values.atlas).toEqual({ component: expect.any(String), partOf: plan.goal_name, traceId: plan.trace_id, planId: plan.plan_id, planVersion: String(plan.version) });
+      });
+
+      it("Chart.yaml is apiVersion v2 with version 0.1.0 plus the plan version", () => {
+        const meta = parse(files.get("Chart.yaml") ?? "") as Obj;
+        expect(meta).toMatchObject({ apiVersion: "v2", name: plan.goal_name, type: "application", version: `0.1.0+plan.${plan.version}` });
+        expect(meta.appVersion).toBe(plan.compute.image.split(":").pop());
+      });
+
+      it("templates have balanced actions: every if/with/range/define has its end", () => {
+        for (const [file, content] of files) {
+          if (!file.startsWith("templates/")) continue;
+          const actions = [...content.matchAll(/\{\{-?\s*(\/\*[\s\S]*?\*\/|[^}]*?)\s*-?\}\}/g)].map((m) => (m[1] ?? "").trim());
+          const opened = actions.filter((a) => /^(if|with|range|define)\b/.test(a)).length;
+          const closed = actions.filter((a) => a === "end").length;
+          expect(closed, file).toBe(opened);
+          expect(content.split("{{").length, file).toBe(content.split("}}").length);
+        }
+      });
+
+      it("templates carry the trace labels, hardening and no hard-coded image tag", () => {
+        const helpers = files.get("templates/_helpers.tpl") ?? "";
+        for (const label of ["atlas.dev/trace-id", "atlas.dev/plan-id", "atlas.dev/component", "app.kubernetes.io/part-of", "atlas.dev/plan-version"]) expect(helpers).toContain(label);
+        const deployment = files.get("templates/deployment.yaml") ?? "";
+        for (const text of ["readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", 'drop: ["ALL"]', "runAsNonRoot: true", "maxUnavailable: 0", "livenessProbe", "readinessProbe", "startupProbe"]) {
+          expect(deployment).toContain(text);
+        }
+        expect(deployment).not.toContain("latest");
+      });
+    });
+  }
+
+  it("is not rendered for a static site", () => {
+    expect(chart(staticSitePlan).size).toBe(0);
+  });
+
+  it("enables the Ingress only when the plan has public ingress", () => {
+    const values = parse(chart(webApiProdPlan).get("values.yaml") ?? "") as Obj;
+    expect(values.ingress).toMatchObject({ enabled: true, tlsSecretName: "orders-api-tls" });
+  });
+});

@@ -1,0 +1,18 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { emit, type GraphDeps } from "../../graph/deps.js";
+import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
+import { renderArtifacts } from "./engine.js";
+
+/** The builder node: PlanSpec → Terraform, Kubernetes manifests and a Helm chart, deterministically. */
+export function makeBuilder(deps: GraphDeps) {
+  return async function builder(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
+    if (!state.plan) throw new Error("builder reached without a plan");
+    const artifacts = renderArtifacts(state.plan);
+    const event = await emit(deps, state, String(config.configurable?.thread_id), "build.done", {
+      plan_version: state.plan.version,
+      files: artifacts.files.length,
+      digest: artifacts.digest,
+    });
+    return { artifacts, status: "VALIDATING", events: [event] };
+  };
+}

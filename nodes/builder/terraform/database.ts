@@ -1,0 +1,140 @@
+import type { BuildContext } from "../context.js";
+import { type HclBlock, block, ref } from "../hcl.js";
+import { awsName, tfName } from "../labels.js";
+import { subnetIds } from "./network.js";
+import { type TfSection, kmsArn } from "./shared.js";
+
+type Database = BuildContext["plan"]["databases"][number];
+
+/** `postgres16` for 16.4; 9.x versions keep their minor (`postgres9.6`). */
+function parameterFamily(version: string): string {
+  const [major = "16", minor = "0"] = version.split(".");
+  return Number(major) >= 10 ? `postgres${major}` : `postgres${major}.${minor}`;
+}
+
+/** Performance Insights is not offered on the smallest burstable classes. */
+function supportsPerformanceInsights(instanceClass: string): boolean {
+  return !/\.(micro|small)$/.test(instanceClass);
+}
+
+/** One PostgreSQL instance (and its read replicas): encrypted, private, TLS-only, managed master password. */
+function postgres(ctx: BuildContext, db: Database, index: number): HclBlock[] {
+  const name = tfName(db.id);
+  const owner = ctx.component(["rds-postgres"], { id: db.id, index });
+  const key = kmsArn(ctx);
+  const prod = ctx.plan.environment === "prod";
+  const insights = supportsPerformanceInsights(db.instance_class);
+  const identifier = awsName(63, ctx.prefix, db.id);
+  const blocks: HclBlock[] = [
+    ctx.resource("aws_db_parameter_group", name, owner, {
+      name: identifier,
+      family: parameterFamily(db.engine_version),
+      description: `${db.id}: TLS required, slow statements logged`,
+      parameter: [block({ name: "rds.force_ssl", value: "1" }), block({ name: "log_min_duration_statement", value: "1000" })],
+    }),
+    ctx.resource("aws_db_instance", name, owner, {
+      identifier,
+      engine: "postgres",
+      engine_version: db.engine_version,
+      instance_class: db.instance_class,
+      db_name: name.replace(/^r_/, "db_").slice(0, 63),
+      username: "app_admin",
+      manage_master_user_password: true,
+      master_user_secret_kms_key_id: key,
+      multi_az: db.multi_az,
+      allocated_storage: db.storage_gb,
+      max_allocated_storage: Math.max(db.max_storage_gb, db.storage_gb),
+      storage_type: "gp3",
+      storage_encrypted: true,
+      kms_key_id: key,
+      db_subnet_group_name: ref("aws_db_subnet_group.main.name"),
+      vpc_security_group_ids: [ref("aws_security_group.database.id")],
+      parameter_group_name: ref(`aws_db_parameter_group.${name}.name`),
+      publicly_accessible: false,
+      iam_database_authentication_enabled: true,
+      backup_retention_period: db.backup_retention_days,
+      backup_window: "03:00-04:00",
+      maintenance_window: "sun:04:30-sun:05:30",
+      copy_tags_to_snapshot: true,
+      deletion_protection: db.deletion_protection,
+      skip_final_snapshot: !prod,
+      final_snapshot_identifier: prod ? `${identifier}-final` : undefined,
+      auto_minor_version_upgrade: true,
+      apply_immediately: false,
+      ca_cert_identifier: "rds-ca-rsa2048-g1",
+      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
+      performance_insights_enabled: insights,
+      performance_insights_retention_period: insights ? 7 : undefined,
+      performance_insights_kms_key_id: insights ? key : undefined,
+    }),
+  ];
+  for (let replica = 1; replica <= db.read_replicas; replica++) {
+    blocks.push(
+      ctx.resource("aws_db_instance", `${name}_replica_${replica}`, owner, {
+        // Shorten the primary's name, not the suffix, so a long identifier cannot collide with it.
+        identifier: `${awsName(63 - `-replica-${replica}`.length, identifier)}-replica-${replica}`,
+        replicate_source_db: ref(`aws_db_instance.${name}.identifier`),
+        instance_class: db.instance_class,
+        // A replica holds (and is billed for) a full copy of the data.
+        allocated_storage: db.storage_gb,
+        max_allocated_storage: Math.max(db.max_storage_gb, db.storage_gb),
+        storage_type: "gp3",
+        storage_encrypted: true,
+        kms_key_id: key,
+        vpc_security_group_ids: [ref("aws_security_group.database.id")],
+        parameter_group_name: ref(`aws_db_parameter_group.${name}.name`),
+        publicly_accessible: false,
+        copy_tags_to_snapshot: true,
+        skip_final_snapshot: true,
+        auto_minor_version_upgrade: true,
+        performance_insights_enabled: insights,
+        performance_insights_kms_key_id: insights ? key : undefined,
+      }),
+    );
+  }
+  return blocks;
+}
+
+/** A Redis replication group: encrypted at rest and in transit, failover across zones when there are replicas. */
+function redis(ctx: BuildContext, cache: BuildContext["plan"]["caches"][number], index: number): HclBlock {
+  const failover = cache.nodes >= 2;
+  return ctx.resource("aws_elasticache_replication_group", tfName(cache.id), ctx.component(["elasticache-redis"], { id: cache.id, index }), {
+    replication_group_id: ctx.shortName(40, awsName(20, cache.id)),
+    description: `${ctx.plan.goal_name} ${cache.id} (${ctx.plan.environment})`,
+    engine: "redis",
+    engine_version: "7.1",
+    node_type: cache.node_type,
+    num_cache_clusters: cache.nodes,
+    port: 6379,
+    parameter_group_name: "default.redis7",
+    automatic_failover_enabled: failover,
+    multi_az_enabled: failover && cache.multi_az,
+    subnet_group_name: ref("aws_elasticache_subnet_group.main.name"),
+    security_group_ids: [ref("aws_security_group.cache.id")],
+    at_rest_encryption_enabled: true,
+    transit_encryption_enabled: true,
+    kms_key_id: kmsArn(ctx),
+    snapshot_retention_limit: ctx.plan.environment === "prod" ? 7 : 1,
+    snapshot_window: "02:00-03:00",
+    maintenance_window: "sun:05:30-sun:06:30",
+    auto_minor_version_upgrade: true,
+    apply_immediately: false,
+  });
+}
+
+/** data.tf (databases and caches): subnet groups, PostgreSQL instances, Redis replication groups. */
+export function renderDatabases(ctx: BuildContext): TfSection[] {
+  const { databases, caches } = ctx.plan;
+  const blocks: HclBlock[] = [];
+  if (databases.length > 0) {
+    const owner = ctx.component(["rds-postgres"]);
+    blocks.push(ctx.resource("aws_db_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: subnetIds(ctx, "private") }));
+    blocks.push(...databases.flatMap((db, index) => postgres(ctx, db, index)));
+  }
+  if (caches.length > 0) {
+    const owner = ctx.component(["elasticache-redis"]);
+    blocks.push(ctx.resource("aws_elasticache_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: subnetIds(ctx, "private") }));
+    blocks.push(...caches.map((cache, index) => redis(ctx, cache, index)));
+  }
+  return blocks.length > 0 ? [{ file: "data.tf", blocks }] : [];
+}

@@ -1,0 +1,109 @@
+import type { BuildContext } from "../context.js";
+import { block, ref } from "../hcl.js";
+import { awsName } from "../labels.js";
+import { subnetIds } from "./network.js";
+import { type TfSection, assumeRolePolicy, kmsArn, managedPolicy, policyDocument } from "./shared.js";
+
+/** Kubernetes version of new clusters; bump deliberately, one minor version at a time. */
+export const EKS_VERSION = "1.31";
+
+/** Every control-plane log type: the audit log is the one incident response needs. */
+const CONTROL_PLANE_LOGS = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+/** AWS-managed policies worker nodes need: join the cluster, pod networking, image pulls, Container Insights. */
+const NODE_POLICIES = ["AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly", "CloudWatchAgentServerPolicy"];
+
+function nodePolicyName(policy: string): string {
+  return `eks_nodes_${policy.replace(/^Amazon/, "").toLowerCase()}`;
+}
+
+/** Node group instance families with a `g` after the generation number run on Graviton (ARM). */
+function amiType(instanceType: string): string {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/** The EKS cluster's name; the control-plane log group must be named after it. */
+export function clusterName(ctx: BuildContext): string {
+  return awsName(100, ctx.prefix);
+}
+
+/**
+ * EKS: a cluster with a private API endpoint, all control-plane logs and (with a customer
+ * key) envelope encryption of Secrets; a managed node group sized from the plan; the Pod
+ * Identity agent so the service account gets the workload role.
+ */
+export function renderEks(ctx: BuildContext): TfSection[] {
+  if (ctx.plan.compute.platform !== "eks") return [];
+  const { plan } = ctx;
+  const cluster = ctx.component(["eks-cluster"]);
+  const nodes = ctx.component(["eks-node-group", "eks-cluster"]);
+  const r = ctx.resource;
+  const instanceType = plan.compute.node_instance_type ?? "t3.medium";
+  const nodeCount = Math.max(1, plan.compute.node_count);
+  const key = kmsArn(ctx);
+  return [
+    {
+      file: "compute.tf",
+      blocks: [
+        r("aws_iam_role", "eks_cluster", cluster, { name: `${ctx.prefix}-eks-cluster`, assume_role_policy: assumeRolePolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]) }),
+        r("aws_iam_role_policy_attachment", "eks_cluster", cluster, { role: ref("aws_iam_role.eks_cluster.name"), policy_arn: managedPolicy("AmazonEKSClusterPolicy") }),
+        ...(key
+          ? [
+              r("aws_iam_role_policy", "eks_cluster_kms", cluster, {
+                name: "encrypt-secrets",
+                role: ref("aws_iam_role.eks_cluster.id"),
+                policy: policyDocument([{ Sid: "EnvelopeEncryption", Effect: "Allow", Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"], Resource: key }]),
+              }),
+            ]
+          : []),
+        r("aws_eks_cluster", "main", cluster, {
+          name: clusterName(ctx),
+          version: EKS_VERSION,
+          role_arn: ref("aws_iam_role.eks_cluster.arn"),
+          enabled_cluster_log_types: CONTROL_PLANE_LOGS,
+          access_config: block({ authentication_mode: "API", bootstrap_cluster_creator_admin_permissions: true }),
+          vpc_config: block({
+            subnet_ids: subnetIds(ctx, "private"),
+            endpoint_private_access: true,
+            endpoint_public_access: false,
+          }),
+          encryption_config: key ? block({ resources: ["secrets"], provider: block({ key_arn: key }) }) : undefined,
+          // The log group must exist first, or EKS creates one that never expires.
+          depends_on: [ref("aws_iam_role_policy_attachment.eks_cluster"), ref("aws_cloudwatch_log_group.eks_control_plane")],
+        }),
+        r("aws_iam_role", "eks_nodes", nodes, { name: `${ctx.prefix}-eks-nodes`, assume_role_policy: assumeRolePolicy("ec2.amazonaws.com") }),
+        ...NODE_POLICIES.map((policy) =>
+          r("aws_iam_role_policy_attachment", nodePolicyName(policy), nodes, {
+            role: ref("aws_iam_role.eks_nodes.name"),
+            policy_arn: managedPolicy(policy),
+          }),
+        ),
+        r("aws_eks_node_group", "main", nodes, {
+          cluster_name: ref("aws_eks_cluster.main.name"),
+          node_group_name: awsName(63, ctx.prefix, "nodes"),
+          node_role_arn: ref("aws_iam_role.eks_nodes.arn"),
+          subnet_ids: subnetIds(ctx, "private"),
+          ami_type: amiType(instanceType),
+          capacity_type: "ON_DEMAND",
+          instance_types: [instanceType],
+          scaling_config: block({ desired_size: nodeCount, min_size: nodeCount, max_size: Math.max(nodeCount + 1, nodeCount * 2) }),
+          update_config: block({ max_unavailable: 1 }),
+          depends_on: NODE_POLICIES.map((policy) => ref(`aws_iam_role_policy_attachment.${nodePolicyName(policy)}`)),
+        }),
+        r("aws_eks_addon", "pod_identity", cluster, { cluster_name: ref("aws_eks_cluster.main.name"), addon_name: "eks-pod-identity-agent" }),
+        // Container Insights: the metrics the alarms watch, and pod logs shipped to CloudWatch.
+        r("aws_eks_addon", "cloudwatch_observability", cluster, {
+          cluster_name: ref("aws_eks_cluster.main.name"),
+          addon_name: "amazon-cloudwatch-observability",
+          depends_on: [ref("aws_eks_node_group.main"), ref("aws_cloudwatch_log_group.app"), ref("aws_cloudwatch_log_group.container_insights")],
+        }),
+        r("aws_eks_pod_identity_association", "workload", cluster, {
+          cluster_name: ref("aws_eks_cluster.main.name"),
+          namespace: ctx.namespace,
+          service_account: plan.goal_name,
+          role_arn: ref("aws_iam_role.workload.arn"),
+        }),
+      ],
+    },
+  ];
+}

@@ -1,0 +1,25 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { emit, type GraphDeps } from "../../graph/deps.js";
+import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
+
+/** The rollback node: reverts the plan's apply commit in the GitOps workspace; ROLLED_BACK. */
+export function makeRollback(deps: GraphDeps) {
+  return async function rollback(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
+    const { applied, rollback_requested: request } = state;
+    if (!applied || !request) throw new Error("rollback reached without an applied plan and a request");
+    const result = await deps.gitops.rollback({
+      planId: state.plan_id,
+      planVersion: applied.plan_version,
+      traceId: state.trace_id,
+      by: request.by,
+      reason: request.reason,
+    });
+    const event = await emit(deps, state, String(config.configurable?.thread_id), "rollback.done", {
+      plan_version: applied.plan_version,
+      commit: result.commit,
+      reverted: applied.commit,
+      by: request.by,
+    });
+    return { status: "ROLLED_BACK", rollback_requested: null, events: [event] };
+  };
+}

@@ -1,0 +1,54 @@
+import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { emit, type GraphDeps } from "../../graph/deps.js";
+import { MAX_REVISIONS, type PlanStateUpdate, type PlanStateValue } from "../../graph/state.js";
+import { validateArtifacts } from "./check.js";
+
+/**
+ * The validator node. PASS → the approval gate. FAIL → back to the architect with the
+ * findings, at most MAX_REVISIONS times; then the design is BLOCKED with the findings as rationale.
+ */
+export function makeValidator(deps: GraphDeps) {
+  return async function validator(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
+    if (!state.plan || !state.artifacts) throw new Error("validator reached without a plan and artifacts");
+    const threadId = String(config.configurable?.thread_id);
+    const report = await validateArtifacts(state.artifacts, {
+      environment: state.goal.environment,
+      region: state.goal.region,
+      budgetUsd: state.goal.budget.monthly_usd,
+      orgPolicy: deps.orgPolicy,
+    });
+    const events = [
+      await emit(deps, state, threadId, "validate.result", {
+        plan_version: report.plan_version,
+        status: report.status,
+        summary: report.summary,
+        monthly_usd: report.cost.monthly_total_usd,
+      }),
+    ];
+    if (report.cost.status !== "OK") {
+      events.push(await emit(deps, state, threadId, "budget.warning", { ...report.cost }));
+    }
+    if (report.status === "PASS") {
+      events.push(
+        await emit(deps, state, threadId, "approval.requested", {
+          plan_version: state.plan.version,
+          monthly_usd: report.cost.monthly_total_usd,
+          findings: report.findings.length,
+        }),
+      );
+      return { validation: report, status: "WAIT_FOR_APPROVE", events };
+    }
+    const blocking = report.findings.filter((finding) => finding.severity === "high" || finding.severity === "critical");
+    if (state.revisions >= MAX_REVISIONS) {
+      const blocked = {
+        stage: "validator" as const,
+        reason: `The design still fails validation after ${MAX_REVISIONS} revisions: ${blocking.map((f) => f.rule_id).join(", ")}`,
+        arithmetic: blocking.map((f) => `${f.rule_id} ${f.resource}: ${f.message}`),
+        findings: blocking,
+      };
+      events.push(await emit(deps, state, threadId, "design.blocked", { ...blocked }));
+      return { validation: report, status: "BLOCKED", blocked, events };
+    }
+    return { validation: report, status: "IN_PROGRESS", revisions: state.revisions + 1, open_findings: blocking, events };
+  };
+}

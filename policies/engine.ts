@@ -1,0 +1,106 @@
+import { parseKubernetes } from "../iac/kubernetes.js";
+import { parseTerraform } from "../iac/terraform.js";
+import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
+import { compareStrings } from "../iac/read-folder.js";
+import { customRule } from "./custom-rules.js";
+import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
+import { builtinRules } from "./rules/index.js";
+import { atLeast, type Environment, type Finding, type Rule, type RuleContext, SEVERITIES, type Severity } from "./types.js";
+
+/** Options for {@link validateIac}. */
+export interface ValidateOptions {
+  /** enables environment-aware rules (Multi-AZ and deletion protection in prod, replica bounds) */
+  environment?: Environment;
+  /** organisation policy; the defaults of {@link defaultOrgPolicy} when absent */
+  policy?: OrgPolicy;
+}
+
+/** Finding counts per severity, plus the total. */
+export type SeveritySummary = Record<Severity, number> & { total: number };
+
+/** The outcome of validating a set of files. */
+export interface ValidationReport {
+  /** FAIL when any finding is at or above the policy's `fail_on` severity */
+  status: "PASS" | "FAIL";
+  findings: Finding[];
+  summary: SeveritySummary;
+  resources: TerraformResource[];
+  objects: KubernetesObject[];
+  /** files deliberately not parsed (Helm templates, kustomize configuration) */
+  skipped: SkippedFile[];
+}
+
+/** The rules a policy turns on: built-ins minus `disable`, plus its custom rules. */
+export function activeRules(policy: OrgPolicy): Rule[] {
+  const disabled = new Set(policy.disable);
+  const all = [...builtinRules, ...policy.custom_rules.map(customRule)];
+  return all.filter((rule) => !disabled.has(rule.id) && !rule.aliases.some((alias) => disabled.has(alias)));
+}
+
+/** A rule's severity after the policy's overrides (its own id first, then any alias). */
+export function effectiveSeverity(rule: Rule, policy: OrgPolicy): Severity {
+  const overrides = policy.severity_overrides;
+  return overrides[rule.id] ?? rule.aliases.map((alias) => overrides[alias]).find((s) => s !== undefined) ?? rule.severity;
+}
+
+/**
+ * Parses Terraform and Kubernetes files and runs every active rule over them. Never throws
+ * on bad input files: parse failures become IAC_PARSE_ERROR findings. Findings are sorted by
+ * file, line, rule id, resource and message, so the same input always gives the same report.
+ */
+export async function validateIac(files: IacFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
+  const policy = options.policy ?? defaultOrgPolicy();
+  const terraform = await parseTerraform(files);
+  const kubernetes = parseKubernetes(files);
+  const ctx: RuleContext = {
+    environment: options.environment,
+    policy,
+    terraform: {
+      resources: terraform.resources,
+      dataSources: terraform.dataSources,
+      providers: terraform.providers,
+      variables: terraform.variables,
+    },
+    kubernetes: kubernetes.objects,
+    parseErrors: [...terraform.errors, ...kubernetes.errors],
+  };
+  const findings: Finding[] = [];
+  for (const rule of activeRules(policy)) {
+    const severity = effectiveSeverity(rule, policy);
+    for (const hit of await rule.check(ctx)) {
+      findings.push({
+        rule_id: rule.id,
+        aliases: [...rule.aliases],
+        severity,
+        resource: hit.resource,
+        file: hit.file,
+        line: hit.line,
+        message: hit.message,
+        remediation: hit.remediation ?? rule.remediation,
+      });
+    }
+  }
+  findings.sort(compareFindings);
+  const summary = Object.fromEntries([...SEVERITIES.map((s) => [s, 0]), ["total", findings.length]]) as SeveritySummary;
+  for (const finding of findings) summary[finding.severity]++;
+  const failed = findings.some((finding) => atLeast(finding.severity, policy.fail_on));
+  return {
+    status: failed ? "FAIL" : "PASS",
+    findings,
+    summary,
+    resources: terraform.resources,
+    objects: kubernetes.objects,
+    skipped: kubernetes.skipped,
+  };
+}
+
+/** File, then line (unlocated first), then rule id, resource and message. */
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareStrings(a.file, b.file) ||
+    (a.line ?? 0) - (b.line ?? 0) ||
+    compareStrings(a.rule_id, b.rule_id) ||
+    compareStrings(a.resource, b.resource) ||
+    compareStrings(a.message, b.message)
+  );
+}

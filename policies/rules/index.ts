@@ -1,0 +1,35 @@
+import type { Rule } from "../types.js";
+import { albRules } from "./aws-alb.js";
+import { computeRules } from "./aws-compute.js";
+import { containerRules } from "./aws-containers.js";
+import { governanceRules } from "./aws-governance.js";
+import { iamRules } from "./aws-iam.js";
+import { miscRules } from "./aws-misc.js";
+import { networkRules } from "./aws-network.js";
+import { rdsRules } from "./aws-rds.js";
+import { s3Rules } from "./aws-s3.js";
+import { vpcRules } from "./aws-vpc.js";
+import { governanceK8sRules } from "./k8s-governance.js";
+import { hostRules } from "./k8s-host.js";
+import { securityRules } from "./k8s-security.js";
+import { workloadRules } from "./k8s-workload.js";
+import { metaRules } from "./meta.js";
+
+/** Every built-in rule, in the order `--rules` lists them. */
+export const builtinRules: readonly Rule[] = [
+  ...metaRules,
+  ...s3Rules,
+  ...networkRules,
+  ...vpcRules,
+  ...albRules,
+  ...rdsRules,
+  ...iamRules,
+  ...computeRules,
+  ...miscRules,
+  ...containerRules,
+  ...governanceRules,
+  ...securityRules,
+  ...hostRules,
+  ...workloadRules,
+  ...governanceK8sRules,
+];

@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+const count = z.number().int().nonnegative().optional();
+const amount = z.number().nonnegative();
+
+/**
+ * A piece of infrastructure described by size alone, as the architect's planner knows it
+ * before any Terraform exists. `count` (default 1) multiplies configuration-based items.
+ * Usage-based items read monthly figures from the usage record passed alongside; the keys
+ * each kind reads are listed in `USAGE_KEYS`.
+ */
+export const componentSpecSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("ec2"), instanceType: z.string().min(1), count }),
+  z.object({
+    kind: z.literal("fargate"),
+    /** vCPU per task, e.g. 0.25 for a task with `cpu = 256`. */
+    vcpu: amount,
+    /** Memory per task in GB, e.g. 0.5 for `memory = 512`. */
+    memoryGb: amount,
+    /** Number of tasks running all month (default 1). */
+    tasks: count,
+    architecture: z.enum(["x86_64", "arm64"]).optional(),
+    /** Ephemeral storage per task; only the part above the free 20 GB is billed. */
+    ephemeralStorageGb: amount.optional(),
+  }),
+  z.object({ kind: z.literal("eks-control-plane"), count }),
+  z.object({
+    kind: z.literal("rds"),
+    /** `postgres` or `mysql` (MariaDB is billed at MySQL rates). */
+    engine: z.string().min(1),
+    instanceClass: z.string().min(1),
+    multiAz: z.boolean().optional(),
+    storageGb: amount.optional(),
+    /** `gp2` (default), `gp3` or `io1`. */
+    storageType: z.string().optional(),
+    /** Provisioned IOPS (io1), or total IOPS for gp3 (billed above the baseline). */
+    iops: amount.optional(),
+    count,
+  }),
+  z.object({ kind: z.literal("aurora-instance"), instanceClass: z.string().min(1), count }),
+  z.object({ kind: z.literal("aurora-storage") }),
+  z.object({
+    kind: z.literal("elasticache"),
+    nodeType: z.string().min(1),
+    nodes: count,
+    /** `redis` (default), `valkey` or `memcached`. */
+    engine: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("alb"), count }),
+  z.object({ kind: z.literal("nlb"), count }),
+  z.object({ kind: z.literal("nat"), count }),
+  z.object({ kind: z.literal("public-ipv4"), count }),
+  z.object({
+    kind: z.literal("ebs"),
+    /** `gp2`, `gp3`, `io1`, `st1` or `sc1`. */
+    volumeType: z.string().min(1),
+    sizeGb: amount,
+    iops: amount.optional(),
+    throughputMbps: amount.optional(),
+    count,
+  }),
+  z.object({ kind: z.literal("s3"), /** Stored data; omit to make storage usage-based. */ storageGb: amount.optional() }),
+  z.object({ kind: z.literal("cloudwatch-alarm"), count, highResolution: z.boolean().optional() }),
+  z.object({ kind: z.literal("cloudwatch-logs") }),
+  z.object({ kind: z.literal("secrets-manager"), count }),
+  z.object({ kind: z.literal("kms-key"), count }),
+  z.object({ kind: z.literal("data-transfer"), /** Omit to make it usage-based. */ monthlyGb: amount.optional() }),
+  z.object({ kind: z.literal("sqs") }),
+  z.object({ kind: z.literal("sns") }),
+  z.object({ kind: z.literal("lambda") }),
+  z.object({ kind: z.literal("cloudfront") }),
+]);
+
+/** A component to price; see `componentSpecSchema`. */
+export type ComponentSpec = z.infer<typeof componentSpecSchema>;
+
+/** Every component kind. */
+export type ComponentKind = ComponentSpec["kind"];
+
+/** Monthly usage keys each kind reads; anything else in a usage record is ignored. */
+export const USAGE_KEYS: Readonly<Record<ComponentKind, readonly string[]>> = {
+  ec2: [],
+  fargate: [],
+  "eks-control-plane": [],
+  rds: ["backup_storage_gb"],
+  "aurora-instance": ["monthly_acu_hours"],
+  "aurora-storage": ["storage_gb", "monthly_io_requests"],
+  elasticache: [],
+  alb: ["monthly_lcu_hours"],
+  nlb: ["monthly_lcu_hours"],
+  nat: ["monthly_data_processed_gb"],
+  "public-ipv4": [],
+  ebs: [],
+  s3: ["storage_gb", "monthly_put_requests", "monthly_get_requests"],
+  "cloudwatch-alarm": [],
+  "cloudwatch-logs": ["monthly_ingested_gb", "storage_gb"],
+  "secrets-manager": ["monthly_api_calls"],
+  "kms-key": ["monthly_requests"],
+  "data-transfer": ["monthly_gb"],
+  sqs: ["monthly_requests"],
+  sns: ["monthly_requests"],
+  lambda: ["monthly_requests", "monthly_gb_seconds"],
+  cloudfront: ["monthly_data_transfer_gb", "monthly_https_requests"],
+};

@@ -1,0 +1,51 @@
+import type { RegionPrices } from "../catalogue.js";
+import type { ComponentSpec } from "../component-spec.js";
+import type { PricingResult, UsageValues } from "../types.js";
+import { fail, hourly, lookup, ok, usage } from "./build.js";
+
+type Spec<K extends ComponentSpec["kind"]> = Extract<ComponentSpec, { kind: K }>;
+
+/** Fargate bills ephemeral storage only above this many GB per task. */
+const FARGATE_FREE_EPHEMERAL_GB = 20;
+
+/** EC2 instances, Linux on-demand. */
+export function priceEc2(spec: Spec<"ec2">, prices: RegionPrices): PricingResult {
+  const rate = lookup(prices.ec2, spec.instanceType);
+  if (rate === undefined) {
+    return fail(`EC2 instance type "${spec.instanceType}" is not in the ${prices.region} price sheet`);
+  }
+  return ok([
+    hourly(`Instance usage (Linux/UNIX, on-demand, ${spec.instanceType})`, rate, spec.count ?? 1),
+  ]);
+}
+
+/** Fargate tasks running all month: vCPU-hours, GB-hours and extra ephemeral storage. */
+export function priceFargate(spec: Spec<"fargate">, prices: RegionPrices): PricingResult {
+  const arch = spec.architecture ?? "x86_64";
+  const rates = prices.fargate[arch];
+  const tasks = spec.tasks ?? 1;
+  const components = [
+    hourly(`Fargate vCPU (${arch})`, rates.vcpuHour, tasks * spec.vcpu, "vCPU-hours"),
+    hourly(`Fargate memory (${arch})`, rates.gbHour, tasks * spec.memoryGb, "GB-hours"),
+  ];
+  const extraGb = (spec.ephemeralStorageGb ?? 0) - FARGATE_FREE_EPHEMERAL_GB;
+  if (extraGb > 0) {
+    components.push(
+      hourly("Fargate ephemeral storage above 20 GB", prices.fargate.ephemeralGbHour, tasks * extraGb, "GB-hours"),
+    );
+  }
+  return ok(components);
+}
+
+/** The EKS control plane (standard support). */
+export function priceEksControlPlane(spec: Spec<"eks-control-plane">, prices: RegionPrices): PricingResult {
+  return ok([hourly("EKS control plane", prices.eks.clusterHour, spec.count ?? 1)]);
+}
+
+/** Lambda: requests and duration, both usage-based (x86 rates, no free tier). */
+export function priceLambda(prices: RegionPrices, values: UsageValues): PricingResult {
+  return ok([
+    usage("Requests", "1M requests", prices.lambda.perMillionRequests, values.monthly_requests, 1e6),
+    usage("Duration", "GB-seconds", prices.lambda.gbSecond, values.monthly_gb_seconds),
+  ]);
+}

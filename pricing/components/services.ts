@@ -1,0 +1,54 @@
+import type { RegionPrices } from "../catalogue.js";
+import type { ComponentSpec } from "../component-spec.js";
+import type { PricingResult, UsageValues } from "../types.js";
+import { monthly, ok, usage } from "./build.js";
+
+type Spec<K extends ComponentSpec["kind"]> = Extract<ComponentSpec, { kind: K }>;
+
+/** CloudWatch metric alarms, standard or high resolution, per alarm-month. */
+export function priceAlarm(spec: Spec<"cloudwatch-alarm">, prices: RegionPrices): PricingResult {
+  const high = spec.highResolution ?? false;
+  return ok([
+    monthly(
+      high ? "High-resolution alarm metric" : "Standard-resolution alarm metric",
+      "alarm-months",
+      high ? prices.cloudwatch.highResAlarmMonth : prices.cloudwatch.alarmMonth,
+      spec.count ?? 1,
+    ),
+  ]);
+}
+
+/** CloudWatch Logs: ingestion and storage, both usage-based. */
+export function priceLogs(prices: RegionPrices, values: UsageValues): PricingResult {
+  return ok([
+    usage("Data ingested", "GB", prices.cloudwatch.logIngestGb, values.monthly_ingested_gb),
+    usage("Archival storage", "GB-months", prices.cloudwatch.logStorageGbMonth, values.storage_gb),
+  ]);
+}
+
+/** Secrets Manager: per secret-month, plus API calls from usage. */
+export function priceSecret(spec: Spec<"secrets-manager">, prices: RegionPrices, values: UsageValues): PricingResult {
+  const rates = prices.secretsManager;
+  return ok([
+    monthly("Secret", "secret-months", rates.secretMonth, spec.count ?? 1),
+    usage("API requests", "10k requests", rates.per10kApiCalls, values.monthly_api_calls, 1e4),
+  ]);
+}
+
+/** KMS customer-managed key: per key-month, plus requests from usage. */
+export function priceKmsKey(spec: Spec<"kms-key">, prices: RegionPrices, values: UsageValues): PricingResult {
+  return ok([
+    monthly("Customer managed key", "key-months", prices.kms.keyMonth, spec.count ?? 1),
+    usage("Requests", "10k requests", prices.kms.per10kRequests, values.monthly_requests, 1e4),
+  ]);
+}
+
+/** SQS standard queue requests, usage-based. */
+export function priceSqs(prices: RegionPrices, values: UsageValues): PricingResult {
+  return ok([usage("Requests", "1M requests", prices.sqs.perMillionRequests, values.monthly_requests, 1e6)]);
+}
+
+/** SNS publish requests, usage-based. */
+export function priceSns(prices: RegionPrices, values: UsageValues): PricingResult {
+  return ok([usage("Publish requests", "1M requests", prices.sns.perMillionRequests, values.monthly_requests, 1e6)]);
+}

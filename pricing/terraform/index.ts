@@ -1,0 +1,96 @@
+import type { TerraformResource } from "../../iac/types.js";
+import type { ComponentSpec } from "../component-spec.js";
+import { isExpression, optionalNumber, Unpriceable } from "./attributes.js";
+import { mapAutoscalingGroup, mapEksNodeGroup, mapInstance } from "./compute.js";
+import {
+  mapCacheCluster,
+  mapDbInstance,
+  mapEbsVolume,
+  mapRdsCluster,
+  mapRdsClusterInstance,
+  mapReplicationGroup,
+} from "./data.js";
+import { mapEcsService } from "./ecs.js";
+import { isFreeType } from "./free.js";
+import { mapLoadBalancer, mapMetricAlarm, mapVpcEndpoint } from "./network.js";
+import type { MapContext } from "./references.js";
+
+export type { MapContext } from "./references.js";
+
+/** What the estimator should do with one resource. */
+export type ResourcePlan =
+  | { kind: "free" }
+  | { kind: "unsupported"; reason: string }
+  /** `instances` is what `count` / `for_each` multiply the specs by. */
+  | { kind: "priced"; specs: ComponentSpec[]; instances: number };
+
+type Mapper = (resource: TerraformResource, ctx: MapContext) => ComponentSpec[] | "free";
+
+const MAPPERS: Readonly<Record<string, Mapper>> = {
+  aws_instance: mapInstance,
+  aws_autoscaling_group: mapAutoscalingGroup,
+  aws_eks_node_group: mapEksNodeGroup,
+  aws_ecs_service: mapEcsService,
+  aws_db_instance: mapDbInstance,
+  aws_rds_cluster: mapRdsCluster,
+  aws_rds_cluster_instance: mapRdsClusterInstance,
+  aws_elasticache_replication_group: mapReplicationGroup,
+  aws_elasticache_cluster: mapCacheCluster,
+  aws_ebs_volume: mapEbsVolume,
+  aws_lb: mapLoadBalancer,
+  aws_alb: mapLoadBalancer,
+  aws_vpc_endpoint: mapVpcEndpoint,
+  aws_cloudwatch_metric_alarm: mapMetricAlarm,
+};
+
+/** Types whose whole cost is one spec that no attribute changes. */
+const FIXED_SPECS: Readonly<Record<string, ComponentSpec>> = {
+  aws_eks_cluster: { kind: "eks-control-plane" },
+  aws_nat_gateway: { kind: "nat" },
+  aws_eip: { kind: "public-ipv4" },
+  aws_s3_bucket: { kind: "s3" },
+  aws_secretsmanager_secret: { kind: "secrets-manager" },
+  aws_kms_key: { kind: "kms-key" },
+  aws_cloudwatch_log_group: { kind: "cloudwatch-logs" },
+  aws_sqs_queue: { kind: "sqs" },
+  aws_sns_topic: { kind: "sns" },
+  aws_lambda_function: { kind: "lambda" },
+  aws_cloudfront_distribution: { kind: "cloudfront" },
+};
+
+const LITERAL_SET = /^\$\{(?:toset\()?\[((?:\s*"[^"$]*"\s*,?)*)\]\)?\}$/;
+
+/** How many copies the `count` or `for_each` meta-argument makes (1 without either). */
+function instanceCount(attrs: Record<string, unknown>): number {
+  const count = optionalNumber(attrs, "count");
+  if (count !== undefined) return count;
+  const forEach = attrs.for_each;
+  if (forEach === undefined || forEach === null) return 1;
+  // `toset(["a", "b"])` of literal strings arrives as an expression but is countable.
+  const literalSet = typeof forEach === "string" ? LITERAL_SET.exec(forEach) : null;
+  if (literalSet) return new Set(literalSet[1]?.match(/"[^"]*"/g) ?? []).size;
+  if (isExpression(forEach)) {
+    throw new Unpriceable(`for_each is ${JSON.stringify(forEach)}; how many instances it makes is only known at plan time`);
+  }
+  if (Array.isArray(forEach)) return forEach.length;
+  if (typeof forEach === "object") return Object.keys(forEach).length;
+  throw new Unpriceable(`for_each should be a map or set, found ${JSON.stringify(forEach)}`);
+}
+
+/** Decides how to price `resource`: its component specs, free, or unsupported and why. */
+export function planResource(resource: TerraformResource, ctx: MapContext): ResourcePlan {
+  const mapper = Object.hasOwn(MAPPERS, resource.type) ? MAPPERS[resource.type] : undefined;
+  const fixed = Object.hasOwn(FIXED_SPECS, resource.type) ? FIXED_SPECS[resource.type] : undefined;
+  if (!mapper && !fixed) {
+    if (isFreeType(resource.type)) return { kind: "free" };
+    return { kind: "unsupported", reason: `no price mapping for resource type ${resource.type}` };
+  }
+  try {
+    const specs = mapper ? mapper(resource, ctx) : fixed ? [fixed] : [];
+    if (specs === "free") return { kind: "free" };
+    return { kind: "priced", specs, instances: instanceCount(resource.attributes) };
+  } catch (error) {
+    if (error instanceof Unpriceable) return { kind: "unsupported", reason: error.message };
+    throw error;
+  }
+}

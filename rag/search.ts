@@ -1,0 +1,178 @@
+import type pg from "pg";
+import { analyze, TERM_SPACE, termId } from "./analyzer.js";
+import { idf, relevance, toSparsevec } from "./bm25.js";
+import type { Embedder } from "./embedder.js";
+import { makeSnippet } from "./snippet.js";
+
+/** Narrows a search to part of the store. */
+export interface SearchFilters {
+  /** Only this collection (the base name of the folder that was ingested, unless renamed). */
+  collection?: string | undefined;
+  /** Only sources whose path starts with this prefix, e.g. "databases/". */
+  source_prefix?: string | undefined;
+}
+
+export interface SearchOptions {
+  top_k?: number | undefined;
+  /** Minimum relevance (0..1) a hit needs. */
+  threshold?: number | undefined;
+  /** At most one hit per source file. */
+  collapse_by_file?: boolean | undefined;
+  filters?: SearchFilters | undefined;
+}
+
+/** One ranked chunk with what a reader needs to check it. */
+export interface SearchHit {
+  chunk_id: string;
+  collection: string;
+  source: string;
+  title: string | null;
+  heading_path: string[];
+  line_start: number;
+  line_end: number;
+  /** ranking score (BM25, or reciprocal-rank fusion when dense retrieval is on); higher is better */
+  score: number;
+  /** 0..1: best of lexical coverage and dense cosine similarity; compared with the threshold */
+  relevance: number;
+  lexical_score: number | null;
+  dense_score: number | null;
+  snippet: string;
+  content: string;
+}
+
+export interface SearchDeps {
+  pool: pg.Pool;
+  embedder: Embedder | null;
+  defaults: { top_k: number; threshold: number; collapse_by_file: boolean };
+}
+
+/** Searches the runbook store; the function every caller (routes, tools, nodes, CLI) uses. */
+export type RunbookSearch = (query: string, options?: SearchOptions) => Promise<SearchHit[]>;
+
+interface ChunkRow {
+  id: string;
+  collection: string;
+  source: string;
+  title: string | null;
+  heading_path: string[];
+  line_start: number;
+  line_end: number;
+  content: string;
+  score: number;
+}
+
+const SELECT_CHUNK = `c.id, d.collection, d.source, d.title, c.heading_path, c.line_start, c.line_end, c.content`;
+const FILTERS = `($2::text is null or d.collection = $2) and ($3::text is null or starts_with(d.source, $3))`;
+
+/** Reciprocal-rank-fusion constant (Cormack et al. use 60). */
+const RRF_K = 60;
+/** Candidates fetched per ranking before fusion and collapsing. */
+const CANDIDATE_FACTOR = 4;
+
+/**
+ * The query's BM25 half: IDF per term that occurs in the store. `idfs` also counts terms the
+ * store has never seen (at the highest IDF), so a query that is mostly about something else
+ * does not look well covered because of one common word.
+ */
+async function queryWeights(pool: pg.Pool, terms: string[]): Promise<{ vector: string; idfs: number[] } | null> {
+  const ids = [...new Set(terms.map(termId))];
+  if (ids.length === 0) return null;
+  const { rows } = await pool.query<{ term_id: number | null; df: number | null; n: string }>(
+    `select t.term_id, t.df, c.chunk_count as n
+     from rag_corpus c left join rag_terms t on t.term_id = any($1::int[]) and t.df > 0`,
+    [ids],
+  );
+  const n = Number(rows[0]?.n ?? 0);
+  const weights = new Map<number, number>();
+  for (const row of rows) if (row.term_id !== null && row.df !== null) weights.set(row.term_id, idf(row.df, n));
+  if (weights.size === 0) return null;
+  const unseen = ids.filter((id) => !weights.has(id)).map(() => idf(0, n));
+  return { vector: toSparsevec(weights, TERM_SPACE), idfs: [...weights.values(), ...unseen] };
+}
+
+async function lexicalRanking(pool: pg.Pool, vector: string, filters: SearchFilters, limit: number): Promise<ChunkRow[]> {
+  const { rows } = await pool.query<ChunkRow>(
+    `select ${SELECT_CHUNK}, -(c.lexical <#> $1::sparsevec) as score
+     from rag_chunks c join rag_documents d on d.id = c.document_id
+     where ${FILTERS} and (c.lexical <#> $1::sparsevec) < 0
+     order by c.lexical <#> $1::sparsevec, c.id
+     limit $4`,
+    [vector, filters.collection ?? null, filters.source_prefix ?? null, limit],
+  );
+  return rows;
+}
+
+async function denseRanking(pool: pg.Pool, embedding: number[], filters: SearchFilters, limit: number): Promise<ChunkRow[]> {
+  const { rows } = await pool.query<ChunkRow>(
+    `select ${SELECT_CHUNK}, 1 - (c.embedding <=> $1::vector) as score
+     from rag_chunks c join rag_documents d on d.id = c.document_id
+     where ${FILTERS} and c.embedding is not null
+     order by c.embedding <=> $1::vector, c.id
+     limit $4`,
+    [`[${embedding.join(",")}]`, filters.collection ?? null, filters.source_prefix ?? null, limit],
+  );
+  return rows;
+}
+
+/**
+ * Builds the runbook search: BM25 over stored sparse weights, fused by reciprocal rank
+ * with dense cosine similarity when an embedder is configured.
+ */
+export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
+  return async (query, options = {}) => {
+    const topK = options.top_k ?? deps.defaults.top_k;
+    const threshold = options.threshold ?? deps.defaults.threshold;
+    const collapse = options.collapse_by_file ?? deps.defaults.collapse_by_file;
+    const filters = options.filters ?? {};
+    const terms = analyze(query);
+    const limit = topK * CANDIDATE_FACTOR * (collapse ? 3 : 1);
+
+    const weights = await queryWeights(deps.pool, terms);
+    const lexical = weights ? await lexicalRanking(deps.pool, weights.vector, filters, limit) : [];
+    const dense = deps.embedder && query.trim()
+      ? await denseRanking(deps.pool, (await deps.embedder.embed([query]))[0] ?? [], filters, limit)
+      : [];
+
+    const merged = new Map<string, { row: ChunkRow; lexical: number | null; dense: number | null; fused: number }>();
+    lexical.forEach((row, rank) => {
+      merged.set(row.id, { row, lexical: row.score, dense: null, fused: 1 / (RRF_K + rank + 1) });
+    });
+    dense.forEach((row, rank) => {
+      const entry = merged.get(row.id) ?? { row, lexical: null, dense: null, fused: 0 };
+      entry.dense = row.score;
+      entry.fused += 1 / (RRF_K + rank + 1);
+      merged.set(row.id, entry);
+    });
+
+    const hits: SearchHit[] = [];
+    const seenFiles = new Set<string>();
+    const ranked = [...merged.values()].sort(
+      (a, b) => (dense.length ? b.fused - a.fused : (b.lexical ?? 0) - (a.lexical ?? 0)) || Number(a.row.id) - Number(b.row.id),
+    );
+    for (const entry of ranked) {
+      const lexicalRelevance = entry.lexical === null || !weights ? 0 : relevance(entry.lexical, weights.idfs);
+      const hitRelevance = Math.max(lexicalRelevance, entry.dense ?? 0);
+      if (hitRelevance < threshold) continue;
+      const fileKey = `${entry.row.collection}\u0000${entry.row.source}`;
+      if (collapse && seenFiles.has(fileKey)) continue;
+      seenFiles.add(fileKey);
+      hits.push({
+        chunk_id: entry.row.id,
+        collection: entry.row.collection,
+        source: entry.row.source,
+        title: entry.row.title,
+        heading_path: entry.row.heading_path,
+        line_start: entry.row.line_start,
+        line_end: entry.row.line_end,
+        score: Number((dense.length ? entry.fused : (entry.lexical ?? 0)).toFixed(6)),
+        relevance: Number(hitRelevance.toFixed(4)),
+        lexical_score: entry.lexical === null ? null : Number(entry.lexical.toFixed(4)),
+        dense_score: entry.dense === null ? null : Number(entry.dense.toFixed(4)),
+        snippet: makeSnippet(entry.row.content, terms),
+        content: entry.row.content,
+      });
+      if (hits.length >= topK) break;
+    }
+    return hits;
+  };
+}

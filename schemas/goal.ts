@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+export const clouds = ["aws", "gcp", "azure"] as const;
+export const environments = ["dev", "staging", "prod"] as const;
+export const workloadTypes = ["web-api", "worker", "static-site", "data-pipeline", "internal-service"] as const;
+
+/** What the user wants built: the input of a planning run. */
+export const goalStatementSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "3-40 characters: lower-case letters, digits and dashes, starting with a letter"),
+    description: z.string().trim().min(1).max(4000),
+    cloud: z.enum(clouds).default("aws"),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as "us-east-1"').default("us-east-1"),
+    environment: z.enum(environments),
+    workload: z
+      .object({
+        type: z.enum(workloadTypes),
+        /** peak requests per second the service must serve (web-api, internal-service) */
+        requests_per_second: z.number().min(0).max(1_000_000).optional(),
+        /** typical request or message payload, KiB */
+        payload_kb: z.number().min(0).max(102_400).optional(),
+        /** data kept in the primary store, GiB */
+        data_size_gb: z.number().min(0).max(1_000_000).optional(),
+        /** expected monthly growth of traffic and data, percent */
+        growth_percent_per_month: z.number().min(0).max(100).default(0),
+        /** messages per second through a queue (worker) */
+        messages_per_second: z.number().min(0).max(1_000_000).optional(),
+        /** batch runs per day (data-pipeline) */
+        runs_per_day: z.number().int().min(0).max(1440).optional(),
+        /** whether the service keeps relational data */
+        needs_database: z.boolean().optional(),
+        /** whether a cache helps (hot reads, sessions) */
+        needs_cache: z.boolean().optional(),
+      })
+      .strict(),
+    slo: z
+      .object({
+        /** availability objective in percent, e.g. 99.9 */
+        availability: z.number().min(90).max(99.999),
+        p95_latency_ms: z.number().positive().max(600_000).optional(),
+      })
+      .strict(),
+    budget: z.object({ monthly_usd: z.number().positive().max(10_000_000) }).strict(),
+    constraints: z.array(z.string().min(1).max(200)).max(50).default([]),
+    compliance: z.array(z.enum(["pci", "hipaa", "soc2", "gdpr", "iso27001"])).max(10).default([]),
+    existing_components: z
+      .array(z.object({ kind: z.string().min(1), name: z.string().min(1), id: z.string().optional() }).strict())
+      .max(50)
+      .default([]),
+  })
+  .strict();
+
+export type GoalStatement = z.infer<typeof goalStatementSchema>;
+export type GoalStatementInput = z.input<typeof goalStatementSchema>;

@@ -1,0 +1,167 @@
+import { z } from "zod";
+import { clouds, environments } from "./goal.js";
+
+const severity = z.enum(["critical", "high", "medium", "low", "info"]);
+
+export const componentKinds = [
+  "vpc", "nat-gateway", "alb", "cloudfront", "ecs-service", "eks-cluster", "eks-node-group", "rds-postgres",
+  "elasticache-redis", "s3-bucket", "sqs-queue", "ecr-repository", "cloudwatch-alarms", "secrets", "kms-key",
+] as const;
+
+/** One deployable piece of the design. */
+export const componentSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/),
+    kind: z.enum(componentKinds),
+    role: z.string().min(1),
+    /** instance type or class, where the component has one */
+    size: z.string().nullable(),
+    count: z.number().int().min(0),
+    optional: z.boolean(),
+    depends_on: z.array(z.string()),
+    monthly_usd: z.number().min(0),
+  })
+  .strict();
+
+export const networkSchema = z
+  .object({
+    vpc_cidr: z.string(),
+    availability_zones: z.array(z.string()).min(1),
+    public_subnets: z.array(z.string()),
+    private_subnets: z.array(z.string()),
+    nat_gateways: z.number().int().min(0),
+    ingress: z.object({ type: z.enum(["alb", "cloudfront", "none"]), public: z.boolean(), tls: z.boolean() }).strict(),
+  })
+  .strict();
+
+export const computeSchema = z
+  .object({
+    platform: z.enum(["ecs-fargate", "eks", "none"]),
+    /** vCPU per task or pod */
+    cpu: z.number().min(0),
+    memory_mb: z.number().int().min(0),
+    min_replicas: z.number().int().min(0),
+    max_replicas: z.number().int().min(0),
+    target_cpu_percent: z.number().int().min(10).max(95),
+    /** EKS worker nodes, when the platform is eks */
+    node_instance_type: z.string().nullable(),
+    node_count: z.number().int().min(0),
+    container_port: z.number().int().min(1).max(65535),
+    image: z.string().min(1),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    id: z.string(),
+    engine: z.literal("postgres"),
+    engine_version: z.string(),
+    instance_class: z.string(),
+    multi_az: z.boolean(),
+    storage_gb: z.number().int().min(20),
+    max_storage_gb: z.number().int().min(20),
+    backup_retention_days: z.number().int().min(0).max(35),
+    point_in_time_recovery: z.boolean(),
+    read_replicas: z.number().int().min(0).max(5),
+    deletion_protection: z.boolean(),
+  })
+  .strict();
+
+export const cacheSchema = z
+  .object({ id: z.string(), engine: z.literal("redis"), node_type: z.string(), nodes: z.number().int().min(1), multi_az: z.boolean() })
+  .strict();
+
+export const bucketSchema = z
+  .object({ id: z.string(), purpose: z.string(), versioning: z.boolean(), storage_gb: z.number().min(0), public_website: z.boolean() })
+  .strict();
+
+export const queueSchema = z
+  .object({ id: z.string(), fifo: z.boolean(), visibility_timeout_s: z.number().int(), max_receive_count: z.number().int().min(1) })
+  .strict();
+
+export const iamScopeSchema = z
+  .object({ principal: z.string(), actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) })
+  .strict();
+
+export const securitySchema = z
+  .object({
+    encryption_at_rest: z.boolean(),
+    encryption_in_transit: z.boolean(),
+    kms: z.enum(["aws-managed", "customer-managed"]),
+    iam_scopes: z.array(iamScopeSchema),
+    secrets: z.array(z.object({ name: z.string(), purpose: z.string() }).strict()),
+  })
+  .strict();
+
+export const observabilitySchema = z
+  .object({
+    metrics: z.array(z.string()),
+    alerts: z.array(
+      z.object({ name: z.string(), metric: z.string(), comparison: z.enum([">", "<", ">=", "<="]), threshold: z.number(), severity }).strict(),
+    ),
+    slos: z.array(z.object({ name: z.string(), objective_percent: z.number(), window_days: z.number().int() }).strict()),
+    log_retention_days: z.number().int().min(1),
+  })
+  .strict();
+
+export const costBudgetSchema = z
+  .object({
+    currency: z.literal("USD"),
+    monthly_total_usd: z.number().min(0),
+    budget_usd: z.number().positive(),
+    status: z.enum(["OK", "WARN", "OVER"]),
+    breakdown: z.array(z.object({ component_id: z.string(), monthly_usd: z.number().min(0), detail: z.string() }).strict()),
+    usage_based: z.array(z.string()),
+  })
+  .strict();
+
+export const performanceBudgetSchema = z
+  .object({
+    target_rps: z.number().min(0),
+    capacity_rps: z.number().min(0),
+    headroom_percent: z.number(),
+    p95_latency_ms_target: z.number().nullable(),
+    availability_target: z.number(),
+    estimated_availability: z.number(),
+  })
+  .strict();
+
+export const citationSchema = z
+  .object({ source: z.string(), heading_path: z.array(z.string()), line_start: z.number().int(), line_end: z.number().int(), reason: z.string() })
+  .strict();
+
+/** The design contract the builder, validator and reviewer all work from. */
+export const planSpecSchema = z
+  .object({
+    plan_id: z.string(),
+    version: z.number().int().min(1),
+    parent_version: z.number().int().min(1).nullable(),
+    trace_id: z.string(),
+    goal_name: z.string(),
+    pattern: z.string(),
+    planner: z.enum(["deterministic", "model"]),
+    cloud: z.enum(clouds),
+    region: z.string(),
+    environment: z.enum(environments),
+    summary: z.string(),
+    components: z.array(componentSchema).min(1),
+    network: networkSchema,
+    compute: computeSchema,
+    databases: z.array(databaseSchema),
+    caches: z.array(cacheSchema),
+    buckets: z.array(bucketSchema),
+    queues: z.array(queueSchema),
+    security: securitySchema,
+    observability: observabilitySchema,
+    cost: costBudgetSchema,
+    performance: performanceBudgetSchema,
+    risks: z.array(z.object({ id: z.string(), title: z.string(), severity, mitigation: z.string() }).strict()),
+    tradeoffs: z.array(z.object({ decision: z.string(), alternatives: z.array(z.string()), rationale: z.string() }).strict()),
+    citations: z.array(citationSchema),
+    diagram: z.string().startsWith("flowchart"),
+    revision_notes: z.array(z.string()),
+  })
+  .strict();
+
+export type PlanSpec = z.infer<typeof planSpecSchema>;
+export type PlanComponent = z.infer<typeof componentSchema>;

@@ -1,0 +1,58 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { Deps } from "../lib/deps.js";
+import { registerErrorHandler } from "./error-handler.js";
+import { collectRoutes } from "./openapi/spec.js";
+import { registerAuth } from "./plugins/auth.js";
+import { registerCors } from "./plugins/cors.js";
+import { registerMetrics } from "./plugins/metrics.js";
+import { registerRateLimit } from "./plugins/rate-limit.js";
+import { registerRunWorkers } from "./plugins/run-workers.js";
+import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { adminRoutes } from "./routes/admin.js";
+import { adviceRoutes } from "./routes/advice.js";
+import { healthRoutes } from "./routes/health.js";
+import { openapiRoutes } from "./routes/openapi.js";
+import { planRoutes } from "./routes/plan.js";
+import { planStreamRoutes } from "./routes/plan-stream.js";
+import { ragRoutes } from "./routes/rag.js";
+import { schemaRoutes } from "./routes/schemas-route.js";
+import { slackRoutes } from "./routes/slack.js";
+import { validateRoutes } from "./routes/validate.js";
+
+/** Builds the HTTP server on the given dependencies; the caller listens and closes. */
+export async function buildServer(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.BODY_LIMIT_BYTES,
+    requestIdHeader: "x-request-id",
+  });
+  // Every route takes JSON; without this Fastify's default text/plain parser hands routes a
+  // string, which fails validation as 400 instead of the honest 415.
+  app.removeContentTypeParser("text/plain");
+  registerErrorHandler(app);
+  // CORS first: its preflight route is plumbing, left out of the OpenAPI description below
+  registerCors(app, deps.config);
+  // before any route, so the OpenAPI description sees them all
+  const routes = collectRoutes(app);
+  registerMetrics(app, deps);
+  // headers, then who is calling (route-roles.ts), then how often: each an onRequest hook in this order
+  registerSecurityHeaders(app, deps.config);
+  registerAuth(app, deps);
+  registerRateLimit(app, { config: deps.config, log: deps.log, redis: deps.redis, redisPrefix: deps.config.REDIS_KEY_PREFIX });
+  app.addHook("onSend", async (_request, reply) => {
+    reply.header("x-content-type-options", "nosniff");
+    reply.header("cache-control", "no-store");
+  });
+  await app.register(healthRoutes, { deps });
+  await app.register(ragRoutes, { deps });
+  await app.register(adviceRoutes, { deps });
+  await app.register(planRoutes, { deps });
+  await app.register(planStreamRoutes, { deps });
+  await app.register(validateRoutes, { deps });
+  await app.register(schemaRoutes);
+  await app.register(adminRoutes, { deps });
+  await app.register(slackRoutes, { deps });
+  await app.register(openapiRoutes, { deps, routes });
+  registerRunWorkers(app, deps);
+  return app;
+}

@@ -1,0 +1,86 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { type Actor, authenticateKey, type Principal } from "../../lib/auth/keys.js";
+import { DEFAULT_TENANT, hasRole } from "../../lib/auth/roles.js";
+import type { Deps } from "../../lib/deps.js";
+import { AtlasError } from "../../lib/errors.js";
+import { requiredRole } from "./route-roles.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** the caller, set by the auth plugin; null on public routes */
+    principal: Principal | null;
+  }
+}
+
+/** Who every request is while ATLAS_AUTH=off. */
+const AUTH_OFF_PRINCIPAL: Principal = {
+  keyId: null,
+  name: "auth-off",
+  tenant: DEFAULT_TENANT,
+  roles: ["admin"],
+  allowSelfApproval: true,
+};
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i;
+
+function unauthenticated(message: string): AtlasError {
+  return new AtlasError("UNAUTHENTICATED", message);
+}
+
+/**
+ * API-key authentication and role checks for every route (see route-roles.ts), as an
+ * `onRequest` hook on the root instance so it runs before body parsing. With ATLAS_AUTH=off
+ * every request acts as admin of tenant default, and start-up says so loudly.
+ */
+export function registerAuth(app: FastifyInstance, deps: Pick<Deps, "pool" | "config" | "log">): void {
+  const authOff = deps.config.ATLAS_AUTH === "off";
+  if (authOff) {
+    deps.log.warn(
+      "ATLAS_AUTH=off: AUTHENTICATION IS DISABLED. Every request acts as admin of tenant default. " +
+        "Use this only for local experiments, never on a reachable address.",
+    );
+  }
+  app.decorateRequest("principal", null);
+
+  app.addHook("onRequest", async (request, reply) => {
+    const required = requiredRole(request);
+    if (required === "public") return;
+    if (authOff) {
+      request.principal = AUTH_OFF_PRINCIPAL;
+      return;
+    }
+    const header = request.headers.authorization;
+    const key = header ? BEARER.exec(header)?.[1] : undefined;
+    if (!key) {
+      reply.header("www-authenticate", 'Bearer realm="atlas"');
+      throw unauthenticated("Missing API key: send the header Authorization: Bearer <key>");
+    }
+    const result = await authenticateKey(deps.pool, key);
+    if (!result.ok) {
+      reply.header("www-authenticate", 'Bearer realm="atlas", error="invalid_token"');
+      throw unauthenticated(result.reason === "revoked" ? "This API key has been revoked" : "Invalid API key");
+    }
+    request.principal = result.principal;
+    if (!hasRole(result.principal.roles, required)) {
+      throw new AtlasError(
+        "FORBIDDEN",
+        `${request.method} ${request.routeOptions.url ?? request.url} needs the ${required} role; key "${result.principal.name}" has ${result.principal.roles.join(", ")}`,
+      );
+    }
+  });
+}
+
+/** The authenticated caller of a non-public route. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new AtlasError("INTERNAL", `route ${request.routeOptions.url} is public but asks who the caller is`);
+  return request.principal;
+}
+
+/** The caller's tenant: every thread, plan, artifact and event a request touches belongs to it. */
+export const tenantOf = (request: FastifyRequest): string => principalOf(request).tenant;
+
+/** The caller as the audit log records it: key id, key name and remote address. */
+export function actorOf(request: FastifyRequest): Actor {
+  const principal = principalOf(request);
+  return { keyId: principal.keyId, name: principal.name, remoteAddr: request.ip };
+}

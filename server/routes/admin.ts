@@ -1,0 +1,51 @@
+import type { FastifyInstance } from "fastify";
+import { z } from "zod";
+import { makeAuditLog } from "../../lib/auth/audit.js";
+import { createKey, listKeys, revokeKey } from "../../lib/auth/keys.js";
+import { roleSchema } from "../../lib/auth/roles.js";
+import type { Deps } from "../../lib/deps.js";
+import { actorOf, tenantOf } from "../plugins/auth.js";
+import { parseInput } from "../validation.js";
+
+const createKeyBodySchema = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    roles: z.array(roleSchema).min(1).max(4),
+  })
+  .strict();
+const keyParamsSchema = z.object({ ref: z.string().min(1).max(100) }).strict();
+const auditQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    before: z.coerce.number().int().positive().optional(),
+    action: z.string().min(1).max(50).optional(),
+    target: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/**
+ * Key management and the audit log for the caller's tenant (admin only, see route-roles.ts):
+ * `POST /admin/keys`, `GET /admin/keys`, `DELETE /admin/keys/:ref` (id or display prefix), `GET /audit`.
+ */
+export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<Deps, "pool"> }): Promise<void> {
+  const audit = makeAuditLog(deps.pool);
+
+  app.post("/admin/keys", async (request, reply) => {
+    const body = parseInput(createKeyBodySchema, request.body);
+    const { key, record } = await createKey(deps.pool, { tenant: tenantOf(request), name: body.name, roles: [...new Set(body.roles)] }, actorOf(request));
+    // the only time the key is ever shown
+    return reply.status(201).send({ ...record, key });
+  });
+
+  app.get("/admin/keys", async (request) => ({ keys: await listKeys(deps.pool, { tenant: tenantOf(request) }) }));
+
+  app.delete("/admin/keys/:ref", async (request) => {
+    const { ref } = parseInput(keyParamsSchema, request.params, "params");
+    return revokeKey(deps.pool, ref, actorOf(request), { tenant: tenantOf(request) });
+  });
+
+  app.get("/audit", async (request) => {
+    const query = parseInput(auditQuerySchema, request.query, "query");
+    return { entries: await audit.list(tenantOf(request), query) };
+  });
+}

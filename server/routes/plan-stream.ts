@@ -1,0 +1,70 @@
+import type { FastifyInstance } from "fastify";
+import type { Deps } from "../../lib/deps.js";
+import { sleep } from "../../lib/sleep.js";
+import type { EventType } from "../../schemas/events.js";
+import { tenantOf } from "../plugins/auth.js";
+import { parseInput } from "../validation.js";
+import { paramsSchema } from "./plan.js";
+
+/** Events after which a run has stopped (at the approval gate or an end). */
+const STOP_EVENTS = new Set<EventType>(["approval.requested", "design.blocked", "design.rejected", "apply.done", "rollback.done", "run.dropped", "run.failed"]);
+const PING_MS = 15_000;
+
+/**
+ * `GET /architect/plan/:thread_id/stream`: a thread's lifecycle events as server-sent events,
+ * from whichever replica runs it (the event bus follows the Redis stream). First `status`,
+ * then each event under its type (`plan.pending`, `validate.result`, ...), and when the run
+ * stops, `result` with the run as `GET /architect/plan/:thread_id` answers; then it ends.
+ */
+export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  app.get("/architect/plan/:thread_id/stream", async (request, reply) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    const tenant = tenantOf(request);
+    await deps.planner.get(thread_id, tenant); // 404 before the stream opens
+    reply.hijack();
+    reply.raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    let open = true;
+    let finishing = false;
+    const send = (event: string, data: unknown) => {
+      if (open) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const ping = setInterval(() => open && reply.raw.write(": ping\n\n"), PING_MS);
+    const end = () => {
+      if (!open) return;
+      open = false;
+      clearInterval(ping);
+      unsubscribe();
+      reply.raw.end();
+    };
+    const finish = async () => {
+      if (finishing) return;
+      finishing = true;
+      try {
+        // a stop event is published inside the node: wait (bounded) until the runner recorded where it stopped
+        for (let i = 0; i < 100 && open && (await deps.planner.busy(thread_id, tenant)); i++) await sleep(100);
+        send("result", await deps.planner.get(thread_id, tenant));
+      } catch (error) {
+        request.log.error({ err: error, thread_id }, "plan stream failed");
+        send("error", { code: "INTERNAL", message: "Internal server error" });
+      }
+      end();
+    };
+    const unsubscribe = deps.events.subscribe((event) => {
+      if (event.thread_id !== thread_id || event.tenant !== tenant) return;
+      send(event.type, event);
+      if (STOP_EVENTS.has(event.type)) void finish();
+    });
+    reply.raw.on("close", end);
+    try {
+      await deps.events.ready();
+      const current = await deps.planner.get(thread_id, tenant);
+      send("status", { thread_id, trace_id: current.trace_id, status: current.status });
+      if (!(await deps.planner.busy(thread_id, tenant))) await finish();
+    } catch (error) {
+      request.log.error({ err: error, thread_id }, "plan stream failed");
+      send("error", { code: "INTERNAL", message: "Internal server error" });
+      end();
+    }
+    return reply;
+  });
+}

@@ -1,0 +1,150 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { ProgressEvent, RunView } from "../../graph/service.js";
+import type { Deps } from "../../lib/deps.js";
+import { makeAuditLog } from "../../lib/auth/audit.js";
+import { isAtlasError } from "../../lib/errors.js";
+import { submitBackgroundRun } from "../../lib/queue/submit.js";
+import { goalStatementSchema } from "../../schemas/goal.js";
+import { approvalDecisionSchema } from "../../schemas/reports.js";
+import { actorOf, principalOf, tenantOf } from "../plugins/auth.js";
+import { parseInput } from "../validation.js";
+
+export const threadIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "letters, digits, - and _ (at most 128)");
+export const paramsSchema = z.object({ thread_id: threadIdSchema }).strict();
+export const planBodySchema = z
+  .object({
+    goal: goalStatementSchema,
+    thread_id: threadIdSchema.optional(),
+    /** answer 202 at once and leave the run to a worker (also: header `Prefer: respond-async`) */
+    background: z.boolean().optional(),
+    /** when the thread is busy: `reject` with 409 (default) or `queue` the run behind the current one (202) */
+    if_busy: z.enum(["reject", "queue"]).optional(),
+  })
+  .strict();
+export const rollbackBodySchema = z.object({ by: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict();
+
+const wantsEventStream = (request: FastifyRequest) => (request.headers.accept ?? "").includes("text/event-stream");
+const prefersAsync = (request: FastifyRequest) => /\brespond-async\b/i.test(String(request.headers.prefer ?? ""));
+
+/** Background when asked (`background`, `Prefer: respond-async`), or to queue behind a busy thread (`if_busy: "queue"`). */
+async function runsInBackground(deps: Deps, request: FastifyRequest, body: z.infer<typeof planBodySchema>): Promise<boolean> {
+  if (body.background === true || prefersAsync(request)) return true;
+  if (body.if_busy !== "queue" || !body.thread_id) return false;
+  return deps.planner.busy(body.thread_id, tenantOf(request)).catch((error: unknown) => {
+    if (isAtlasError(error) && error.code === "NOT_FOUND") return false;
+    throw error;
+  });
+}
+
+/**
+ * Runs `work` and answers with its result; when the client asked for `text/event-stream`,
+ * streams node progress as server-sent events first and the result as the final `result` event.
+ */
+async function respond(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  work: (onProgress?: (event: ProgressEvent) => void) => Promise<RunView>,
+): Promise<unknown> {
+  if (!wantsEventStream(request)) return work();
+  reply.hijack();
+  reply.raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  try {
+    send("result", await work((progress) => send("progress", progress)));
+  } catch (error) {
+    const known = isAtlasError(error) && error.status < 500;
+    if (!known) request.log.error({ err: error }, "plan stream failed");
+    send("error", { code: known ? error.code : "INTERNAL", message: known ? error.message : "Internal server error" });
+  }
+  reply.raw.end();
+  return reply;
+}
+
+/** The planning API: start a design, read it, answer its approval, roll it back. */
+export async function planRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+  const planner = deps.planner;
+  const audit = makeAuditLog(deps.pool);
+  /** The audit row must not turn a decision that happened into an error; a failure is logged with the row. */
+  const audited = (request: FastifyRequest, write: () => Promise<void>) =>
+    write().catch((error: unknown) => request.log.error({ err: error, actor: actorOf(request) }, "audit log write failed"));
+
+  app.post("/architect/plan", async (request, reply) => {
+    const body = parseInput(planBodySchema, request.body);
+    const run = { goal: body.goal, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
+    if (await runsInBackground(deps, request, body)) {
+      const queued = await submitBackgroundRun(deps, run, body.if_busy);
+      if (prefersAsync(request)) reply.header("preference-applied", "respond-async");
+      return reply.status(202).header("location", `/architect/plan/${queued.thread_id}`).send(queued);
+    }
+    return respond(request, reply, (onProgress) => planner.start(run, onProgress));
+  });
+
+  app.get("/architect/plan/:thread_id", async (request) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    return planner.get(thread_id, tenantOf(request));
+  });
+
+  app.get("/architect/plan/:thread_id/history", async (request) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    return { thread_id, history: await planner.history(thread_id, tenantOf(request)) };
+  });
+
+  app.get("/architect/plan/:thread_id/events", async (request) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    return { thread_id, events: await planner.events(thread_id, tenantOf(request)) };
+  });
+
+  app.get("/architect/plan/:thread_id/artifacts", async (request) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    const run = await planner.get(thread_id, tenantOf(request));
+    return { thread_id, digest: run.artifacts_digest, files: run.artifacts };
+  });
+
+  app.get("/architect/plan/:thread_id/artifacts/*", async (request, reply) => {
+    const params = request.params as { thread_id: string; "*": string };
+    const { thread_id } = parseInput(paramsSchema, { thread_id: params.thread_id }, "params");
+    const file = await planner.artifact(thread_id, tenantOf(request), params["*"]);
+    reply.header("etag", `"${file.sha256}"`);
+    reply.type(file.path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
+    return file.content;
+  });
+
+  app.post("/architect/plan/:thread_id/resume", async (request, reply) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    const decision = parseInput(approvalDecisionSchema, request.body);
+    const principal = principalOf(request);
+    const approver = { key_id: principal.keyId, name: principal.name, allow_self_approval: principal.allowSelfApproval };
+    const actor = actorOf(request);
+    return respond(request, reply, async (onProgress) => {
+      try {
+        const run = await planner.resume(thread_id, principal.tenant, decision, onProgress, approver);
+        await audited(request, () => audit.decision(principal.tenant, actor, thread_id, decision, run));
+        return run;
+      } catch (error) {
+        if (isAtlasError(error) && error.details?.reason === "self_approval") {
+          await audited(request, () =>
+            audit.record({ tenant: principal.tenant, actor, action: "approval.refused", target: thread_id, detail: { reason: "self_approval", approver: decision.approver } }),
+          );
+        }
+        throw error;
+      }
+    });
+  });
+
+  app.post("/architect/plan/:thread_id/rollback", async (request) => {
+    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+    const body = parseInput(rollbackBodySchema, request.body);
+    const run = await planner.rollback(thread_id, tenantOf(request), body);
+    await audited(request, () =>
+      audit.record({
+        tenant: tenantOf(request),
+        actor: actorOf(request),
+        action: "rollback",
+        target: thread_id,
+        detail: { plan_id: run.plan_id, by: body.by, reason: body.reason, status: run.status, reverted: run.applied?.commit ?? null },
+      }),
+    );
+    return run;
+  });
+}

@@ -1,0 +1,149 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { RunView } from "../../graph/service.js";
+import { makeAuditLog } from "../../lib/auth/audit.js";
+import type { Actor } from "../../lib/auth/keys.js";
+import type { Deps } from "../../lib/deps.js";
+import { AtlasError, isAtlasError } from "../../lib/errors.js";
+import { fetchWithRetry } from "../../lib/http/retry.js";
+import { approverFor, parseSlackCommand, type SlackCommand } from "../../lib/slack/commands.js";
+import { planLink, startSlackNotifier } from "../../lib/slack/notifier.js";
+import { verifySlackSignature } from "../../lib/slack/signature.js";
+import { publicBaseUrl } from "../public-routes.js";
+
+/** What Slack shows: only to the caller (`ephemeral`) or to the whole channel. */
+export interface SlackReply {
+  response_type: "ephemeral" | "in_channel";
+  text: string;
+}
+
+/** Slack gives a slash command three seconds; slower work answers later on `response_url`. */
+const ACK_MS = 2_500;
+
+const ephemeral = (text: string): SlackReply => ({ response_type: "ephemeral", text });
+const header = (request: FastifyRequest, name: string) => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+function outcome(command: SlackCommand, approver: string, run: RunView, baseUrl: string): SlackReply {
+  const link = `<${planLink(baseUrl, run.thread_id)}|${run.plan_id} (thread ${run.thread_id})>`;
+  const commit = run.applied?.commit ? `, commit ${run.applied.commit.slice(0, 12)}` : "";
+  const verb = { approve: "approved", reject: "rejected", rollback: "rolled back" }[command.action];
+  return { response_type: "in_channel", text: `${approver} ${verb} ${link}: now ${run.status}${commit}.` };
+}
+
+/**
+ * `POST /slack/commands`: `/approve`, `/reject` and `/rollback` from Slack, verified by Slack's
+ * request signature (not an API key), acting as the approver SLACK_APPROVERS maps the user to,
+ * in SLACK_TENANT. Also starts the SLACK_WEBHOOK_URL notifier for this server's lifetime.
+ */
+export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }: { deps: Deps; ackMs?: number }): Promise<void> {
+  const { config } = deps;
+  const baseUrl = publicBaseUrl(config);
+
+  if (config.SLACK_WEBHOOK_URL) {
+    const notifier = startSlackNotifier({
+      events: deps.events,
+      webhookUrl: config.SLACK_WEBHOOK_URL,
+      baseUrl,
+      tenant: config.SLACK_TENANT,
+      log: deps.log,
+    });
+    app.addHook("onClose", async () => notifier.stop());
+  }
+
+  // Slack posts forms; the signature covers the exact bytes, so the route gets the raw string.
+  // Registered in this plugin only: every other route still answers 415 to a form.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  const audit = makeAuditLog(deps.pool);
+  /** The audit row must not turn a decision that happened into an error. */
+  const audited = (write: () => Promise<void>) =>
+    write().catch((error: unknown) => deps.log.error({ err: error }, "audit log write failed (Slack command)"));
+
+  async function run(command: SlackCommand, approver: string, actor: Actor): Promise<SlackReply> {
+    const tenant = config.SLACK_TENANT;
+    try {
+      if (command.action === "rollback") {
+        const reason = command.comment ?? `rolled back from Slack by ${approver}`;
+        const result = await deps.planner.rollback(command.thread_id, tenant, { by: approver, reason });
+        await audited(() =>
+          audit.record({
+            tenant,
+            actor,
+            action: "rollback",
+            target: command.thread_id,
+            detail: { plan_id: result.plan_id, by: approver, reason, status: result.status, reverted: result.applied?.commit ?? null, via: "slack" },
+          }),
+        );
+        return outcome(command, approver, result, baseUrl);
+      }
+      const decision = { decision: command.action, approver, ...(command.comment ? { comment: command.comment } : {}) };
+      const result = await deps.planner.resume(command.thread_id, tenant, decision);
+      await audited(() => audit.decision(tenant, actor, command.thread_id, decision, result));
+      return outcome(command, approver, result, baseUrl);
+    } catch (error) {
+      if (isAtlasError(error) && error.status < 500) return ephemeral(`Could not ${command.action} ${command.thread_id}: ${error.message}`);
+      deps.log.error({ err: error, thread_id: command.thread_id, tenant, action: command.action }, "Slack command failed");
+      return ephemeral(`Could not ${command.action} ${command.thread_id}: the server failed; its log has details.`);
+    }
+  }
+
+  async function answerLater(responseUrl: string, reply: SlackReply): Promise<void> {
+    try {
+      await fetchWithRetry(
+        responseUrl,
+        { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(reply), signal: AbortSignal.timeout(15_000) },
+        { attempts: 3 },
+      );
+    } catch (error) {
+      deps.log.warn({ problem: (error as Error).message }, "Slack response_url not reached");
+    }
+  }
+
+  app.post("/slack/commands", { config: { public: true } }, async (request, reply): Promise<SlackReply> => {
+    const secret = config.SLACK_SIGNING_SECRET;
+    if (!secret) throw new AtlasError("UNAUTHENTICATED", "Slack commands are not configured (SLACK_SIGNING_SECRET is unset)");
+    if (typeof request.body !== "string") throw new AtlasError("UNSUPPORTED_MEDIA_TYPE", "Slack commands are application/x-www-form-urlencoded");
+    const check = verifySlackSignature({
+      secret,
+      timestamp: header(request, "x-slack-request-timestamp"),
+      signature: header(request, "x-slack-signature"),
+      rawBody: request.body,
+      now: deps.clock(),
+    });
+    if (!check.ok) {
+      request.log.warn({ reason: check.reason }, "Slack request refused");
+      throw new AtlasError("UNAUTHENTICATED", `Slack signature refused: ${check.reason}`);
+    }
+
+    const form = new URLSearchParams(request.body);
+    const userId = form.get("user_id") ?? "";
+    const approver = approverFor(config.SLACK_APPROVERS, userId);
+    if (!approver) {
+      request.log.warn({ slack_user: userId, command: form.get("command") }, "Slack user is not an approver");
+      return ephemeral(`Sorry, you are not an approver for Atlas (Slack user ${userId || "unknown"} is not in SLACK_APPROVERS).`);
+    }
+    const command = parseSlackCommand(form.get("command") ?? "", form.get("text") ?? "");
+    if ("error" in command) return ephemeral(command.error);
+    request.log.info({ slack_user: userId, approver, action: command.action, thread_id: command.thread_id }, "Slack command");
+
+    // who and from where, for the audit log: Slack users have no API key
+    const actor: Actor = { keyId: null, name: `${approver} (slack ${userId})`, remoteAddr: request.ip };
+    const work = run(command, approver, actor);
+    const responseUrl = form.get("response_url");
+    if (!responseUrl) return work;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), ackMs);
+    });
+    const first = await Promise.race([work, late]);
+    clearTimeout(timer);
+    if (first) return first;
+    void work.then((result) => answerLater(responseUrl, result));
+    reply.status(200);
+    return ephemeral(`Working on ${command.action} ${command.thread_id}…`);
+  });
+}

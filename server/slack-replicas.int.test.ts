@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../lib/db/database.js";
+import { readMigrations } from "../lib/db/migrate.js";
+import { slackSignature } from "../lib/slack/signature.js";
+import { buildTestApp, type TestApp } from "../test/helpers/app.js";
+import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../test/helpers/redis.js";
+import { repoRoot } from "../test/helpers/tmp.js";
+
+// Two replicas (two apps, two pools) on one native PostgreSQL and one real Redis, with Slack
+// pointed at a LOCAL HTTP receiver: each event reaches the channel once, whichever replica
+// ran the plan, and a signed /approve on the other replica finishes it.
+
+const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
+const SECRET = "replica-signing-secret";
+const prefix = testRedisPrefix();
+
+let native: NativeTestDatabase;
+let a: TestApp;
+let b: TestApp;
+let receiver: Server;
+const posted: string[] = [];
+
+async function replica(webhook: string): Promise<TestApp> {
+  const db = await openDatabase({ url: native.url });
+  return buildTestApp(db, {
+    env: {
+      DATABASE_URL: native.url,
+      REDIS_URL: testRedisUrl,
+      REDIS_KEY_PREFIX: prefix,
+      RUN_WORKERS: "0",
+      SLACK_SIGNING_SECRET: SECRET,
+      SLACK_APPROVERS: "U123:alice",
+      SLACK_WEBHOOK_URL: webhook,
+      PUBLIC_BASE_URL: "https://atlas.example.test",
+      STREAM_CLAIM_IDLE_MS: "500",
+    },
+    overrides: { migrations: readMigrations().filter((m) => !m.requiresVector), search: async () => [] },
+  });
+}
+
+beforeAll(async () => {
+  receiver = createServer((request, response) => {
+    const parts: Buffer[] = [];
+    request.on("data", (part: Buffer) => parts.push(part));
+    request.on("end", () => {
+      posted.push((JSON.parse(Buffer.concat(parts).toString("utf8")) as { text: string }).text);
+      response.writeHead(200).end("ok");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const webhook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+  native = await nativeTestDatabase();
+  a = await replica(webhook);
+  b = await replica(webhook);
+  await Promise.all([a.deps.events.ready(), b.deps.events.ready()]);
+});
+afterAll(async () => {
+  for (const t of [a, b]) {
+    await t?.close();
+    await t?.deps.close();
+  }
+  const redis = testRedisClient();
+  await cleanRedisPrefix(redis, prefix);
+  await redis.quit();
+  await native?.drop();
+  receiver?.closeAllConnections();
+  await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
+});
+
+function signed(fields: Record<string, string>) {
+  const payload = new URLSearchParams(fields).toString();
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return {
+    method: "POST" as const,
+    url: "/slack/commands",
+    payload,
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-slack-request-timestamp": timestamp,
+      "x-slack-signature": slackSignature(SECRET, timestamp, payload),
+    },
+  };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+
+describe("Slack across replicas (real Redis, native Postgres)", () => {
+  it("posts each event once, and /approve on the other replica applies the plan", async () => {
+    const run = (await a.app.inject({ method: "POST", url: "/architect/plan", headers: a.auth, payload: { goal } })).json();
+    expect(run.status).toBe("WAIT_FOR_APPROVE");
+    await waitFor(() => posted.some((text) => text.includes("Approval requested") && text.includes(run.thread_id)), 20_000, "approval message");
+    await settle();
+    expect(posted.filter((text) => text.includes("Approval requested") && text.includes(run.thread_id)).length).toBe(1);
+
+    const res = await b.app.inject(signed({ command: "/approve", text: run.thread_id, user_id: "U123" }));
+    expect(res.json()).toMatchObject({ response_type: "in_channel", text: expect.stringContaining("now DONE") });
+    await waitFor(() => posted.some((text) => text.includes("Applied") && text.includes(run.thread_id)), 20_000, "apply message");
+    await settle();
+    expect(posted.filter((text) => text.includes("Applied") && text.includes(run.thread_id)).length).toBe(1);
+  });
+
+  it("reports cluster-wide gauges the same on both replicas and HTTP counters per replica", async () => {
+    const scrape = async (t: TestApp) => (await t.app.inject({ method: "GET", url: "/metrics" })).body;
+    const line = (text: string, start: string) => text.split("\n").find((l) => l.startsWith(start));
+    const [ma, mb] = [await scrape(a), await scrape(b)];
+    const done = 'atlas_runs_by_status{tenant="default",status="DONE"}';
+    expect(line(ma, done)).toBeDefined();
+    expect(line(ma, done)).toBe(line(mb, done));
+    expect(line(ma, 'atlas_http_requests_total{method="POST",route="/architect/plan",status="200"}')).toMatch(/ 1$/);
+    expect(line(mb, 'atlas_http_requests_total{method="POST",route="/architect/plan",')).toBeUndefined();
+    expect(line(mb, 'atlas_runs_total{status="DONE"}')).toMatch(/ 1$/);
+    expect(line(ma, "atlas_queue_depth ")).toBe(line(mb, "atlas_queue_depth "));
+  });
+});
