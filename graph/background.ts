@@ -136,9 +136,13 @@ export function makeBackgroundRuns(parts: ServiceParts) {
       const state = snapshot.values as Partial<PlanStateValue>;
       try {
         if (state.trace_id === job.trace_id) {
-          // This run began on a worker that died: continue from its last checkpoint.
+          // This run began on a worker that died: continue from its last checkpoint, unless it
+          // had already stopped (at the approval interrupt, or at an end). An empty `next` alone
+          // does not mean stopped: a worker killed right after the input checkpoint leaves the
+          // `__start__` task's writes pending, which getState shows as applied with no next node.
           const waiting = snapshot.tasks.some((task) => (task.interrupts ?? []).length > 0);
-          if (snapshot.next.length === 0 || waiting) return { outcome: "ran", view: await settle(run) };
+          const ended = snapshot.next.length === 0 && state.status !== undefined && parts.restartable.includes(state.status);
+          if (waiting || ended) return { outcome: "ran", view: await settle(run) };
           return { outcome: "ran", view: await parts.drive(run, null, options.onProgress, options.signal) };
         }
         const input = parts.startInput(job.goal, job.tenant, run.plan_id, job.trace_id);

@@ -298,6 +298,48 @@ describe("a worker that dies mid-run", () => {
     expect(history.filter((step) => step.source === "input")).toHaveLength(1);
   });
 
+  // Checkpoints are written in the background while a node runs, so a process killed early
+  // leaves only the input checkpoint, with or without the `__start__` task's pending writes (the
+  // first was seen in the two-process suite). Replica A hangs in the architect; deleting the
+  // step-0 checkpoint it wrote (and the `__start__` writes) leaves what such a kill leaves.
+  it.each([
+    { left: "the input checkpoint and the __start__ writes", dropStartWrites: false, status: "IN_PROGRESS", inputs: 1 },
+    { left: "the input checkpoint alone", dropStartWrites: true, status: "PENDING", inputs: 2 },
+  ])("killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate", async ({ dropStartWrites, status, inputs }) => {
+    let searching: () => void = () => {};
+    const stuck = new Promise<void>((resolve) => {
+      searching = resolve;
+    });
+    const a = await w.replica({}, {
+      search: () => {
+        searching();
+        return new Promise(() => {});
+      },
+    });
+    const b = await w.replica();
+    const workersA = w.work(a);
+    const { thread_id } = await submitBackgroundRun(a, { goal, tenant: "default" });
+    await stuck;
+    workersA.kill();
+    const loopCheckpoint = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
+    await waitFor(async () => (await a.pool.query(loopCheckpoint, [thread_id])).rowCount === 1, 5_000, "A's step-0 checkpoint");
+    await a.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [thread_id]);
+    await a.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [thread_id]);
+    if (dropStartWrites) await a.pool.query("delete from checkpoint_writes where thread_id = $1", [thread_id]);
+    // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
+    expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
+    expect((await b.planner.get(thread_id, "default")).status).toBe(status);
+
+    w.work(b);
+    await waitFor(() => idle(b.pool, [thread_id]), 30_000, "replica B to finish the run");
+    expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
+    const { rows } = await b.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
+    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    // with the `__start__` writes B continues A's input; without them it starts the run again
+    const history = await b.planner.history(thread_id, "default");
+    expect(history.filter((step) => step.source === "input")).toHaveLength(inputs);
+  });
+
   it("a job whose worker fails 3 times goes to the dead-letter stream; its run is FAILED and escalated", async () => {
     const c = await w.replica();
     c.planner.execute = async () => {

@@ -273,6 +273,14 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
       b.child.kill("SIGCONT");
     }
     await waitFor(() => a.logs().some((line) => line.msg === "test-only: runbook search delayed"), 10_000, "A to be inside the architect");
+    // Checkpoints are written while nodes run; wait for A's step-0 checkpoint to land, so there
+    // is a checkpoint to continue from. (A kill before it lands is covered in
+    // lib/queue/background-runs.int.test.ts.)
+    await waitFor(
+      async () => (await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [threadId])).rowCount === 1,
+      10_000,
+      "A's step-0 checkpoint",
+    );
     a.child.kill("SIGKILL");
     expect((await a.exited).signal).toBe("SIGKILL");
 
@@ -284,7 +292,9 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
 
     await waitFor(() => settled([threadId]), 30_000, "B to finish A's run");
     const view = await api(b, "GET", `/architect/plan/${threadId}`, planner);
-    expect(view.body.status).toBe("WAIT_FOR_APPROVE");
+    // on failure, say what B logged about the thread and which checkpoints A left
+    const story = JSON.stringify({ left: before.map((step) => step.source), b: b.logs().filter((line) => line.thread_id === threadId).map((line) => [line.msg, line.status]) });
+    expect(view.body.status, story).toBe("WAIT_FOR_APPROVE");
     expect(finishedBy(b)).toContain(threadId);
     expect(finishedBy(a)).not.toContain(threadId);
     // B continued from A's checkpoints: A's are still the oldest, and there is one input
