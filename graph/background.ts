@@ -99,10 +99,10 @@ export function makeBackgroundRuns(parts: ServiceParts) {
       const planId = `plan-${threadId.slice(0, 8)}`;
       const createdBy = request.created_by ?? null;
       const record = { thread_id: threadId, tenant: request.tenant, plan_id: planId, trace_id: traceId, goal_name: request.goal.name, created_by: createdBy };
-      if (await runs.create(record, null)) return { thread_id: threadId, trace_id: traceId, plan_id: planId, kind: "start", previous_status: null };
+      if (await runs.create(record, null, request.goal)) return { thread_id: threadId, trace_id: traceId, plan_id: planId, kind: "start", previous_status: null };
       const existing = await runs.get(threadId, request.tenant);
       if (!existing) throw new AtlasError("NOT_FOUND", `No plan thread ${threadId}`);
-      const previous = await runs.markPending(threadId, request.tenant, parts.restartable, traceId, createdBy);
+      const previous = await runs.markPending(threadId, request.tenant, parts.restartable, traceId, createdBy, request.goal);
       if (previous) return { thread_id: threadId, trace_id: traceId, plan_id: existing.plan_id, kind: "start", previous_status: previous };
       const now = (await runs.get(threadId, request.tenant)) ?? existing;
       if (options.ifBusy === "queue" && isBusy(now)) {
@@ -150,6 +150,11 @@ export function makeBackgroundRuns(parts: ServiceParts) {
       } catch (error) {
         return { outcome: "failed", error: error as Error };
       }
+    },
+
+    /** Background runs still PENDING with their goals: see `RunRegistry.queued`. */
+    queued(): ReturnType<RunRegistry["queued"]> {
+      return runs.queued();
     },
 
     /** True while the thread is being run or has a run queued. */

@@ -193,8 +193,12 @@ export function makePlanService(
     async get(threadId: string, tenant: string): Promise<RunView> {
       const run = await requireRun(threadId, tenant);
       const current = await view(run);
-      // a new run queued on an existing thread: the checkpoint still shows the previous one
-      return run.status === "PENDING" && current.trace_id !== run.trace_id ? { ...current, status: "PENDING", trace_id: run.trace_id } : current;
+      // The registry knows what the checkpoint cannot: a new run queued on an existing thread
+      // (the checkpoint still shows the previous one), and a run that failed (the graph threw,
+      // or its job was dead-lettered, perhaps before any checkpoint).
+      if (run.status === "PENDING" && current.trace_id !== run.trace_id) return { ...current, status: "PENDING", trace_id: run.trace_id };
+      if (run.status === "FAILED") return { ...current, status: "FAILED" };
+      return current;
     },
 
     /**

@@ -354,6 +354,7 @@ describe("a worker that dies mid-run", () => {
     );
     expect(fieldsToObject(dead[0]?.[1])).toMatchObject({ thread_id, deliveries: "3", error: "worker keeps crashing" });
     await waitFor(async () => (await c.pool.query("select status from atlas_runs where thread_id = $1", [thread_id])).rows[0]?.status === "FAILED", 5_000, "FAILED");
+    expect((await c.planner.get(thread_id, "default")).status).toBe("FAILED"); // no checkpoint says otherwise
     const escalate = await waitFor(
       async () => (await c.pool.query("select payload from atlas_events where thread_id = $1 and type = 'escalate'", [thread_id])).rows[0]?.payload,
       5_000,
