@@ -7,6 +7,7 @@ import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { waitFor } from "../test/helpers/redis.js";
 import { repoRoot } from "../test/helpers/tmp.js";
 
 // Two replicas (two apps, two pools) on one native PostgreSQL and one real Redis: keys,
@@ -77,5 +78,32 @@ describe("auth across replicas", () => {
     const own = await b.app.inject({ method: "POST", url: `/architect/plan/${run.thread_id}/resume`, payload: { decision: "approve", approver: "me" }, headers: author.headers });
     expect(own.statusCode).toBe(403);
     expect((await b.app.inject({ method: "GET", url: `/architect/plan/${run.thread_id}`, headers: a.auth })).statusCode).toBe(404);
+  });
+  it("PUT /admin/budget on one replica changes that tenant's token budgets on both at once; bad bodies answer 400 with the field", async () => {
+    const tenant = "budgeted";
+    const adminA = await a.createKey({ tenant, roles: ["admin"], name: "budget-admin-a" });
+    const adminB = await b.createKey({ tenant, roles: ["admin"], name: "budget-admin-b" });
+    const before = await b.deps.tokenBudget.tenant(tenant); // B now caches the defaults
+    expect(before).toEqual({ tenant, limits: { per_run: 12_000, daily: 250_000 }, used_today: 0 });
+
+    const put = await a.app.inject({ method: "PUT", url: "/admin/budget", payload: { daily: 500_000 }, headers: adminA.headers });
+    expect(put.statusCode).toBe(200);
+    expect(put.json()).toEqual({ tenant, limits: { per_run: 12_000, daily: 500_000 }, used_today: 0 });
+    // the flush_cache broadcast drops B's cached limits well before the cache's 30 s
+    await waitFor(async () => (await b.deps.tokenBudget.tenant(tenant)).limits.daily === 500_000, 5_000, "B to see the new budget");
+    expect((await b.app.inject({ method: "GET", url: "/admin/budget", headers: adminB.headers })).json().limits).toEqual({ per_run: 12_000, daily: 500_000 });
+    expect((await b.deps.tokenBudget.tenant("default")).limits.daily).toBe(250_000); // other tenants keep theirs
+    const audit = (await a.app.inject({ method: "GET", url: "/audit?action=budget.set", headers: adminA.headers })).json().entries;
+    expect(audit).toMatchObject([{ action: "budget.set", target: tenant, detail: { daily: 500_000 } }]);
+
+    const empty = await a.app.inject({ method: "PUT", url: "/admin/budget", payload: {}, headers: adminB.headers });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toContain("give per_run, daily or both");
+    const negative = await b.app.inject({ method: "PUT", url: "/admin/budget", payload: { per_run: -5, burst: 1 }, headers: adminB.headers });
+    expect(negative.statusCode).toBe(400);
+    expect(negative.json().error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(["burst", "per_run"]);
+    const planner = await b.createKey({ tenant, roles: ["planner"], name: "budget-planner" });
+    expect((await b.app.inject({ method: "PUT", url: "/admin/budget", payload: { daily: 1 }, headers: planner.headers })).statusCode).toBe(403);
+    expect((await b.deps.tokenBudget.tenant(tenant)).limits).toEqual({ per_run: 12_000, daily: 500_000 }); // nothing half-written
   });
 });

@@ -9,7 +9,8 @@ export type AuditAction =
   | "apply"
   | "rollback"
   | "key.create"
-  | "key.revoke";
+  | "key.revoke"
+  | "budget.set";
 
 /** One audit row as `GET /audit` returns it. */
 export interface AuditEntry {

@@ -42,6 +42,8 @@ export interface TokenBudget {
   setLimits(tenant: string, limits: Partial<BudgetLimits>, by: string): Promise<void>;
   /** Drops cached limits (`flush_cache`). */
   flush(): void;
+  /** A tenant's limits and the tokens it used today. */
+  tenant(tenant: string): Promise<{ tenant: string; limits: BudgetLimits; used_today: number }>;
   /** Today's budget and usage per tenant that used tokens today (metrics). */
   stats(): Promise<{ tenant: string; daily_budget: number; used_today: number }[]>;
 }
@@ -96,6 +98,11 @@ export function makeTokenBudget(parts: { limits: BudgetLimitStore; counters: Tok
     },
 
     flush: () => limits.flush(),
+
+    async tenant(tenant) {
+      const [current, today] = await Promise.all([limits.get(tenant), counters.day(utcDay(clock()).day)]);
+      return { tenant, limits: current, used_today: today.find((row) => row.tenant === tenant)?.used ?? 0 };
+    },
 
     async stats() {
       const today = await counters.day(utcDay(clock()).day);

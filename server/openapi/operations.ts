@@ -170,6 +170,17 @@ export const operations: Record<string, OperationDoc> = {
     summary: "Revoke a key by id or display prefix (admin)",
     responses: { "200": { description: "The revoked key record" }, ...missing },
   },
+  "GET /admin/budget": {
+    tag: "admin",
+    summary: "The caller's tenant's token budgets and the tokens it used today (admin)",
+    responses: { "200": { description: "`{ tenant, limits: { per_run, daily }, used_today }`" } },
+  },
+  "PUT /admin/budget": {
+    tag: "admin",
+    summary: "Change the caller's tenant's token budgets at run time (admin), on every replica",
+    description: "Body: `{ per_run?, daily? }`, positive integers, at least one; an absent field keeps its value. Audited as `budget.set`.",
+    responses: { "200": { description: "`{ tenant, limits, used_today }` after the change" }, ...bad },
+  },
   "GET /audit": {
     tag: "admin",
     summary: "The caller's tenant's audit log, newest first (admin)",

@@ -13,6 +13,13 @@ const createKeyBodySchema = z
     roles: z.array(roleSchema).min(1).max(4),
   })
   .strict();
+const budgetBodySchema = z
+  .object({
+    per_run: z.number().int().positive().max(1_000_000_000).optional(),
+    daily: z.number().int().positive().max(1_000_000_000).optional(),
+  })
+  .strict()
+  .refine((body) => body.per_run !== undefined || body.daily !== undefined, { message: "give per_run, daily or both" });
 const keyParamsSchema = z.object({ ref: z.string().min(1).max(100) }).strict();
 const auditQuerySchema = z
   .object({
@@ -25,9 +32,10 @@ const auditQuerySchema = z
 
 /**
  * Key management and the audit log for the caller's tenant (admin only, see route-roles.ts):
- * `POST /admin/keys`, `GET /admin/keys`, `DELETE /admin/keys/:ref` (id or display prefix), `GET /audit`.
+ * `POST /admin/keys`, `GET /admin/keys`, `DELETE /admin/keys/:ref` (id or display prefix), `GET /audit`,
+ * and the tenant's token budgets: `GET /admin/budget`, `PUT /admin/budget`.
  */
-export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<Deps, "pool"> }): Promise<void> {
+export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<Deps, "pool" | "tokenBudget" | "control" | "log"> }): Promise<void> {
   const audit = makeAuditLog(deps.pool);
 
   app.post("/admin/keys", async (request, reply) => {
@@ -42,6 +50,22 @@ export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<D
   app.delete("/admin/keys/:ref", async (request) => {
     const { ref } = parseInput(keyParamsSchema, request.params, "params");
     return revokeKey(deps.pool, ref, actorOf(request), { tenant: tenantOf(request) });
+  });
+
+  app.get("/admin/budget", async (request) => deps.tokenBudget.tenant(tenantOf(request)));
+
+  // What the `set_budget` control message does, for the caller's tenant only. Stored here at
+  // once; the other replicas drop their cached limits on `flush_cache` (or within 30 s).
+  app.put("/admin/budget", async (request) => {
+    const body = parseInput(budgetBodySchema, request.body);
+    const tenant = tenantOf(request);
+    const actor = actorOf(request);
+    await deps.tokenBudget.setLimits(tenant, body, actor.name);
+    await audit.record({ tenant, actor, action: "budget.set", target: tenant, detail: body });
+    await deps.control.send({ type: "flush_cache", cache: "budgets" }).catch((error: Error) => {
+      deps.log.warn({ err: error.message }, "flush_cache not sent: other replicas see the new budget when their cache expires");
+    });
+    return deps.tokenBudget.tenant(tenant);
   });
 
   app.get("/audit", async (request) => {
