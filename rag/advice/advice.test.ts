@@ -88,7 +88,7 @@ describe("extractiveAdvice", () => {
 describe("modelAdvice (FakeListChatModel, a scripted fake)", () => {
   it("keeps citations to provided excerpts and strips the others", async () => {
     const llm = new FakeListChatModel({ responses: ["Cancel the long-running replica query [1]. See also [99] and [0]."] });
-    const advice = await modelAdvice(llm, "How do I fix replication lag?", replicationHits);
+    const { answer: advice } = await modelAdvice(llm, "How do I fix replication lag?", replicationHits);
     expect(advice?.citations.map((citation) => citation.id)).toEqual([1]);
     expect(advice?.citations[0]).toMatchObject({ source: "databases/postgres-replication-lag.md", heading_path: replicationHits[0]?.heading_path });
     expect(advice?.answer).toContain("[1]");
@@ -97,7 +97,7 @@ describe("modelAdvice (FakeListChatModel, a scripted fake)", () => {
 
   it("returns null when the answer cites nothing it was given", async () => {
     const llm = new FakeListChatModel({ responses: ["Restart everything [7]."] });
-    expect(await modelAdvice(llm, "q", replicationHits)).toBeNull();
+    expect((await modelAdvice(llm, "q", replicationHits)).answer).toBeNull();
   });
 });
 

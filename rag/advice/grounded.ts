@@ -19,24 +19,26 @@ export function citedIds(text: string): Set<number> {
 }
 
 /**
- * Asks the model for an answer grounded in the hits. Returns null when the answer cites
- * nothing it was given (the caller then answers extractively): an uncited answer is not grounded.
+ * Asks the model for an answer grounded in the hits. `answer` is null when the model's text
+ * cites nothing it was given (the caller then answers extractively): an uncited answer is not
+ * grounded. `tokens`: what the call used, spent either way.
  */
 export async function modelAdvice(
   llm: BaseChatModel,
   question: string,
   hits: SearchHit[],
-): Promise<Pick<Advice, "answer" | "citations"> | null> {
+): Promise<{ answer: Pick<Advice, "answer" | "citations"> | null; tokens: number }> {
   const context = hits.map((hit, i) => excerpt(hit, i + 1)).join("\n\n");
   const response = await llm.invoke([
     { role: "system", content: SYSTEM_PROMPT },
     { role: "user", content: `Runbook excerpts:\n\n${context}\n\nQuestion: ${question}` },
   ]);
+  const tokens = response.usage_metadata?.total_tokens ?? 0;
   const answer = typeof response.content === "string" ? response.content.trim() : JSON.stringify(response.content);
   const valid = [...citedIds(answer)].filter((id) => id >= 1 && id <= hits.length).sort((a, b) => a - b);
-  if (valid.length === 0) return null;
+  if (valid.length === 0) return { answer: null, tokens };
   const citations: Citation[] = valid.map((id) => citationFor(hits[id - 1] as SearchHit, id));
   // Strip citations to excerpts that do not exist rather than pass them on.
   const cleaned = answer.replace(/\[(\d{1,3})\]/g, (whole, id) => (valid.includes(Number(id)) ? whole : ""));
-  return { answer: cleaned, citations };
+  return { answer: { answer: cleaned, citations }, tokens };
 }

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { TokenBudget } from "../../lib/budget/token-budget.js";
+import { type EventBus, lifecycleEvent } from "../../lib/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { RunbookSearch } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";
@@ -11,11 +14,37 @@ export interface AdviceDeps {
   search: RunbookSearch;
   llm: BaseChatModel | null;
   log: Logger;
+  /** Per-tenant token budgets: a model answer's tokens count against its tenant's, like a run's. */
+  tokenBudget?: TokenBudget;
+  /** where a `budget.warning` goes when an answer's tokens cross 80 % or 100 % of a budget */
+  events?: EventBus;
+  metrics?: { recordTokens(tenant: string, model: string, tokens: number): void };
+  clock?: () => Date;
 }
 
-/** Answers a question from the runbooks, with a model when one is configured, else extractively. */
+/** Whose question: the caller's tenant (budgets, events). */
+export interface AdviceContext {
+  tenant: string;
+}
+
+/**
+ * Answers a question from the runbooks, with a model when one is configured and the tenant's
+ * token budget allows it, else extractively. Each model answer is its own budget "run"
+ * (`advice-<id>`, also the trace id of any `budget.warning` it causes).
+ */
 export function makeAdvisor(deps: AdviceDeps) {
-  return async function advise(request: AdviceRequest): Promise<Advice> {
+  const clock = deps.clock ?? (() => new Date());
+  const modelName = (deps.llm as { model?: string } | null)?.model ?? "unknown";
+
+  async function charge(tenant: string, traceId: string, tokens: number): Promise<void> {
+    deps.metrics?.recordTokens(tenant, modelName, tokens);
+    for (const crossing of (await deps.tokenBudget?.charge({ tenant, run: traceId }, tokens)) ?? []) {
+      const event = lifecycleEvent("budget.warning", { trace_id: traceId, thread_id: `advice-${traceId}`, tenant }, { ...crossing, source: "advice" }, clock());
+      await deps.events?.publish(event);
+    }
+  }
+
+  return async function advise(request: AdviceRequest, context: AdviceContext = { tenant: "default" }): Promise<Advice> {
     // Several chunks of the best runbook (symptoms, diagnosis, resolution) beat one chunk each of many.
     const hits = await deps.search(request.question, {
       top_k: Math.max(request.top_k ?? 8, 8),
@@ -25,13 +54,20 @@ export function makeAdvisor(deps: AdviceDeps) {
     if (hits.length === 0) return { answer: NO_COVERAGE_ANSWER, citations: [], mode: "extractive", grounded: false };
     let fallbackReason: string | undefined;
     if (deps.llm) {
-      try {
-        const answer = await modelAdvice(deps.llm, request.question, hits);
-        if (answer) return { ...answer, mode: "model", grounded: true };
-        fallbackReason = "the model's answer cited no runbook excerpt";
-      } catch (error) {
-        deps.log.warn({ err: error }, "model answer failed; answering extractively");
-        fallbackReason = "the model call failed";
+      const traceId = randomBytes(16).toString("hex");
+      const budget = deps.tokenBudget ? await deps.tokenBudget.check({ tenant: context.tenant, run: traceId }) : null;
+      if (budget && !budget.allowed) {
+        fallbackReason = `token budget exhausted: ${budget.reason}`;
+      } else {
+        try {
+          const { answer, tokens } = await modelAdvice(deps.llm, request.question, hits);
+          await charge(context.tenant, traceId, tokens);
+          if (answer) return { ...answer, mode: "model", grounded: true, tokens_used: tokens };
+          fallbackReason = "the model's answer cited no runbook excerpt";
+        } catch (error) {
+          deps.log.warn({ err: error }, "model answer failed; answering extractively");
+          fallbackReason = "the model call failed";
+        }
       }
     }
     const extractive = extractiveAdvice(request.question, hits);

@@ -125,4 +125,33 @@ describe("advice in model mode (stub)", () => {
     expect(advice).toMatchObject({ grounded: false, citations: [] });
     expect(stub.requestsTo("/v1/chat/completions")).toHaveLength(0);
   });
+  it("counts the answer's tokens against the tenant's daily budget; once it is spent, answers extractively and says why", async () => {
+    // a second app on the same database with a daily budget of 25 tokens; the stub reports 15 per call
+    const budgeted = await buildTestApp(db, { env: { ...modelEnv(), DAILY_TOKEN_BUDGET: "25" }, overrides: { llm: undefined, embedder: null } });
+    try {
+      const askBudgeted = async () => {
+        stub.chatReplies.push({ content: "Cancel the long-running query on the replica [1]." });
+        const response = await budgeted.app.inject({ method: "POST", url: "/architect/advice", payload: { question: "How do I fix Postgres replication lag?" }, headers: budgeted.auth });
+        expect(response.statusCode).toBe(200);
+        return response.json() as AdviceBody & { tokens_used?: number };
+      };
+      expect(await askBudgeted()).toMatchObject({ mode: "model", tokens_used: 15 });
+      expect(await askBudgeted()).toMatchObject({ mode: "model", tokens_used: 15 }); // 30 of 25: crosses 80 % and 100 %
+      const third = await askBudgeted();
+      expect(third).toMatchObject({ mode: "extractive", grounded: true });
+      expect(third.fallback_reason).toBe("token budget exhausted: tenant default used 30 of its 25 tokens today (DAILY_TOKEN_BUDGET)");
+      expect(third.citations.length).toBeGreaterThan(0);
+      expect(stub.requestsTo("/v1/chat/completions")).toHaveLength(2);
+      expect(await budgeted.deps.tokenBudget.tenant("default")).toMatchObject({ used_today: 30 });
+      const { rows } = await db.pool.query("select payload from atlas_events where type = 'budget.warning' order by id");
+      expect(rows.map((row) => [row.payload.data.threshold, row.payload.data.scope, row.payload.data.source])).toEqual([
+        [80, "daily", "advice"],
+        [100, "daily", "advice"],
+      ]);
+      const metrics = await budgeted.app.inject({ method: "GET", url: "/metrics", headers: budgeted.auth });
+      expect(metrics.body).toMatch(/atlas_tokens_total\{tenant="default",model="stub-chat-model"\} 30/);
+    } finally {
+      await budgeted.close();
+    }
+  });
 });

@@ -22,6 +22,8 @@ export interface Advice {
   grounded: boolean;
   /** why the model was not used although one is configured */
   fallback_reason?: string;
+  /** model tokens the answer used (model mode) */
+  tokens_used?: number;
 }
 
 export interface AdviceRequest {

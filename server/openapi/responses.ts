@@ -103,6 +103,7 @@ export const adviceResponseSchema = z.object({
   mode: z.enum(["extractive", "model"]),
   grounded: z.boolean(),
   fallback_reason: z.string().optional(),
+  tokens_used: z.number().int().optional(),
 });
 
 export const validateResponseSchema = z.object({
