@@ -5,7 +5,7 @@ import { collectRoutes } from "./openapi/spec.js";
 import { registerAuth } from "./plugins/auth.js";
 import { registerCors } from "./plugins/cors.js";
 import { registerMetrics } from "./plugins/metrics.js";
-import { registerRateLimit } from "./plugins/rate-limit.js";
+import { registerAuthFailureLimit, registerRateLimit } from "./plugins/rate-limit.js";
 import { registerRunWorkers } from "./plugins/run-workers.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
 import { adminRoutes } from "./routes/admin.js";
@@ -35,10 +35,13 @@ export async function buildServer(deps: Deps): Promise<FastifyInstance> {
   // before any route, so the OpenAPI description sees them all
   const routes = collectRoutes(app);
   registerMetrics(app, deps);
-  // headers, then who is calling (route-roles.ts), then how often: each an onRequest hook in this order
+  // headers, addresses refused for failed authentications, who is calling (route-roles.ts), then
+  // how often: each an onRequest hook in this order
   registerSecurityHeaders(app, deps.config);
+  const rateLimit = { config: deps.config, log: deps.log, redis: deps.redis, redisPrefix: deps.config.REDIS_KEY_PREFIX };
+  registerAuthFailureLimit(app, rateLimit);
   registerAuth(app, deps);
-  registerRateLimit(app, { config: deps.config, log: deps.log, redis: deps.redis, redisPrefix: deps.config.REDIS_KEY_PREFIX });
+  registerRateLimit(app, rateLimit);
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("cache-control", "no-store");

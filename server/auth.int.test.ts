@@ -312,6 +312,26 @@ describe("rate limit", () => {
   });
 });
 
+describe("failed authentications per address", () => {
+  it("after RATE_LIMIT_PER_MINUTE missing or invalid keys from one address, it gets 429 even with a good key; other addresses go on", async () => {
+    const limited = await buildTestApp(db, { env: { RATE_LIMIT_PER_MINUTE: "3" }, logLevel: "warn" });
+    try {
+      const from = (remoteAddress: string, headers: Record<string, string>) => limited.app.inject({ method: "GET", url: "/schemas", headers, remoteAddress });
+      const guesses = [bearer("atlas_guess1"), bearer("atlas_guess2"), {}, bearer("atlas_guess4")];
+      for (const headers of guesses) expect((await from("203.0.113.7", headers)).statusCode).toBe(401);
+      const refused = await from("203.0.113.7", limited.auth);
+      expect(refused.statusCode).toBe(429);
+      expect(refused.json().error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("invalid API key from 203.0.113.7") });
+      expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      expect((await from("203.0.113.8", limited.auth)).statusCode).toBe(200);
+      expect((await limited.app.inject({ method: "GET", url: "/healthz", remoteAddress: "203.0.113.7" })).statusCode).toBe(200);
+      expect(limited.logs.some((line) => line.msg === "too many failed authentications from one address; refusing it for the rest of the minute")).toBe(true);
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
 describe("ATLAS_AUTH=off", () => {
   it("acts as admin of tenant default without a key, and says so loudly at start", async () => {
     const open = await buildTestApp(db, { env: { ATLAS_AUTH: "off" }, logLevel: "warn" });

@@ -3,23 +3,68 @@ import { makeLocalRateLimiter, makeRedisRateLimiter, type RateLimiter, type Redi
 import type { Config } from "../../lib/config.js";
 import { AtlasError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import { requiredRole } from "./route-roles.js";
 
 /**
  * RATE_LIMIT_PER_MINUTE requests per API key per minute, counted in Redis when a client is
  * given (every replica shares the count) and in this process otherwise. Registered after the
  * auth plugin: public routes are not limited. Over the limit: 429 with `retry-after`.
  */
-export function registerRateLimit(
-  app: FastifyInstance,
-  options: { config: Pick<Config, "RATE_LIMIT_PER_MINUTE">; log: Logger; redis?: RedisEval | null; redisPrefix?: string; limiter?: RateLimiter },
-): void {
+type RateLimitOptions = { config: Pick<Config, "RATE_LIMIT_PER_MINUTE">; log: Logger; redis?: RedisEval | null; redisPrefix?: string; limiter?: RateLimiter };
+
+function limiterFor(options: RateLimitOptions): RateLimiter {
   const limit = options.config.RATE_LIMIT_PER_MINUTE;
-  if (limit === 0) return;
-  const limiter =
+  return (
     options.limiter ??
     (options.redis
       ? makeRedisRateLimiter({ redis: options.redis, limit, log: options.log, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}) })
-      : makeLocalRateLimiter({ limit }));
+      : makeLocalRateLimiter({ limit }))
+  );
+}
+
+/**
+ * Failed authentications (401) count per client address against the same per-minute limit;
+ * past it, that address gets 429 with `retry-after` before its key is even looked up, so
+ * guessing keys, or a client stuck on a revoked one, costs no database work (public routes stay
+ * open). Registered before
+ * the auth plugin. The count is shared through Redis; the block is kept by each replica that
+ * sees the count go over.
+ */
+export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimitOptions): void {
+  if (options.config.RATE_LIMIT_PER_MINUTE === 0) return;
+  const limiter = limiterFor(options);
+  const blockedUntil = new Map<string, number>();
+
+  app.addHook("onRequest", async (request, reply) => {
+    const until = blockedUntil.get(request.ip);
+    if (until === undefined || requiredRole(request) === "public") return;
+    const waitMs = until - Date.now();
+    if (waitMs <= 0) {
+      blockedUntil.delete(request.ip);
+      return;
+    }
+    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
+    reply.header("retry-after", String(seconds));
+    throw new AtlasError("RATE_LIMITED", `Too many requests with a missing or invalid API key from ${request.ip}; retry in ${seconds} s`, {
+      details: { retry_after_seconds: seconds },
+    });
+  });
+
+  app.addHook("onResponse", async (request, reply) => {
+    if (reply.statusCode !== 401) return;
+    const decision = await limiter.hit(`authfail:${request.ip}`);
+    if (!decision.allowed) {
+      const now = Date.now();
+      if (blockedUntil.size >= 10_000) for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
+      blockedUntil.set(request.ip, now + decision.resetMs);
+      options.log.warn({ remote_addr: request.ip, limit: decision.limit }, "too many failed authentications from one address; refusing it for the rest of the minute");
+    }
+  });
+}
+
+export function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): void {
+  if (options.config.RATE_LIMIT_PER_MINUTE === 0) return;
+  const limiter = limiterFor(options);
 
   app.addHook("onRequest", async (request, reply) => {
     const principal = request.principal;
