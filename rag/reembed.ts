@@ -1,7 +1,7 @@
 import type pg from "pg";
 import { AtlasError } from "../lib/errors.js";
 import type { Embedder } from "./embedder.js";
-import { indexedText } from "./lexical.js";
+import { indexedChunks } from "./indexed-chunks.js";
 
 const BATCH = 256;
 
@@ -12,24 +12,19 @@ const BATCH = 256;
  */
 export async function backfillEmbeddings(pool: pg.Pool, embedder: Embedder): Promise<number> {
   let embedded = 0;
+  let lastId = "0";
   for (;;) {
-    const { rows } = await pool.query<{ id: string; title: string | null; source: string; heading_path: string[]; content: string }>(
-      `select c.id, d.title, d.source, c.heading_path, c.content
-       from rag_chunks c join rag_documents d on d.id = c.document_id
-       where c.embedding is null order by c.id limit $1`,
-      [BATCH],
-    );
-    if (rows.length === 0) return embedded;
-    const vectors = await embedder.embed(
-      rows.map((row) => indexedText({ title: row.title, source: row.source, headingPath: row.heading_path, content: row.content })),
-    );
+    const chunks = await indexedChunks(pool, { afterId: lastId, limit: BATCH, withoutEmbedding: true });
+    if (chunks.length === 0) return embedded;
+    const vectors = await embedder.embed(chunks.map((chunk) => chunk.text));
     await recordEmbeddingModel(pool, embedder.model, vectors[0]?.length ?? 0);
     await pool.query(
       `update rag_chunks c set embedding = r.embedding::vector
        from jsonb_to_recordset($1::jsonb) as r(id bigint, embedding text) where c.id = r.id`,
-      [JSON.stringify(rows.map((row, i) => ({ id: row.id, embedding: `[${(vectors[i] ?? []).join(",")}]` })))],
+      [JSON.stringify(chunks.map((chunk, i) => ({ id: chunk.id, embedding: `[${(vectors[i] ?? []).join(",")}]` })))],
     );
-    embedded += rows.length;
+    embedded += chunks.length;
+    lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }
 }
 

@@ -1,5 +1,6 @@
 import type pg from "pg";
-import { indexedText, lexicalTerms, lexicalVector } from "./lexical.js";
+import { indexedChunks } from "./indexed-chunks.js";
+import { lexicalTerms, lexicalVector } from "./lexical.js";
 
 const BATCH = 500;
 
@@ -11,27 +12,16 @@ export async function reweightCorpus(pool: pg.Pool, avgdl: number): Promise<numb
   let lastId = "0";
   let updated = 0;
   for (;;) {
-    const { rows } = await pool.query<{ id: string; title: string | null; source: string; heading_path: string[]; content: string }>(
-      `select c.id, d.title, d.source, c.heading_path, c.content
-       from rag_chunks c join rag_documents d on d.id = c.document_id
-       where c.id > $1 order by c.id limit $2`,
-      [lastId, BATCH],
-    );
-    if (rows.length === 0) break;
-    const weights = rows.map((row) => ({
-      id: row.id,
-      lexical: lexicalVector(
-        lexicalTerms(indexedText({ title: row.title, source: row.source, headingPath: row.heading_path, content: row.content })),
-        avgdl,
-      ),
-    }));
+    const chunks = await indexedChunks(pool, { afterId: lastId, limit: BATCH });
+    if (chunks.length === 0) break;
+    const weights = chunks.map((chunk) => ({ id: chunk.id, lexical: lexicalVector(lexicalTerms(chunk.text), avgdl) }));
     await pool.query(
       `update rag_chunks c set lexical = r.lexical::sparsevec
        from jsonb_to_recordset($1::jsonb) as r(id bigint, lexical text) where c.id = r.id`,
       [JSON.stringify(weights)],
     );
-    updated += rows.length;
-    lastId = (rows[rows.length - 1] as { id: string }).id;
+    updated += chunks.length;
+    lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }
   await pool.query("update rag_corpus set weights_avgdl = $1", [avgdl]);
   return updated;
