@@ -54,6 +54,7 @@ const CASES: Record<string, Case> = {
   AWS_EKS_SECRETS_ENCRYPTION: { file: "eks.tf" },
   AWS_ECR_SCAN_ON_PUSH: { file: "ecr.tf" },
   AWS_ECR_IMMUTABLE_TAGS: { file: "ecr.tf" },
+  AWS_ECS_TASK_PUBLIC_IP: { file: "ecs.tf" },
   AWS_INSTANCE_TYPE_ALLOWED: { file: "compute.tf", policy: { allowed_instance_types: ["t3.*", "m6i.*"] } },
   AWS_REGION_ALLOWED: { file: "providers.tf", policy: { allowed_regions: ["eu-west-1", "eu-central-1"] } },
   K8S_RUN_AS_NON_ROOT: { file: "deployment.yaml" },

@@ -71,5 +71,26 @@ export const ecrImmutableTags: Rule = {
   },
 };
 
-/** EKS and ECR rules. */
-export const containerRules: Rule[] = [eksPublicEndpoint, eksSecretsEncryption, ecrScanOnPush, ecrImmutableTags];
+/** Where each resource that starts ECS tasks keeps its awsvpc network settings. */
+const TASK_NETWORKS: Record<string, string[]> = {
+  aws_ecs_service: ["network_configuration"],
+  aws_cloudwatch_event_target: ["ecs_target", "network_configuration"],
+  aws_scheduler_schedule: ["target", "ecs_parameters", "network_configuration"],
+};
+
+export const ecsTaskPublicIp: Rule = {
+  id: "AWS_ECS_TASK_PUBLIC_IP",
+  title: "ECS tasks get a public IP address",
+  severity: "medium",
+  aliases: ["CKV_AWS_333"],
+  target: "terraform",
+  remediation: "Set assign_public_ip = false and run the tasks in private subnets; they reach AWS APIs and registries through a NAT gateway or VPC endpoints, and clients through a load balancer.",
+  check(ctx) {
+    return ofType(ctx, ...Object.keys(TASK_NETWORKS))
+      .filter((resource) => nested(resource.attributes, ...(TASK_NETWORKS[resource.type] ?? [])).some((n) => bool(n.assign_public_ip) === true))
+      .map((resource) => hit(resource, "assign_public_ip = true puts every task it starts on the internet, reachable past the load balancer wherever a security group allows."));
+  },
+};
+
+/** EKS, ECR and ECS rules. */
+export const containerRules: Rule[] = [eksPublicEndpoint, eksSecretsEncryption, ecrScanOnPush, ecrImmutableTags, ecsTaskPublicIp];
