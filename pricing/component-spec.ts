@@ -17,11 +17,16 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
     vcpu: amount,
     /** Memory per task in GB, e.g. 0.5 for `memory = 512`. */
     memoryGb: amount,
-    /** Number of tasks running all month (default 1). */
+    /** Number of tasks running all month, or started by each scheduled run (default 1). */
     tasks: count,
     architecture: z.enum(["x86_64", "arm64"]).optional(),
     /** Ephemeral storage per task; only the part above the free 20 GB is billed. */
     ephemeralStorageGb: amount.optional(),
+    /**
+     * Tasks started on a schedule instead of running all month: each run starts `tasks`
+     * tasks that last `runMinutes`. `note` says where a figure came from when it was assumed.
+     */
+    schedule: z.object({ runsPerMonth: amount, runMinutes: amount, note: z.string().optional() }).optional(),
   }),
   z.object({ kind: z.literal("eks-control-plane"), count }),
   z.object({

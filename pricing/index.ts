@@ -8,6 +8,8 @@ export { getRegionPrices, HOURS_PER_MONTH, type RegionPrices, SUPPORTED_REGIONS 
 export { type ComponentKind, type ComponentSpec, componentSpecSchema, USAGE_KEYS } from "./component-spec.js";
 export { estimateCost } from "./estimate.js";
 export { type ComponentPrice, priceComponent } from "./price-component.js";
+export { DAYS_PER_MONTH, type ScheduleRuns, scheduleRuns } from "./schedule.js";
+export { DEFAULT_RUN_MINUTES, RUN_MINUTES_TAG, STORAGE_GB_TAG } from "./terraform/usage-tags.js";
 export type {
   CostComponent,
   CostEstimate,

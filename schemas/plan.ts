@@ -34,6 +34,18 @@ export const networkSchema = z
   })
   .strict();
 
+/** When a scheduled batch job starts and what one run is sized for (data pipelines). */
+export const scheduleSchema = z
+  .object({
+    /** EventBridge schedule expression, UTC: `cron(0 2 * * ? *)`, `rate(30 minutes)` */
+    expression: z.string().regex(/^(rate|cron)\(.+\)$/, "an EventBridge rate(...) or cron(...) expression"),
+    /** expected wall-clock minutes of one run, headroom included: what the cost is priced for */
+    run_minutes: z.number().int().min(1).max(1440),
+    /** tasks or pods started in parallel by each run */
+    tasks_per_run: z.number().int().min(1),
+  })
+  .strict();
+
 export const computeSchema = z
   .object({
     platform: z.enum(["ecs-fargate", "eks", "none"]),
@@ -48,6 +60,8 @@ export const computeSchema = z
     node_count: z.number().int().min(0),
     container_port: z.number().int().min(1).max(65535),
     image: z.string().min(1),
+    /** runs started on a schedule instead of a long-running service; null for services and workers */
+    schedule: scheduleSchema.nullable().default(null),
   })
   .strict();
 
@@ -165,3 +179,4 @@ export const planSpecSchema = z
 
 export type PlanSpec = z.infer<typeof planSpecSchema>;
 export type PlanComponent = z.infer<typeof componentSchema>;
+export type PlanSchedule = z.infer<typeof scheduleSchema>;

@@ -9,6 +9,7 @@ import { networkFor } from "./network.js";
 import { observabilityFor } from "./observability.js";
 import { availabilityParts, compositeAvailability } from "./redundancy.js";
 import { risksFor } from "./risks.js";
+import { pipelineSchedule } from "./schedule.js";
 import { securityFor } from "./security.js";
 import { HEADROOM } from "./sizing.js";
 import { tradeoffsFor } from "./tradeoffs.js";
@@ -45,13 +46,13 @@ function computeSection(d: Design, s: Sized): PlanSpec["compute"] {
   const nodes = { node_instance_type: s.nodes?.instanceType ?? null, node_count: s.nodes?.nodes ?? 0 };
   if (s.service) {
     const svc = s.service;
-    return { platform: d.pattern.platform, cpu: svc.cpu, memory_mb: svc.memoryMb, min_replicas: svc.tasks, max_replicas: svc.maxTasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image };
+    return { platform: d.pattern.platform, cpu: svc.cpu, memory_mb: svc.memoryMb, min_replicas: svc.tasks, max_replicas: svc.maxTasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image, schedule: null };
   }
   if (s.pipeline) {
     const p = s.pipeline;
-    return { platform: d.pattern.platform, cpu: p.cpu, memory_mb: p.memoryMb, min_replicas: 0, max_replicas: p.tasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image };
+    return { platform: d.pattern.platform, cpu: p.cpu, memory_mb: p.memoryMb, min_replicas: 0, max_replicas: p.tasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image, schedule: pipelineSchedule(p) };
   }
-  return { platform: "none", cpu: 0, memory_mb: 0, min_replicas: 0, max_replicas: 0, target_cpu_percent: 70, node_instance_type: null, node_count: 0, container_port: 443, image: "none (static content in S3)" };
+  return { platform: "none", cpu: 0, memory_mb: 0, min_replicas: 0, max_replicas: 0, target_cpu_percent: 70, node_instance_type: null, node_count: 0, container_port: 443, image: "none (static content in S3)", schedule: null };
 }
 
 function dataSections(d: Design, s: Sized): Pick<PlanSpec, "databases" | "caches" | "buckets" | "queues"> {

@@ -2,6 +2,7 @@ import type { ComponentSpec } from "../../pricing/index.js";
 import type { PlanComponent } from "../../schemas/plan.js";
 import type { Design, Sized } from "./design.js";
 import { alertsFor, logRetentionDays } from "./observability.js";
+import { pipelineSchedule, scheduledRuns } from "./schedule.js";
 import { secretsFor } from "./security.js";
 import { NODE_DISK_GB } from "./sizing-nodes.js";
 
@@ -47,10 +48,15 @@ function computeDrafts(d: Design, s: Sized, deps: string[]): Draft[] {
   }
   if (compute === "scheduled" && s.pipeline) {
     const p = s.pipeline;
-    const job = draft("jobs", "ecs-service", `scheduled ECS tasks (EventBridge Scheduler): ${p.runsPerDay}/day × ${p.runHours} h, ${p.tasks} in parallel`, [
-      { kind: "fargate", vcpu: Number((p.cpu * p.duty).toFixed(6)), memoryGb: Number((gib(p.memoryMb) * p.duty).toFixed(6)), tasks: p.tasks, architecture: arch },
+    const schedule = pipelineSchedule(p);
+    // The same figures the builder writes into the Terraform (schedule_expression, task_count,
+    // the run-minutes tag), so the validator's price of the HCL matches this one.
+    const runs = scheduledRuns(schedule);
+    const perDay = Number(runs.runsPerDay.toFixed(2));
+    const job = draft("jobs", "ecs-service", `scheduled ECS tasks (EventBridge rule, ${schedule.expression}${schedule.expression.startsWith("cron(") ? " UTC" : ""}): ${perDay}/day × ${schedule.run_minutes} min, ${p.tasks} in parallel`, [
+      { kind: "fargate", vcpu: p.cpu, memoryGb: gib(p.memoryMb), tasks: p.tasks, architecture: arch, schedule: { runsPerMonth: runs.runsPerMonth, runMinutes: schedule.run_minutes } },
     ], { size: `${p.cpu} vCPU / ${p.memoryMb} MiB`, count: p.tasks, depends_on: deps });
-    job.basis = `billed for ${(p.duty * 100).toFixed(2)} % of the month (${p.runsPerDay} runs/day × ${p.runHours} h)`;
+    job.basis = `billed only while runs last, ${(((runs.runsPerDay * schedule.run_minutes) / 1440) * 100).toFixed(2)} % of the month`;
     return [job];
   }
   const svc = s.service;

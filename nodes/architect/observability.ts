@@ -42,7 +42,11 @@ export function alertsFor(d: Design, s: Sized): Alert[] {
     add("alb-unhealthy-targets", "AWS/ApplicationELB UnHealthyHostCount", ">", 0, sev.urgent);
   }
   if (ingress === "cloudfront") add("cdn-5xx-rate", "AWS/CloudFront 5xxErrorRate (%)", ">", burn, sev.page);
-  if (d.pattern.platform === "ecs-fargate") {
+  if (d.pattern.platform === "ecs-fargate" && d.pattern.def.compute === "scheduled") {
+    // Scheduled runs are standalone tasks: no service metrics, so Container Insights per task family.
+    add("compute-cpu-high", "ECS/ContainerInsights CpuUtilized / CpuReserved (%)", ">", 85, sev.warn);
+    add("compute-memory-high", "ECS/ContainerInsights MemoryUtilized / MemoryReserved (%)", ">", 90, sev.warn);
+  } else if (d.pattern.platform === "ecs-fargate") {
     add("compute-cpu-high", "AWS/ECS CPUUtilization (%)", ">", 85, sev.warn);
     add("compute-memory-high", "AWS/ECS MemoryUtilization (%)", ">", 90, sev.warn);
   }

@@ -33,6 +33,7 @@ export const UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws_iam_role_policy_attachment",
   "aws_iam_role_policy",
   "aws_appautoscaling_policy",
+  "aws_cloudwatch_event_target",
   "aws_cloudfront_origin_access_control",
   "aws_ecr_lifecycle_policy",
 ]);

@@ -1,3 +1,4 @@
+import { RUN_MINUTES_TAG } from "../../pricing/index.js";
 import type { BuildContext, RenderedFile } from "./context.js";
 import { hasIngress } from "./kubernetes.js";
 import { GENERATOR } from "./labels.js";
@@ -49,6 +50,23 @@ function applySteps(ctx: BuildContext): string[] {
   return lines;
 }
 
+/** How runs start: the schedule Terraform creates, or what to do when nothing starts them. */
+function scheduleNotes(ctx: BuildContext): string[] {
+  const { plan } = ctx;
+  const schedule = plan.compute.schedule;
+  if (!ctx.hasService) return [];
+  if (schedule && plan.compute.platform === "ecs-fargate") {
+    return [
+      `- EventBridge starts ${schedule.tasks_per_run} task(s) per run on \`${schedule.expression}\`${schedule.expression.startsWith("cron(") ? " (UTC)" : ""}, with no service in between (\`terraform/schedule.tf\`). Each run is expected to last about ${schedule.run_minutes} min: the cost assumes it, and the task definition's \`${RUN_MINUTES_TAG}\` tag records it for the validator. Start an extra run with \`aws ecs run-task\` and the target's network settings.`,
+    ];
+  }
+  if (schedule) return [`- The plan's schedule (\`${schedule.expression}\`) is not rendered for Kubernetes: the workload starts with no pod; run it from a CronJob or by hand.`];
+  if (plan.compute.min_replicas === 0) {
+    return ["- The service starts with no running task (`min_replicas` 0) and the plan carries no schedule: start runs with `aws ecs run-task` or an EventBridge Scheduler schedule, since CPU-based autoscaling never scales up from zero."];
+  }
+  return [];
+}
+
 /**
  * README.md: what the plan builds, what it costs, and how to apply it. Rendered from the plan
  * alone (plus the list of files), so it is as deterministic as the code next to it.
@@ -92,9 +110,7 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
       ? ["- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`)."]
       : []),
     ...alertsWithoutAlarm(ctx).map((a) => `- Alert \`${a.name}\` (${a.metric}) has no alarm: ${unwatched(ctx, a.metric)}. Add the alarm once it exists.`),
-    ...(ctx.hasService && plan.compute.min_replicas === 0
-      ? ["- The service starts with no running task (`min_replicas` 0) and the plan carries no schedule: start runs with `aws ecs run-task` or an EventBridge Scheduler schedule, since CPU-based autoscaling never scales up from zero."]
-      : []),
+    ...scheduleNotes(ctx),
     "- Configure a remote state backend (S3 with locking) in `terraform/versions.tf` before the first apply by a team.",
     "",
     "## Apply",

@@ -11,13 +11,13 @@ export function fail(reason: string): PricingResult {
   return { ok: false, reason };
 }
 
-/** An item billed by the hour: `units` of it run all month (730 hours). */
-export function hourly(name: string, price: number, units: number, unit = "hours"): RawComponent {
+/** An item billed by the hour: `units` of it run `hours` a month (by default all month, 730 hours). */
+export function hourly(name: string, price: number, units: number, unit = "hours", hours = HOURS_PER_MONTH): RawComponent {
   return {
     name,
     unit,
     hourlyQuantity: units,
-    monthlyQuantity: units * HOURS_PER_MONTH,
+    monthlyQuantity: units * hours,
     price,
     usageBased: false,
   };

@@ -1,4 +1,4 @@
-import type { RegionPrices } from "../catalogue.js";
+import { HOURS_PER_MONTH, type RegionPrices } from "../catalogue.js";
 import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
 import { fail, hourly, lookup, ok, usage } from "./build.js";
@@ -19,19 +19,31 @@ export function priceEc2(spec: Spec<"ec2">, prices: RegionPrices): PricingResult
   ]);
 }
 
-/** Fargate tasks running all month: vCPU-hours, GB-hours and extra ephemeral storage. */
+/** What a scheduled spec's lines say about the runs they price. */
+function scheduleLabel(schedule: NonNullable<Spec<"fargate">["schedule"]>): string {
+  const runs = Number(schedule.runsPerMonth.toPrecision(4));
+  return `, scheduled: ${runs} runs × ${schedule.runMinutes} min${schedule.note ? `; ${schedule.note}` : ""}`;
+}
+
+/**
+ * Fargate tasks: vCPU-hours, GB-hours and extra ephemeral storage. Tasks run all month, or,
+ * with a `schedule`, only for runs per month × minutes per run (Fargate bills per second).
+ */
 export function priceFargate(spec: Spec<"fargate">, prices: RegionPrices): PricingResult {
   const arch = spec.architecture ?? "x86_64";
   const rates = prices.fargate[arch];
   const tasks = spec.tasks ?? 1;
+  const schedule = spec.schedule;
+  const hours = schedule ? (schedule.runsPerMonth * schedule.runMinutes) / 60 : HOURS_PER_MONTH;
+  const label = schedule ? scheduleLabel(schedule) : "";
   const components = [
-    hourly(`Fargate vCPU (${arch})`, rates.vcpuHour, tasks * spec.vcpu, "vCPU-hours"),
-    hourly(`Fargate memory (${arch})`, rates.gbHour, tasks * spec.memoryGb, "GB-hours"),
+    hourly(`Fargate vCPU (${arch}${label})`, rates.vcpuHour, tasks * spec.vcpu, "vCPU-hours", hours),
+    hourly(`Fargate memory (${arch}${label})`, rates.gbHour, tasks * spec.memoryGb, "GB-hours", hours),
   ];
   const extraGb = (spec.ephemeralStorageGb ?? 0) - FARGATE_FREE_EPHEMERAL_GB;
   if (extraGb > 0) {
     components.push(
-      hourly("Fargate ephemeral storage above 20 GB", prices.fargate.ephemeralGbHour, tasks * extraGb, "GB-hours"),
+      hourly(`Fargate ephemeral storage above 20 GB${label ? ` (${label.slice(2)})` : ""}`, prices.fargate.ephemeralGbHour, tasks * extraGb, "GB-hours", hours),
     );
   }
   return ok(components);

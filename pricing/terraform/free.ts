@@ -61,6 +61,8 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_ebs_encryption_by_default",
   "aws_volume_attachment",
   "aws_lambda_permission",
+  // Scheduled rules fire AWS events, which EventBridge does not bill; targets are priced on their own.
+  "aws_cloudwatch_event_rule",
   "aws_placement_group",
 ]);
 

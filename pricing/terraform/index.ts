@@ -10,10 +10,11 @@ import {
   mapRdsClusterInstance,
   mapReplicationGroup,
 } from "./data.js";
-import { mapEcsService } from "./ecs.js";
+import { mapEcsService, mapEventTarget } from "./ecs.js";
 import { isFreeType } from "./free.js";
 import { mapLoadBalancer, mapMetricAlarm, mapVpcEndpoint } from "./network.js";
 import type { MapContext } from "./references.js";
+import { mapS3Bucket } from "./usage-tags.js";
 
 export type { MapContext } from "./references.js";
 
@@ -31,6 +32,8 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
   aws_autoscaling_group: mapAutoscalingGroup,
   aws_eks_node_group: mapEksNodeGroup,
   aws_ecs_service: mapEcsService,
+  aws_cloudwatch_event_target: mapEventTarget,
+  aws_s3_bucket: mapS3Bucket,
   aws_db_instance: mapDbInstance,
   aws_rds_cluster: mapRdsCluster,
   aws_rds_cluster_instance: mapRdsClusterInstance,
@@ -48,7 +51,6 @@ const FIXED_SPECS: Readonly<Record<string, ComponentSpec>> = {
   aws_eks_cluster: { kind: "eks-control-plane" },
   aws_nat_gateway: { kind: "nat" },
   aws_eip: { kind: "public-ipv4" },
-  aws_s3_bucket: { kind: "s3" },
   aws_secretsmanager_secret: { kind: "secrets-manager" },
   aws_kms_key: { kind: "kms-key" },
   aws_cloudwatch_log_group: { kind: "cloudwatch-logs" },

@@ -4,6 +4,7 @@ import { type HclValue, interpolate, ref } from "../hcl.js";
 import { tfName } from "../labels.js";
 import { clusterName } from "./eks.js";
 import { natCount } from "./network.js";
+import { SCHEDULE_RULE } from "./schedule.js";
 import { siteBucket } from "./static-site.js";
 
 type Dimensions = Record<string, HclValue>;
@@ -32,7 +33,7 @@ interface Named {
 }
 
 /** `AWS/ApplicationELB TargetResponseTime p95 (ms)`, `AWS/ApplicationELB A / B (%)`: how the architect names metrics. */
-const STRUCTURED = /^(AWS\/[A-Za-z]+|ContainerInsights)\s+([A-Za-z0-9_]+)(?:\s*\/\s*([A-Za-z0-9_]+))?(?:\s+(p\d{1,2}(?:\.\d+)?))?/;
+const STRUCTURED = /^(AWS\/[A-Za-z]+|ECS\/ContainerInsights|ContainerInsights)\s+([A-Za-z0-9_]+)(?:\s*\/\s*([A-Za-z0-9_]+))?(?:\s+(p\d{1,2}(?:\.\d+)?))?/;
 
 /** Free-text metric names (`p95_latency_ms`, `db_cpu_percent`, `dlq_messages_visible`) mapped by keyword. */
 function guess(ctx: BuildContext, text: string): Named | null {
@@ -80,7 +81,12 @@ function dimensionsFor(ctx: BuildContext, named: Named, text: string): Dimension
       if (!ctx.hasAlb) return null;
       return [/HealthyHostCount$/.test(named.metric) ? { ...lb, TargetGroup: ref("aws_lb_target_group.service.arn_suffix") } : lb];
     case "AWS/ECS":
-      return plan.compute.platform === "ecs-fargate" ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), ServiceName: ref("aws_ecs_service.app.name") }] : null;
+      // Service metrics: a scheduled plan has no service (its runs are watched per task family below).
+      return plan.compute.platform === "ecs-fargate" && !plan.compute.schedule ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), ServiceName: ref("aws_ecs_service.app.name") }] : null;
+    case "ECS/ContainerInsights":
+      return plan.compute.platform === "ecs-fargate" ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), TaskDefinitionFamily: ref("aws_ecs_task_definition.app.family") }] : null;
+    case "AWS/Events":
+      return plan.compute.platform === "ecs-fargate" && plan.compute.schedule ? [{ RuleName: ref(`${SCHEDULE_RULE}.name`) }] : null;
     case "ContainerInsights":
       if (plan.compute.platform !== "eks") return null;
       return [named.metric.startsWith("pod_") ? { ClusterName: clusterName(ctx), Namespace: ctx.namespace, PodName: plan.goal_name } : { ClusterName: clusterName(ctx) }];
@@ -125,7 +131,7 @@ function scaleFor(named: Named, text: string): number {
  * or as free text (`p95_latency_ms`), to a CloudWatch metric with this design's dimensions.
  * Unrecognised names become custom metrics under `Atlas/<goal>` that the service must publish.
  * Returns null when the metric belongs to something the builder does not create (an ALB made
- * by the Kubernetes controller, an EventBridge rule): such an alarm could never fire.
+ * by the Kubernetes controller, an EventBridge rule of a plan without a schedule): such an alarm could never fire.
  */
 export function metricFor(ctx: BuildContext, text: string): MetricTarget | null {
   const structured = text.match(STRUCTURED);

@@ -1,3 +1,4 @@
+import { RUN_MINUTES_TAG } from "../../../pricing/index.js";
 import { appConfig, envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
 import { type HclValue, block, call, ref, tpl } from "../hcl.js";
@@ -46,34 +47,50 @@ function containerDefinition(ctx: BuildContext): HclValue {
   };
 }
 
-/** ECS Fargate: cluster with Container Insights, task definition, service and CPU target tracking. */
+/**
+ * ECS Fargate: cluster with Container Insights and the task definition, plus a service with
+ * CPU target tracking. A scheduled plan gets no service: EventBridge starts its runs
+ * (schedule.tf), and the task definition carries the expected run length for pricing.
+ */
 export function renderEcs(ctx: BuildContext): TfSection[] {
   if (ctx.plan.compute.platform !== "ecs-fargate") return [];
   const { plan } = ctx;
   const owner = ctx.component(["ecs-service"]);
   const r = ctx.resource;
   const size = fargateSize(plan.compute.cpu, plan.compute.memory_mb);
+  const schedule = plan.compute.schedule;
+  const base = [
+    r("aws_ecs_cluster", "main", owner, {
+      name: ctx.prefix,
+      setting: block({ name: "containerInsights", value: "enabled" }),
+    }),
+    r(
+      "aws_ecs_task_definition",
+      "app",
+      owner,
+      {
+        family: ctx.prefix,
+        requires_compatibilities: ["FARGATE"],
+        network_mode: "awsvpc",
+        cpu: String(size.cpu),
+        memory: String(size.memory),
+        execution_role_arn: ref("aws_iam_role.task_execution.arn"),
+        task_role_arn: ref("aws_iam_role.workload.arn"),
+        runtime_platform: block({ operating_system_family: "LINUX", cpu_architecture: "X86_64" }),
+        volume: block({ name: "tmp" }),
+        container_definitions: call("jsonencode", [containerDefinition(ctx)]),
+      },
+      // Terraform has no field for how long a run lasts; the validator prices runs by this tag.
+      schedule ? { tags: { [RUN_MINUTES_TAG]: String(schedule.run_minutes) } } : {},
+    ),
+  ];
+  if (schedule) return [{ file: "compute.tf", blocks: base }];
   const sizing = planSizing(plan);
   return [
     {
       file: "compute.tf",
       blocks: [
-        r("aws_ecs_cluster", "main", owner, {
-          name: ctx.prefix,
-          setting: block({ name: "containerInsights", value: "enabled" }),
-        }),
-        r("aws_ecs_task_definition", "app", owner, {
-          family: ctx.prefix,
-          requires_compatibilities: ["FARGATE"],
-          network_mode: "awsvpc",
-          cpu: String(size.cpu),
-          memory: String(size.memory),
-          execution_role_arn: ref("aws_iam_role.task_execution.arn"),
-          task_role_arn: ref("aws_iam_role.workload.arn"),
-          runtime_platform: block({ operating_system_family: "LINUX", cpu_architecture: "X86_64" }),
-          volume: block({ name: "tmp" }),
-          container_definitions: call("jsonencode", [containerDefinition(ctx)]),
-        }),
+        ...base,
         r("aws_ecs_service", "app", owner, {
           name: plan.goal_name,
           cluster: ref("aws_ecs_cluster.main.id"),

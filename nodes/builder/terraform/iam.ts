@@ -91,7 +91,8 @@ export function renderIam(ctx: BuildContext): TfSection[] {
   const others = [...new Set(plan.security.iam_scopes.map((s) => s.principal))].filter((p) => p !== workload);
   const principals = ctx.hasService ? [workload ?? "workload", ...others] : others;
   const blocks: HclBlock[] = [];
-  const used = new Set<string>();
+  // Role names declared elsewhere (task_execution below, scheduler in schedule.tf) are not free for a principal.
+  const used = new Set<string>(plan.compute.platform === "ecs-fargate" ? ["task_execution", ...(plan.compute.schedule ? ["scheduler"] : [])] : []);
   for (const principal of principals) {
     const isWorkload = ctx.hasService && principal === principals[0];
     const base = isWorkload ? "workload" : tfName(principal);

@@ -11,6 +11,7 @@ import { renderIam } from "./iam.js";
 import { renderNetwork } from "./network.js";
 import { renderObservability } from "./observability.js";
 import { renderSecrets } from "./secrets.js";
+import { renderSchedule } from "./schedule.js";
 import { renderSecurity } from "./security.js";
 import { renderStaticSite } from "./static-site.js";
 import { renderStorage } from "./storage.js";
@@ -35,6 +36,7 @@ export function renderTerraform(ctx: BuildContext): RenderedFile[] {
     ...renderStorage(ctx),
     ...renderStaticSite(ctx),
     ...renderIam(ctx),
+    ...renderSchedule(ctx),
     ...renderSecrets(ctx),
     ...renderObservability(ctx),
     ...renderOutputs(ctx),

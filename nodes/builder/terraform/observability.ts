@@ -58,14 +58,16 @@ function watched(target: MetricTarget): HclBody {
 /** One alarm for one planned alert. */
 function alarm(ctx: BuildContext, alert: Alert, target: MetricTarget, name: string, owner: string): HclBlock {
   const urgent = alert.severity === "critical" || alert.severity === "high";
+  // A scheduled run fails once, in one minute's datapoint: waiting for a second one would never alarm.
+  const oncePerRun = target.namespace === "AWS/Events" && target.metric === "FailedInvocations";
   return ctx.resource("aws_cloudwatch_metric_alarm", name, owner, {
     provider: target.globalService && ctx.plan.region !== "us-east-1" ? ref(GLOBAL_PROVIDER) : undefined,
     alarm_name: awsName(255, ctx.prefix, alert.name),
     alarm_description: `${alert.severity}: ${alert.metric} ${alert.comparison} ${alert.threshold} (plan alert "${alert.name}")`,
     comparison_operator: COMPARISON[alert.comparison],
     threshold: Number((alert.threshold * target.scale).toPrecision(12)),
-    evaluation_periods: urgent ? 3 : 5,
-    datapoints_to_alarm: urgent ? 2 : 3,
+    evaluation_periods: oncePerRun ? 1 : urgent ? 3 : 5,
+    datapoints_to_alarm: oncePerRun ? 1 : urgent ? 2 : 3,
     treat_missing_data: "notBreaching",
     ...watched(target),
     alarm_actions: ref("var.alarm_actions"),
