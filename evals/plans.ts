@@ -25,6 +25,8 @@ export interface PlanEvalResult {
   artifacts_schema_valid_rate: number;
   determinism_rate: number;
   run_to_interrupt_ms: Percentiles;
+  /** Monthly cost per goal as the architect priced the plan and as the validator priced the Terraform; null when blocked. */
+  costs: { file: string; plan_usd: number | null; validated_usd: number | null }[];
   failures: { file: string; problem: string }[];
 }
 
@@ -69,10 +71,12 @@ export async function evalPlans(deps: Deps, dir: string): Promise<PlanEvalResult
   let blockedRight = 0;
   let blockedTotal = 0;
   let deterministicCount = 0;
+  const costs: PlanEvalResult["costs"] = [];
   for (const item of cases) {
     const started = performance.now();
     const run = await deps.planner.start({ goal: item.goal, tenant: "eval" });
     times.push(performance.now() - started);
+    costs.push({ file: item.file, plan_usd: run.plan?.cost.monthly_total_usd ?? null, validated_usd: run.validation?.cost.monthly_total_usd ?? null });
     if (deterministic(item.goal)) deterministicCount++;
     else failures.push({ file: item.file, problem: "not deterministic" });
     if (run.status === "BLOCKED") {
@@ -109,6 +113,7 @@ export async function evalPlans(deps: Deps, dir: string): Promise<PlanEvalResult
     artifacts_schema_valid_rate: rate(schemaValid, built),
     determinism_rate: rate(deterministicCount, cases.length),
     run_to_interrupt_ms: percentiles(times),
+    costs,
     failures,
   };
 }

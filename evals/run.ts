@@ -90,6 +90,14 @@ function printPlanEval(result: PlanEvalResult): void {
   console.log(`|${"-".repeat(width + 2)}|-------|`);
   for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
   for (const failure of result.failures) console.log(`  ! ${failure.file}: ${failure.problem}`);
+  console.log("");
+  console.log("| goal | plan (USD/month) | validator (USD/month) | difference |");
+  console.log("|------|-----------------:|----------------------:|-----------:|");
+  for (const c of result.costs) {
+    const usd = (value: number | null) => (value === null ? "-" : value.toFixed(2));
+    const diff = c.plan_usd && c.validated_usd !== null ? `${(((c.validated_usd - c.plan_usd) / c.plan_usd) * 100).toFixed(1)} %` : "-";
+    console.log(`| ${c.file} | ${usd(c.plan_usd)} | ${usd(c.validated_usd)} | ${diff} |`);
+  }
 }
 
 const parts = process.argv.slice(2).filter((arg) => arg !== "--");
