@@ -64,7 +64,9 @@ async function startReplica(name: string, dataDir: string, extra: Record<string,
       LOG_LEVEL: "info",
       RATE_LIMIT_PER_MINUTE: "0",
       RUN_WORKERS: "1",
-      STALE_CLAIM_SECONDS: "2",
+      // a live runner renews its claim every third of this; shorter leases go stale on this
+      // 2-core machine when it is busy (a stalled runner's run is then run twice)
+      STALE_CLAIM_SECONDS: "5",
       STREAM_CLAIM_IDLE_MS: "1000",
       OUTBOX_POLL_MS: "100",
       ...extra,
