@@ -258,18 +258,24 @@ describe("runs across two workers", () => {
 describe("a worker that dies mid-run", () => {
   const w = world();
 
-  it("leaves its job pending; another worker claims it and continues from the last checkpoint", async () => {
-    // replica A hangs inside the architect (its runbook search never answers), then "dies"
+  /** A replica whose runbook search never answers: its runs hang in the architect. `stuck`: one has. */
+  async function hangingReplica() {
     let searching: () => void = () => {};
     const stuck = new Promise<void>((resolve) => {
       searching = resolve;
     });
-    const a = await w.replica({}, {
+    const replica = await w.replica({}, {
       search: () => {
         searching();
         return new Promise(() => {});
       },
     });
+    return { replica, stuck };
+  }
+
+  it("leaves its job pending; another worker claims it and continues from the last checkpoint", async () => {
+    // replica A hangs inside the architect (its runbook search never answers), then "dies"
+    const { replica: a, stuck } = await hangingReplica();
     const b = await w.replica();
     const outcomes: ExecuteResult["outcome"][] = [];
     const execute = b.planner.execute;
@@ -306,16 +312,7 @@ describe("a worker that dies mid-run", () => {
     { left: "the input checkpoint and the __start__ writes", dropStartWrites: false, status: "IN_PROGRESS", inputs: 1 },
     { left: "the input checkpoint alone", dropStartWrites: true, status: "PENDING", inputs: 2 },
   ])("killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate", async ({ dropStartWrites, status, inputs }) => {
-    let searching: () => void = () => {};
-    const stuck = new Promise<void>((resolve) => {
-      searching = resolve;
-    });
-    const a = await w.replica({}, {
-      search: () => {
-        searching();
-        return new Promise(() => {});
-      },
-    });
+    const { replica: a, stuck } = await hangingReplica();
     const b = await w.replica();
     const workersA = w.work(a);
     const { thread_id } = await submitBackgroundRun(a, { goal, tenant: "default" });
