@@ -26,9 +26,8 @@ function limiterFor(options: RateLimitOptions): RateLimiter {
  * Failed authentications (401) count per client address against the same per-minute limit;
  * past it, that address gets 429 with `retry-after` before its key is even looked up, so
  * guessing keys, or a client stuck on a revoked one, costs no database work (public routes stay
- * open). Registered before
- * the auth plugin. The count is shared through Redis; the block is kept by each replica that
- * sees the count go over.
+ * open). Registered before the auth plugin. The count is shared through Redis; the block is
+ * kept by each replica that sees the count go over.
  */
 export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimitOptions): void {
   if (options.config.RATE_LIMIT_PER_MINUTE === 0) return;
