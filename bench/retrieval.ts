@@ -4,7 +4,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
-import { buildDeps } from "../lib/deps.js";
+import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { ingestPaths } from "../ingest/ingest.js";
 import { analyze, TERM_SPACE, termId } from "../rag/analyzer.js";
@@ -66,23 +66,23 @@ export async function benchRetrieval(options: { files: number; sectionsPerFile: 
     ATLAS_DATA_DIR: folder, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "error", RAG_RELEVANCY_THRESHOLD: "0",
     ATLAS_AUTH: "off", RATE_LIMIT_PER_MINUTE: "0",
   });
-  const deps = await buildDeps(config, log, { db, llm: null, models: [], embedder: null });
+  const deps = await buildDeps(config, log, { db, models: [], embedder: null });
   try {
-    const first = await ingestPaths(deps, [corpus.folder]);
-    const second = await ingestPaths(deps, [corpus.folder]);
+    const first = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [corpus.folder]);
+    const second = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [corpus.folder]);
     const rows = plainRows(corpus.folder);
-    const plainSeconds = await plainInsert(deps.pool, rows);
+    const plainSeconds = await plainInsert(deps.db.pool, rows);
 
-    const { rows: stats } = await deps.pool.query<{ n: string }>("select chunk_count as n from rag_corpus");
+    const { rows: stats } = await deps.db.pool.query<{ n: string }>("select chunk_count as n from rag_corpus");
     const n = Number(stats[0]?.n);
     // Raw SQL gets the query vector precomputed, so it measures only the ranking query.
     const vectors: string[] = [];
     for (const query of corpus.queries) {
       const ids = [...new Set(analyze(query).map(termId))];
-      const { rows: dfs } = await deps.pool.query<{ term_id: number; df: number }>("select term_id, df from rag_terms where term_id = any($1::int[])", [ids]);
+      const { rows: dfs } = await deps.db.pool.query<{ term_id: number; df: number }>("select term_id, df from rag_terms where term_id = any($1::int[])", [ids]);
       vectors.push(toSparsevec(new Map(dfs.map((row) => [row.term_id, idf(row.df, n)])), TERM_SPACE));
     }
-    const raw = await timeEach(vectors, (vector) => deps.pool.query(RANKING_SQL, [vector, 15 * 4 * 3]));
+    const raw = await timeEach(vectors, (vector) => deps.db.pool.query(RANKING_SQL, [vector, 15 * 4 * 3]));
     const fn = await timeEach(corpus.queries, (query) => deps.search(query));
     const app = await buildServer(deps);
     await app.listen({ port: 0, host: "127.0.0.1" });

@@ -8,7 +8,7 @@ import { readGoalCases } from "../evals/plans.js";
 import { ingestPaths } from "../ingest/ingest.js";
 import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
-import { buildDeps } from "../lib/deps.js";
+import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { buildServer } from "../server/app.js";
 import { type Percentiles, percentiles, printTable } from "./stats.js";
@@ -144,13 +144,13 @@ export async function benchServer(options: { root: string; seconds: number; warm
     RATE_LIMIT_PER_MINUTE: "0",
     RUN_WORKERS: "0",
   });
-  const deps = await buildDeps(config, createLogger("error"), { db: await openDatabase({}), llm: null, models: [], embedder: null });
+  const deps = await buildDeps(config, createLogger("error"), { db: await openDatabase({}), models: [], embedder: null });
   const atlas = await buildServer(deps);
   const baseline = Fastify({ logger: false });
   const staticReply = { status: "ok", answer: "static reply", citations: [] };
   baseline.post("/static", async () => staticReply);
   try {
-    await ingestPaths(deps, [join(options.root, "docs")]);
+    await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [join(options.root, "docs")]);
     const atlasUrl = await listen(atlas);
     const baselineUrl = `${await listen(baseline)}/static`;
     const measure = async (path: string, bodies: string[], connections: number) => {

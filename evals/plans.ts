@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Deps } from "../lib/deps.js";
+import type { Deps } from "../app/deps.js";
 import { renderArtifacts } from "../nodes/builder/engine.js";
 import { planDeterministic } from "../nodes/architect/engine.js";
 import { goalStatementSchema, type GoalStatement } from "../schemas/goal.js";

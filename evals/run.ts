@@ -4,7 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
-import { buildDeps } from "../lib/deps.js";
+import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { migrate } from "../lib/db/migrate.js";
 import { ingestPaths } from "../ingest/ingest.js";
@@ -63,9 +63,9 @@ function printTable(scores: RetrievalScore[]): void {
 async function plansEval(): Promise<PlanEvalResult> {
   const dataDir = mkdtempSync(join(tmpdir(), "atlas-eval-"));
   const config = loadConfig({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "silent" });
-  const deps = await buildDeps(config, createLogger("silent"), { db: await openDatabase({}), llm: null, models: [], embedder: null });
+  const deps = await buildDeps(config, createLogger("silent"), { db: await openDatabase({}), models: [], embedder: null });
   try {
-    await ingestPaths(deps, [join(root, "docs")]);
+    await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [join(root, "docs")]);
     return await evalPlans(deps, join(root, "evals", "goals"));
   } finally {
     await deps.close();

@@ -1,13 +1,19 @@
-import type { TokenBudget } from "../lib/budget/token-budget.js";
-import type { EventBus } from "../lib/events.js";
-import { lifecycleEvent } from "../lib/events.js";
+import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
+import type { TokenBudget } from "../tenants/budget/token-budget.js";
+import type { EventBus } from "../bus/events.js";
+import { lifecycleEvent } from "../bus/events.js";
 import type { GitopsWorkspace } from "../lib/gitops.js";
 import { type Logger, runLogger } from "../lib/log.js";
-import type { NamedModel } from "../nodes/architect/model.js";
 import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { RunbookSearch } from "../rag/search.js";
 import type { EventType, LifecycleEvent } from "../schemas/events.js";
 import type { PlanStateValue } from "./state.js";
+
+/** A chat model in the architect's fallback chain, with the name it is recorded under. */
+export interface NamedModel {
+  name: string;
+  model: BaseChatModel;
+}
 
 /** What the graph's nodes need; a subset of the process `Deps`, so tests can pass their own. */
 export interface GraphDeps {

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
-import { buildDeps, type Deps } from "../lib/deps.js";
+import { buildDeps, type Deps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { goalStatementSchema } from "../schemas/goal.js";
 import { planSpecSchema } from "../schemas/plan.js";
@@ -16,7 +16,7 @@ const goal = goalStatementSchema.parse(JSON.parse(readFileSync(join(repoRoot, "t
 const log = createLogger("silent");
 
 async function embeddedDeps(dataDir: string, env: Record<string, string> = {}): Promise<Deps> {
-  return buildDeps(testConfig({ ATLAS_DATA_DIR: dataDir, ...env }), log, { llm: null, embedder: null });
+  return buildDeps(testConfig({ ATLAS_DATA_DIR: dataDir, ...env }), log, { embedder: null });
 }
 
 async function countApplyCommits(deps: Deps, planId: string): Promise<number> {
@@ -30,7 +30,7 @@ describe("planning graph on the embedded database", () => {
   beforeAll(async () => {
     dataDir = makeTmpDir("atlas-graph-");
     deps = await embeddedDeps(dataDir);
-    await ingestPaths(deps, [fixtureRunbooksDir]);
+    await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [fixtureRunbooksDir]);
   });
   afterAll(async () => {
     await deps?.close();
@@ -187,7 +187,7 @@ describe("restart and resume on native PostgreSQL", () => {
     // Native Postgres here has no pgvector: no runbook store, so the architect cites nothing.
     return buildDeps(testConfig({ ATLAS_DATA_DIR: dataDir, DATABASE_URL: native.url }), log, {
       db,
-      llm: null,
+      
       embedder: null,
       migrations: nonVector,
       search: async () => [],

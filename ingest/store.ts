@@ -2,6 +2,7 @@ import type pg from "pg";
 import { withTransaction } from "../lib/db/transaction.js";
 import { type LexicalTerms, lexicalVector } from "../rag/lexical.js";
 import type { SourceFile } from "./files.js";
+import { LOCK_KEYS } from "../lib/db/advisory-lock.js";
 
 /** A chunk ready to write: analysed terms and, with an embedder, its vector. */
 export interface PreparedChunk {
@@ -36,7 +37,7 @@ export async function writeDocument(pool: pg.Pool, collection: string, doc: Prep
   }));
   await withTransaction(pool, async (client) => {
     // Serialises writers so document-frequency updates never interleave or deadlock.
-    await client.query("select pg_advisory_xact_lock(7142002)");
+    await client.query("select pg_advisory_xact_lock($1)", [LOCK_KEYS.ingest]);
     await removeDocument(client, collection, doc.file.source);
     const { rows: inserted } = await client.query<{ id: string }>(
       `insert into rag_documents (collection, source, content_hash, title, bytes, chunk_count)
@@ -92,7 +93,7 @@ export async function removeDocument(client: pg.PoolClient, collection: string, 
 /** Deletes one document in its own transaction; false when it was not stored. */
 export async function deleteDocument(pool: pg.Pool, collection: string, source: string): Promise<boolean> {
   return withTransaction(pool, async (client) => {
-    await client.query("select pg_advisory_xact_lock(7142002)");
+    await client.query("select pg_advisory_xact_lock($1)", [LOCK_KEYS.ingest]);
     return removeDocument(client, collection, source);
   });
 }

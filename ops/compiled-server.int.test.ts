@@ -9,7 +9,7 @@ import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 /**
  * What the Dockerfile's build and runtime stages do, without Docker (none runs here): compile
  * with tsconfig.build.json, put migrations and package.json beside the output, and start
- * `node dist/server/main.js` from a folder that holds nothing else of the repository.
+ * `node dist/app/main.js` from a folder that holds nothing else of the repository.
  */
 describe("the compiled server the image runs", () => {
   let dir: string;
@@ -26,7 +26,7 @@ describe("the compiled server the image runs", () => {
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["dist/server/main.js"], {
+    child = spawn(process.execPath, ["dist/app/main.js"], {
       cwd: dir,
       env: childEnv({ ATLAS_DATA_DIR: join(dir, "data"), HOST: "127.0.0.1", PORT: String(port), ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" }),
       stdio: ["ignore", "pipe", "pipe"],

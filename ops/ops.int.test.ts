@@ -54,7 +54,7 @@ describe("Grafana dashboard and Prometheus rules query metrics /metrics exports"
     expect(done.json().status).toBe("DONE");
     // what a model run, the token budget module and the event bus feed in (tested with them elsewhere)
     t.deps.metrics.recordTokens("default", "stub-model", 10);
-    t.deps.metrics.setBudgetStats(() => [{ tenant: "default", daily_budget: 1000, used_today: 10 }]);
+    t.deps.tokenBudget.stats = async () => [{ tenant: "default", daily_budget: 1000, used_today: 10 }];
     t.deps.metrics.recordDeadLetter("apply.request");
     const res = await t.app.inject({ method: "GET", url: "/metrics" });
     expect(res.statusCode).toBe(200);

@@ -49,9 +49,10 @@ describe("Dockerfile", () => {
     expect(dockerfile).toMatch(/pnpm fetch --prod/);
     expect(dockerfile).toMatch(/pnpm install --offline --frozen-lockfile --prod/);
     expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
-    expect(dockerfile).toMatch(/CMD \["node", "dist\/server\/main\.js"\]/);
+    expect(dockerfile).toMatch(/CMD \["node", "dist\/app\/main\.js"\]/);
     const build = JSON.parse(read("tsconfig.build.json")) as { include: string[]; compilerOptions: { outDir: string } };
     expect(build.compilerOptions.outDir).toBe("dist");
+    expect(build.include).toContain("app/**/*.ts");
     expect(build.include).toContain("server/**/*.ts");
   });
 

@@ -1,5 +1,5 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
-import type { Deps } from "../lib/deps.js";
+import type { ServerDeps } from "./deps.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { collectRoutes } from "./openapi/spec.js";
 import { registerAuth } from "./plugins/auth.js";
@@ -20,7 +20,7 @@ import { slackRoutes } from "./routes/slack.js";
 import { validateRoutes } from "./routes/validate.js";
 
 /** Builds the HTTP server on the given dependencies; the caller listens and closes. */
-export async function buildServer(deps: Deps): Promise<FastifyInstance> {
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,

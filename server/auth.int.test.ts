@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setSelfApproval } from "../lib/auth/keys.js";
+import { setSelfApproval } from "../tenants/keys.js";
 import type { Database } from "../lib/db/database.js";
 import { bearer, buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";

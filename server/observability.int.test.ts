@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../lib/db/database.js";
-import { modelChainFromConfig } from "../lib/deps.js";
+import { modelChainFromConfig } from "../app/models.js";
 import { createLogger } from "../lib/log.js";
 import { goalStatementSchema } from "../schemas/goal.js";
 import { type OpenAIStub, startOpenAIStub } from "../test/fixtures/openai-stub.js";

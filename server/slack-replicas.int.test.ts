@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
-import { slackSignature } from "../lib/slack/signature.js";
+import { slackSignature } from "./slack/signature.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../test/helpers/redis.js";

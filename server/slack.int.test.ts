@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../lib/db/database.js";
-import { slackSignature } from "../lib/slack/signature.js";
+import { slackSignature } from "./slack/signature.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { repoRoot } from "../test/helpers/tmp.js";

@@ -4,12 +4,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type pg from "pg";
 import { AtlasError } from "../errors.js";
+import { LOCK_KEYS } from "./advisory-lock.js";
 
 /** Default folder of versioned SQL migrations: `NNN_name.sql`. */
 export const migrationsDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "migrations");
 
 /** Arbitrary constant key for the advisory lock that serialises migrators. */
-const MIGRATION_LOCK_KEY = 7_142_001;
 
 export interface Migration {
   version: number;
@@ -57,7 +57,7 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
   const client = await pool.connect();
   const applied: number[] = [];
   try {
-    await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+    await client.query("select pg_advisory_lock($1)", [LOCK_KEYS.migrations]);
     await client.query(`create table if not exists atlas_migrations (
       version integer primary key,
       name text not null,
@@ -95,7 +95,7 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
       }
     }
   } finally {
-    await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});
+    await client.query("select pg_advisory_unlock($1)", [LOCK_KEYS.migrations]).catch(() => {});
     client.release();
   }
   return applied;

@@ -36,21 +36,31 @@ export interface RunStats {
   count: number;
 }
 
+/** Where the cluster-wide gauges read from on each scrape; a missing source reads as empty. */
+export interface ClusterSources {
+  /** runs by tenant and status (the run registry in Postgres) */
+  runs: Source<RunStats[]>;
+  /** queue depth and pending entries (the run queue) */
+  queue: Source<QueueStats>;
+  /** per-tenant budgets and today's usage (the token budget) */
+  budgets: Source<TokenBudgetStats[]>;
+}
+
 /**
  * The cluster-wide gauges: runs by status, queue depth and pending entries, token budgets. Each
  * reads its source on every scrape (the same numbers on every replica); a failing source keeps
  * the last values rather than failing /metrics.
  */
-export function registerClusterGauges(registry: Registry, logger: () => Logger | undefined) {
-  let queueSource: Source<QueueStats> = () => ({ depth: 0, pending: 0 });
-  let budgetSource: Source<TokenBudgetStats[]> = () => [];
-  let runsSource: Source<RunStats[]> = () => [];
+export function registerClusterGauges(registry: Registry, sources: Partial<ClusterSources>, log: Logger | undefined): void {
+  const queueSource: Source<QueueStats> = sources.queue ?? (() => ({ depth: 0, pending: 0 }));
+  const budgetSource: Source<TokenBudgetStats[]> = sources.budgets ?? (() => []);
+  const runsSource: Source<RunStats[]> = sources.runs ?? (() => []);
 
   async function read<T>(name: string, source: Source<T>): Promise<T | undefined> {
     try {
       return await source();
     } catch (error) {
-      logger()?.warn({ err: error, source: name }, "metrics source failed; keeping the last values");
+      log?.warn({ err: error, source: name }, "metrics source failed; keeping the last values");
       return undefined;
     }
   }
@@ -118,19 +128,4 @@ export function registerClusterGauges(registry: Registry, logger: () => Logger |
       for (const row of lastBudgets) this.set({ tenant: row.tenant }, row.used_today);
     },
   });
-
-  return {
-    /** Where queue depth and pending entries come from (the Redis queue sets this); 0 until set. */
-    setQueueStats(source: Source<QueueStats>): void {
-      queueSource = source;
-    },
-    /** Where per-tenant budgets and today's usage come from (the budget module sets this). */
-    setBudgetStats(source: Source<TokenBudgetStats[]>): void {
-      budgetSource = source;
-    },
-    /** Where runs by status come from (the run registry in Postgres). */
-    setRunStats(source: Source<RunStats[]>): void {
-      runsSource = source;
-    },
-  };
 }

@@ -1,10 +1,8 @@
-import type pg from "pg";
-import { Counter, Histogram, Registry } from "prom-client";
-import type { RunbookSearch } from "../../rag/search.js";
+import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { Logger } from "../log.js";
-import { registerClusterGauges, type RunStats, type Source } from "./cluster-gauges.js";
+import { type ClusterSources, registerClusterGauges } from "./cluster-gauges.js";
 
-export type { QueueStats, RunStats, TokenBudgetStats } from "./cluster-gauges.js";
+export type { ClusterSources, QueueStats, RunStats, TokenBudgetStats } from "./cluster-gauges.js";
 
 /** Run seconds: runs stop at the approval interrupt in a few seconds; model runs take longer. */
 const RUN_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -13,12 +11,13 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
 /**
  * Atlas's Prometheus metrics on their own registry (never prom-client's global one), so two
  * apps in one process (tests) do not share series. Cluster-wide gauges (runs by status, budgets,
- * queue) read their sources on each scrape; counters and histograms are per process.
+ * queue) read `sources` on each scrape; counters and histograms are per process, as are the
+ * process and Node.js runtime metrics (`process_*`, `nodejs_*`: CPU, memory, event-loop lag, GC).
  */
-export function makeMetrics() {
+export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: Logger } = {}) {
   const registry = new Registry();
-  let log: Logger | undefined;
-  const cluster = registerClusterGauges(registry, () => log);
+  collectDefaultMetrics({ register: registry });
+  registerClusterGauges(registry, options.sources ?? {}, options.log);
 
   const metrics = {
     registry,
@@ -84,19 +83,12 @@ export function makeMetrics() {
     recordDeadLetter(type = "unknown"): void {
       metrics.deadLetters.inc({ type });
     },
-    setQueueStats: cluster.setQueueStats,
-    setBudgetStats: cluster.setBudgetStats,
-    setRunStats: cluster.setRunStats,
-    /** Logger for failing sources. */
-    setLogger(logger: Logger): void {
-      log = logger;
-    },
-    /** `search` timed into atlas_retrieval_seconds. */
-    timeSearch(search: RunbookSearch): RunbookSearch {
-      return async (query, options) => {
+    /** `search` (runbook retrieval) timed into atlas_retrieval_seconds, by outcome. */
+    timeRetrieval<A extends unknown[], R>(search: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+      return async (...args) => {
         const end = metrics.retrievalSeconds.startTimer();
         try {
-          const hits = await search(query, options);
+          const hits = await search(...args);
           end({ outcome: "ok" });
           return hits;
         } catch (error) {
@@ -109,13 +101,3 @@ export function makeMetrics() {
 }
 
 export type AtlasMetrics = ReturnType<typeof makeMetrics>;
-
-/** Runs by tenant and status, straight from the run registry. */
-export function runStatsFromPool(pool: pg.Pool): Source<RunStats[]> {
-  return async () => {
-    const { rows } = await pool.query<RunStats>(
-      "select tenant, status, count(*)::int as count from atlas_runs group by tenant, status",
-    );
-    return rows;
-  };
-}

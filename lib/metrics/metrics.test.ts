@@ -18,29 +18,32 @@ describe("metrics", () => {
   });
 
   it("reads queue and budget gauges from the hooks on each scrape, once per scrape, and survives a failing source", async () => {
-    const metrics = makeMetrics();
+    // the sources a test can swap: what the queue and the budget would report
+    let queue: () => Promise<{ depth: number; pending: number }> | { depth: number; pending: number } = () => ({ depth: 0, pending: 0 });
+    let budgets: () => { tenant: string; daily_budget: number; used_today: number }[] = () => [];
+    const metrics = makeMetrics({ sources: { queue: () => queue(), budgets: () => budgets() } });
     expect(await sample(metrics, "atlas_queue_depth ")).toBe("atlas_queue_depth 0");
     let reads = 0;
-    metrics.setQueueStats(async () => {
+    queue = async () => {
       reads++;
       return { depth: 7, pending: 2 };
-    });
-    metrics.setBudgetStats(() => [{ tenant: "acme", daily_budget: 1000, used_today: 850 }]);
+    };
+    budgets = () => [{ tenant: "acme", daily_budget: 1000, used_today: 850 }];
     const text = await metrics.registry.metrics();
     expect(reads).toBe(1);
     expect(text).toContain("atlas_queue_depth 7");
     expect(text).toContain("atlas_queue_pending 2");
     expect(text).toContain('atlas_token_budget_daily{tenant="acme"} 1000');
     expect(text).toContain('atlas_tokens_used_today{tenant="acme"} 850');
-    metrics.setQueueStats(() => {
+    queue = () => {
       throw new Error("redis down");
-    });
+    };
     expect(await metrics.registry.metrics()).toContain("atlas_queue_depth 7");
   });
 
   it("times search calls by outcome and records runs and dead letters", async () => {
     const metrics = makeMetrics();
-    const search = metrics.timeSearch(async (query) => {
+    const search = metrics.timeRetrieval(async (query: string) => {
       if (query === "boom") throw new Error("db gone");
       return [];
     });

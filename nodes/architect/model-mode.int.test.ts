@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildDeps, type Deps, modelChainFromConfig } from "../../lib/deps.js";
+import { buildDeps, type Deps } from "../../app/deps.js";
+import { modelChainFromConfig } from "../../app/models.js";
 import { createLogger } from "../../lib/log.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { type OpenAIStub, startOpenAIStub } from "../../test/fixtures/openai-stub.js";
@@ -53,7 +54,7 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
       OPENAI_FALLBACK_MODELS: "stub-fallback",
       OPENAI_MAX_RETRIES: "0",
     });
-    deps = await buildDeps(config, createLogger("silent"), { llm: null, embedder: null, models: modelChainFromConfig(config) });
+    deps = await buildDeps(config, createLogger("silent"), { embedder: null, models: modelChainFromConfig(config) });
   });
   beforeEach(() => stub.reset());
   afterAll(async () => {

@@ -1,6 +1,6 @@
-import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
 import type { AIMessage } from "@langchain/core/messages";
 import { z } from "zod";
+import type { NamedModel } from "../../graph/deps.js";
 import type { GoalStatement } from "../../schemas/goal.js";
 import type { Finding } from "../../schemas/reports.js";
 
@@ -23,12 +23,6 @@ export const designProposalSchema = z.object({
 });
 
 export type DesignProposal = z.infer<typeof designProposalSchema>;
-
-/** A model in the fallback chain, with the name it is recorded under. */
-export interface NamedModel {
-  name: string;
-  model: BaseChatModel;
-}
 
 export interface ModelProposal {
   proposal: DesignProposal;

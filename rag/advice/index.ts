@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { TokenBudget } from "../../lib/budget/token-budget.js";
-import { type EventBus, lifecycleEvent } from "../../lib/events.js";
+import type { TokenBudget } from "../../tenants/budget/token-budget.js";
+import { type EventBus, lifecycleEvent } from "../../bus/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { RunbookSearch } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ingestPaths } from "../../ingest/ingest.js";
 import type { Database } from "../../lib/db/database.js";
-import { chatModelFromConfig } from "../../lib/deps.js";
+import { chatModelFromConfig } from "../../app/models.js";
 import { type OpenAIStub, startOpenAIStub } from "../../test/fixtures/openai-stub.js";
 import { buildTestApp, type TestApp, testConfig } from "../../test/helpers/app.js";
 import { embeddedTestDatabase } from "../../test/helpers/databases.js";
@@ -36,7 +36,7 @@ beforeAll(async () => {
   db = await embeddedTestDatabase();
   await ingestPaths({ pool: db.pool, embedder: null }, [fixtureRunbooksDir]);
   // llm undefined: buildDeps builds the chat model from the config, as in production.
-  testApp = await buildTestApp(db, { env: modelEnv(), overrides: { llm: undefined, embedder: null } });
+  testApp = await buildTestApp(db, { env: modelEnv(), overrides: { embedder: null } });
   app = testApp.app;
 });
 afterAll(async () => {
@@ -127,7 +127,7 @@ describe("advice in model mode (stub)", () => {
   });
   it("counts the answer's tokens against the tenant's daily budget; once it is spent, answers extractively and says why", async () => {
     // a second app on the same database with a daily budget of 25 tokens; the stub reports 15 per call
-    const budgeted = await buildTestApp(db, { env: { ...modelEnv(), DAILY_TOKEN_BUDGET: "25" }, overrides: { llm: undefined, embedder: null } });
+    const budgeted = await buildTestApp(db, { env: { ...modelEnv(), DAILY_TOKEN_BUDGET: "25" }, overrides: { embedder: null } });
     try {
       const askBudgeted = async () => {
         stub.chatReplies.push({ content: "Cancel the long-running query on the replica [1]." });

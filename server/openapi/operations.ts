@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { publishedSchemas } from "../../schemas/index.js";
 import { paramsSchema, planBodySchema, rollbackBodySchema } from "../routes/plan.js";
-import { adviceBodySchema, searchBodySchema } from "../routes/schemas.js";
+import { adviceBodySchema, searchBodySchema } from "../routes/bodies.js";
 import { validateBodySchema } from "../routes/validate.js";
 import {
   adviceResponseSchema,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { type Actor, authenticateKey, type Principal } from "../../lib/auth/keys.js";
-import { DEFAULT_TENANT, hasRole } from "../../lib/auth/roles.js";
-import type { Deps } from "../../lib/deps.js";
+import { type Actor, authenticateKey, type Principal } from "../../tenants/keys.js";
+import { DEFAULT_TENANT, hasRole } from "../../tenants/roles.js";
+import type { ServerDeps } from "../deps.js";
 import { AtlasError } from "../../lib/errors.js";
 import { requiredRole } from "./route-roles.js";
 
@@ -32,7 +32,7 @@ function unauthenticated(message: string): AtlasError {
  * `onRequest` hook on the root instance so it runs before body parsing. With ATLAS_AUTH=off
  * every request acts as admin of tenant default, and start-up says so loudly.
  */
-export function registerAuth(app: FastifyInstance, deps: Pick<Deps, "pool" | "config" | "log">): void {
+export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, "db" | "config" | "log">): void {
   const authOff = deps.config.ATLAS_AUTH === "off";
   if (authOff) {
     deps.log.warn(
@@ -55,7 +55,7 @@ export function registerAuth(app: FastifyInstance, deps: Pick<Deps, "pool" | "co
       reply.header("www-authenticate", 'Bearer realm="atlas"');
       throw unauthenticated("Missing API key: send the header Authorization: Bearer <key>");
     }
-    const result = await authenticateKey(deps.pool, key);
+    const result = await authenticateKey(deps.db.pool, key);
     if (!result.ok) {
       reply.header("www-authenticate", 'Bearer realm="atlas", error="invalid_token"');
       throw unauthenticated(result.reason === "revoked" ? "This API key has been revoked" : "Invalid API key");

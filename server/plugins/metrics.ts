@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Deps } from "../../lib/deps.js";
+import type { ServerDeps } from "../deps.js";
 import "../public-routes.js";
 
 const startedAt = Symbol("atlas.metrics.startedAt");
@@ -10,7 +10,7 @@ type Timed = { [startedAt]?: bigint };
  * the root instance (not registered as an encapsulated plugin) so its hooks see every route.
  * With METRICS_PUBLIC=false the route is not public and needs an API key like any other.
  */
-export function registerMetrics(app: FastifyInstance, deps: Deps): void {
+export function registerMetrics(app: FastifyInstance, deps: ServerDeps): void {
   const { metrics } = deps;
 
   app.addHook("onRequest", async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { makeLocalRateLimiter, makeRedisRateLimiter, type RateLimiter, type RedisEval } from "../../lib/auth/rate-limit.js";
+import { makeLocalRateLimiter, makeRedisRateLimiter, type RateLimiter, type RedisEval } from "../../tenants/rate-limit.js";
 import type { Config } from "../../lib/config.js";
 import { AtlasError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { Role } from "../../lib/auth/roles.js";
+import type { Role } from "../../tenants/roles.js";
 import "../public-routes.js";
 
 declare module "fastify" {

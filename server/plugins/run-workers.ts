@@ -1,20 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import type { Deps } from "../../lib/deps.js";
-import { requeueQueuedRuns } from "../../lib/queue/requeue.js";
-import { type RunWorkers, startRunWorkers } from "../../lib/queue/worker.js";
+import type { ServerDeps } from "../deps.js";
+import { type RunWorkers, startRunWorkers } from "../../runs/worker.js";
 
 /**
  * Background-run workers (RUN_WORKERS, default 1; 0: none) start when the server is ready
  * and stop, after the runs in hand, when it closes. Without Redis the queue is in memory:
  * the runs a previous process left PENDING are queued again first.
  */
-export function registerRunWorkers(app: FastifyInstance, deps: Deps): void {
+export function registerRunWorkers(app: FastifyInstance, deps: ServerDeps): void {
   const count = deps.config.RUN_WORKERS;
   if (count === 0) return;
   let workers: RunWorkers | null = null;
   app.addHook("onReady", async () => {
     if (!deps.redis) {
-      const requeued = await requeueQueuedRuns(deps);
+      const requeued = await deps.background.requeue();
       if (requeued > 0) deps.log.info({ requeued }, "queued background runs from before the restart put back on the in-process queue");
     }
     workers = startRunWorkers(deps, { count });

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import { makeAuditLog } from "../../lib/auth/audit.js";
-import { createKey, listKeys, revokeKey } from "../../lib/auth/keys.js";
-import { roleSchema } from "../../lib/auth/roles.js";
-import type { Deps } from "../../lib/deps.js";
+import { makeAuditLog } from "../../tenants/audit.js";
+import { createKey, listKeys, revokeKey } from "../../tenants/keys.js";
+import { roleSchema } from "../../tenants/roles.js";
+import type { ServerDeps } from "../deps.js";
 import { actorOf, tenantOf } from "../plugins/auth.js";
-import { parseInput } from "../validation.js";
+import { parseInput } from "../../lib/validation.js";
 
 const createKeyBodySchema = z
   .object({
@@ -35,21 +35,21 @@ const auditQuerySchema = z
  * `POST /admin/keys`, `GET /admin/keys`, `DELETE /admin/keys/:ref` (id or display prefix), `GET /audit`,
  * and the tenant's token budgets: `GET /admin/budget`, `PUT /admin/budget`.
  */
-export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<Deps, "pool" | "tokenBudget" | "control" | "log"> }): Promise<void> {
-  const audit = makeAuditLog(deps.pool);
+export async function adminRoutes(app: FastifyInstance, { deps }: { deps: Pick<ServerDeps, "db" | "tokenBudget" | "control" | "log"> }): Promise<void> {
+  const audit = makeAuditLog(deps.db.pool);
 
   app.post("/admin/keys", async (request, reply) => {
     const body = parseInput(createKeyBodySchema, request.body);
-    const { key, record } = await createKey(deps.pool, { tenant: tenantOf(request), name: body.name, roles: [...new Set(body.roles)] }, actorOf(request));
+    const { key, record } = await createKey(deps.db.pool, { tenant: tenantOf(request), name: body.name, roles: [...new Set(body.roles)] }, actorOf(request));
     // the only time the key is ever shown
     return reply.status(201).send({ ...record, key });
   });
 
-  app.get("/admin/keys", async (request) => ({ keys: await listKeys(deps.pool, { tenant: tenantOf(request) }) }));
+  app.get("/admin/keys", async (request) => ({ keys: await listKeys(deps.db.pool, { tenant: tenantOf(request) }) }));
 
   app.delete("/admin/keys/:ref", async (request) => {
     const { ref } = parseInput(keyParamsSchema, request.params, "params");
-    return revokeKey(deps.pool, ref, actorOf(request), { tenant: tenantOf(request) });
+    return revokeKey(deps.db.pool, ref, actorOf(request), { tenant: tenantOf(request) });
   });
 
   app.get("/admin/budget", async (request) => deps.tokenBudget.tenant(tenantOf(request)));

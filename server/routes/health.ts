@@ -1,21 +1,21 @@
 import type { FastifyInstance } from "fastify";
 import { pendingMigrations } from "../../lib/db/migrate.js";
-import type { Deps } from "../../lib/deps.js";
-import { redisProblem } from "../../lib/redis/client.js";
+import type { ServerDeps } from "../deps.js";
+import { redisProblem } from "../../bus/redis/client.js";
 
 /**
  * `GET /healthz`: the process answers. `GET /readyz`: the database answers and is migrated.
  * Redis down does not make a replica unready (synchronous requests still work, events wait
  * in the outbox): `/readyz` says `degraded` with the reason instead.
  */
-export async function healthRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function healthRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
   app.get("/healthz", async () => ({ status: "ok" }));
 
   app.get("/readyz", async (_request, reply) => {
     const checks: Record<string, { ok: boolean; detail?: string; degraded?: boolean }> = {};
     try {
-      await deps.pool.query("select 1");
-      const pending = await pendingMigrations(deps.pool);
+      await deps.db.pool.query("select 1");
+      const pending = await pendingMigrations(deps.db.pool);
       checks.database = { ok: true, detail: deps.db.kind };
       checks.migrations = pending.length
         ? { ok: false, detail: `pending: ${pending.join(", ")}` }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import type { Deps } from "../../lib/deps.js";
+import type { ServerDeps } from "../deps.js";
 import { buildOpenApi, type RegisteredRoute } from "../openapi/spec.js";
 import { publicBaseUrl } from "../public-routes.js";
 
@@ -75,7 +75,7 @@ ${schemaHtml}
 }
 
 /** `GET /openapi.json` (OpenAPI 3.1 from the zod schemas) and `GET /docs` (the same, as a page). */
-export async function openapiRoutes(app: FastifyInstance, { deps, routes }: { deps: Deps; routes: RegisteredRoute[] }): Promise<void> {
+export async function openapiRoutes(app: FastifyInstance, { deps, routes }: { deps: ServerDeps; routes: RegisteredRoute[] }): Promise<void> {
   // Built on first request, when every plugin has registered its routes.
   let spec: JsonObject | undefined;
   const current = () => {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
-import type { Deps } from "../../lib/deps.js";
+import type { ServerDeps } from "../deps.js";
 import { sleep } from "../../lib/sleep.js";
 import type { EventType } from "../../schemas/events.js";
 import { tenantOf } from "../plugins/auth.js";
-import { parseInput } from "../validation.js";
+import { parseInput } from "../../lib/validation.js";
 import { paramsSchema } from "./plan.js";
 
 /** Events after which a run has stopped (at the approval gate or an end). */
@@ -16,7 +16,7 @@ const PING_MS = 15_000;
  * then each event under its type (`plan.pending`, `validate.result`, ...), and when the run
  * stops, `result` with the run as `GET /architect/plan/:thread_id` answers; then it ends.
  */
-export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
   app.get("/architect/plan/:thread_id/stream", async (request, reply) => {
     const { thread_id } = parseInput(paramsSchema, request.params, "params");
     const tenant = tenantOf(request);
@@ -41,7 +41,7 @@ export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: D
       finishing = true;
       try {
         // a stop event is published inside the node: wait (bounded) until the runner recorded where it stopped
-        for (let i = 0; i < 100 && open && (await deps.planner.busy(thread_id, tenant)); i++) await sleep(100);
+        for (let i = 0; i < 100 && open && (await deps.background.busy(thread_id, tenant)); i++) await sleep(100);
         send("result", await deps.planner.get(thread_id, tenant));
       } catch (error) {
         request.log.error({ err: error, thread_id }, "plan stream failed");
@@ -59,7 +59,7 @@ export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: D
       await deps.events.ready();
       const current = await deps.planner.get(thread_id, tenant);
       send("status", { thread_id, trace_id: current.trace_id, status: current.status });
-      if (!(await deps.planner.busy(thread_id, tenant))) await finish();
+      if (!(await deps.background.busy(thread_id, tenant))) await finish();
     } catch (error) {
       request.log.error({ err: error, thread_id }, "plan stream failed");
       send("error", { code: "INTERNAL", message: "Internal server error" });

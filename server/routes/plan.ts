@@ -1,14 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { ProgressEvent, RunView } from "../../graph/service.js";
-import type { Deps } from "../../lib/deps.js";
-import { makeAuditLog } from "../../lib/auth/audit.js";
+import type { ProgressEvent, RunView } from "../../runs/service.js";
+import type { ServerDeps } from "../deps.js";
+import { makeAuditLog } from "../../tenants/audit.js";
 import { isAtlasError } from "../../lib/errors.js";
-import { submitBackgroundRun } from "../../lib/queue/submit.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
 import { actorOf, principalOf, tenantOf } from "../plugins/auth.js";
-import { parseInput } from "../validation.js";
+import { parseInput } from "../../lib/validation.js";
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "letters, digits, - and _ (at most 128)");
 export const paramsSchema = z.object({ thread_id: threadIdSchema }).strict();
@@ -28,10 +27,10 @@ const wantsEventStream = (request: FastifyRequest) => (request.headers.accept ??
 const prefersAsync = (request: FastifyRequest) => /\brespond-async\b/i.test(String(request.headers.prefer ?? ""));
 
 /** Background when asked (`background`, `Prefer: respond-async`), or to queue behind a busy thread (`if_busy: "queue"`). */
-async function runsInBackground(deps: Deps, request: FastifyRequest, body: z.infer<typeof planBodySchema>): Promise<boolean> {
+async function runsInBackground(deps: ServerDeps, request: FastifyRequest, body: z.infer<typeof planBodySchema>): Promise<boolean> {
   if (body.background === true || prefersAsync(request)) return true;
   if (body.if_busy !== "queue" || !body.thread_id) return false;
-  return deps.planner.busy(body.thread_id, tenantOf(request)).catch((error: unknown) => {
+  return deps.background.busy(body.thread_id, tenantOf(request)).catch((error: unknown) => {
     if (isAtlasError(error) && error.code === "NOT_FOUND") return false;
     throw error;
   });
@@ -62,9 +61,9 @@ async function respond(
 }
 
 /** The planning API: start a design, read it, answer its approval, roll it back. */
-export async function planRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function planRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
   const planner = deps.planner;
-  const audit = makeAuditLog(deps.pool);
+  const audit = makeAuditLog(deps.db.pool);
   /** The audit row must not turn a decision that happened into an error; a failure is logged with the row. */
   const audited = (request: FastifyRequest, write: () => Promise<void>) =>
     write().catch((error: unknown) => request.log.error({ err: error, actor: actorOf(request) }, "audit log write failed"));
@@ -73,7 +72,7 @@ export async function planRoutes(app: FastifyInstance, { deps }: { deps: Deps })
     const body = parseInput(planBodySchema, request.body);
     const run = { goal: body.goal, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
     if (await runsInBackground(deps, request, body)) {
-      const queued = await submitBackgroundRun(deps, run, body.if_busy);
+      const queued = await deps.background.submit(run, body.if_busy);
       if (prefersAsync(request)) reply.header("preference-applied", "respond-async");
       return reply.status(202).header("location", `/architect/plan/${queued.thread_id}`).send(queued);
     }

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import type { Deps } from "../../lib/deps.js";
-import { parseInput } from "../validation.js";
-import { searchBodySchema } from "./schemas.js";
+import type { ServerDeps } from "../deps.js";
+import { parseInput } from "../../lib/validation.js";
+import { searchBodySchema } from "./bodies.js";
 
 /** `POST /rag/search`: ranked runbook chunks for a query, best first. */
-export async function ragRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function ragRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
   app.post("/rag/search", async (request) => {
     const body = parseInput(searchBodySchema, request.body);
     const started = performance.now();

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import { jsonSchemaOf, publishedSchemas, type SchemaName } from "../../schemas/index.js";
-import { parseInput } from "../validation.js";
+import { parseInput } from "../../lib/validation.js";
 
 const names = Object.keys(publishedSchemas) as [SchemaName, ...SchemaName[]];
 

@@ -1,13 +1,13 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { RunView } from "../../graph/service.js";
-import { makeAuditLog } from "../../lib/auth/audit.js";
-import type { Actor } from "../../lib/auth/keys.js";
-import type { Deps } from "../../lib/deps.js";
+import type { RunView } from "../../runs/service.js";
+import { makeAuditLog } from "../../tenants/audit.js";
+import type { Actor } from "../../tenants/keys.js";
+import type { ServerDeps } from "../deps.js";
 import { AtlasError, isAtlasError } from "../../lib/errors.js";
 import { fetchWithRetry } from "../../lib/http/retry.js";
-import { approverFor, parseSlackCommand, type SlackCommand } from "../../lib/slack/commands.js";
-import { planLink, startSlackNotifier } from "../../lib/slack/notifier.js";
-import { verifySlackSignature } from "../../lib/slack/signature.js";
+import { approverFor, parseSlackCommand, type SlackCommand } from "../slack/commands.js";
+import { planLink, startSlackNotifier } from "../slack/notifier.js";
+import { verifySlackSignature } from "../slack/signature.js";
 import { publicBaseUrl } from "../public-routes.js";
 
 /** What Slack shows: only to the caller (`ephemeral`) or to the whole channel. */
@@ -37,7 +37,7 @@ function outcome(command: SlackCommand, approver: string, run: RunView, baseUrl:
  * request signature (not an API key), acting as the approver SLACK_APPROVERS maps the user to,
  * in SLACK_TENANT. Also starts the SLACK_WEBHOOK_URL notifier for this server's lifetime.
  */
-export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }: { deps: Deps; ackMs?: number }): Promise<void> {
+export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }: { deps: ServerDeps; ackMs?: number }): Promise<void> {
   const { config } = deps;
   const baseUrl = publicBaseUrl(config);
 
@@ -58,7 +58,7 @@ export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }
     done(null, body),
   );
 
-  const audit = makeAuditLog(deps.pool);
+  const audit = makeAuditLog(deps.db.pool);
   /** The audit row must not turn a decision that happened into an error. */
   const audited = (write: () => Promise<void>) =>
     write().catch((error: unknown) => deps.log.error({ err: error }, "audit log write failed (Slack command)"));

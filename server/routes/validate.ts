@@ -1,9 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
-import type { Deps } from "../../lib/deps.js";
+import type { ServerDeps } from "../deps.js";
 import { validateIac } from "../../policies/engine.js";
 import { estimateCost, SUPPORTED_REGIONS } from "../../pricing/index.js";
-import { parseInput } from "../validation.js";
+import { parseInput } from "../../lib/validation.js";
 
 export const validateBodySchema = z
   .object({
@@ -31,7 +31,7 @@ export const validateBodySchema = z
  * `POST /architect/validate`: the validator on uploaded Terraform / Kubernetes files that Atlas
  * did not write. Same rules and organisation policy as the graph's validator node, plus a cost estimate.
  */
-export async function validateRoutes(app: FastifyInstance, { deps }: { deps: Deps }): Promise<void> {
+export async function validateRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
   app.post("/architect/validate", async (request) => {
     const body = parseInput(validateBodySchema, request.body);
     const report = await validateIac(body.files, {

@@ -26,11 +26,11 @@ afterAll(async () => {
 
 describe("CLI usage errors exit 2 before touching the database", () => {
   it.each([
-    ["ingest/cli.ts", [], /usage: pnpm ingest/],
-    ["ingest/cli.ts", ["/no/such/folder"], /no such file or folder: \/no\/such\/folder/],
-    ["ingest/cli.ts", ["--collection"], /--collection needs a value/],
-    ["rag/cli.ts", [], /usage: pnpm run search/],
-    ["rag/cli.ts", ["disk", "--top-k", "0"], /--top-k must be a whole number from 1 to 100/],
+    ["app/cli/ingest.ts", [], /usage: pnpm ingest/],
+    ["app/cli/ingest.ts", ["/no/such/folder"], /no such file or folder: \/no\/such\/folder/],
+    ["app/cli/ingest.ts", ["--collection"], /--collection needs a value/],
+    ["app/cli/search.ts", [], /usage: pnpm run search/],
+    ["app/cli/search.ts", ["disk", "--top-k", "0"], /--top-k must be a whole number from 1 to 100/],
   ])("%s %j", async (script, args, message) => {
     const result = await runTs(script, args, childEnv({ ATLAS_DATA_DIR: join(dataDir, "unused") }));
     expect(result.code).toBe(2);
@@ -41,7 +41,7 @@ describe("CLI usage errors exit 2 before touching the database", () => {
 
 describe("ingest, search and serve on one data folder", () => {
   it("the ingest CLI prints a JSON summary of the first run", async () => {
-    const result = await runTs("ingest/cli.ts", [fixtureRunbooksDir, "--json"], env);
+    const result = await runTs("app/cli/ingest.ts", [fixtureRunbooksDir, "--json"], env);
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({
@@ -52,7 +52,7 @@ describe("ingest, search and serve on one data folder", () => {
   });
 
   it("a second run finds everything unchanged", async () => {
-    const result = await runTs("ingest/cli.ts", [fixtureRunbooksDir, "--json"], env);
+    const result = await runTs("app/cli/ingest.ts", [fixtureRunbooksDir, "--json"], env);
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ files_seen: 5, added: 0, updated: 0, unchanged: 5, chunks: 0 });
   });
@@ -75,7 +75,7 @@ describe("ingest, search and serve on one data folder", () => {
   it("the server answers a cited question over real HTTP", async () => {
     const port = await freePort();
     baseUrl = `http://127.0.0.1:${port}`;
-    server = spawnTs("server/main.ts", [], { ...env, PORT: String(port) });
+    server = spawnTs("app/main.ts", [], { ...env, PORT: String(port) });
     serverOutput = finished(server);
     await waitForOk(`${baseUrl}/healthz`, server);
 
@@ -103,7 +103,7 @@ describe("ingest, search and serve on one data folder", () => {
   it("a second server on the same data folder exits non-zero saying it is in use", async () => {
     expect(server?.exitCode).toBeNull();
     const port = await freePort();
-    const result = await runTs("server/main.ts", [], { ...env, PORT: String(port) });
+    const result = await runTs("app/main.ts", [], { ...env, PORT: String(port) });
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/is in use by process \d+/);
     // The first server is unharmed.

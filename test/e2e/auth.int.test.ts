@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv, finished, freePort, type ProcessResult, runTs, spawnTs, stopChild, waitForOk } from "../helpers/processes.js";
 import { makeTmpDir, removeTmpDir } from "../helpers/tmp.js";
 
-// End to end: the real server's first-start bootstrap and the `pnpm keys` CLI (lib/auth/cli.ts)
+// End to end: the real server's first-start bootstrap and the `pnpm keys` CLI (app/cli/keys.ts)
 // as child processes on one embedded data folder, over real HTTP. The embedded database admits
 // one process at a time, so the CLI runs while the server is stopped.
 
@@ -25,7 +25,7 @@ afterAll(async () => {
 /** Starts the server, runs `body` against it, stops it and returns what it printed. */
 async function withServer(body: (baseUrl: string) => Promise<void>): Promise<ProcessResult> {
   const port = await freePort();
-  server = spawnTs("server/main.ts", [], { ...env, PORT: String(port) });
+  server = spawnTs("app/main.ts", [], { ...env, PORT: String(port) });
   const output = finished(server);
   try {
     await waitForOk(`http://127.0.0.1:${port}/healthz`, server);
@@ -36,7 +36,7 @@ async function withServer(body: (baseUrl: string) => Promise<void>): Promise<Pro
   return output;
 }
 
-const keysCli = (...args: string[]) => runTs("lib/auth/cli.ts", args, env);
+const keysCli = (...args: string[]) => runTs("app/cli/keys.ts", args, env);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const keyPath = () => join(dataDir, "admin.key");
 

@@ -9,7 +9,7 @@ import { childEnv, finished, freePort, type ProcessResult, run, spawnTs, stopChi
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../helpers/redis.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../helpers/tmp.js";
 
-// Two real server processes (test/fixtures/replica-server.ts: server/main.ts without the
+// Two real server processes (test/fixtures/replica-server.ts: app/main.ts without the
 // pgvector migration, with a runbook search that finds nothing) on one fresh database of the
 // machine's PostgreSQL, one Redis key prefix and one shared GitOps repository, each with its
 // own data folder and port, talking real HTTP. No model is configured (deterministic mode).
@@ -277,7 +277,7 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     await waitFor(() => a.logs().some((line) => line.msg === "test-only: runbook search delayed"), 10_000, "A to be inside the architect");
     // Checkpoints are written while nodes run; wait for A's step-0 checkpoint to land, so there
     // is a checkpoint to continue from. (A kill before it lands is covered in
-    // lib/queue/background-runs.int.test.ts.)
+    // runs/background-runs.int.test.ts.)
     await waitFor(
       async () => (await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [threadId])).rowCount === 1,
       10_000,

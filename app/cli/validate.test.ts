@@ -1,0 +1,72 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { runCli } from "./validate.js";
+
+const FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "iac");
+
+async function cli(...argv: string[]) {
+  let stdout = "";
+  let stderr = "";
+  const code = await runCli(argv, {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
+
+describe("pnpm validate", () => {
+  it("exits 0 and says PASS for a clean folder", async () => {
+    const { code, stdout } = await cli(join(FIXTURES, "clean-stack"), "--env", "prod", "--policy", join(import.meta.dirname, "..", "..", "policies", "org"));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^PASS {2}0 finding\(s\)/);
+  });
+
+  it("exits 1 with a table of findings, paths relative to the folder", async () => {
+    const { code, stdout } = await cli(join(FIXTURES, "planted"), "--env", "prod");
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/^FAIL /);
+    expect(stdout).toContain("SEVERITY  RULE");
+    expect(stdout).toMatch(/critical\s+AWS_RDS_PUBLIC \(CKV_AWS_17, AWS-0180\)\s+main\.tf:24\s+aws_db_instance\.legacy/);
+    expect(stdout).toContain("chart/templates/deployment.yaml: Helm template");
+    expect(stdout).not.toContain(FIXTURES);
+  });
+
+  it("prints a JSON report", async () => {
+    const { code, stdout } = await cli(join(FIXTURES, "planted"), "--json");
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.status).toBe("FAIL");
+    expect(report.environment).toBeNull();
+    expect(report.summary.total).toBe(report.findings.length);
+    expect(report.findings[0]).toEqual(
+      expect.objectContaining({ rule_id: expect.any(String), aliases: expect.any(Array), file: expect.any(String), remediation: expect.any(String) }),
+    );
+    expect(report.findings.every((f: { file: string }) => !f.file.startsWith("/"))).toBe(true);
+  });
+
+  it("lists rules as a table or JSON, including custom rules from a policy", async () => {
+    const table = await cli("--rules");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/AWS_S3_PUBLIC_ACL\s+high\s+terraform/);
+    const json = await cli("--rules", "--json", "--policy", join(import.meta.dirname, "..", "..", "policies", "org"));
+    const rules = JSON.parse(json.stdout) as { id: string; severity: string; aliases: string[] }[];
+    expect(rules.find((r) => r.id === "K8S_IMAGE_TAG")).toMatchObject({ severity: "high", aliases: ["CKV_K8S_14", "KSV-0013"] });
+    expect(rules.some((r) => r.id === "ORG_S3_OWNER_TAG")).toBe(true);
+    expect(rules.some((r) => r.id === "AWS_EKS_SECRETS_ENCRYPTION")).toBe(false);
+  });
+
+  it("exits 2 on usage errors", async () => {
+    expect((await cli()).code).toBe(2);
+    expect((await cli("a", "b")).code).toBe(2);
+    expect((await cli("--bogus", "x")).code).toBe(2);
+    expect((await cli(FIXTURES, "--env", "qa")).stderr).toContain("--env must be one of dev, staging, prod");
+    expect((await cli(join(FIXTURES, "does-not-exist"))).code).toBe(2);
+    const badPolicy = await cli(FIXTURES, "--policy", join(FIXTURES, "clean-stack", "k8s"));
+    expect(badPolicy.code).toBe(2);
+    expect(badPolicy.stderr).toContain("Invalid organisation policy");
+  });
+});

@@ -1,0 +1,19 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import type { Deps } from "./deps.js";
+import { ingestPaths } from "../ingest/ingest.js";
+
+/** Ingests the sample runbooks when the store holds no document, so the first question has answers. */
+export async function seedRunbooks(deps: Deps): Promise<void> {
+  const folder = deps.config.ATLAS_SEED_DOCS;
+  if (folder === "off") return;
+  const { rows } = await deps.db.pool.query<{ any: boolean }>("select exists (select 1 from rag_documents) as any");
+  if (rows[0]?.any) return;
+  const path = resolve(folder);
+  if (!existsSync(path)) {
+    deps.log.warn({ path }, "runbook store is empty and the seed folder does not exist; skipping seed");
+    return;
+  }
+  const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log }, [path]);
+  deps.log.info({ added: summary.added, chunks: summary.chunks, seconds: summary.seconds }, `seeded runbooks from ${folder}`);
+}

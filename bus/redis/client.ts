@@ -1,0 +1,84 @@
+import { Redis } from "ioredis";
+import type { Logger } from "../../lib/log.js";
+
+/** How long start-up waits for Redis before going on degraded (events wait in the outbox). */
+const CONNECT_WAIT_MS = 2_000;
+
+/**
+ * A Redis client for Atlas. Commands fail at once while Redis is unreachable (no offline
+ * queue), so callers fall back or retry instead of hanging; the client keeps reconnecting
+ * with backoff. Connection changes are logged once each, not per failed attempt.
+ */
+export function makeRedis(url: string, log: Logger, name = "atlas"): Redis {
+  const redis = new Redis(url, {
+    connectionName: name,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    commandTimeout: 5_000,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  });
+  watchConnection(redis, log);
+  return redis;
+}
+
+/** A second connection with the same options, for blocking reads (XREAD/XREADGROUP BLOCK). */
+export function duplicateRedis(redis: Redis, log: Logger): Redis {
+  const copy = redis.duplicate();
+  watchConnection(copy, log, false);
+  return copy;
+}
+
+function watchConnection(redis: Redis, log: Logger, announce = true): void {
+  let up: boolean | null = null;
+  redis.on("ready", () => {
+    if (up === false && announce) log.info("redis reachable again");
+    up = true;
+  });
+  redis.on("error", (error: Error) => {
+    if (up !== false && announce) log.warn({ err: error.message }, "redis unreachable; running degraded until it returns");
+    up = false;
+  });
+}
+
+/** Resolves once `redis` is connected, or after `timeoutMs` (then the caller runs degraded). */
+export async function waitForRedis(redis: Redis, timeoutMs = CONNECT_WAIT_MS, signal?: AbortSignal): Promise<boolean> {
+  if (redis.status === "ready") return true;
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off("ready", onReady);
+      signal?.removeEventListener("abort", onAbort);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const onAbort = () => done(false);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on("ready", onReady);
+    signal?.addEventListener("abort", onAbort);
+  });
+}
+
+/** Pings Redis with a short deadline: `null` when it answers, otherwise why not. */
+export async function redisProblem(redis: Redis, timeoutMs = 500): Promise<string | null> {
+  if (redis.status !== "ready") return `not connected (${redis.status})`;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.ping(),
+      new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to PING within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Closes a client without waiting for replies still in flight. */
+export function closeRedis(redis: Redis): void {
+  redis.disconnect(false);
+}

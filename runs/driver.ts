@@ -1,0 +1,207 @@
+import { randomBytes } from "node:crypto";
+import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import type { PlanningGraph } from "../graph/build.js";
+import type { PlanStateValue, RunStatus } from "../graph/state.js";
+import { AtlasError } from "../lib/errors.js";
+import { type Logger, runLogger } from "../lib/log.js";
+import { sleep } from "../lib/sleep.js";
+import type { GoalStatement } from "../schemas/goal.js";
+import type { RunRecord, RunRegistry } from "./registry.js";
+
+/** Statuses from which a new run may start on an existing thread. */
+export const RESTARTABLE: RunStatus[] = ["DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"];
+
+/** A node finished: what the SSE stream reports. */
+export interface ProgressEvent {
+  node: string;
+  status: RunStatus | undefined;
+  plan_version: number | undefined;
+}
+
+/** The answer to plan, resume and rollback requests, and to `GET /architect/plan/:id`. */
+export interface RunView {
+  thread_id: string;
+  plan_id: string;
+  trace_id: string;
+  status: RunStatus;
+  plan: PlanStateValue["plan"];
+  validation: PlanStateValue["validation"];
+  cost: PlanStateValue["plan"] extends infer P ? (P extends { cost: infer C } ? C | null : null) : null;
+  artifacts: { path: string; kind: string; sha256: string; bytes: number }[];
+  artifacts_digest: string | null;
+  interrupt: unknown | null;
+  blocked: PlanStateValue["blocked"];
+  applied: PlanStateValue["applied"];
+  decision: PlanStateValue["decision"];
+  revisions: number;
+  tokens_used: number;
+}
+
+/** What the run driver reports about its runs; every part is optional. */
+export interface RunObserver {
+  /** each run logs through a child of this bound to its trace_id, tenant and thread_id */
+  log?: Logger;
+  /** a run segment stopped (at the interrupt, at an end, or FAILED) after `seconds` */
+  runStopped?(run: { tenant: string; status: RunStatus; seconds: number }): void;
+  /** LangChain callbacks for one run's nested model calls (token accounting) */
+  callbacks?(run: { tenant: string; trace_id: string; thread_id: string }): BaseCallbackHandler[];
+}
+
+/** A thread is busy while a runner holds it or a queued run waits for one. */
+export const isBusy = (run: RunRecord) => run.claimed_by !== null || run.status === "PENDING";
+
+/** The graph config that addresses one thread's checkpoints. */
+export const threadConfig = (threadId: string) => ({ configurable: { thread_id: threadId } });
+
+/** The plan id of a thread's designs. */
+export const planIdOf = (threadId: string) => `plan-${threadId.slice(0, 8)}`;
+
+/** A new W3C-style trace id: 32 hex characters. */
+export const newTraceId = () => randomBytes(16).toString("hex");
+
+/** The graph input that starts a new plan version on a thread. */
+export function startInput(goal: GoalStatement, tenant: string, planId: string, traceId: string) {
+  return {
+    goal,
+    tenant,
+    plan_id: planId,
+    trace_id: traceId,
+    status: "IN_PROGRESS",
+    revisions: 0,
+    open_findings: [],
+    revision_comments: [],
+    decision: null,
+    blocked: null,
+    applied: null,
+    validation: null,
+    artifacts: null,
+    rollback_requested: null,
+  };
+}
+
+/** The 409 for an action a thread's state does not allow, saying whether it is busy. */
+export function conflict(run: RunRecord, action: string): AtlasError {
+  const state = run.claimed_by !== null ? "being run right now" : run.status === "PENDING" ? "queued for a worker" : run.status;
+  return new AtlasError("CONFLICT", `Cannot ${action} thread ${run.thread_id}: it is ${state}`, {
+    details: { status: run.status, busy: isBusy(run) },
+  });
+}
+
+/**
+ * The one run driver, shared by the synchronous API (`service.ts`) and the background workers
+ * (`background.ts`): reads a thread's view, runs the graph under this replica's claim (renewed
+ * while it runs) and records in the registry where the run stopped.
+ */
+export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; owner: string; observer?: RunObserver }) {
+  const { graph, runs, owner } = parts;
+  const observer = parts.observer ?? {};
+
+  async function view(run: Pick<RunRecord, "thread_id" | "plan_id" | "trace_id">): Promise<RunView> {
+    const snapshot = await graph.getState(threadConfig(run.thread_id));
+    const state = snapshot.values as Partial<PlanStateValue>;
+    const interrupts = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
+    return {
+      thread_id: run.thread_id,
+      plan_id: state.plan_id ?? run.plan_id,
+      trace_id: state.trace_id ?? run.trace_id,
+      status: state.status ?? "PENDING",
+      plan: state.plan ?? null,
+      validation: state.validation ?? null,
+      cost: state.plan?.cost ?? null,
+      artifacts: (state.artifacts?.files ?? []).map(({ path, kind, sha256, bytes }) => ({ path, kind, sha256, bytes })),
+      artifacts_digest: state.artifacts?.digest ?? null,
+      interrupt: interrupts[0]?.value ?? null,
+      blocked: state.blocked ?? null,
+      applied: state.applied ?? null,
+      decision: state.decision ?? null,
+      revisions: state.revisions ?? 0,
+      tokens_used: state.tokens_used ?? 0,
+    };
+  }
+
+  /** Releases the caller's claim, recording the status `result` shows. */
+  const release = (threadId: string, result: Pick<RunView, "status" | "plan" | "tokens_used">) =>
+    runs.release(threadId, owner, { status: result.status, plan_version: result.plan?.version ?? 0, tokens_used: result.tokens_used });
+
+  return {
+    graph,
+    runs,
+    owner,
+    view,
+
+    /** Records where a run already stopped (its runner died after the last checkpoint) and releases it. */
+    async settle(run: RunRecord): Promise<RunView> {
+      const result = await view(run);
+      await release(run.thread_id, result);
+      return result;
+    },
+
+    /** Runs the graph under this replica's claim and records where it stopped. */
+    async drive(run: RunRecord, input: unknown, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<RunView> {
+      // Renew the claim while running, so a short STALE_CLAIM_SECONDS only frees the threads of
+      // runners that died (or, for a worker, were killed: `signal`).
+      const renewal = setInterval(() => {
+        if (!signal?.aborted) runs.renew(run.thread_id, owner).catch(() => {});
+      }, Math.max(250, (runs.staleClaimSeconds * 1000) / 3));
+      renewal.unref();
+      const log = observer.log ? runLogger(observer.log, run) : undefined;
+      const started = performance.now();
+      const stopped = (status: RunStatus) => {
+        const seconds = (performance.now() - started) / 1000;
+        observer.runStopped?.({ tenant: run.tenant, status, seconds });
+        return seconds;
+      };
+      log?.info({ from: run.status }, "run started");
+      try {
+        const callbacks = observer.callbacks?.(run) ?? [];
+        const stream = await graph.stream(input as never, { ...threadConfig(run.thread_id), streamMode: "updates", callbacks });
+        for await (const chunk of stream) {
+          for (const [node, update] of Object.entries(chunk as Record<string, Partial<PlanStateValue> | undefined>)) {
+            if (node === "__interrupt__") continue;
+            log?.debug({ node, status: update?.status, plan_version: update?.plan?.version }, "node finished");
+            onProgress?.({ node, status: update?.status, plan_version: update?.plan?.version });
+          }
+        }
+      } catch (error) {
+        const current = await view(run).catch(() => null);
+        await runs.release(run.thread_id, owner, { status: "FAILED", plan_version: current?.plan?.version ?? 0, tokens_used: current?.tokens_used ?? 0 });
+        const seconds = stopped("FAILED");
+        log?.error({ err: error, seconds }, "run failed");
+        throw error;
+      } finally {
+        clearInterval(renewal);
+      }
+      const result = await view(run);
+      await release(run.thread_id, result);
+      const seconds = stopped(result.status);
+      log?.info({ status: result.status, plan_version: result.plan?.version ?? null, tokens_used: result.tokens_used, seconds }, "run stopped");
+      return result;
+    },
+
+    /**
+     * `runs.claim`, but when another runner still holds the thread while its checkpoint already
+     * shows one of `from` (it stopped there and is about to release: a background run seen at
+     * WAIT_FOR_APPROVE a moment before its worker let go), waits up to ~2 s for it.
+     */
+    async claimWhenStopped(threadId: string, tenant: string, from: RunStatus[]): Promise<RunRecord | null> {
+      for (let attempt = 0; ; attempt++) {
+        const run = await runs.claim(threadId, tenant, from, owner);
+        if (run || attempt >= 20) return run;
+        const current = await runs.get(threadId, tenant);
+        if (!current?.claimed_by) return null;
+        const state = (await graph.getState(threadConfig(threadId))).values as Partial<PlanStateValue>;
+        if (!state.status || !from.includes(state.status)) return null;
+        await sleep(100);
+      }
+    },
+
+    /** The thread's registry record, or 404. */
+    async require(threadId: string, tenant: string): Promise<RunRecord> {
+      const run = await runs.get(threadId, tenant);
+      if (!run) throw new AtlasError("NOT_FOUND", `No plan thread ${threadId}`);
+      return run;
+    },
+  };
+}
+
+export type RunDriver = ReturnType<typeof makeRunDriver>;

@@ -1,0 +1,162 @@
+import type pg from "pg";
+import type { RunStatus } from "../graph/state.js";
+
+/** A planning run as the registry keeps it (the graph's checkpoint holds the full state). */
+export interface RunRecord {
+  thread_id: string;
+  tenant: string;
+  plan_id: string;
+  trace_id: string;
+  goal_name: string;
+  status: RunStatus;
+  plan_version: number;
+  claimed_by: string | null;
+  /** the API key that started the current run (null for CLI runs and runs from before auth) */
+  created_by: string | null;
+  tokens_used: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/**
+ * Claims not renewed for this long are taken to belong to a process that died mid-run
+ * (the default; STALE_CLAIM_SECONDS configures it). A live runner renews its claim every
+ * third of it.
+ */
+export const STALE_CLAIM_SECONDS = 60;
+
+/** The columns of a RunRecord (not `queued_goal`, which only the restart recovery reads). */
+const RECORD = "thread_id, tenant, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, created_at, updated_at";
+
+/**
+ * The run registry in Postgres. Claims are compare-and-set updates, so two requests (or two
+ * replicas) can never run the same thread at once, and a decision is applied exactly once.
+ */
+export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: number } = {}) {
+  const staleClaimSeconds = options.staleClaimSeconds ?? STALE_CLAIM_SECONDS;
+  return {
+    staleClaimSeconds,
+
+    async create(
+      run: { thread_id: string; tenant: string; plan_id: string; trace_id: string; goal_name: string; created_by?: string | null | undefined },
+      /** the process running it, or null for a run queued for a worker (with the goal it runs) */
+      owner: string | null,
+      queuedGoal: unknown = null,
+    ): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `insert into atlas_runs (thread_id, tenant, plan_id, trace_id, goal_name, status, claimed_by, claimed_at, created_by, queued_goal)
+         values ($1, $2, $3, $4, $5, 'PENDING', $6::text, case when $6::text is null then null else now() end, $7, $8)
+         on conflict (thread_id) do nothing`,
+        [run.thread_id, run.tenant, run.plan_id, run.trace_id, run.goal_name, owner, run.created_by ?? null, owner === null ? JSON.stringify(queuedGoal) : null],
+      );
+      return rowCount === 1;
+    },
+
+    async get(threadId: string, tenant: string): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(`select ${RECORD} from atlas_runs where thread_id = $1 and tenant = $2`, [threadId, tenant]);
+      return rows[0] ?? null;
+    },
+
+    /**
+     * Claims a thread whose status is one of `from` and that nobody is running.
+     * @returns the run when this caller won the claim, null otherwise.
+     */
+    async claim(threadId: string, tenant: string, from: RunStatus[], owner: string, traceId?: string): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(
+        `update atlas_runs set claimed_by = $4, claimed_at = now(), updated_at = now(), trace_id = coalesce($6, trace_id)
+         where thread_id = $1 and tenant = $2 and status = any($3::text[])
+           and (claimed_by is null or claimed_at < now() - make_interval(secs => $5))
+         returning ${RECORD}`,
+        [threadId, tenant, from, owner, staleClaimSeconds, traceId ?? null],
+      );
+      return rows[0] ?? null;
+    },
+
+    /**
+     * Claims a queued run (PENDING under `traceId`) that nobody is running, or whose runner
+     * stopped renewing its claim (it died: the new runner continues from the checkpoint).
+     */
+    async claimQueued(threadId: string, tenant: string, traceId: string, owner: string): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(
+        `update atlas_runs set claimed_by = $4, claimed_at = now(), updated_at = now()
+         where thread_id = $1 and tenant = $2 and status = 'PENDING' and trace_id = $3
+           and (claimed_by is null or claimed_at < now() - make_interval(secs => $5))
+         returning ${RECORD}`,
+        [threadId, tenant, traceId, owner, staleClaimSeconds],
+      );
+      return rows[0] ?? null;
+    },
+
+    /**
+     * Queues a new run on an existing thread: PENDING under `traceId`, unclaimed, if its status
+     * is one of `from`. @returns the status it had, or null when it was not restartable.
+     */
+    async markPending(threadId: string, tenant: string, from: RunStatus[], traceId: string, createdBy: string | null, queuedGoal: unknown): Promise<RunStatus | null> {
+      const { rows } = await pool.query<{ previous: RunStatus }>(
+        `with old as (select thread_id, status from atlas_runs where thread_id = $1 and tenant = $2 for update)
+         update atlas_runs r set status = 'PENDING', trace_id = $4, created_by = $6, queued_goal = $7, claimed_by = null, claimed_at = null, updated_at = now()
+         from old where r.thread_id = old.thread_id and r.status = any($3::text[])
+           and (r.claimed_by is null or r.claimed_at < now() - make_interval(secs => $5))
+         returning old.status as previous`,
+        [threadId, tenant, from, traceId, staleClaimSeconds, createdBy, JSON.stringify(queuedGoal)],
+      );
+      return rows[0]?.previous ?? null;
+    },
+
+    /** Keeps the caller's claim fresh while it runs; false when the claim is no longer the caller's. */
+    async renew(threadId: string, owner: string): Promise<boolean> {
+      const { rowCount } = await pool.query("update atlas_runs set claimed_at = now() where thread_id = $1 and claimed_by = $2", [threadId, owner]);
+      return rowCount === 1;
+    },
+
+    /**
+     * Takes back a queued run: `status` is what the thread had before (its job could not be
+     * queued), or FAILED (its job was dead-lettered).
+     */
+    async abandon(threadId: string, tenant: string, traceId: string, status: RunStatus = "FAILED"): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `update atlas_runs set status = $4, claimed_by = null, claimed_at = null, queued_goal = null, updated_at = now()
+         where thread_id = $1 and tenant = $2 and trace_id = $3 and status = 'PENDING'`,
+        [threadId, tenant, traceId, status],
+      );
+      return rowCount === 1;
+    },
+
+    /** Records who started a new run on an existing thread (the caller holds its claim). */
+    async setCreatedBy(threadId: string, owner: string, createdBy: string | null): Promise<void> {
+      await pool.query("update atlas_runs set created_by = $3 where thread_id = $1 and claimed_by = $2", [threadId, owner, createdBy]);
+    },
+
+    /** Records where a run got to and releases the caller's claim. */
+    async release(threadId: string, owner: string, update: { status: RunStatus; plan_version: number; tokens_used: number }): Promise<void> {
+      await pool.query(
+        `update atlas_runs set status = $3, plan_version = $4, tokens_used = $5, claimed_by = null, claimed_at = null,
+           queued_goal = case when $3 = 'PENDING' then queued_goal end, updated_at = now()
+         where thread_id = $1 and claimed_by = $2`,
+        [threadId, owner, update.status, update.plan_version, update.tokens_used],
+      );
+    },
+
+    /** Runs by tenant and current status (the `atlas_runs_by_status` gauge). */
+    async countByStatus(): Promise<{ tenant: string; status: string; count: number }[]> {
+      const { rows } = await pool.query<{ tenant: string; status: string; count: number }>(
+        "select tenant, status, count(*)::int as count from atlas_runs group by tenant, status",
+      );
+      return rows;
+    },
+
+    /**
+     * Background runs still PENDING with the goal they were queued with (waiting for a worker,
+     * or left by one that died), oldest first: what an in-process queue lost in a restart.
+     */
+    async queued(limit = 1_000): Promise<{ run: RunRecord; goal: unknown }[]> {
+      const { rows } = await pool.query<RunRecord & { queued_goal: unknown }>(
+        `select ${RECORD}, queued_goal from atlas_runs where status = 'PENDING' and queued_goal is not null order by updated_at limit $1`,
+        [limit],
+      );
+      return rows.map(({ queued_goal, ...run }) => ({ run, goal: queued_goal }));
+    },
+  };
+}
+
+export type RunRegistry = ReturnType<typeof makeRunRegistry>;

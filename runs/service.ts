@@ -1,0 +1,140 @@
+import { randomUUID } from "node:crypto";
+import { Command } from "@langchain/langgraph";
+import type { PlanStateValue } from "../graph/state.js";
+import { AtlasError } from "../lib/errors.js";
+import type { GoalStatement } from "../schemas/goal.js";
+import type { ApprovalDecision } from "../schemas/reports.js";
+import {
+  conflict,
+  newTraceId,
+  planIdOf,
+  type ProgressEvent,
+  RESTARTABLE,
+  type RunDriver,
+  type RunView,
+  startInput,
+  threadConfig,
+} from "./driver.js";
+import type { RunRecord } from "./registry.js";
+
+export type { ProgressEvent, RunView } from "./driver.js";
+
+/**
+ * Runs the planning graph for HTTP and CLI callers, in the caller's request: starts, resumes
+ * and rolls back threads, with the run registry's claims guaranteeing one runner per thread and
+ * one resume per interrupt. Background runs are `background.ts`; both go through the driver.
+ */
+export function makePlanService(driver: RunDriver) {
+  const { graph, runs, owner } = driver;
+
+  return {
+    /** Starts a design (or a new version on an existing thread) and runs it to the interrupt or an end. */
+    async start(
+      request: { goal: GoalStatement; thread_id?: string | undefined; tenant: string; /** the API key starting the run */ created_by?: string | null | undefined },
+      onProgress?: (event: ProgressEvent) => void,
+    ): Promise<RunView> {
+      const threadId = request.thread_id ?? randomUUID();
+      const traceId = newTraceId();
+      let run: RunRecord | null;
+      const created = await runs.create(
+        { thread_id: threadId, tenant: request.tenant, plan_id: planIdOf(threadId), trace_id: traceId, goal_name: request.goal.name, created_by: request.created_by },
+        owner,
+      );
+      if (created) run = await runs.get(threadId, request.tenant);
+      else {
+        const existing = await driver.require(threadId, request.tenant);
+        run = await runs.claim(threadId, request.tenant, RESTARTABLE, owner, traceId);
+        if (!run) throw conflict(existing, "start a new plan on");
+        await runs.setCreatedBy(threadId, owner, request.created_by ?? null);
+      }
+      if (!run) throw new AtlasError("INTERNAL", "run registry lost a row it just wrote");
+      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal, request.tenant, run.plan_id, traceId), onProgress);
+    },
+
+    async get(threadId: string, tenant: string): Promise<RunView> {
+      const run = await driver.require(threadId, tenant);
+      const current = await driver.view(run);
+      // The registry knows what the checkpoint cannot: a new run queued on an existing thread
+      // (the checkpoint still shows the previous one), and a run that failed (the graph threw,
+      // or its job was dead-lettered, perhaps before any checkpoint).
+      if (run.status === "PENDING" && current.trace_id !== run.trace_id) return { ...current, status: "PENDING", trace_id: run.trace_id };
+      if (run.status === "FAILED") return { ...current, status: "FAILED" };
+      return current;
+    },
+
+    /**
+     * Answers the approval interrupt; exactly one caller wins for a given interrupt. With an
+     * `approver.key_id`, approving a run that key started is refused unless `allow_self_approval`.
+     */
+    async resume(
+      threadId: string,
+      tenant: string,
+      decision: ApprovalDecision,
+      onProgress?: (event: ProgressEvent) => void,
+      approver: { key_id: string | null; name: string; allow_self_approval: boolean } | null = null,
+    ): Promise<RunView> {
+      const existing = await driver.require(threadId, tenant);
+      if (decision.decision === "approve" && approver?.key_id && existing.created_by === approver.key_id && existing.status === "WAIT_FOR_APPROVE" && !approver.allow_self_approval) {
+        throw new AtlasError(
+          "FORBIDDEN",
+          `Approving your own plan is not allowed: key "${approver.name}" started thread ${threadId}. Ask another approver ` +
+            `(tenant ${tenant} does not allow self-approval; an admin can change that with: pnpm keys tenant ${tenant} --self-approval on).`,
+          { details: { reason: "self_approval" } },
+        );
+      }
+      const run = await driver.claimWhenStopped(threadId, tenant, ["WAIT_FOR_APPROVE"]);
+      if (!run) throw conflict(existing, "resume");
+      return driver.drive(run, new Command({ resume: decision }), onProgress);
+    },
+
+    /** Reverts the applied commit of a DONE plan. */
+    async rollback(threadId: string, tenant: string, request: { by: string; reason: string }): Promise<RunView> {
+      const existing = await driver.require(threadId, tenant);
+      const run = await runs.claim(threadId, tenant, ["DONE"], owner);
+      if (!run) throw conflict(existing, "roll back");
+      try {
+        await graph.updateState(threadConfig(threadId), { rollback_requested: request }, "apply");
+      } catch (error) {
+        await runs.release(threadId, owner, { status: existing.status, plan_version: existing.plan_version, tokens_used: existing.tokens_used });
+        throw error;
+      }
+      return driver.drive(run, null);
+    },
+
+    /** Checkpoint history, newest first: what each step did. */
+    async history(threadId: string, tenant: string) {
+      await driver.require(threadId, tenant);
+      const steps = [];
+      for await (const snapshot of graph.getStateHistory(threadConfig(threadId))) {
+        const state = snapshot.values as Partial<PlanStateValue>;
+        steps.push({
+          checkpoint_id: snapshot.config.configurable?.checkpoint_id,
+          created_at: snapshot.createdAt,
+          step: snapshot.metadata?.step,
+          source: snapshot.metadata?.source,
+          next: snapshot.next,
+          status: state.status,
+          plan_version: state.plan?.version ?? null,
+        });
+      }
+      return steps;
+    },
+
+    /** One artifact's content from the thread's latest build. */
+    async artifact(threadId: string, tenant: string, path: string) {
+      await driver.require(threadId, tenant);
+      const snapshot = await graph.getState(threadConfig(threadId));
+      const file = (snapshot.values as Partial<PlanStateValue>).artifacts?.files.find((f) => f.path === path);
+      if (!file) throw new AtlasError("NOT_FOUND", `No artifact ${path} in thread ${threadId}`);
+      return file;
+    },
+
+    async events(threadId: string, tenant: string) {
+      await driver.require(threadId, tenant);
+      const snapshot = await graph.getState(threadConfig(threadId));
+      return (snapshot.values as Partial<PlanStateValue>).events ?? [];
+    },
+  };
+}
+
+export type PlanService = ReturnType<typeof makePlanService>;
