@@ -15,7 +15,7 @@ import { openapiRoutes } from "./routes/openapi.js";
 import { planRoutes } from "./routes/plan.js";
 import { planStreamRoutes } from "./routes/plan-stream.js";
 import { ragRoutes } from "./routes/rag.js";
-import { schemaRoutes } from "./routes/schemas-route.js";
+import { schemaRoutes } from "./routes/schemas.js";
 import { slackRoutes } from "./routes/slack.js";
 import { validateRoutes } from "./routes/validate.js";
 
