@@ -81,7 +81,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   // What replicas share: on Redis when REDIS_URL is set (waited for briefly; if it is down Atlas
   // starts degraded: events wait in the outbox, counters are per process, background runs are
   // refused), in-process equivalents otherwise.
-  const redis = config.REDIS_URL ? makeRedis(config.REDIS_URL, log) : null;
+  // connections are named after the replica, so `CLIENT LIST` tells an operator who holds which
+  const redis = config.REDIS_URL ? makeRedis(config.REDIS_URL, log, `atlas:${replica}`) : null;
   if (redis && !(await waitForRedis(redis))) log.warn("Redis (REDIS_URL) is unreachable at start-up; running degraded until it answers");
   const keys = redisKeys(config.REDIS_KEY_PREFIX);
   const queue = makeRunQueue(redis, keys, { claimIdleMs: config.STREAM_CLAIM_IDLE_MS, log, clock });

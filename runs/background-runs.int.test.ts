@@ -194,13 +194,25 @@ describe("progress over SSE from another replica", () => {
     const b = await w.replica({ RUN_WORKERS: "0" });
     const submitted = await a.app.inject({ method: "POST", url: "/architect/plan", payload: { goal, background: true }, headers: a.auth });
     const { thread_id } = submitted.json();
-    const streamed = a.app.inject({ method: "GET", url: `/architect/plan/${thread_id}/stream`, headers: a.auth });
-    await new Promise((resolve) => setTimeout(resolve, 300)); // the stream is open and PENDING
+    // Over real HTTP, so the test can see the stream open (its `status` event) before B's worker starts.
+    const base = await a.app.listen({ port: 0, host: "127.0.0.1" });
+    const res = await fetch(`${base}/architect/plan/${thread_id}/stream`, { headers: a.auth });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let body = "";
+    const readUntil = async (done: () => boolean) => {
+      while (!done()) {
+        const chunk = await reader.read();
+        if (chunk.done) return;
+        body += decoder.decode(chunk.value, { stream: true });
+      }
+    };
+    await readUntil(() => body.includes("event: status"));
     w.work(b);
-    const res = await streamed;
-    expect(res.statusCode).toBe(200);
-    expect(res.headers["content-type"]).toContain("text/event-stream");
-    const events = res.body
+    await readUntil(() => false);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const events = body
       .split("\n\n")
       .filter((block) => block.startsWith("event: "))
       .map((block) => ({ name: block.split("\n")[0]?.slice(7), data: JSON.parse(block.split("\n")[1]?.slice(6) ?? "null") }));

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
+import { SLACK_NOTIFIER_GROUP } from "./slack/notifier.js";
 import { slackSignature } from "./slack/signature.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
@@ -87,7 +88,23 @@ function signed(fields: Record<string, string>) {
   };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 1_500));
+/**
+ * Waits until nothing more can reach the webhook: every event is relayed from the outbox and the
+ * notifiers' group has acknowledged every entry (a notifier posts before it acknowledges, and only an
+ * unacknowledged entry is ever delivered again).
+ */
+async function settle(): Promise<void> {
+  const redis = testRedisClient();
+  try {
+    await waitFor(async () => {
+      const { rows } = await a.deps.db.pool.query("select count(*)::int as n from atlas_events where published_at is null");
+      const pending = (await redis.xpending(`${prefix}events`, SLACK_NOTIFIER_GROUP)) as [number];
+      return rows[0].n === 0 && Number(pending[0]) === 0;
+    }, 20_000, "every event relayed and acknowledged by the notifiers");
+  } finally {
+    redis.disconnect();
+  }
+}
 
 describe("Slack across replicas (real Redis, native Postgres)", () => {
   it("posts each event once, and /approve on the other replica applies the plan", async () => {

@@ -236,14 +236,18 @@ describe("Slack: signed slash commands and webhook notifications", () => {
 
   it("a slow command is acknowledged at once and its result posted to response_url", async () => {
     const run = await startPlan();
-    // the same deps, with a planner that takes longer than the acknowledgement deadline
+    // the same deps, with a planner that does not answer until the test has seen the acknowledgement
+    let answer: () => void = () => {};
+    const acknowledged = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     const slowDeps = {
       ...t.deps,
       config: { ...t.deps.config, SLACK_WEBHOOK_URL: undefined },
       planner: {
         ...t.deps.planner,
         resume: async (...args: Parameters<typeof t.deps.planner.resume>) => {
-          await new Promise((resolve) => setTimeout(resolve, 300));
+          await acknowledged;
           return t.deps.planner.resume(...args);
         },
       },
@@ -254,6 +258,7 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     try {
       const res = await app.inject(slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123", response_url: `${receiver.url}/commands/T1/123` }));
       expect(res.json()).toEqual({ response_type: "ephemeral", text: `Working on approve ${run.thread_id}…` });
+      answer();
       const later = await receiver.waitFor((text) => text.includes("alice approved"));
       expect(later).toContain("now DONE");
       expect(receiver.messages.find((m) => m.path === "/commands/T1/123")?.body.response_type).toBe("in_channel");

@@ -71,7 +71,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   const connection = duplicateRedis(redis, log);
   let groupReady = false;
   let cursor = "0-0";
-  let lastSweep = 0;
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
   async function ensureGroup(): Promise<void> {
     try {
@@ -137,7 +137,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
   async function sweep(): Promise<void> {
     const [next, entries] = (await redis.call("XAUTOCLAIM", stream, group, consumer, options.claimIdleMs, cursor, "COUNT", count)) as ClaimReply;
     cursor = next;
-    if (next === "0-0") lastSweep = Date.now();
+    if (next === "0-0") lastSweep = performance.now();
     for (const [id, fields] of entries) {
       if (stopController.signal.aborted) return;
       if (!fields) continue;
@@ -161,7 +161,7 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
       try {
         if (connection.status !== "ready") await waitForRedis(connection, 1_000, stopController.signal);
         if (!groupReady) await ensureGroup();
-        if (cursor !== "0-0" || Date.now() - lastSweep >= options.claimIdleMs / 2) await sweep();
+        if (cursor !== "0-0" || performance.now() - lastSweep >= options.claimIdleMs / 2) await sweep();
         if (stopController.signal.aborted) break;
         await readNew();
         failures = 0;

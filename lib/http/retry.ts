@@ -6,6 +6,8 @@ export interface RetryOptions {
   baseDelayMs?: number;
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** now, for a `retry-after` given as an HTTP date */
+  clock?: () => Date;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -26,13 +28,13 @@ export class UpstreamError extends Error {
   }
 }
 
-function retryAfterMs(response: Response): number | null {
+function retryAfterMs(response: Response, now: () => Date): number | null {
   const header = response.headers.get("retry-after");
   if (!header) return null;
   const seconds = Number(header);
   if (Number.isFinite(seconds)) return seconds * 1000;
   const date = Date.parse(header);
-  return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
+  return Number.isNaN(date) ? null : Math.max(0, date - now().getTime());
 }
 
 /**
@@ -54,7 +56,7 @@ export async function fetchWithRetry(url: string, init: RequestInit, options: Re
       if (!isRetryableStatus(response.status)) return response;
       lastStatus = response.status;
       lastProblem = `HTTP ${response.status}: ${(await response.text()).slice(0, 200)}`;
-      waitMs = retryAfterMs(response);
+      waitMs = retryAfterMs(response, options.clock ?? (() => new Date()));
     } catch (error) {
       lastProblem = (error as Error).message;
     }

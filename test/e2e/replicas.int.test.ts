@@ -1,5 +1,6 @@
 import type { ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import pg from "pg";
@@ -258,16 +259,21 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     a = await startReplica("A (slow search)", a.dataDir, { ATLAS_TEST_SEARCH_DELAY_MS: "4000" });
 
     // B is frozen while the job is handed out so that only A's worker can take it; its
-    // blocking read (STREAM_CLAIM_IDLE_MS / 2) expires in Redis first.
+    // blocking read (STREAM_CLAIM_IDLE_MS / 2) expires in Redis first. Connections are named
+    // after their replica (`atlas:<host>-<pid>-...`), so CLIENT LIST shows when none of B's is blocked.
     b.child.kill("SIGSTOP");
     let threadId: string;
     try {
-      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      const bIsBlocked = async () =>
+        String(await redis.client("LIST"))
+          .split("\n")
+          .some((line) => line.includes(` name=atlas:${hostname()}-${b.pid}-`) && /\bflags=\S*b/.test(line));
+      await waitFor(async () => !(await bIsBlocked()), 15_000, "B's blocking reads to expire in Redis");
       const submitted = await api(a, "POST", "/architect/plan", planner, { goal, background: true });
       expect(submitted.status).toBe(202);
       threadId = String(submitted.body.thread_id);
       await waitFor(
-        async () => (await pool.query("select 1 from atlas_runs where thread_id = $1 and claimed_by like $2", [threadId, `pid-${a.pid}-%`])).rowCount === 1,
+        async () => (await pool.query("select 1 from atlas_runs where thread_id = $1 and claimed_by like $2", [threadId, `${hostname()}-${a.pid}-%`])).rowCount === 1,
         10_000,
         "A to claim the run",
       );
@@ -288,7 +294,7 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
 
     // what A left: the run PENDING under A's claim, and its checkpoints
     const left = await pool.query("select status, claimed_by from atlas_runs where thread_id = $1", [threadId]);
-    expect(left.rows[0]).toMatchObject({ status: "PENDING", claimed_by: expect.stringMatching(new RegExp(`^pid-${a.pid}-`)) });
+    expect(left.rows[0]).toMatchObject({ status: "PENDING", claimed_by: expect.stringMatching(new RegExp(`^${hostname()}-${a.pid}-`)) });
     const before = (await api(b, "GET", `/architect/plan/${threadId}/history`, planner)).body.history as { checkpoint_id: string; source: string }[];
     expect(before.length).toBeGreaterThan(0);
 
