@@ -117,7 +117,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
         defaults: { top_k: config.RAG_TOP_K, threshold: config.RAG_RELEVANCY_THRESHOLD, collapse_by_file: config.RAG_COLLAPSE_BY_FILE },
       }),
   );
-  const gitops = makeGitopsWorkspace(config.gitopsDir, { lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn) });
+  const gitops = makeGitopsWorkspace(config.gitopsDir, { lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn), log });
   const orgPolicy = config.ATLAS_POLICY_DIR ? await loadOrgPolicy(config.ATLAS_POLICY_DIR) : undefined;
   const graph = buildPlanningGraph({ search, models, events, gitops, clock, log, orgPolicy, tokenBudget }, new PostgresSaver(pool));
   const driver = makeRunDriver({

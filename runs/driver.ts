@@ -53,8 +53,8 @@ export const isBusy = (run: RunRecord) => run.claimed_by !== null || run.status 
 /** The graph config that addresses one thread's checkpoints. */
 export const threadConfig = (threadId: string) => ({ configurable: { thread_id: threadId } });
 
-/** The plan id of a thread's designs. */
-export const planIdOf = (threadId: string) => `plan-${threadId.slice(0, 8)}`;
+/** The plan id of a thread's designs: the whole thread id, so two threads never share one (a tenant's thread ids are unique; the GitOps workspace also keys plans by tenant). */
+export const planIdOf = (threadId: string) => `plan-${threadId}`;
 
 /** A new W3C-style trace id: 32 hex characters. */
 export const newTraceId = () => randomBytes(16).toString("hex");

@@ -13,6 +13,8 @@ export function makeApply(deps: GraphDeps) {
     const threadId = String(config.configurable?.thread_id);
     const request = await emit(deps, state, threadId, "apply.request", { plan_version: plan.version, approver: decision.approver });
     const result = await deps.gitops.apply({
+      tenant: state.tenant,
+      threadId,
       planId: plan.plan_id,
       planVersion: plan.version,
       traceId: plan.trace_id,

@@ -7,14 +7,18 @@ export function makeRollback(deps: GraphDeps) {
   return async function rollback(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const { applied, rollback_requested: request } = state;
     if (!applied || !request) throw new Error("rollback reached without an applied plan and a request");
+    const threadId = String(config.configurable?.thread_id);
     const result = await deps.gitops.rollback({
+      tenant: state.tenant,
+      threadId,
       planId: state.plan_id,
       planVersion: applied.plan_version,
       traceId: state.trace_id,
+      commit: applied.commit,
       by: request.by,
       reason: request.reason,
     });
-    const event = await emit(deps, state, String(config.configurable?.thread_id), "rollback.done", {
+    const event = await emit(deps, state, threadId, "rollback.done", {
       plan_version: applied.plan_version,
       commit: result.commit,
       reverted: applied.commit,
