@@ -2,13 +2,13 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Deps } from "./deps.js";
 import { ingestPaths } from "../ingest/ingest.js";
+import { hasDocuments } from "../rag/store/documents.js";
 
 /** Ingests the sample runbooks when the store holds no document, so the first question has answers. */
 export async function seedRunbooks(deps: Deps): Promise<void> {
   const folder = deps.config.ATLAS_SEED_DOCS;
   if (folder === "off") return;
-  const { rows } = await deps.db.pool.query<{ any: boolean }>("select exists (select 1 from rag_documents) as any");
-  if (rows[0]?.any) return;
+  if (await hasDocuments(deps.db.pool)) return;
   const path = resolve(folder);
   if (!existsSync(path)) {
     deps.log.warn({ path }, "runbook store is empty and the seed folder does not exist; skipping seed");

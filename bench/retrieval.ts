@@ -8,15 +8,13 @@ import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { ingestPaths } from "../ingest/ingest.js";
 import { analyze, TERM_SPACE, termId } from "../rag/analyzer.js";
-import { idf, toSparsevec } from "../rag/bm25.js";
+import { idf } from "../rag/bm25.js";
+import { termStatistics } from "../rag/store/corpus.js";
+import { lexicalRanking } from "../rag/store/ranking.js";
+import { sparsevecLiteral } from "../rag/store/vectors.js";
 import { buildServer } from "../server/app.js";
 import { generateCorpus } from "./corpus.js";
 import { type Percentiles, percentiles, printTable, timeEach } from "./stats.js";
-
-const RANKING_SQL = `select c.id, d.collection, d.source, d.title, c.heading_path, c.line_start, c.line_end, c.content,
-  -(c.lexical <#> $1::sparsevec) as score
-  from rag_chunks c join rag_documents d on d.id = c.document_id
-  where (c.lexical <#> $1::sparsevec) < 0 order by c.lexical <#> $1::sparsevec, c.id limit $2`;
 
 /** Every chunk of the generated corpus as plain rows, for the insert baseline. */
 function plainRows(folder: string): { source: string; content: string }[] {
@@ -73,16 +71,14 @@ export async function benchRetrieval(options: { files: number; sectionsPerFile: 
     const rows = plainRows(corpus.folder);
     const plainSeconds = await plainInsert(deps.db.pool, rows);
 
-    const { rows: stats } = await deps.db.pool.query<{ n: string }>("select chunk_count as n from rag_corpus");
-    const n = Number(stats[0]?.n);
-    // Raw SQL gets the query vector precomputed, so it measures only the ranking query.
+    // The baseline gets the query vector precomputed, so it measures only the ranking query:
+    // the store's one SQL statement, straight through pg, without IDF lookup or snippets.
     const vectors: string[] = [];
     for (const query of corpus.queries) {
-      const ids = [...new Set(analyze(query).map(termId))];
-      const { rows: dfs } = await deps.db.pool.query<{ term_id: number; df: number }>("select term_id, df from rag_terms where term_id = any($1::int[])", [ids]);
-      vectors.push(toSparsevec(new Map(dfs.map((row) => [row.term_id, idf(row.df, n)])), TERM_SPACE));
+      const { chunkCount, df } = await termStatistics(deps.db.pool, [...new Set(analyze(query).map(termId))]);
+      vectors.push(sparsevecLiteral(new Map([...df].map(([id, frequency]) => [id, idf(frequency, chunkCount)])), TERM_SPACE));
     }
-    const raw = await timeEach(vectors, (vector) => deps.db.pool.query(RANKING_SQL, [vector, 15 * 4 * 3]));
+    const raw = await timeEach(vectors, (vector) => lexicalRanking(deps.db.pool, vector, {}, 15 * 4 * 3));
     const fn = await timeEach(corpus.queries, (query) => deps.search(query));
     const app = await buildServer(deps);
     await app.listen({ port: 0, host: "127.0.0.1" });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
 import type { RunbookSearch } from "../rag/search.js";
+import { tsRankCdSources } from "../rag/store/baselines.js";
 
 /** One (query, expected source) pair of a question set. */
 export interface RetrievalCase {
@@ -54,17 +55,7 @@ export function atlasRanker(search: RunbookSearch): SourceRanker {
  * and the same indexed text, collapsed by file. Shows what BM25 adds.
  */
 export function tsRankBaseline(pool: pg.Pool): SourceRanker {
-  return async (query, collection) => {
-    const { rows } = await pool.query<{ source: string }>(
-      `with ranked as (
-         select d.source, ts_rank_cd(to_tsvector('english', coalesce(d.title, '') || ' ' || array_to_string(c.heading_path, ' ') || ' ' || c.content),
-                                     websearch_to_tsquery('english', $1)) as rank
-         from rag_chunks c join rag_documents d on d.id = c.document_id where d.collection = $2)
-       select source from ranked where rank > 0 group by source order by max(rank) desc, source limit 10`,
-      [query.replace(/\s+/g, " or "), collection],
-    );
-    return rows.map((row) => row.source);
-  };
+  return (query, collection) => tsRankCdSources(pool, query, collection);
 }
 
 export function readDocsQuestions(path: string): RetrievalCase[] {

@@ -377,7 +377,7 @@ describe("ingestPaths: embeddings", () => {
 describe("seedRunbooks (server start-up)", () => {
   /** The parts of Deps that seeding uses; the rest of the container is not needed here. */
   const seedDeps = (seedDocs: string) =>
-    ({ config: testConfig({ ATLAS_SEED_DOCS: seedDocs }), pool: db.pool, embedder: null, log: createLogger("silent") }) as unknown as Deps;
+    ({ config: testConfig({ ATLAS_SEED_DOCS: seedDocs }), db, embedder: null, log: createLogger("silent") }) as unknown as Deps;
 
   beforeAll(async () => {
     await resetRunbookStore(db.pool);

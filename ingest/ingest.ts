@@ -4,11 +4,12 @@ import { AtlasError } from "../lib/errors.js";
 import { needsReweight } from "../rag/bm25.js";
 import type { Embedder } from "../rag/embedder.js";
 import { indexedText, lexicalTerms } from "../rag/lexical.js";
-import { backfillEmbeddings, clearEmbeddings, recordEmbeddingModel } from "../rag/reembed.js";
+import { backfillEmbeddings } from "../rag/reembed.js";
 import { reweightCorpus } from "../rag/reweight.js";
+import { clearEmbeddings, corpusState, dropUnusedTerms, recordEmbeddingModel, setWeightsAvgdl } from "../rag/store/corpus.js";
+import { deleteDocument, documentHashes, type PreparedDocument, pruneCollection, writeDocument } from "../rag/store/documents.js";
 import { chunkDocument, documentTitle } from "./chunker.js";
 import { readSourceRoot, type SkippedFile, type SourceFile } from "./files.js";
-import { deleteDocument, type PreparedDocument, pruneCollection, writeDocument } from "./store.js";
 
 export interface IngestDeps {
   pool: pg.Pool;
@@ -58,20 +59,6 @@ function prepare(file: SourceFile): PreparedDocument {
   return { file, title, chunks };
 }
 
-interface CorpusState {
-  weights_avgdl: number | null;
-  embedding_model: string | null;
-  chunk_count: string;
-  term_total: string;
-}
-
-async function corpusState(pool: pg.Pool): Promise<CorpusState> {
-  const { rows } = await pool.query<CorpusState>(
-    "select weights_avgdl, embedding_model, chunk_count, term_total from rag_corpus",
-  );
-  return rows[0] as CorpusState;
-}
-
 /** Refuses to mix vectors of two embedding models in one store. */
 function checkEmbeddingModel(stored: string | null, embedder: Embedder | null): void {
   if (embedder && stored && stored !== embedder.model) {
@@ -110,11 +97,7 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], options: In
     summary.files_seen += root.files.length + root.skipped.length;
     summary.skipped += root.skipped.length;
     summary.skipped_files.push(...root.skipped.map((file) => ({ ...file, collection: root.collection })));
-    const { rows } = await deps.pool.query<{ source: string; content_hash: string }>(
-      "select source, content_hash from rag_documents where collection = $1",
-      [root.collection],
-    );
-    const known = new Map(rows.map((row) => [row.source, row.content_hash]));
+    const known = await documentHashes(deps.pool, root.collection);
     const changed = root.files.filter((file) => known.get(file.source) !== file.contentHash);
     summary.unchanged += root.files.length - changed.length;
     done += root.skipped.length + root.files.length - changed.length;
@@ -123,7 +106,7 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], options: In
       // First ingest into an empty store: weight with this batch's average length.
       const lengths = prepared.flatMap((doc) => doc.chunks.map((chunk) => chunk.terms.length));
       avgdl = lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : null;
-      if (avgdl !== null) await deps.pool.query("update rag_corpus set weights_avgdl = $1", [avgdl]);
+      if (avgdl !== null) await setWeightsAvgdl(deps.pool, avgdl);
     }
     if (deps.embedder) await embedChunks(deps.pool, deps.embedder, prepared);
     for (const doc of prepared) {
@@ -158,7 +141,7 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], options: In
     await reweightCorpus(deps.pool, actualAvgdl);
     summary.reweighted = true;
   }
-  await deps.pool.query("delete from rag_terms where df <= 0");
+  await dropUnusedTerms(deps.pool);
   if (deps.embedder) summary.embedded = await backfillEmbeddings(deps.pool, deps.embedder);
   summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
   deps.log?.info({ ingest: { ...summary, skipped_files: undefined } }, "ingest finished");

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { analyze, TERM_SPACE, termFrequencies, termId } from "./analyzer.js";
-import { stem } from "./stemmer.js";
+import { analyze, stem, TERM_SPACE, termFrequencies, termId } from "./analyzer.js";
 
 describe("analyze", () => {
   it("splits camelCase and PascalCase words and keeps the whole word too", () => {

@@ -1,4 +1,4 @@
-import { stem } from "./stemmer.js";
+import { stemmer } from "stemmer";
 
 /** Common English words that carry no retrieval signal. */
 const STOPWORDS = new Set(
@@ -30,15 +30,29 @@ function words(text: string): string[] {
   return out;
 }
 
-/** Text → index terms: lower-cased, stop words dropped, Porter-stemmed. */
-export function analyze(text: string): string[] {
-  const terms: string[] = [];
+/** Text → the words that get indexed, before stemming: lower-cased, stop words and lone letters dropped. */
+export function tokens(text: string): string[] {
+  const kept: string[] = [];
   for (const word of words(text)) {
     if (word.length > MAX_TERM_LENGTH || STOPWORDS.has(word)) continue;
     if (word.length === 1 && !/\d/.test(word)) continue;
-    terms.push(stem(word));
+    kept.push(word);
   }
-  return terms;
+  return kept;
+}
+
+/**
+ * One lower-case word → its index term: Porter's (1980) stemmer, so "restarting", "restarts"
+ * and "restarted" index as one term. Words with a digit (`k8s`, `http2s`, `502s`) are names
+ * and sizes rather than English, so they stay whole; so do words under three letters.
+ */
+export function stem(word: string): string {
+  return /\d/.test(word) ? word : stemmer(word);
+}
+
+/** Text → index terms: lower-cased, stop words dropped, Porter-stemmed. */
+export function analyze(text: string): string[] {
+  return tokens(text).map(stem);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { B, documentWeight, idf, K1, needsReweight, REWEIGHT_DRIFT, relevance, toSparsevec } from "./bm25.js";
+import { B, documentWeight, idf, K1, needsReweight, REWEIGHT_DRIFT, relevance } from "./bm25.js";
 
 describe("BM25 halves", () => {
   it("uses the usual parameters", () => {
@@ -63,25 +63,5 @@ describe("needsReweight", () => {
     expect(needsReweight(base, base * (1 - REWEIGHT_DRIFT * 0.9))).toBe(false);
     expect(needsReweight(base, base * (1 + REWEIGHT_DRIFT * 1.1))).toBe(true);
     expect(needsReweight(base, base * (1 - REWEIGHT_DRIFT * 1.1))).toBe(true);
-  });
-});
-
-describe("toSparsevec", () => {
-  it("writes 1-based dimensions in ascending order and drops zeros", () => {
-    const weights = new Map([
-      [41, 0.5],
-      [0, 1.25],
-      [7, 0],
-      [9, 2],
-    ]);
-    expect(toSparsevec(weights, 100)).toBe("{1:1.25,10:2,42:0.5}/100");
-  });
-
-  it("rounds weights to six significant digits", () => {
-    expect(toSparsevec(new Map([[2, 1 / 3]]), 5)).toBe("{3:0.333333}/5");
-  });
-
-  it("writes an empty vector for no weights", () => {
-    expect(toSparsevec(new Map(), 10)).toBe("{}/10");
   });
 });

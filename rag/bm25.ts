@@ -37,9 +37,3 @@ export function needsReweight(weightsAvgdl: number | null, actualAvgdl: number):
   if (weightsAvgdl === null || weightsAvgdl <= 0) return actualAvgdl > 0;
   return Math.abs(actualAvgdl - weightsAvgdl) / weightsAvgdl > REWEIGHT_DRIFT;
 }
-
-/** pgvector `sparsevec` text literal; `weights` keys are 0-based dimensions. */
-export function toSparsevec(weights: Map<number, number>, dimensions: number): string {
-  const entries = [...weights.entries()].filter(([, w]) => w !== 0).sort((a, b) => a[0] - b[0]);
-  return `{${entries.map(([dim, w]) => `${dim + 1}:${Number(w.toPrecision(6))}`).join(",")}}/${dimensions}`;
-}

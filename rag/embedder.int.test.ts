@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { UpstreamError } from "../lib/http/retry.js";
 import { fakeEmbedding } from "../test/fixtures/fake-embedder.js";
 import { type OpenAIStub, startOpenAIStub } from "../test/fixtures/openai-stub.js";
 import { makeOpenAIEmbedder } from "./embedder.js";
@@ -15,17 +14,24 @@ afterAll(async () => {
 });
 beforeEach(() => stub.reset());
 
-const embedderFor = (options: { batchSize?: number; sleeps?: number[] } = {}) =>
+const embedderFor = (options: { batchSize?: number; attempts?: number } = {}) =>
   makeOpenAIEmbedder({
     apiKey: "sk-stub-not-a-real-key",
     model: "stub-embedding-model",
     baseUrl: `${stub.baseUrl}/`,
     batchSize: options.batchSize,
-    retry: {
-      baseDelayMs: 1,
-      ...(options.sleeps ? { sleep: async (ms: number) => void options.sleeps?.push(ms) } : {}),
-    },
+    attempts: options.attempts,
   });
+
+/** Milliseconds `work` took. Only ever compared as a lower bound: a loaded machine makes waits longer, never shorter. */
+async function elapsed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** An upstream failure as the embedder surfaces it: the HTTP status and the server's message. */
+type UpstreamFailure = Error & { status?: number };
 
 describe("makeOpenAIEmbedder against the local stub", () => {
   it("sends texts in batches and returns one vector per text, in order", async () => {
@@ -55,34 +61,45 @@ describe("makeOpenAIEmbedder against the local stub", () => {
     expect(vectors).toEqual([fakeEmbedding("retry me")]);
   });
 
-  it("honours retry-after and backs off exponentially on 5xx", async () => {
-    const sleeps: number[] = [];
-    stub.embeddingReplies.push({ status: 429, headers: { "retry-after": "2" } }, { status: 503 }, { status: 500 });
-    await embedderFor({ sleeps }).embed(["x"]);
-    expect(stub.requestsTo("/v1/embeddings")).toHaveLength(4);
-    expect(sleeps[0]).toBe(2000);
-    // base 1 ms doubling, with jitter between half and all of it
-    expect(sleeps[1]).toBeGreaterThanOrEqual(1);
-    expect(sleeps[1]).toBeLessThanOrEqual(2);
-    expect(sleeps[2]).toBeGreaterThanOrEqual(2);
-    expect(sleeps[2]).toBeLessThanOrEqual(4);
+  it("honours retry-after", async () => {
+    // The first backoff is at most 2 s, so waiting 3 s before the retry is the header's doing.
+    stub.embeddingReplies.push({ status: 429, headers: { "retry-after": "3" } });
+    let vectors: number[][] = [];
+    const ms = await elapsed(async () => {
+      vectors = await embedderFor().embed(["x"]);
+    });
+    expect(stub.requestsTo("/v1/embeddings")).toHaveLength(2);
+    expect(vectors).toEqual([fakeEmbedding("x")]);
+    expect(ms).toBeGreaterThanOrEqual(3000);
+  });
+
+  it("backs off exponentially on 5xx", async () => {
+    // LangChain waits 1 s then 2 s at least (doubling, jitter only adds), so 3 s in all.
+    stub.embeddingReplies.push({ status: 503 }, { status: 500 });
+    let vectors: number[][] = [];
+    const ms = await elapsed(async () => {
+      vectors = await embedderFor().embed(["x"]);
+    });
+    expect(stub.requestsTo("/v1/embeddings")).toHaveLength(3);
+    expect(vectors).toEqual([fakeEmbedding("x")]);
+    expect(ms).toBeGreaterThanOrEqual(3000);
   });
 
   it("gives up after the last attempt with the last status", async () => {
-    for (let i = 0; i < 5; i++) stub.embeddingReplies.push({ status: 500 });
-    const failure = await embedderFor().embed(["x"]).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(UpstreamError);
-    expect((failure as UpstreamError).status).toBe(500);
-    expect((failure as Error).message).toMatch(/failed after 5 attempts: HTTP 500/);
-    expect(stub.requestsTo("/v1/embeddings")).toHaveLength(5);
+    for (let i = 0; i < 3; i++) stub.embeddingReplies.push({ status: 500 });
+    const failure = (await embedderFor({ attempts: 3 }).embed(["x"]).catch((error: unknown) => error)) as UpstreamFailure;
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure.status).toBe(500);
+    expect(failure.message).toContain("stub error 500");
+    expect(stub.requestsTo("/v1/embeddings")).toHaveLength(3);
   });
 
   it("does not retry a client error", async () => {
     stub.embeddingReplies.push({ status: 400, body: { error: { message: "bad model" } } });
-    const failure = await embedderFor().embed(["x"]).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(UpstreamError);
-    expect((failure as UpstreamError).status).toBe(400);
-    expect((failure as Error).message).toContain("bad model");
+    const failure = (await embedderFor().embed(["x"]).catch((error: unknown) => error)) as UpstreamFailure;
+    expect(failure).toBeInstanceOf(Error);
+    expect(failure.status).toBe(400);
+    expect(failure.message).toContain("bad model");
     expect(stub.requestsTo("/v1/embeddings")).toHaveLength(1);
   });
 

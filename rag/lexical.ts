@@ -1,5 +1,6 @@
 import { analyze, TERM_SPACE, termFrequencies } from "./analyzer.js";
-import { documentWeight, toSparsevec } from "./bm25.js";
+import { documentWeight } from "./bm25.js";
+import { sparsevecLiteral } from "./store/vectors.js";
 
 /** What a chunk is indexed under: its document's title, file name and headings, then its text. */
 export function indexedText(parts: { title: string | null; source: string; headingPath: string[]; content: string }): string {
@@ -23,5 +24,5 @@ export function lexicalTerms(text: string): LexicalTerms {
 export function lexicalVector(terms: LexicalTerms, avgdl: number): string {
   const weights = new Map<number, number>();
   for (const [id, tf] of terms.tf) weights.set(id, documentWeight(tf, terms.length, avgdl));
-  return toSparsevec(weights, TERM_SPACE);
+  return sparsevecLiteral(weights, TERM_SPACE);
 }

@@ -1,7 +1,8 @@
 import type pg from "pg";
-import { AtlasError } from "../lib/errors.js";
 import type { Embedder } from "./embedder.js";
-import { indexedChunks } from "./indexed-chunks.js";
+import { indexedChunks, updateEmbeddings } from "./store/chunks.js";
+import { recordEmbeddingModel } from "./store/corpus.js";
+import { vectorLiteral } from "./store/vectors.js";
 
 const BATCH = 256;
 
@@ -18,35 +19,8 @@ export async function backfillEmbeddings(pool: pg.Pool, embedder: Embedder): Pro
     if (chunks.length === 0) return embedded;
     const vectors = await embedder.embed(chunks.map((chunk) => chunk.text));
     await recordEmbeddingModel(pool, embedder.model, vectors[0]?.length ?? 0);
-    await pool.query(
-      `update rag_chunks c set embedding = r.embedding::vector
-       from jsonb_to_recordset($1::jsonb) as r(id bigint, embedding text) where c.id = r.id`,
-      [JSON.stringify(chunks.map((chunk, i) => ({ id: chunk.id, embedding: `[${(vectors[i] ?? []).join(",")}]` })))],
-    );
+    await updateEmbeddings(pool, chunks.map((chunk, i) => ({ id: chunk.id, embedding: vectorLiteral(vectors[i] ?? []) })));
     embedded += chunks.length;
     lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }
-}
-
-/** Stores the model and size on first use; refuses a different size under the same model. */
-export async function recordEmbeddingModel(pool: pg.Pool, model: string, dims: number): Promise<void> {
-  const { rows } = await pool.query<{ embedding_model: string | null; embedding_dims: number | null }>(
-    `update rag_corpus set embedding_model = coalesce(embedding_model, $1), embedding_dims = coalesce(embedding_dims, $2)
-     returning embedding_model, embedding_dims`,
-    [model, dims],
-  );
-  const stored = rows[0];
-  if (stored && (stored.embedding_model !== model || stored.embedding_dims !== dims)) {
-    throw new AtlasError(
-      "CONFLICT",
-      `Embeddings of ${model} have ${dims} dimensions but the store holds ${stored.embedding_dims}-dimension vectors ` +
-        `from ${stored.embedding_model}. Run "pnpm ingest --reembed" to re-embed every chunk.`,
-    );
-  }
-}
-
-/** Drops every stored vector and the recorded model, ahead of a full re-embed. */
-export async function clearEmbeddings(pool: pg.Pool): Promise<void> {
-  await pool.query("update rag_chunks set embedding = null where embedding is not null");
-  await pool.query("update rag_corpus set embedding_model = null, embedding_dims = null");
 }

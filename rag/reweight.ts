@@ -1,6 +1,7 @@
 import type pg from "pg";
-import { indexedChunks } from "./indexed-chunks.js";
 import { lexicalTerms, lexicalVector } from "./lexical.js";
+import { indexedChunks, updateLexicalWeights } from "./store/chunks.js";
+import { setWeightsAvgdl } from "./store/corpus.js";
 
 const BATCH = 500;
 
@@ -14,15 +15,10 @@ export async function reweightCorpus(pool: pg.Pool, avgdl: number): Promise<numb
   for (;;) {
     const chunks = await indexedChunks(pool, { afterId: lastId, limit: BATCH });
     if (chunks.length === 0) break;
-    const weights = chunks.map((chunk) => ({ id: chunk.id, lexical: lexicalVector(lexicalTerms(chunk.text), avgdl) }));
-    await pool.query(
-      `update rag_chunks c set lexical = r.lexical::sparsevec
-       from jsonb_to_recordset($1::jsonb) as r(id bigint, lexical text) where c.id = r.id`,
-      [JSON.stringify(weights)],
-    );
+    await updateLexicalWeights(pool, chunks.map((chunk) => ({ id: chunk.id, lexical: lexicalVector(lexicalTerms(chunk.text), avgdl) })));
     updated += chunks.length;
     lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }
-  await pool.query("update rag_corpus set weights_avgdl = $1", [avgdl]);
+  await setWeightsAvgdl(pool, avgdl);
   return updated;
 }

@@ -1,8 +1,12 @@
 import type pg from "pg";
 import { analyze, TERM_SPACE, termId } from "./analyzer.js";
-import { idf, relevance, toSparsevec } from "./bm25.js";
+import { idf, relevance } from "./bm25.js";
 import type { Embedder } from "./embedder.js";
 import { makeSnippet } from "./snippet.js";
+import { termStatistics } from "./store/corpus.js";
+import { denseRanking, lexicalRanking } from "./store/ranking.js";
+import type { RankedChunk } from "./store/rows.js";
+import { sparsevecLiteral, vectorLiteral } from "./store/vectors.js";
 
 /** Narrows a search to part of the store. */
 export interface SearchFilters {
@@ -49,21 +53,6 @@ export interface SearchDeps {
 /** Searches the runbook store; the function every caller (routes, tools, nodes, CLI) uses. */
 export type RunbookSearch = (query: string, options?: SearchOptions) => Promise<SearchHit[]>;
 
-interface ChunkRow {
-  id: string;
-  collection: string;
-  source: string;
-  title: string | null;
-  heading_path: string[];
-  line_start: number;
-  line_end: number;
-  content: string;
-  score: number;
-}
-
-const SELECT_CHUNK = `c.id, d.collection, d.source, d.title, c.heading_path, c.line_start, c.line_end, c.content`;
-const FILTERS = `($2::text is null or d.collection = $2) and ($3::text is null or starts_with(d.source, $3))`;
-
 /** Reciprocal-rank-fusion constant (Cormack et al. use 60). */
 const RRF_K = 60;
 /** Candidates fetched per ranking before fusion and collapsing. */
@@ -77,41 +66,12 @@ const CANDIDATE_FACTOR = 4;
 async function queryWeights(pool: pg.Pool, terms: string[]): Promise<{ vector: string; idfs: number[] } | null> {
   const ids = [...new Set(terms.map(termId))];
   if (ids.length === 0) return null;
-  const { rows } = await pool.query<{ term_id: number | null; df: number | null; n: string }>(
-    `select t.term_id, t.df, c.chunk_count as n
-     from rag_corpus c left join rag_terms t on t.term_id = any($1::int[]) and t.df > 0`,
-    [ids],
-  );
-  const n = Number(rows[0]?.n ?? 0);
+  const { chunkCount: n, df } = await termStatistics(pool, ids);
   const weights = new Map<number, number>();
-  for (const row of rows) if (row.term_id !== null && row.df !== null) weights.set(row.term_id, idf(row.df, n));
+  for (const [id, frequency] of df) weights.set(id, idf(frequency, n));
   if (weights.size === 0) return null;
   const unseen = ids.filter((id) => !weights.has(id)).map(() => idf(0, n));
-  return { vector: toSparsevec(weights, TERM_SPACE), idfs: [...weights.values(), ...unseen] };
-}
-
-async function lexicalRanking(pool: pg.Pool, vector: string, filters: SearchFilters, limit: number): Promise<ChunkRow[]> {
-  const { rows } = await pool.query<ChunkRow>(
-    `select ${SELECT_CHUNK}, -(c.lexical <#> $1::sparsevec) as score
-     from rag_chunks c join rag_documents d on d.id = c.document_id
-     where ${FILTERS} and (c.lexical <#> $1::sparsevec) < 0
-     order by c.lexical <#> $1::sparsevec, c.id
-     limit $4`,
-    [vector, filters.collection ?? null, filters.source_prefix ?? null, limit],
-  );
-  return rows;
-}
-
-async function denseRanking(pool: pg.Pool, embedding: number[], filters: SearchFilters, limit: number): Promise<ChunkRow[]> {
-  const { rows } = await pool.query<ChunkRow>(
-    `select ${SELECT_CHUNK}, 1 - (c.embedding <=> $1::vector) as score
-     from rag_chunks c join rag_documents d on d.id = c.document_id
-     where ${FILTERS} and c.embedding is not null
-     order by c.embedding <=> $1::vector, c.id
-     limit $4`,
-    [`[${embedding.join(",")}]`, filters.collection ?? null, filters.source_prefix ?? null, limit],
-  );
-  return rows;
+  return { vector: sparsevecLiteral(weights, TERM_SPACE), idfs: [...weights.values(), ...unseen] };
 }
 
 /**
@@ -130,10 +90,10 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
     const weights = await queryWeights(deps.pool, terms);
     const lexical = weights ? await lexicalRanking(deps.pool, weights.vector, filters, limit) : [];
     const dense = deps.embedder && query.trim()
-      ? await denseRanking(deps.pool, (await deps.embedder.embed([query]))[0] ?? [], filters, limit)
+      ? await denseRanking(deps.pool, vectorLiteral((await deps.embedder.embed([query]))[0] ?? []), filters, limit)
       : [];
 
-    const merged = new Map<string, { row: ChunkRow; lexical: number | null; dense: number | null; fused: number }>();
+    const merged = new Map<string, { row: RankedChunk; lexical: number | null; dense: number | null; fused: number }>();
     lexical.forEach((row, rank) => {
       merged.set(row.id, { row, lexical: row.score, dense: null, fused: 1 / (RRF_K + rank + 1) });
     });

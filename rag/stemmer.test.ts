@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stem } from "./stemmer.js";
+import { stem } from "./analyzer.js";
 
 // Input/output pairs from Porter's 1980 paper and his published vocabulary.
 const PORTER_CASES: [string, string][] = [

@@ -1,11 +1,9 @@
 import type pg from "pg";
+import { emptyStore } from "../../rag/store/corpus.js";
 
 /** Empties the runbook store and its statistics, as a fresh migration leaves them. */
 export async function resetRunbookStore(pool: pg.Pool): Promise<void> {
-  await pool.query("truncate rag_chunks, rag_documents, rag_terms");
-  await pool.query(
-    "update rag_corpus set chunk_count = 0, term_total = 0, weights_avgdl = null, embedding_model = null, embedding_dims = null",
-  );
+  await emptyStore(pool);
 }
 
 /** What the incrementally maintained statistics hold, next to the same figures recomputed from the chunks. */

@@ -1,8 +1,9 @@
 import type pg from "pg";
-import { withTransaction } from "../lib/db/transaction.js";
-import { type LexicalTerms, lexicalVector } from "../rag/lexical.js";
-import type { SourceFile } from "./files.js";
-import { LOCK_KEYS } from "../lib/db/advisory-lock.js";
+import { LOCK_KEYS } from "../../lib/db/advisory-lock.js";
+import { withTransaction } from "../../lib/db/transaction.js";
+import { type LexicalTerms, lexicalVector } from "../lexical.js";
+import type { DocumentRow } from "./rows.js";
+import { vectorLiteral } from "./vectors.js";
 
 /** A chunk ready to write: analysed terms and, with an embedder, its vector. */
 export interface PreparedChunk {
@@ -17,7 +18,8 @@ export interface PreparedChunk {
 
 /** A file ready to write, chunked and analysed before any transaction opens. */
 export interface PreparedDocument {
-  file: SourceFile;
+  /** what the store keeps of the file itself (ingest's `SourceFile` has these and more) */
+  file: { source: string; contentHash: string; bytes: number };
   title: string | null;
   chunks: PreparedChunk[];
 }
@@ -33,18 +35,18 @@ export async function writeDocument(pool: pg.Pool, collection: string, doc: Prep
     term_count: chunk.terms.length,
     term_ids: [...chunk.terms.tf.keys()],
     lexical: lexicalVector(chunk.terms, avgdl),
-    embedding: chunk.embedding ? `[${chunk.embedding.join(",")}]` : null,
+    embedding: chunk.embedding ? vectorLiteral(chunk.embedding) : null,
   }));
   await withTransaction(pool, async (client) => {
     // Serialises writers so document-frequency updates never interleave or deadlock.
     await client.query("select pg_advisory_xact_lock($1)", [LOCK_KEYS.ingest]);
     await removeDocument(client, collection, doc.file.source);
-    const { rows: inserted } = await client.query<{ id: string }>(
+    const { rows: inserted } = await client.query<Pick<DocumentRow, "id">>(
       `insert into rag_documents (collection, source, content_hash, title, bytes, chunk_count)
        values ($1, $2, $3, $4, $5, $6) returning id`,
       [collection, doc.file.source, doc.file.contentHash, doc.title, doc.file.bytes, rows.length],
     );
-    const documentId = (inserted[0] as { id: string }).id;
+    const documentId = (inserted[0] as Pick<DocumentRow, "id">).id;
     await client.query(
       `insert into rag_chunks (document_id, ordinal, heading_path, line_start, line_end, content, term_count, term_ids, lexical, embedding)
        select $1, r.ordinal, r.heading_path, r.line_start, r.line_end, r.content, r.term_count, r.term_ids,
@@ -68,8 +70,8 @@ export async function writeDocument(pool: pg.Pool, collection: string, doc: Prep
 }
 
 /** Deletes a document inside the caller's transaction, taking its terms out of the statistics. */
-export async function removeDocument(client: pg.PoolClient, collection: string, source: string): Promise<boolean> {
-  const { rows } = await client.query<{ id: string }>(
+async function removeDocument(client: pg.PoolClient, collection: string, source: string): Promise<boolean> {
+  const { rows } = await client.query<Pick<DocumentRow, "id">>(
     "select id from rag_documents where collection = $1 and source = $2",
     [collection, source],
   );
@@ -98,12 +100,28 @@ export async function deleteDocument(pool: pg.Pool, collection: string, source: 
   });
 }
 
+/** Deletes the documents of `collection` whose source is not in `present`; returns how many went. */
 export async function pruneCollection(pool: pg.Pool, collection: string, present: Set<string>): Promise<number> {
-  const { rows } = await pool.query<{ source: string }>("select source from rag_documents where collection = $1", [collection]);
+  const { rows } = await pool.query<Pick<DocumentRow, "source">>("select source from rag_documents where collection = $1", [collection]);
   let pruned = 0;
   for (const { source } of rows) {
     if (present.has(source)) continue;
     if (await deleteDocument(pool, collection, source)) pruned++;
   }
   return pruned;
+}
+
+/** Source → content hash of every stored document of a collection, to skip unchanged files. */
+export async function documentHashes(pool: pg.Pool, collection: string): Promise<Map<string, string>> {
+  const { rows } = await pool.query<Pick<DocumentRow, "source" | "content_hash">>(
+    "select source, content_hash from rag_documents where collection = $1",
+    [collection],
+  );
+  return new Map(rows.map((row) => [row.source, row.content_hash]));
+}
+
+/** Whether the store holds any document at all (the first start seeds an empty one). */
+export async function hasDocuments(pool: pg.Pool): Promise<boolean> {
+  const { rows } = await pool.query<{ any: boolean }>("select exists (select 1 from rag_documents) as any");
+  return rows[0]?.any === true;
 }
