@@ -3,11 +3,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildDeps, type Deps } from "../../app/deps.js";
 import { modelChainFromConfig } from "../../app/models.js";
+import { ingestPaths } from "../../ingest/ingest.js";
 import { createLogger } from "../../lib/log.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
-import { type OpenAIStub, startOpenAIStub } from "../../test/fixtures/openai-stub.js";
+import { type OpenAIStub, startOpenAIStub, toolCallReply as stubToolCall } from "../../test/fixtures/openai-stub.js";
 import { testConfig } from "../../test/helpers/config.js";
-import { makeTmpDir, removeTmpDir, repoRoot } from "../../test/helpers/tmp.js";
+import { fixtureRunbooksDir, makeTmpDir, removeTmpDir, repoRoot } from "../../test/helpers/tmp.js";
+import { MAX_MODEL_CALLS } from "./turns.js";
 
 const goal = goalStatementSchema.parse({
   ...JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8")),
@@ -55,6 +57,7 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
       OPENAI_MAX_RETRIES: "0",
     });
     deps = await buildDeps(config, createLogger("silent"), { embedder: null, models: modelChainFromConfig(config) });
+    await ingestPaths({ pool: deps.db.pool, embedder: null }, [fixtureRunbooksDir]);
   });
   beforeEach(() => stub.reset());
   afterAll(async () => {
@@ -79,7 +82,8 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
     expect(run.tokens_used).toBe(1000);
     const sent = stub.requestsTo("/v1/chat/completions")[0]?.body as { model: string; tools: { function: { name: string } }[] };
     expect(sent.model).toBe("stub-primary");
-    expect(sent.tools[0]?.function.name).toBe("design_proposal");
+    // the agent offers its look-up tools first; LangChain appends the answer tool after them
+    expect(sent.tools.map((t) => t.function.name)).toEqual(["runbook_search", "cost_estimate", "design_proposal"]);
     // the cost is the planner's arithmetic, not anything the model said
     const breakdown = run.plan?.cost.breakdown.reduce((sum, item) => sum + item.monthly_usd, 0) ?? 0;
     expect(breakdown).toBeCloseTo(run.plan?.cost.monthly_total_usd ?? -1, 2);
@@ -100,5 +104,88 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
     expect(run.plan?.planner).toBe("deterministic");
     expect(run.plan?.revision_notes.join(" ")).toContain("planned deterministically");
     expect(run.tokens_used).toBe(0);
+  });
+
+  it("the stub's model looks a runbook up through runbook_search, then answers: the plan cites it, both calls' tokens count", async () => {
+    const lookup = { query: "DNS resolution failures", top_k: 1, source_prefix: "networking/" };
+    stub.chatReplies.push(
+      stubToolCall("stub-primary", [{ name: "runbook_search", args: lookup }], 700),
+      stubToolCall("stub-primary", [{ name: "design_proposal", args: { directives: ["two azs"], risks: [], rationale: "See networking/dns-resolution.md." } }], 900),
+    );
+    const run = await deps.planner.start({ goal, tenant: "default" });
+    expect(run.status).toBe("WAIT_FOR_APPROVE");
+    expect(run.plan?.planner).toBe("model");
+    expect(run.tokens_used).toBe(1600);
+
+    const calls = stub.requestsTo("/v1/chat/completions");
+    expect(calls.map((r) => r.body.model)).toEqual(["stub-primary", "stub-primary"]);
+    // the tool really ran: the second call carries its result back to the model
+    const toolResult = ((calls[1]?.body.messages ?? []) as { role: string; content: string }[]).find((m) => m.role === "tool");
+    expect(JSON.parse(toolResult?.content ?? "{}").results[0].citation).toMatch(/^networking\/dns-resolution\.md#L\d+-L\d+$/);
+
+    const cited = run.plan?.citations.find((c) => c.source === "networking/dns-resolution.md");
+    expect(cited?.reason).toContain('fetched by model stub-primary through runbook_search for "DNS resolution failures"');
+    expect(run.plan?.revision_notes.join(" ")).toContain("model stub-primary read through runbook_search: networking/dns-resolution.md");
+  });
+
+  // Some OpenAI-compatible servers repeat a tool-call id; the agent then goes back to the model
+  // without running the tool, and the bound must hold all the same.
+  for (const ids of ["fresh", "repeated"] as const) {
+    it(`a stub model that keeps calling tools past the step bound is a model failure; the next model answers (${ids} tool-call ids)`, async () => {
+      // the primary never answers: every turn it searches again
+      stub.chatResponder = (request) =>
+        request.body.model === "stub-primary"
+          ? stubToolCall("stub-primary", [{ name: "runbook_search", args: { query: "postgres replication lag" }, ...(ids === "repeated" ? { id: "call_1" } : {}) }], 300)
+          : undefined;
+      stub.chatReplies.push(stubToolCall("stub-fallback", [{ name: "design_proposal", args: { directives: [], risks: [], rationale: "defaults fit" } }], 500));
+      const run = await deps.planner.start({ goal, tenant: "default" });
+      expect(run.status).toBe("WAIT_FOR_APPROVE");
+      expect(run.plan?.planner).toBe("model");
+      const calls = stub.requestsTo("/v1/chat/completions");
+      expect(calls.map((r) => r.body.model)).toEqual([...Array(MAX_MODEL_CALLS).fill("stub-primary"), "stub-fallback"]);
+      if (ids === "fresh") {
+        // each turn's search really ran: the last primary call carries one tool result per earlier turn
+        const messages = calls[MAX_MODEL_CALLS - 1]?.body.messages as { role: string }[];
+        expect(messages.filter((m) => m.role === "tool")).toHaveLength(MAX_MODEL_CALLS - 1);
+      }
+      expect(run.plan?.revision_notes.join(" ")).toMatch(/models that failed first: stub-primary: model call limit/);
+      // every call was spent, the failed model's too
+      expect(run.tokens_used).toBe(MAX_MODEL_CALLS * 300 + 500);
+      // what the failed model read is not cited for the fallback's answer
+      expect(run.plan?.citations.some((c) => c.reason.includes("fetched by model stub-primary"))).toBe(false);
+    });
+  }
+
+  it("a stub model answering outside the directive vocabulary is a model failure", async () => {
+    stub.chatReplies.push(
+      stubToolCall("stub-primary", [{ name: "design_proposal", args: { directives: ["add kafka"], risks: [], rationale: "streams" } }], 400),
+      stubToolCall("stub-fallback", [{ name: "design_proposal", args: { directives: ["no cache"], risks: [], rationale: "fits" } }], 600),
+    );
+    const run = await deps.planner.start({ goal, tenant: "default" });
+    expect(run.plan?.planner).toBe("model");
+    expect(run.plan?.caches).toEqual([]);
+    expect(stub.requestsTo("/v1/chat/completions").map((r) => r.body.model)).toEqual(["stub-primary", "stub-fallback"]);
+    expect(run.plan?.revision_notes.join(" ")).toContain("models that failed first: stub-primary");
+    expect(run.plan?.revision_notes.join(" ")).not.toContain("add kafka");
+    expect(run.tokens_used).toBe(1000);
+  });
+
+  it("the budget is checked before each of the stub model's turns: used up mid-agent, no further call and no fallback", async () => {
+    await deps.tokenBudget.setLimits("tight", { per_run: 500 }, "model-mode test");
+    stub.chatReplies.push(
+      stubToolCall("stub-primary", [{ name: "runbook_search", args: { query: "postgres replication lag" } }], 600),
+      stubToolCall("stub-primary", [{ name: "design_proposal", args: { directives: [], risks: [], rationale: "never asked" } }], 600),
+    );
+    const run = await deps.planner.start({ goal, tenant: "tight" });
+    expect(run.status).toBe("WAIT_FOR_APPROVE");
+    expect(stub.requestsTo("/v1/chat/completions").map((r) => r.body.model)).toEqual(["stub-primary"]);
+    expect(run.plan?.planner).toBe("deterministic");
+    expect(run.plan?.revision_notes.join(" ")).toContain("token budget exhausted: planned deterministically (this run used 600 of its 500 tokens");
+    expect(run.tokens_used).toBe(600);
+    const warnings = (await deps.planner.events(run.thread_id, "tight")).filter((e) => e.type === "budget.warning").map((e) => e.data);
+    expect(warnings).toEqual([
+      { kind: "tokens", scope: "run", tenant: "tight", used: 600, limit: 500, threshold: 80, exhausted: false },
+      { kind: "tokens", scope: "run", tenant: "tight", used: 600, limit: 500, threshold: 100, exhausted: true },
+    ]);
   });
 });

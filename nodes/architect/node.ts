@@ -1,11 +1,10 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, type GraphDeps } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
-import type { LifecycleEvent } from "../../schemas/events.js";
 import type { GoalStatement } from "../../schemas/goal.js";
 import { planSpecSchema } from "../../schemas/plan.js";
+import { consultModels } from "./consult.js";
 import { planDeterministic } from "./engine.js";
-import { proposeDesign } from "./model.js";
 
 /** Topics a design for this goal should be checked against in the runbooks. */
 export function runbookQueries(goal: GoalStatement): string[] {
@@ -45,66 +44,36 @@ async function gatherRunbooks(deps: GraphDeps, goal: GoalStatement) {
 export function makeArchitect(deps: GraphDeps) {
   return async function architect(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const threadId = String(config.configurable?.thread_id);
-    const { citations, excerpts } = await gatherRunbooks(deps, state.goal);
+    const runbooks = await gatherRunbooks(deps, state.goal);
     const previous = state.plan ?? state.last_approved_plan;
     // The model (when configured) proposes design directives; the planner sizes, prices and decides.
-    let directives: string[] = [];
-    let modelNotes: string[] = [];
-    let modelRisks: { title: string; severity: "high" | "medium" | "low"; mitigation: string }[] = [];
-    let tokens = 0;
-    let modelName: string | null = null;
-    const budgetEvents: LifecycleEvent[] = [];
-    const budgetScope = { tenant: state.tenant, run: state.trace_id };
-    const budget = deps.models.length > 0 && deps.tokenBudget ? await deps.tokenBudget.check(budgetScope) : null;
-    if (budget && !budget.allowed) {
-      modelNotes = [`token budget exhausted: planned deterministically (${budget.reason})`];
-    } else if (deps.models.length > 0) {
-      const outcome = await proposeDesign(deps.models, {
-        goal: state.goal,
-        excerpts,
-        findings: state.open_findings,
-        comments: state.revision_comments,
-      });
-      if ("proposal" in outcome) {
-        directives = [...outcome.proposal.directives];
-        modelRisks = outcome.proposal.risks;
-        tokens = outcome.tokens;
-        modelName = outcome.model;
-        modelNotes = [`model ${outcome.model} proposed: ${directives.join(", ") || "the planner's defaults"}. ${outcome.proposal.rationale}`];
-        if (outcome.failures.length) modelNotes.push(`models that failed first: ${outcome.failures.join("; ")}`);
-        for (const crossing of (await deps.tokenBudget?.charge(budgetScope, tokens)) ?? []) {
-          budgetEvents.push(await emit(deps, state, threadId, "budget.warning", { ...crossing }));
-        }
-      } else {
-        modelNotes = [`every model failed (${outcome.failures.join("; ")}); planned deterministically`];
-      }
-    }
+    const model = await consultModels(deps, state, threadId, runbooks);
     const result = planDeterministic(state.goal, {
       planId: state.plan_id,
       traceId: state.trace_id,
       version: (previous?.version ?? 0) + 1,
       parentVersion: previous?.version ?? null,
-      citations,
+      citations: model.citations,
       findings: state.open_findings,
-      revisionComments: [...state.revision_comments, ...directives],
+      revisionComments: [...state.revision_comments, ...model.directives],
       ...(previous ? { previous } : {}),
     });
     if (result.kind === "blocked") {
       const blocked = { stage: "architect" as const, reason: result.reason, arithmetic: result.arithmetic, findings: [] };
       const event = await emit(deps, state, threadId, "design.blocked", { ...blocked });
-      return { status: "BLOCKED", blocked, events: [...budgetEvents, event], tokens_used: tokens };
+      return { status: "BLOCKED", blocked, events: [...model.events, event], tokens_used: model.tokens };
     }
-    const plan = modelName
+    const plan = model.model
       ? planSpecSchema.parse({
           ...result.plan,
           planner: "model",
           risks: [
             ...result.plan.risks,
-            ...modelRisks.map((risk, i) => ({ id: `model-risk-${i + 1}`, title: risk.title, severity: risk.severity, mitigation: risk.mitigation })),
+            ...model.risks.map((risk, i) => ({ id: `model-risk-${i + 1}`, title: risk.title, severity: risk.severity, mitigation: risk.mitigation })),
           ],
-          revision_notes: [...result.plan.revision_notes, ...modelNotes],
+          revision_notes: [...result.plan.revision_notes, ...model.notes],
         })
-      : { ...result.plan, revision_notes: [...result.plan.revision_notes, ...modelNotes] };
+      : { ...result.plan, revision_notes: [...result.plan.revision_notes, ...model.notes] };
     const revised = previous !== null;
     const event = await emit(deps, state, threadId, revised ? "plan.revised" : "plan.pending", {
       plan_version: plan.version,
@@ -112,6 +81,6 @@ export function makeArchitect(deps: GraphDeps) {
       planner: plan.planner,
       monthly_usd: plan.cost.monthly_total_usd,
     });
-    return { plan, status: "IN_PROGRESS", blocked: null, open_findings: [], revision_comments: [], events: [...budgetEvents, event], tokens_used: tokens };
+    return { plan, status: "IN_PROGRESS", blocked: null, open_findings: [], revision_comments: [], events: [...model.events, event], tokens_used: model.tokens };
   };
 }
