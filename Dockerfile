@@ -1,8 +1,12 @@
 # syntax=docker/dockerfile:1
 # Atlas for production: TypeScript compiled once in a build stage, production dependencies
-# only, Node 20 slim, a non-root user. Configure it with the environment (see .env.example).
+# only, Node slim, a non-root user. Configure it with the environment (see .env.example).
+# CLIs in a running container: `docker compose exec atlas-1 atlas keys list` (`atlas --help`).
 
-ARG NODE_IMAGE=node:20-slim
+# Node 20 is past end of life, so the image runs the current LTS, Node 24. The repository's
+# tooling and tests run on Node 20 (the machines that build it have nothing newer); nothing in
+# the lockfile needs more than Node 22, and nothing caps it below 24.
+ARG NODE_IMAGE=node:24-slim
 
 FROM ${NODE_IMAGE} AS pnpm
 # corepack cannot verify pnpm from every registry mirror (see DEPENDENCIES.md); npm can install it
@@ -24,7 +28,8 @@ COPY . .
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm install --offline --frozen-lockfile \
  && pnpm exec tsc -p tsconfig.build.json \
- && cp -r migrations package.json dist/
+ && cp -r migrations package.json dist/ \
+ && chmod 0755 dist/app/cli/atlas.js
 
 # --- runtime ---
 FROM ${NODE_IMAGE} AS runtime
@@ -42,7 +47,8 @@ COPY --from=build /app/dist ./dist
 # sample runbooks, ingested on first start while the store is empty (ATLAS_SEED_DOCS=off disables)
 COPY docs ./docs
 COPY policies/org ./policies/org
-RUN mkdir -p /data /gitops && chown node:node /data /gitops
+RUN mkdir -p /data /gitops && chown node:node /data /gitops \
+ && ln -s /app/dist/app/cli/atlas.js /usr/local/bin/atlas
 # the `node` user (uid 1000) of the official image; nothing in /app is writable by it
 USER node
 VOLUME ["/data"]

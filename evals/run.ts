@@ -4,6 +4,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
+import { parseCli } from "../app/cli/args.js";
 import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { migrate } from "../lib/db/migrate.js";
@@ -19,6 +20,12 @@ import { atlasRanker, readDocsQuestions, readOpenshiftPairs, type RetrievalScore
  * writes JSON to evals/results/.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const PARTS = ["retrieval", "plans"] as const;
+const USAGE = `usage: pnpm eval [retrieval] [plans]
+  retrieval  hit@1, hit@5 and MRR of BM25 against a ts_rank_cd baseline on the sample runbooks
+             (and on ../shared/evals/openshift-runbooks when present)
+  plans      the planner on evals/goals/: validator PASS rate, budgets, BLOCKED precision/recall
+  Both when none is named. Results are printed and written to evals/results/.`;
 const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
 
 async function retrievalEval(): Promise<RetrievalScore[]> {
@@ -100,21 +107,38 @@ function printPlanEval(result: PlanEvalResult): void {
   }
 }
 
-const parts = process.argv.slice(2).filter((arg) => arg !== "--");
-const wanted = parts.length ? parts : ["retrieval", "plans"];
-const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
-if (wanted.includes("retrieval")) {
-  const scores = await retrievalEval();
-  printTable(scores);
-  results.retrieval = scores;
+/** Runs the named evaluations (both when none is named) and writes their results. */
+async function main(wanted: readonly string[]): Promise<void> {
+  const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
+  if (wanted.includes("retrieval")) {
+    const scores = await retrievalEval();
+    printTable(scores);
+    results.retrieval = scores;
+  }
+  if (wanted.includes("plans")) {
+    console.log("");
+    const result = await plansEval();
+    printPlanEval(result);
+    results.plans = result;
+  }
+  mkdirSync(join(root, "evals", "results"), { recursive: true });
+  const out = join(root, "evals", "results", `eval-${Date.now()}.json`);
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nwrote ${out}`);
 }
-if (wanted.includes("plans")) {
-  console.log("");
-  const result = await plansEval();
-  printPlanEval(result);
-  results.plans = result;
+
+/** Which evaluations to run, or the exit code after `--help` or a usage error. */
+function wantedParts(argv: string[]): readonly string[] | number {
+  const args = parseCli(argv, { usage: USAGE, options: {}, maxPositionals: PARTS.length });
+  if (typeof args === "number") return args;
+  const unknown = args.positionals.find((part) => !(PARTS as readonly string[]).includes(part));
+  if (unknown !== undefined) {
+    console.error(`error: unknown evaluation "${unknown}"\n${USAGE}`);
+    return 2;
+  }
+  return args.positionals.length ? args.positionals : PARTS;
 }
-mkdirSync(join(root, "evals", "results"), { recursive: true });
-const out = join(root, "evals", "results", `eval-${Date.now()}.json`);
-writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`\nwrote ${out}`);
+
+const wanted = wantedParts(process.argv.slice(2));
+if (typeof wanted === "number") process.exitCode = wanted;
+else await main(wanted);

@@ -1,4 +1,4 @@
-import { parse } from "@cdktf/hcl2json";
+import { parse } from "@cdktn/hcl2json";
 
 /**
  * Decodes a policy-like attribute into data. Handles the shapes a policy document takes in

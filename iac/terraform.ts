@@ -1,4 +1,6 @@
-import { parse } from "@cdktf/hcl2json";
+// @cdktn/hcl2json is the community continuation of CDKTF's hcl2json (CDKTF was deprecated in
+// December 2025): the same API, and the same JSON on every HCL input the tests and fixtures hold.
+import { parse } from "@cdktn/hcl2json";
 import { locateHclBlocks, locateJsonKey } from "./terraform-locate.js";
 import type { IacFile, ParseError, TerraformResource } from "./types.js";
 

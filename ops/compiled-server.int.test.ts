@@ -1,21 +1,25 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { cpSync, readFileSync, symlinkSync } from "node:fs";
-import { join } from "node:path";
+import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv, freePort, run, stopChild, waitForOk } from "../test/helpers/processes.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 
 /**
  * What the Dockerfile's build and runtime stages do, without Docker (none runs here): compile
- * with tsconfig.build.json, put migrations and package.json beside the output, and start
- * `node dist/app/main.js` from a folder that holds nothing else of the repository.
+ * with tsconfig.build.json, put migrations and package.json beside the output, link the CLI
+ * entry as `atlas`, and start `node dist/app/main.js` from a folder that holds nothing else of
+ * the repository.
  */
 describe("the compiled server the image runs", () => {
   let dir: string;
   let child: ChildProcess | undefined;
   let base: string;
   let stderr = "";
+  let env: NodeJS.ProcessEnv;
+  /** What the CLIs printed before the server started (the embedded database allows one process at a time). */
+  const cli: Record<string, Awaited<ReturnType<typeof run>>> = {};
 
   beforeAll(async () => {
     dir = makeTmpDir("atlas-image-");
@@ -24,23 +28,43 @@ describe("the compiled server the image runs", () => {
     cpSync(join(repoRoot, "migrations"), join(dir, "dist/migrations"), { recursive: true });
     cpSync(join(repoRoot, "package.json"), join(dir, "dist/package.json"));
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+    // as the Dockerfile does: an executable entry, linked onto the PATH as `atlas`
+    chmodSync(join(dir, "dist/app/cli/atlas.js"), 0o755);
+    mkdirSync(join(dir, "bin"));
+    symlinkSync(join(dir, "dist/app/cli/atlas.js"), join(dir, "bin/atlas"));
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ["dist/app/main.js"], {
-      cwd: dir,
-      env: childEnv({ ATLAS_DATA_DIR: join(dir, "data"), HOST: "127.0.0.1", PORT: String(port), ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" }),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    env = childEnv({ ATLAS_DATA_DIR: join(dir, "data"), HOST: "127.0.0.1", PORT: String(port), ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" });
+    const atlas = (...args: string[]) => run(join(dir, "bin/atlas"), args, { ...env, PATH: `${dirname(process.execPath)}:${env.PATH ?? ""}` }, dir);
+    cli.help = await atlas("--help");
+    cli.migrate = await atlas("migrate");
+    cli.keys = await atlas("keys", "list", "--json");
+    cli.validate = await run(process.execPath, ["dist/app/cli/atlas.js", "validate", join(repoRoot, "test/fixtures/iac/planted"), "--json"], env, dir);
+    child = spawn(process.execPath, ["dist/app/main.js"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
     child.stderr?.on("data", (part: Buffer) => {
       stderr += part.toString("utf8");
     });
     await waitForOk(`${base}/healthz`, child).catch((error: Error) => {
       throw new Error(`${error.message}\n${stderr}`);
     });
-  }, 180_000);
+  }, 300_000);
   afterAll(async () => {
     await stopChild(child);
     if (dir) removeTmpDir(dir);
+  });
+
+  it("runs the CLIs through the compiled `atlas` entry, with no tsx and no pnpm", () => {
+    expect(cli.help?.code).toBe(0);
+    for (const command of ["keys", "migrate", "ingest", "search", "plan", "validate"]) {
+      expect(cli.help?.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    }
+    expect(cli.migrate?.code, cli.migrate?.stderr).toBe(0);
+    expect(cli.migrate?.stdout).toMatch(/^applied migrations: 1, /);
+    expect(cli.keys?.code, cli.keys?.stderr).toBe(0);
+    // before the server's first start no key exists yet
+    expect(JSON.parse(cli.keys?.stdout ?? "")).toEqual([]);
+    expect(cli.validate?.code).toBe(1);
+    expect(JSON.parse(cli.validate?.stdout ?? "").status).toBe("FAIL");
   });
 
   it("serves health, metrics, the OpenAPI description and a plan", async () => {

@@ -1,13 +1,21 @@
 import { existsSync } from "node:fs";
-import { parseArgsOrExit, runWithDeps } from "./runtime.js";
 import { type IngestSummary, ingestPaths } from "../../ingest/ingest.js";
+import { isMain, parseCli, runMain } from "./args.js";
+import { runWithDeps } from "./runtime.js";
 
-const USAGE = `usage: pnpm ingest <path...> [--collection NAME] [--prune] [--reembed] [--json]
+const usage = (command: string) => `usage: ${command} <path...> [--collection NAME] [--prune] [--reembed] [--json]
   Ingests Markdown (.md .mdx), text, YAML and JSON files from files or folders, recursively.
   --collection NAME  store every path under this collection (default: each folder's name)
   --prune            remove documents whose files are gone
   --reembed          drop stored vectors and embed every chunk again (after changing EMBEDDING_MODEL)
   --json             print the summary as JSON`;
+
+const options = {
+  collection: { type: "string" },
+  prune: { type: "boolean" },
+  reembed: { type: "boolean" },
+  json: { type: "boolean" },
+} as const;
 
 function progressBar(done: number, total: number, source: string): void {
   const width = 30;
@@ -25,23 +33,30 @@ function printSummary(summary: IngestSummary): void {
   );
 }
 
-const args = parseArgsOrExit(process.argv.slice(2), ["prune", "reembed", "json"], USAGE);
-const missing = args.positional.filter((path) => !existsSync(path));
-if (missing.length) {
-  console.error(`error: no such file or folder: ${missing.join(", ")}`);
-  process.exit(2);
+/** `pnpm ingest` / `atlas ingest`: ingests runbook files into the configured database; returns the exit code. */
+export async function main(argv: string[], command = "pnpm ingest"): Promise<number> {
+  const args = parseCli(argv, { usage: usage(command), options, minPositionals: 1 });
+  if (typeof args === "number") return args;
+  const { values, positionals } = args;
+  const missing = positionals.filter((path) => !existsSync(path));
+  if (missing.length) {
+    console.error(`error: no such file or folder: ${missing.join(", ")}`);
+    return 2;
+  }
+  const progress = process.stderr.isTTY && !values.json;
+  return runWithDeps(async (deps) => {
+    const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log }, positionals, {
+      collection: values.collection,
+      prune: values.prune === true,
+      reembed: values.reembed === true,
+      onProgress: progress ? progressBar : undefined,
+    });
+    if (progress) process.stderr.write("\n");
+    if (values.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary);
+    const nothingIngested = summary.added + summary.updated + summary.unchanged === 0;
+    return nothingIngested ? 1 : 0;
+  });
 }
 
-await runWithDeps(async (deps) => {
-  const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log }, args.positional, {
-    collection: typeof args.flags.collection === "string" ? args.flags.collection : undefined,
-    prune: args.flags.prune === true,
-    reembed: args.flags.reembed === true,
-    onProgress: process.stderr.isTTY && !args.flags.json ? progressBar : undefined,
-  });
-  if (process.stderr.isTTY && !args.flags.json) process.stderr.write("\n");
-  if (args.flags.json) console.log(JSON.stringify(summary, null, 2));
-  else printSummary(summary);
-  const nothingIngested = summary.added + summary.updated + summary.unchanged === 0;
-  return nothingIngested ? 1 : 0;
-});
+if (isMain(import.meta.url)) runMain(main);

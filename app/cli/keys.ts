@@ -1,13 +1,13 @@
 import { userInfo } from "node:os";
 import type pg from "pg";
-import { parseArgs } from "./runtime.js";
 import { loadConfig } from "../../lib/config.js";
 import { openDatabase } from "../../lib/db/database.js";
 import { migrate } from "../../lib/db/migrate.js";
 import { type Actor, type ApiKeyRecord, createKey, listKeys, revokeKey, setSelfApproval } from "../../tenants/keys.js";
 import { parseRoles, type Role, tenantSchema } from "../../tenants/roles.js";
+import { type CliArgs, isMain, parseCli, runMain } from "./args.js";
 
-const USAGE = `usage: pnpm keys <command>
+const usage = (command: string) => `usage: ${command} <command>
   create --tenant T --name N --roles viewer|planner|approver|admin[,...] [--json]
                  a new API key; the key is printed once and only its hash is stored
   list [--tenant T] [--json]            keys (never the keys themselves), revoked ones marked
@@ -15,51 +15,69 @@ const USAGE = `usage: pnpm keys <command>
   tenant <T> --self-approval on|off     allow or refuse approving a plan you started
 Roles: viewer < planner < approver < admin; each includes the ones before it.`;
 
+const options = {
+  tenant: { type: "string" },
+  name: { type: "string" },
+  roles: { type: "string" },
+  "self-approval": { type: "string" },
+  json: { type: "boolean" },
+} as const;
+
+type Flag = keyof typeof options;
+
+/** The flags each command takes; any other is a usage error, not silently ignored. */
+const FLAGS: Record<string, Flag[]> = {
+  create: ["tenant", "name", "roles", "json"],
+  list: ["tenant", "json"],
+  revoke: ["json"],
+  tenant: ["self-approval"],
+};
+
 type Command =
   | { name: "create"; tenant: string; keyName: string; roles: Role[]; json: boolean }
   | { name: "list"; tenant: string | undefined; json: boolean }
   | { name: "revoke"; ref: string; json: boolean }
   | { name: "tenant"; tenant: string; allow: boolean };
 
-/** Parses the command line; a usage error is thrown as text and exits 2 before touching the database. */
-function parseCommand(argv: string[]): Command {
-  const { flags, positional } = parseArgs(argv, ["json", "help"]);
-  const [name, ...rest] = positional;
-  const json = flags.json === true;
-  const text = (flag: string): string | undefined => {
-    const value = flags[flag];
-    if (value === true) throw new Error(`--${flag} needs a value`);
-    return value;
-  };
+/** Turns parsed arguments into a command; a usage error is thrown as text and exits 2 before touching the database. */
+function toCommand({ values, positionals }: CliArgs<typeof options>): Command {
+  const [name, ...rest] = positionals;
+  if (!name) throw new Error("no command given");
+  const allowed = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
+  if (!allowed) throw new Error(`unknown command "${name}"`);
+  const stray = (Object.keys(values) as Flag[]).find((flag) => !allowed.includes(flag));
+  if (stray) throw new Error(`--${stray} does not apply to "${name}"`);
+  const json = values.json === true;
   const tenant = (value: string | undefined, what: string): string => {
     if (!value) throw new Error(`${what} is required`);
     const parsed = tenantSchema.safeParse(value);
     if (!parsed.success) throw new Error(`tenant "${value}": ${parsed.error.issues[0]?.message}`);
     return parsed.data;
   };
+  const noArguments = () => {
+    if (rest.length) throw new Error(`unexpected argument "${rest[0]}"`);
+  };
   switch (name) {
     case "create": {
-      const keyName = text("name")?.trim();
+      noArguments();
+      const keyName = values.name?.trim();
       if (!keyName) throw new Error("--name is required");
       if (keyName.length > 200) throw new Error("--name is longer than 200 characters");
-      const roles = text("roles");
-      if (!roles) throw new Error("--roles is required");
-      return { name, tenant: tenant(text("tenant"), "--tenant"), keyName, roles: parseRoles(roles), json };
+      if (!values.roles) throw new Error("--roles is required");
+      return { name, tenant: tenant(values.tenant, "--tenant"), keyName, roles: parseRoles(values.roles), json };
     }
-    case "list": {
-      const value = text("tenant");
-      return { name, tenant: value === undefined ? undefined : tenant(value, "--tenant"), json };
-    }
+    case "list":
+      noArguments();
+      return { name, tenant: values.tenant === undefined ? undefined : tenant(values.tenant, "--tenant"), json };
     case "revoke":
       if (rest.length !== 1 || !rest[0]) throw new Error("revoke needs exactly one key id or prefix");
       return { name, ref: rest[0], json };
-    case "tenant": {
-      const setting = text("self-approval");
+    default: {
+      const setting = values["self-approval"];
       if (setting !== "on" && setting !== "off") throw new Error("--self-approval must be on or off");
-      return { name, tenant: tenant(rest[0], "the tenant name"), allow: setting === "on" };
+      if (rest.length > 1) throw new Error(`unexpected argument "${rest[1]}"`);
+      return { name: "tenant", tenant: tenant(rest[0], "the tenant name"), allow: setting === "on" };
     }
-    default:
-      throw new Error(name ? `unknown command "${name}"` : "no command given");
   }
 }
 
@@ -118,24 +136,23 @@ async function execute(pool: pg.Pool, command: Command, actor: Actor): Promise<v
   }
 }
 
-/** `pnpm keys`: create, list and revoke API keys on the configured database. */
-async function main(argv: string[]): Promise<number> {
-  let command: Command;
+/** `pnpm keys` / `atlas keys`: create, list and revoke API keys on the configured database; returns the exit code. */
+export async function main(argv: string[], command = "pnpm keys"): Promise<number> {
+  const args = parseCli(argv, { usage: usage(command), options, maxPositionals: Number.POSITIVE_INFINITY });
+  if (typeof args === "number") return args;
+  let parsed: Command;
   try {
-    if (argv.includes("--help")) {
-      console.log(USAGE);
-      return 0;
-    }
-    command = parseCommand(argv);
+    parsed = toCommand(args);
   } catch (error) {
-    console.error(`error: ${(error as Error).message}\n${USAGE}`);
+    console.error(`error: ${(error as Error).message}\n${usage(command)}`);
     return 2;
   }
   const config = loadConfig();
+  // opening can fail (in use by a running server, unreachable, ...): runMain reports it with exit 1
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
   try {
     await migrate(database.pool);
-    await execute(database.pool, command, { keyId: null, name: `cli:${osUser()}`, remoteAddr: null });
+    await execute(database.pool, parsed, { keyId: null, name: `cli:${osUser()}`, remoteAddr: null });
     return 0;
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);
@@ -145,10 +162,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  // the database could not be opened (in use by a running server, unreachable, ...)
-  console.error(`error: ${(error as Error).message}`);
-  process.exitCode = 1;
-}
+if (isMain(import.meta.url)) runMain(main);

@@ -1,7 +1,5 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
 import { readIacFolder } from "../../iac/read-folder.js";
 import { isAtlasError } from "../../lib/errors.js";
 import { formatReport, formatRules, reportJson } from "../../policies/report-format.js";
@@ -9,41 +7,35 @@ import { activeRules, effectiveSeverity, validateIac } from "../../policies/engi
 import { loadOrgPolicy } from "../../policies/org-policy.js";
 import { defaultOrgPolicy } from "../../policies/org-policy-schema.js";
 import { ENVIRONMENTS, type Environment } from "../../policies/types.js";
+import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
 
-const USAGE = `Usage:
-  pnpm validate <dir> [--json] [--env dev|staging|prod] [--policy <dir>]
-  pnpm validate --rules [--json] [--policy <dir>]
+const usage = (command: string) => `Usage:
+  ${command} <dir> [--json] [--env dev|staging|prod] [--policy <dir>]
+  ${command} --rules [--json] [--policy <dir>]
 
 Exit codes: 0 PASS, 1 FAIL, 2 usage or input error.
 `;
 
-/** Where the CLI writes; tests pass collectors instead of the process streams. */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-}
+const options = {
+  json: { type: "boolean" },
+  env: { type: "string" },
+  policy: { type: "string" },
+  rules: { type: "boolean" },
+} as const;
 
 /** Runs the validator CLI with `argv` (without node and script) and returns the exit code. */
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(argv);
-  } catch (error) {
-    io.stderr(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+export async function runCli(argv: string[], io: CliIo, command = "pnpm validate"): Promise<number> {
+  const text = usage(command);
+  const args = parseCli(argv, { usage: text, options, maxPositionals: Number.POSITIVE_INFINITY }, io);
+  if (typeof args === "number") return args;
   const { values, positionals } = args;
-  if (values.help) {
-    io.stdout(USAGE);
-    return 0;
-  }
   const env = values.env;
   if (env !== undefined && !(ENVIRONMENTS as readonly string[]).includes(env)) {
     io.stderr(`--env must be one of ${ENVIRONMENTS.join(", ")}, got "${env}"\n`);
     return 2;
   }
   if (values.rules ? positionals.length > 0 : positionals.length !== 1) {
-    io.stderr(USAGE);
+    io.stderr(text);
     return 2;
   }
   try {
@@ -74,30 +66,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-function parse(argv: string[]) {
-  return parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
-      json: { type: "boolean" },
-      env: { type: "string" },
-      policy: { type: "string" },
-      rules: { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
+/** `atlas validate`: the same CLI on the process's streams. */
+export function main(argv: string[], command = "pnpm validate"): Promise<number> {
+  return runCli(argv, processIo, command);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const io: CliIo = { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t) };
-  runCli(process.argv.slice(2), io).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
-}
+// 2, not 1: exit 1 means FAIL to scripts that run the validator
+if (isMain(import.meta.url)) runMain(main, 2);

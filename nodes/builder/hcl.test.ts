@@ -1,4 +1,4 @@
-import { parse } from "@cdktf/hcl2json";
+import { parse } from "@cdktn/hcl2json";
 import { describe, expect, it } from "vitest";
 import { block, call, escapeString, interpolate, ref, renderHcl, resource, tpl } from "./hcl.js";
 

@@ -1,4 +1,4 @@
-import { parse } from "@cdktf/hcl2json";
+import { parse } from "@cdktn/hcl2json";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseTerraform } from "../../iac/terraform.js";
 import type { TerraformResource } from "../../iac/types.js";

@@ -31,10 +31,32 @@ describe("CLI usage errors exit 2 before touching the database", () => {
     ["app/cli/ingest.ts", ["--collection"], /--collection needs a value/],
     ["app/cli/search.ts", [], /usage: pnpm run search/],
     ["app/cli/search.ts", ["disk", "--top-k", "0"], /--top-k must be a whole number from 1 to 100/],
+    // an unknown flag is an error, not silently ignored
+    ["app/cli/search.ts", ["disk", "--topk", "1"], /unknown option --topk\nusage: pnpm run search/],
+    ["app/cli/ingest.ts", ["docs", "--colection", "ops"], /unknown option --colection\nusage: pnpm ingest/],
+    ["app/cli/keys.ts", ["list", "--roles", "admin"], /--roles does not apply to "list"\nusage: pnpm keys/],
   ])("%s %j", async (script, args, message) => {
     const result = await runTs(script, args, childEnv({ ATLAS_DATA_DIR: join(dataDir, "unused") }));
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
+    expect(existsSync(join(dataDir, "unused"))).toBe(false);
+  });
+});
+
+describe("CLI --help prints the usage on stdout, exits 0 and opens no database", () => {
+  it.each([
+    ["app/cli/ingest.ts", /^usage: pnpm ingest/],
+    ["app/cli/search.ts", /^usage: pnpm run search/],
+    ["app/cli/plan.ts", /^usage: pnpm plan/],
+    ["app/cli/keys.ts", /^usage: pnpm keys/],
+    ["app/cli/migrate.ts", /^usage: pnpm migrate/],
+    ["app/cli/validate.ts", /pnpm validate <dir>/],
+    ["app/cli/schemas.ts", /^usage: pnpm schemas/],
+  ])("%s --help", async (script, usage) => {
+    const result = await runTs(script, ["--help"], childEnv({ ATLAS_DATA_DIR: join(dataDir, "unused") }));
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(usage);
+    expect(result.stderr).toBe("");
     expect(existsSync(join(dataDir, "unused"))).toBe(false);
   });
 });

@@ -40,9 +40,9 @@ export function finished(child: ChildProcess): Promise<ProcessResult> {
   });
 }
 
-/** Runs a command to completion in the repository root. */
-export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
-  return finished(spawn(command, args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] }));
+/** Runs a command to completion in `cwd` (the repository root unless given). */
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<ProcessResult> {
+  return finished(spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
 /** Runs a TypeScript entry point with tsx to completion. */
