@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv, finished, freePort, run, runTs, spawnTs, stopChild, waitForOk } from "../helpers/processes.js";
 import { fixtureRunbooksDir, makeTmpDir, removeTmpDir } from "../helpers/tmp.js";
 
+/** Each test starts real tsx processes on the embedded database: on a loaded 2-core machine that takes minutes, not seconds. */
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
 // End to end: the real CLIs and the real server as child processes on a temporary data
 // folder (embedded PGlite), talking real HTTP. No model is configured (extractive mode).
 
@@ -24,7 +27,7 @@ afterAll(async () => {
   removeTmpDir(dataDir);
 });
 
-describe("CLI usage errors exit 2 before touching the database", () => {
+describe("CLI usage errors exit 2 before touching the database", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     ["app/cli/ingest.ts", [], /usage: pnpm ingest/],
     ["app/cli/ingest.ts", ["/no/such/folder"], /no such file or folder: \/no\/such\/folder/],
@@ -43,7 +46,7 @@ describe("CLI usage errors exit 2 before touching the database", () => {
   });
 });
 
-describe("CLI --help prints the usage on stdout, exits 0 and opens no database", () => {
+describe("CLI --help prints the usage on stdout, exits 0 and opens no database", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it.each([
     ["app/cli/ingest.ts", /^usage: pnpm ingest/],
     ["app/cli/search.ts", /^usage: pnpm run search/],
@@ -61,7 +64,7 @@ describe("CLI --help prints the usage on stdout, exits 0 and opens no database",
   });
 });
 
-describe("ingest, search and serve on one data folder", () => {
+describe("ingest, search and serve on one data folder", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   it("the ingest CLI prints a JSON summary of the first run", async () => {
     const result = await runTs("app/cli/ingest.ts", [fixtureRunbooksDir, "--json"], env);
     expect(result.code).toBe(0);

@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv, finished, freePort, type ProcessResult, runTs, spawnTs, stopChild, waitForOk } from "../helpers/processes.js";
 import { makeTmpDir, removeTmpDir } from "../helpers/tmp.js";
 
+/** Each test starts real tsx processes on the embedded database: on a loaded 2-core machine that takes minutes, not seconds. */
+const PROCESS_TEST_TIMEOUT_MS = 300_000;
+
 // End to end: the real server's first-start bootstrap and the `pnpm keys` CLI (app/cli/keys.ts)
 // as child processes on one embedded data folder, over real HTTP. The embedded database admits
 // one process at a time, so the CLI runs while the server is stopped.
@@ -40,7 +43,7 @@ const keysCli = (...args: string[]) => runTs("app/cli/keys.ts", args, env);
 const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
 const keyPath = () => join(dataDir, "admin.key");
 
-describe("first start, keys CLI, second start", () => {
+describe("first start, keys CLI, second start", { timeout: PROCESS_TEST_TIMEOUT_MS }, () => {
   let adminKey: string;
   let plannerKey: string;
   let viewer: { id: string; prefix: string; key: string };
