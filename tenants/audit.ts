@@ -1,6 +1,9 @@
-import type { Actor, Queryable } from "./keys.js";
+import type { Queryable } from "./queryable.js";
 
-/** What the audit log records. Key changes are written by `keys.ts` in the same statement as the change. */
+// The one module that writes SQL against `atlas_audit` (migrations/003_auth.sql). Key changes
+// are recorded by `keys.ts` through `recordAudit`, on the client of the change's transaction.
+
+/** What the audit log records. */
 export type AuditAction =
   | "approval.approve"
   | "approval.reject"
@@ -11,6 +14,14 @@ export type AuditAction =
   | "key.create"
   | "key.revoke"
   | "budget.set";
+
+/** Who performs a key change or a decision, as the audit log records it. */
+export interface Actor {
+  /** the acting key's id; null for the CLI and the bootstrap */
+  keyId: string | null;
+  name: string;
+  remoteAddr?: string | null;
+}
 
 /** One audit row as `GET /audit` returns it. */
 export interface AuditEntry {
@@ -23,6 +34,35 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
   remote_addr: string | null;
   created_at: Date;
+}
+
+/** What a caller records: the row's columns as the caller knows them. */
+export interface AuditRecord {
+  tenant: string;
+  actor: Actor;
+  action: AuditAction;
+  target?: string | null;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Writes one audit row. Pass the client of an open transaction to make the row part of the
+ * change it records (it is then written or rolled back with it).
+ */
+export async function recordAudit(db: Queryable, entry: AuditRecord): Promise<void> {
+  await db.query(
+    `insert into atlas_audit (tenant, actor_key_id, actor_name, action, target, detail, remote_addr)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      entry.tenant,
+      entry.actor.keyId,
+      entry.actor.name,
+      entry.action,
+      entry.target ?? null,
+      JSON.stringify(entry.detail ?? {}),
+      entry.actor.remoteAddr ?? null,
+    ],
+  );
 }
 
 /** What the audit log needs from a run after a decision or a rollback. */
@@ -56,21 +96,7 @@ export function makeAuditLog(db: Queryable) {
       }
     },
 
-    async record(entry: { tenant: string; actor: Actor; action: AuditAction; target?: string | null; detail?: Record<string, unknown> }): Promise<void> {
-      await db.query(
-        `insert into atlas_audit (tenant, actor_key_id, actor_name, action, target, detail, remote_addr)
-         values ($1, $2, $3, $4, $5, $6, $7)`,
-        [
-          entry.tenant,
-          entry.actor.keyId,
-          entry.actor.name,
-          entry.action,
-          entry.target ?? null,
-          JSON.stringify(entry.detail ?? {}),
-          entry.actor.remoteAddr ?? null,
-        ],
-      );
-    },
+    record: (entry: AuditRecord): Promise<void> => recordAudit(db, entry),
 
     /** A tenant's entries, newest first; `before` pages back by id. */
     async list(

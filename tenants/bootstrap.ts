@@ -1,12 +1,12 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
-import type { Logger } from "../lib/log.js";
-import { type ApiKeyRecord, countKeys, createKey, ensureTenant } from "./keys.js";
-import { DEFAULT_TENANT } from "./roles.js";
 import { LOCK_KEYS } from "../lib/db/advisory-lock.js";
 import { withTransaction } from "../lib/db/transaction.js";
-
+import type { Logger } from "../lib/log.js";
+import { type ApiKeyRecord, countKeys, createKeyIn } from "./keys.js";
+import { DEFAULT_TENANT } from "./roles.js";
+import { ensureTenant } from "./tenants.js";
 
 /** Where the bootstrap admin key is written: `$ATLAS_DATA_DIR/admin.key`. */
 export const adminKeyPath = (dataDir: string) => join(dataDir, "admin.key");
@@ -33,7 +33,7 @@ export async function bootstrapAdminKey(
     await client.query("select pg_advisory_xact_lock($1)", [LOCK_KEYS.bootstrap]);
     if ((await countKeys(client)) > 0) return null;
     await ensureTenant(client, DEFAULT_TENANT, { allowSelfApproval: deps.db.kind === "embedded" });
-    return createKey(client, { tenant: DEFAULT_TENANT, name: "bootstrap-admin", roles: ["admin"] }, { keyId: null, name: "bootstrap" });
+    return createKeyIn(client, { tenant: DEFAULT_TENANT, name: "bootstrap-admin", roles: ["admin"] }, { keyId: null, name: "bootstrap" });
   });
   if (!created) return null;
 

@@ -1,10 +1,18 @@
 import { createHash, randomBytes } from "node:crypto";
 import type pg from "pg";
+import { withTransaction } from "../lib/db/transaction.js";
 import { AtlasError } from "../lib/errors.js";
+import { type Actor, recordAudit } from "./audit.js";
+import type { Queryable } from "./queryable.js";
 import type { Role } from "./roles.js";
+import { ensureTenant, getTenant } from "./tenants.js";
 
-/** Anything that runs a query: the pool, or a client inside a transaction. */
-export type Queryable = Pick<pg.Pool, "query">;
+// The one module that writes SQL against `atlas_api_keys` (migrations/003_auth.sql). A key
+// change and its audit row are written in one transaction.
+
+// Kept importable from here, where callers have always found them.
+export type { Actor } from "./audit.js";
+export { ensureTenant, setSelfApproval } from "./tenants.js";
 
 const BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /** 43 base62 characters carry 256 bits. */
@@ -38,7 +46,7 @@ export function generateKey(): { key: string; prefix: string; hash: string } {
   return { key, prefix: key.slice(0, "atlas_".length + PREFIX_CHARS), hash: hashKey(key) };
 }
 
-/** A key as listings show it: never the key itself, never its hash. */
+/** A key as listings show it (a row of `atlas_api_keys` without its hash): never the key itself. */
 export interface ApiKeyRecord {
   id: string;
   tenant: string;
@@ -51,58 +59,42 @@ export interface ApiKeyRecord {
   revoked_at: Date | null;
 }
 
-/** Who performs a key change or a decision, as the audit log records it. */
-export interface Actor {
-  /** the acting key's id; null for the CLI and the bootstrap */
-  keyId: string | null;
-  name: string;
-  remoteAddr?: string | null;
-}
-
 const KEY_COLUMNS = "id, tenant, name, prefix, roles, created_at, created_by, last_used_at, revoked_at";
-const keyColumnsOf = (alias: string) => KEY_COLUMNS.split(", ").map((column) => `${alias}.${column}`).join(", ");
-
-/** Creates the tenant when it does not exist yet; an existing tenant keeps its settings. */
-export async function ensureTenant(db: Queryable, tenant: string, options: { allowSelfApproval?: boolean } = {}): Promise<void> {
-  await db.query("insert into atlas_tenants (id, allow_self_approval) values ($1, $2) on conflict (id) do nothing", [
-    tenant,
-    options.allowSelfApproval ?? false,
-  ]);
-}
-
-/** Allows or refuses approving your own plan in a tenant (created if missing). */
-export async function setSelfApproval(db: Queryable, tenant: string, allow: boolean): Promise<void> {
-  await db.query(
-    `insert into atlas_tenants (id, allow_self_approval) values ($1, $2)
-     on conflict (id) do update set allow_self_approval = excluded.allow_self_approval`,
-    [tenant, allow],
-  );
-}
 
 /**
- * Creates a key (and its tenant when new) and records `key.create` in the audit log in the
- * same statement. The raw key is returned once and never stored.
+ * Creates a key (and its tenant when new) and records `key.create` in the audit log, in one
+ * transaction. The raw key is returned once and never stored.
  */
 export async function createKey(
-  db: Queryable,
+  pool: pg.Pool,
   input: { tenant: string; name: string; roles: Role[] },
   actor: Actor,
 ): Promise<{ key: string; record: ApiKeyRecord }> {
-  await ensureTenant(db, input.tenant);
+  return withTransaction(pool, (tx) => createKeyIn(tx, input, actor));
+}
+
+/** `createKey` inside the caller's open transaction (`tx`), which commits or rolls back all of it. */
+export async function createKeyIn(
+  tx: Queryable,
+  input: { tenant: string; name: string; roles: Role[] },
+  actor: Actor,
+): Promise<{ key: string; record: ApiKeyRecord }> {
+  await ensureTenant(tx, input.tenant);
   const generated = generateKey();
-  const id = `key_${randomBase62(12)}`;
-  const { rows } = await db.query<ApiKeyRecord>(
-    `with k as (
-       insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by)
-       values ($1, $2, $3, $4, $5, $6, $7) returning *),
-     a as (
-       insert into atlas_audit (tenant, actor_key_id, actor_name, action, target, detail, remote_addr)
-       select tenant, $8, $9, 'key.create', id, jsonb_build_object('name', name, 'prefix', prefix, 'roles', roles), $10 from k)
-     select ${KEY_COLUMNS} from k`,
-    [id, input.tenant, input.name, generated.prefix, generated.hash, input.roles, actor.keyId ?? actor.name, actor.keyId, actor.name, actor.remoteAddr ?? null],
+  const { rows } = await tx.query<ApiKeyRecord>(
+    `insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by)
+     values ($1, $2, $3, $4, $5, $6, $7) returning ${KEY_COLUMNS}`,
+    [`key_${randomBase62(12)}`, input.tenant, input.name, generated.prefix, generated.hash, input.roles, actor.keyId ?? actor.name],
   );
   const record = rows[0];
   if (!record) throw new AtlasError("INTERNAL", "key insert returned no row");
+  await recordAudit(tx, {
+    tenant: record.tenant,
+    actor,
+    action: "key.create",
+    target: record.id,
+    detail: { name: record.name, prefix: record.prefix, roles: record.roles },
+  });
   return { key: generated.key, record };
 }
 
@@ -123,32 +115,31 @@ export async function countKeys(db: Queryable): Promise<number> {
 
 /**
  * Revokes the key whose id or display prefix is `ref` (within `tenant` when given) and records
- * `key.revoke` in the audit log in the same statement.
+ * `key.revoke` in the audit log, in one transaction.
  * @throws AtlasError NOT_FOUND when nothing matches, CONFLICT when `ref` is ambiguous or already revoked.
  */
-export async function revokeKey(db: Queryable, ref: string, actor: Actor, options: { tenant?: string | undefined } = {}): Promise<ApiKeyRecord> {
-  const { rows: matches } = await db.query<ApiKeyRecord>(
-    `select ${KEY_COLUMNS} from atlas_api_keys where (id = $1 or prefix = $1) and ($2::text is null or tenant = $2)`,
-    [ref, options.tenant ?? null],
-  );
-  const live = matches.filter((key) => key.revoked_at === null);
-  if (!matches.length) throw new AtlasError("NOT_FOUND", `No API key with id or prefix ${ref}`);
-  if (!live.length) throw new AtlasError("CONFLICT", `API key ${ref} is already revoked`);
-  if (live.length > 1) {
-    throw new AtlasError("CONFLICT", `${ref} matches ${live.length} keys (${live.map((key) => key.id).join(", ")}); revoke by id`);
-  }
-  const { rows } = await db.query<ApiKeyRecord>(
-    `with k as (
-       update atlas_api_keys set revoked_at = now() where id = $1 and revoked_at is null returning *),
-     a as (
-       insert into atlas_audit (tenant, actor_key_id, actor_name, action, target, detail, remote_addr)
-       select tenant, $2, $3, 'key.revoke', id, jsonb_build_object('name', name, 'prefix', prefix), $4 from k)
-     select ${keyColumnsOf("k")} from k`,
-    [(live[0] as ApiKeyRecord).id, actor.keyId, actor.name, actor.remoteAddr ?? null],
-  );
-  const record = rows[0];
-  if (!record) throw new AtlasError("CONFLICT", `API key ${ref} was revoked concurrently`);
-  return record;
+export async function revokeKey(pool: pg.Pool, ref: string, actor: Actor, options: { tenant?: string | undefined } = {}): Promise<ApiKeyRecord> {
+  return withTransaction(pool, async (tx) => {
+    const { rows: matches } = await tx.query<ApiKeyRecord>(
+      `select ${KEY_COLUMNS} from atlas_api_keys where (id = $1 or prefix = $1) and ($2::text is null or tenant = $2)`,
+      [ref, options.tenant ?? null],
+    );
+    const live = matches.filter((key) => key.revoked_at === null);
+    if (!matches.length) throw new AtlasError("NOT_FOUND", `No API key with id or prefix ${ref}`);
+    if (!live.length) throw new AtlasError("CONFLICT", `API key ${ref} is already revoked`);
+    if (live.length > 1) {
+      throw new AtlasError("CONFLICT", `${ref} matches ${live.length} keys (${live.map((key) => key.id).join(", ")}); revoke by id`);
+    }
+    // `revoked_at is null` again: a concurrent revoke holding the row makes this one wait, then match nothing
+    const { rows } = await tx.query<ApiKeyRecord>(
+      `update atlas_api_keys set revoked_at = now() where id = $1 and revoked_at is null returning ${KEY_COLUMNS}`,
+      [(live[0] as ApiKeyRecord).id],
+    );
+    const record = rows[0];
+    if (!record) throw new AtlasError("CONFLICT", `API key ${ref} was revoked concurrently`);
+    await recordAudit(tx, { tenant: record.tenant, actor, action: "key.revoke", target: record.id, detail: { name: record.name, prefix: record.prefix } });
+    return record;
+  });
 }
 
 /** The authenticated caller: a key, its tenant and what the tenant allows. */
@@ -174,20 +165,18 @@ export async function authenticateKey(
   now: Date = new Date(),
 ): Promise<{ ok: true; principal: Principal } | { ok: false; reason: "invalid" | "revoked" }> {
   if (!looksLikeKey(key)) return { ok: false, reason: "invalid" };
-  const { rows } = await db.query<ApiKeyRecord & { allow_self_approval: boolean }>(
-    `select ${keyColumnsOf("k")}, t.allow_self_approval
-     from atlas_api_keys k join atlas_tenants t on t.id = k.tenant where k.hash = $1`,
-    [hashKey(key)],
-  );
+  const { rows } = await db.query<ApiKeyRecord>(`select ${KEY_COLUMNS} from atlas_api_keys where hash = $1`, [hashKey(key)]);
   const row = rows[0];
   if (!row) return { ok: false, reason: "invalid" };
   if (row.revoked_at !== null) return { ok: false, reason: "revoked" };
+  // the key's tenant always exists (foreign key); a missing row would only ever refuse self-approval
+  const tenant = await getTenant(db, row.tenant);
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
     // bookkeeping only: a failure here must not fail the request
     db.query("update atlas_api_keys set last_used_at = now() where id = $1", [row.id]).catch(() => {});
   }
   return {
     ok: true,
-    principal: { keyId: row.id, name: row.name, tenant: row.tenant, roles: row.roles, allowSelfApproval: row.allow_self_approval },
+    principal: { keyId: row.id, name: row.name, tenant: row.tenant, roles: row.roles, allowSelfApproval: tenant?.allow_self_approval ?? false },
   };
 }

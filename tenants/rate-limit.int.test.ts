@@ -1,15 +1,22 @@
 import { randomBytes } from "node:crypto";
+import { type AddressInfo, connect, createServer, type Socket } from "node:net";
+import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createLogger } from "../lib/log.js";
+import { waitFor } from "../test/helpers/redis.js";
 import { makeRedisRateLimiter } from "./rate-limit.js";
 
 // Real Redis on 127.0.0.1:6379; every key of this file is under its own prefix, deleted after.
 const redisUrl = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const prefix = `atlas-test-${randomBytes(4).toString("hex")}:`;
+const clock = () => new Date();
 let redis: Redis;
 
-beforeAll(() => {
+beforeAll(async () => {
   redis = new Redis(redisUrl, { lazyConnect: false });
+  // the limiter skips a client that is not ready yet (rejectIfRedisNotReady): connect first
+  await redis.ping();
 });
 afterAll(async () => {
   const keys = await redis.keys(`${prefix}*`);
@@ -17,10 +24,57 @@ afterAll(async () => {
   await redis.quit();
 });
 
+/**
+ * A TCP proxy to the test Redis that can stall: connections stay open, but from `stall()` on
+ * what the client sends is swallowed, so the client stays "ready" and never gets an answer.
+ */
+async function stallingProxy() {
+  const target = new URL(redisUrl);
+  const sockets = new Set<Socket>();
+  let stalled = false;
+  const server = createServer((client) => {
+    const upstream = connect(Number(target.port || 6379), target.hostname);
+    sockets.add(client).add(upstream);
+    client.on("data", (chunk) => {
+      if (!stalled) upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => client.write(chunk));
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    stall(): void {
+      stalled = true;
+    },
+    async close(): Promise<void> {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A logger whose lines a test can read. */
+function capturedLog() {
+  const lines: { msg: string; redis_status?: string }[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(JSON.parse(chunk.toString("utf8")));
+      done();
+    },
+  });
+  return { log: createLogger("warn", stream), lines };
+}
+
 describe("Redis rate limiter", () => {
   it("two replicas share one count per key; the window's end comes from Redis", async () => {
-    const replicaA = makeRedisRateLimiter({ redis, limit: 3, windowMs: 30_000, prefix });
-    const replicaB = makeRedisRateLimiter({ redis, limit: 3, windowMs: 30_000, prefix });
+    const replicaA = makeRedisRateLimiter({ redis, limit: 3, windowSeconds: 30, prefix, clock });
+    const replicaB = makeRedisRateLimiter({ redis, limit: 3, windowSeconds: 30, prefix, clock });
     const decisions = [await replicaA.hit("key_1"), await replicaB.hit("key_1"), await replicaA.hit("key_1"), await replicaB.hit("key_1")];
     expect(decisions.map((d) => d.allowed)).toEqual([true, true, true, false]);
     expect(decisions.map((d) => d.remaining)).toEqual([2, 1, 0, 0]);
@@ -32,7 +86,7 @@ describe("Redis rate limiter", () => {
   });
 
   it("counts atomically under concurrent hits", async () => {
-    const limiter = makeRedisRateLimiter({ redis, limit: 10, prefix });
+    const limiter = makeRedisRateLimiter({ redis, limit: 10, prefix, clock });
     const results = await Promise.all(Array.from({ length: 25 }, () => limiter.hit("key_burst")));
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     expect(await redis.get(`${prefix}ratelimit:key_burst`)).toBe("25");
@@ -43,11 +97,39 @@ describe("Redis rate limiter", () => {
     const down = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     down.on("error", () => {});
     try {
-      const limiter = makeRedisRateLimiter({ redis: down, limit: 2, prefix, timeoutMs: 200 });
+      const limiter = makeRedisRateLimiter({ redis: down, limit: 2, prefix, timeoutMs: 200, clock });
       const results = [await limiter.hit("k"), await limiter.hit("k"), await limiter.hit("k")];
       expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
     } finally {
       down.disconnect();
+    }
+  });
+
+  it("does not wait for a Redis that is connected but stopped answering; says so once a minute by the clock", async () => {
+    const proxy = await stallingProxy();
+    // no commandTimeout on this client: only the limiter's own time-box can free a request
+    const stalled = new Redis(proxy.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    stalled.on("error", () => {});
+    const { log, lines } = capturedLog();
+    let now = Date.parse("2026-01-01T00:00:00Z");
+    try {
+      await waitFor(() => stalled.status === "ready", 10_000, "the client to connect through the proxy");
+      const limiter = makeRedisRateLimiter({ redis: stalled, limit: 2, prefix, timeoutMs: 200, log, clock: () => new Date(now) });
+      expect((await limiter.hit("stall")).allowed).toBe(true); // counted in Redis
+      proxy.stall();
+      const results = [await limiter.hit("stall"), await limiter.hit("stall"), await limiter.hit("stall")];
+      expect(stalled.status).toBe("ready");
+      expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
+      expect(await redis.get(`${prefix}ratelimit:stall`)).toBe("1"); // the stalled hits never reached it
+      const warnings = () => lines.filter((line) => line.msg === "rate limiter cannot reach Redis; counting in this process until it returns");
+      expect(warnings()).toHaveLength(1);
+      expect(warnings()[0]?.redis_status).toBe("ready");
+      now += 61_000;
+      await limiter.hit("stall");
+      expect(warnings()).toHaveLength(2);
+    } finally {
+      stalled.disconnect();
+      await proxy.close();
     }
   });
 });

@@ -1,17 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { makeLocalRateLimiter } from "./rate-limit.js";
 import { hasRole, parseRoles } from "./roles.js";
 
 describe("local fixed-window rate limiter", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("allows `limit` hits per window per key, then refuses until the window ends", async () => {
-    let now = 1_000_000;
-    const limiter = makeLocalRateLimiter({ limit: 2, windowMs: 60_000, now: () => now });
+    // RateLimiterMemory reads Date.now() and sets timers itself: its time is moved with fake timers
+    vi.useFakeTimers({ now: 1_000_000 });
+    const limiter = makeLocalRateLimiter({ limit: 2, windowSeconds: 60 });
     expect(await limiter.hit("a")).toEqual({ allowed: true, limit: 2, remaining: 1, resetMs: 60_000 });
-    now += 10_000;
+    vi.advanceTimersByTime(10_000);
     expect(await limiter.hit("a")).toMatchObject({ allowed: true, remaining: 0, resetMs: 50_000 });
     expect(await limiter.hit("a")).toMatchObject({ allowed: false, remaining: 0, resetMs: 50_000 });
     expect(await limiter.hit("b")).toMatchObject({ allowed: true, remaining: 1 });
-    now += 50_000;
+    vi.advanceTimersByTime(50_000);
     expect(await limiter.hit("a")).toMatchObject({ allowed: true, remaining: 1, resetMs: 60_000 });
   });
 });

@@ -1,3 +1,5 @@
+import type { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
 import type { Logger } from "../lib/log.js";
 
 /** The outcome of counting one request against a key's budget. */
@@ -14,93 +16,98 @@ export interface RateLimiter {
   hit(key: string): Promise<RateDecision>;
 }
 
-/** The part of an ioredis client the limiter uses. */
-export interface RedisEval {
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
+/** What every limiter of rate-limiter-flexible offers: resolve under the limit, reject over it. */
+type Consumer = Pick<RateLimiterMemory, "consume">;
 
-const decide = (count: number, limit: number, resetMs: number): RateDecision => ({
-  allowed: count <= limit,
-  limit,
-  remaining: Math.max(0, limit - count),
-  resetMs: Math.max(0, resetMs),
-});
+/** How long a request waits for Redis before it is counted in this process instead. */
+const REDIS_TIME_BOX_MS = 250;
+/** A Redis outage is logged at most this often, not once per request. */
+const WARN_EVERY_MS = 60_000;
 
-/** Fixed windows in this process's memory: right for a single replica. */
-export function makeLocalRateLimiter(options: { limit: number; windowMs?: number; now?: () => number }): RateLimiter {
-  const windowMs = options.windowMs ?? 60_000;
-  const now = options.now ?? Date.now;
-  const windows = new Map<string, { count: number; endsAt: number }>();
-  let nextSweep = 0;
-  return {
-    async hit(key) {
-      const at = now();
-      if (at >= nextSweep) {
-        // drop finished windows so idle keys do not accumulate
-        for (const [name, window] of windows) if (window.endsAt <= at) windows.delete(name);
-        nextSweep = at + windowMs;
-      }
-      let window = windows.get(key);
-      if (!window || window.endsAt <= at) {
-        window = { count: 0, endsAt: at + windowMs };
-        windows.set(key, window);
-      }
-      window.count++;
-      return decide(window.count, options.limit, window.endsAt - at);
-    },
-  };
+async function count(limiter: Consumer, key: string, limit: number): Promise<RateDecision> {
+  let result: RateLimiterRes;
+  let allowed = true;
+  try {
+    result = await limiter.consume(key);
+  } catch (rejection) {
+    // the library rejects with an Error when a store fails without insurance, and with the
+    // count itself when the key is over its limit
+    if (rejection instanceof Error) throw rejection;
+    result = rejection as RateLimiterRes;
+    allowed = false;
+  }
+  return { allowed, limit, remaining: result.remainingPoints, resetMs: Math.max(0, result.msBeforeNext) };
 }
 
 /**
- * INCR and, on a window's first request, PEXPIRE, atomically; the window's remaining time comes
- * from Redis's own clock, so replicas with skewed clocks agree.
+ * Fixed windows in this process's memory (`RateLimiterMemory`): right for a single replica.
+ * The library keeps its own time (`Date.now()` and timers), so tests move it with fake timers.
  */
-const FIXED_WINDOW_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {count, ttl}`;
+export function makeLocalRateLimiter(options: { limit: number; windowSeconds?: number }): RateLimiter {
+  const memory = new RateLimiterMemory({ points: options.limit, duration: options.windowSeconds ?? 60 });
+  return { hit: (key) => count(memory, key, options.limit) };
+}
+
+/** The in-process count that stands in while Redis does not answer; it reports each use. */
+class InsuranceLimiter extends RateLimiterMemory {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly onUse: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory["consume"]>): Promise<RateLimiterRes> {
+    this.onUse();
+    return super.consume(...args);
+  }
+}
 
 /**
- * Fixed windows in Redis, shared by every replica. When Redis does not answer within
- * `timeoutMs` the request is counted in this process instead (degraded, logged), so an
- * outage of Redis does not turn into an outage of the API.
+ * Fixed windows in Redis (`RateLimiterRedis`: INCRBY and the expiry in one Lua script, the
+ * window's end read from Redis's own clock), shared by every replica; the count of key `k` is
+ * `<prefix>ratelimit:k`.
+ *
+ * Redis never holds a request up: a client that is not connected is refused at once
+ * (`rejectIfRedisNotReady`), and one that is connected but does not answer is abandoned after
+ * `timeoutMs` (`RLWrapperTimeouts`). Either way the request is counted in this process instead
+ * (`insuranceLimiter`), and the outage is logged at most once a minute by `clock`.
+ *
+ * The insurance sits on the time-box wrapper, not on the Redis limiter: a command abandoned at
+ * the time-box that fails later would otherwise be counted in process a second time.
  */
 export function makeRedisRateLimiter(options: {
-  redis: RedisEval;
+  redis: Redis;
   limit: number;
-  windowMs?: number;
+  windowSeconds?: number;
   prefix?: string;
   timeoutMs?: number;
   log?: Logger;
+  clock: () => Date;
 }): RateLimiter {
-  const windowMs = options.windowMs ?? 60_000;
-  const prefix = options.prefix ?? "atlas:";
-  const timeoutMs = options.timeoutMs ?? 250;
-  const fallback = makeLocalRateLimiter({ limit: options.limit, windowMs });
-  let lastWarning = 0;
-  return {
-    async hit(key) {
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const reply = await Promise.race([
-          options.redis.eval(FIXED_WINDOW_SCRIPT, 1, `${prefix}ratelimit:${key}`, windowMs),
-          new Promise<never>((_resolve, reject) => {
-            timer = setTimeout(() => reject(new Error(`no answer from Redis within ${timeoutMs} ms`)), timeoutMs);
-          }),
-        ]);
-        const [count, ttl] = reply as [number, number];
-        return decide(Number(count), options.limit, Number(ttl));
-      } catch (error) {
-        if (Date.now() - lastWarning > 60_000) {
-          lastWarning = Date.now();
-          options.log?.warn({ err: error }, "rate limiter cannot reach Redis; counting in this process until it returns");
-        }
-        return fallback.hit(key);
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+  const duration = options.windowSeconds ?? 60;
+  const timeoutMs = options.timeoutMs ?? REDIS_TIME_BOX_MS;
+  let warnedAt: number | null = null;
+  const noticeFallback = () => {
+    const now = options.clock().getTime();
+    if (warnedAt !== null && now - warnedAt < WARN_EVERY_MS) return;
+    warnedAt = now;
+    options.log?.warn(
+      { redis_status: options.redis.status, timeout_ms: timeoutMs },
+      "rate limiter cannot reach Redis; counting in this process until it returns",
+    );
   };
+  const store = new RateLimiterRedis({
+    storeClient: options.redis,
+    points: options.limit,
+    duration,
+    keyPrefix: `${options.prefix ?? "atlas:"}ratelimit`,
+    rejectIfRedisNotReady: true,
+  });
+  const limiter = new RLWrapperTimeouts({
+    limiter: store,
+    timeoutMs,
+    insuranceLimiter: new InsuranceLimiter({ points: options.limit, duration }, noticeFallback),
+  });
+  return { hit: (key) => count(limiter, key, options.limit) };
 }

@@ -26,7 +26,7 @@ export function parseRoles(list: string): Role[] {
   return names as Role[];
 }
 
-/** Tenant names: what `atlas_tenants.id` accepts. */
+/** Tenant names: what the tenants table accepts as an id (its check constraint, migrations/003_auth.sql). */
 export const tenantSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, "letters, digits, - and _ (at most 64)");
 
 /** The tenant the embedded start-up and `ATLAS_AUTH=off` act for. */

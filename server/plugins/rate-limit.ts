@@ -1,23 +1,33 @@
 import type { FastifyInstance } from "fastify";
-import { makeLocalRateLimiter, makeRedisRateLimiter, type RateLimiter, type RedisEval } from "../../tenants/rate-limit.js";
+import type { Redis } from "ioredis";
 import type { Config } from "../../lib/config.js";
 import { AtlasError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
+import { makeLocalRateLimiter, makeRedisRateLimiter, type RateLimiter } from "../../tenants/rate-limit.js";
 import { requiredRole } from "./route-roles.js";
 
-/**
- * RATE_LIMIT_PER_MINUTE requests per API key per minute, counted in Redis when a client is
- * given (every replica shares the count) and in this process otherwise. Registered after the
- * auth plugin: public routes are not limited. Over the limit: 429 with `retry-after`.
- */
-type RateLimitOptions = { config: Pick<Config, "RATE_LIMIT_PER_MINUTE">; log: Logger; redis?: RedisEval | null; redisPrefix?: string; limiter?: RateLimiter };
+/** What both hooks need; `limiter` replaces the one built from `redis` (tests). */
+type RateLimitOptions = {
+  config: Pick<Config, "RATE_LIMIT_PER_MINUTE">;
+  log: Logger;
+  clock: () => Date;
+  redis?: Redis | null;
+  redisPrefix?: string;
+  limiter?: RateLimiter;
+};
 
 function limiterFor(options: RateLimitOptions): RateLimiter {
   const limit = options.config.RATE_LIMIT_PER_MINUTE;
   return (
     options.limiter ??
     (options.redis
-      ? makeRedisRateLimiter({ redis: options.redis, limit, log: options.log, ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}) })
+      ? makeRedisRateLimiter({
+          redis: options.redis,
+          limit,
+          log: options.log,
+          clock: options.clock,
+          ...(options.redisPrefix ? { prefix: options.redisPrefix } : {}),
+        })
       : makeLocalRateLimiter({ limit }))
   );
 }
@@ -37,7 +47,7 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
   app.addHook("onRequest", async (request, reply) => {
     const until = blockedUntil.get(request.ip);
     if (until === undefined || requiredRole(request) === "public") return;
-    const waitMs = until - Date.now();
+    const waitMs = until - options.clock().getTime();
     if (waitMs <= 0) {
       blockedUntil.delete(request.ip);
       return;
@@ -53,7 +63,7 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
     if (reply.statusCode !== 401) return;
     const decision = await limiter.hit(`authfail:${request.ip}`);
     if (!decision.allowed) {
-      const now = Date.now();
+      const now = options.clock().getTime();
       if (blockedUntil.size >= 10_000) for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
       blockedUntil.set(request.ip, now + decision.resetMs);
       options.log.warn({ remote_addr: request.ip, limit: decision.limit }, "too many failed authentications from one address; refusing it for the rest of the minute");
@@ -61,6 +71,11 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
   });
 }
 
+/**
+ * RATE_LIMIT_PER_MINUTE requests per API key per minute, counted in Redis when a client is
+ * given (every replica shares the count) and in this process otherwise. Registered after the
+ * auth plugin: public routes are not limited. Over the limit: 429 with `retry-after`.
+ */
 export function registerRateLimit(app: FastifyInstance, options: RateLimitOptions): void {
   if (options.config.RATE_LIMIT_PER_MINUTE === 0) return;
   const limiter = limiterFor(options);

@@ -8,12 +8,21 @@ export interface BudgetLimits {
   daily: number;
 }
 
+/** A row of `atlas_token_budgets` as read back; a null column falls through to the next level. */
+interface BudgetRow {
+  /** a tenant, or `*` for every tenant without its own row */
+  tenant: string;
+  per_run: number | null;
+  daily: number | null;
+}
+
 /** How long limits read from Postgres are reused; `flush_cache` and `set_budget` drop them sooner. */
 const CACHE_MS = 30_000;
 
 /**
  * Token budgets per tenant: the tenant's row in `atlas_token_budgets`, else the `*` row,
- * else TOKEN_BUDGET_PER_RUN / DAILY_TOKEN_BUDGET, column by column.
+ * else TOKEN_BUDGET_PER_RUN / DAILY_TOKEN_BUDGET, column by column. The one module that writes
+ * SQL against `atlas_token_budgets` (migrations/004_event_outbox_budgets.sql).
  */
 export function makeBudgetLimits(pool: pg.Pool, defaults: BudgetLimits, clock: () => Date) {
   const cache = new Map<string, { limits: BudgetLimits; until: number }>();
@@ -26,7 +35,7 @@ export function makeBudgetLimits(pool: pg.Pool, defaults: BudgetLimits, clock: (
       const hit = cache.get(tenant);
       if (hit && hit.until > now) return hit.limits;
       const readAt = generation;
-      const { rows } = await pool.query<{ tenant: string; per_run: number | null; daily: number | null }>(
+      const { rows } = await pool.query<BudgetRow>(
         "select tenant, per_run, daily from atlas_token_budgets where tenant = any($1::text[])",
         [[tenant, "*"]],
       );
