@@ -10,18 +10,27 @@ export function issuePath(path: PropertyKey[], root = ""): string {
 }
 
 /**
+ * The 400 VALIDATION_FAILED for a zod error: one issue per field path, and one per unknown key
+ * (zod reports them together at the parent object). `where` prefixes paths for non-body input
+ * (e.g. "query", "params"). Used by `parseInput` and by the server's validator compiler, so a
+ * CLI and a route describe a wrong field the same way.
+ */
+export function validationError(error: z.ZodError, where?: string): AtlasError {
+  const issues = error.issues.flatMap((issue) =>
+    issue.code === "unrecognized_keys"
+      ? issue.keys.map((key) => ({ path: issuePath([...issue.path, key], where), message: "Unrecognized field" }))
+      : [{ path: issuePath(issue.path, where), message: issue.message }],
+  );
+  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
+  return new AtlasError("VALIDATION_FAILED", `Invalid request: ${summary}`, { issues });
+}
+
+/**
  * Parses input with a zod schema or throws a 400 VALIDATION_FAILED listing each field path.
  * `where` prefixes paths for non-body input (e.g. "query", "params").
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where?: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issues = result.error.issues.flatMap((issue) =>
-    // zod reports unknown keys at the parent object; name each key so the caller sees which field.
-    issue.code === "unrecognized_keys"
-      ? issue.keys.map((key) => ({ path: issuePath([...issue.path, key], where), message: "Unrecognized field" }))
-      : [{ path: issuePath(issue.path, where), message: issue.message }],
-  );
-  const summary = issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ");
-  throw new AtlasError("VALIDATION_FAILED", `Invalid request: ${summary}`, { issues });
+  throw validationError(result.error, where);
 }

@@ -1,23 +1,27 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ServerDeps } from "./deps.js";
 import { registerErrorHandler } from "./error-handler.js";
-import { collectRoutes } from "./openapi/spec.js";
+import { registerOpenApi } from "./openapi/document.js";
+import { requireDocumentedRoutes } from "./openapi/documented-routes.js";
 import { registerAuth } from "./plugins/auth.js";
 import { registerCors } from "./plugins/cors.js";
 import { registerMetrics } from "./plugins/metrics.js";
 import { registerAuthFailureLimit, registerRateLimit } from "./plugins/rate-limit.js";
 import { registerRunWorkers } from "./plugins/run-workers.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { publicBaseUrl } from "./public-routes.js";
 import { adminRoutes } from "./routes/admin.js";
 import { adviceRoutes } from "./routes/advice.js";
+import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
-import { openapiRoutes } from "./routes/openapi.js";
 import { planRoutes } from "./routes/plan.js";
+import { planReadRoutes } from "./routes/plan-reads.js";
 import { planStreamRoutes } from "./routes/plan-stream.js";
 import { ragRoutes } from "./routes/rag.js";
 import { schemaRoutes } from "./routes/schemas.js";
 import { slackRoutes } from "./routes/slack.js";
 import { validateRoutes } from "./routes/validate.js";
+import { registerSchemaCompilers } from "./schema-compilers.js";
 
 /** Builds the HTTP server on the given dependencies; the caller listens and closes. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
@@ -29,16 +33,19 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   // Every route takes JSON; without this Fastify's default text/plain parser hands routes a
   // string, which fails validation as 400 instead of the honest 415.
   app.removeContentTypeParser("text/plain");
+  registerSchemaCompilers(app);
   registerErrorHandler(app);
-  // CORS first: its preflight route is plumbing, left out of the OpenAPI description below
-  registerCors(app, deps.config);
-  // before any route, so the OpenAPI description sees them all
-  const routes = collectRoutes(app);
+  // before any route: the description collects every route, and each must be documented
+  const announced = requireDocumentedRoutes(app);
+  await registerOpenApi(app, { serverUrl: publicBaseUrl(deps.config), announced });
+  // onRequest hooks, in this order: timing, headers, CORS (an allowed preflight is answered
+  // there, before any key is asked for), addresses refused for failed authentications, who is
+  // calling (route-roles.ts), then how often. Routes come after them: a plugin's routes only
+  // get the root hooks added before the plugin was registered.
   registerMetrics(app, deps);
-  // headers, addresses refused for failed authentications, who is calling (route-roles.ts), then
-  // how often: each an onRequest hook in this order
   registerSecurityHeaders(app, deps.config);
-  const rateLimit = { config: deps.config, log: deps.log, redis: deps.redis, redisPrefix: deps.config.REDIS_KEY_PREFIX };
+  await registerCors(app, deps.config);
+  const rateLimit = { config: deps.config, log: deps.log, clock: deps.clock, redis: deps.redis, redisPrefix: deps.config.REDIS_KEY_PREFIX };
   registerAuthFailureLimit(app, rateLimit);
   registerAuth(app, deps);
   registerRateLimit(app, rateLimit);
@@ -50,12 +57,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(ragRoutes, { deps });
   await app.register(adviceRoutes, { deps });
   await app.register(planRoutes, { deps });
+  await app.register(planReadRoutes, { deps });
   await app.register(planStreamRoutes, { deps });
   await app.register(validateRoutes, { deps });
   await app.register(schemaRoutes);
   await app.register(adminRoutes, { deps });
   await app.register(slackRoutes, { deps });
-  await app.register(openapiRoutes, { deps, routes });
+  await app.register(docsRoutes);
   registerRunWorkers(app, deps);
   return app;
 }

@@ -1,11 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setSelfApproval } from "../tenants/keys.js";
 import type { Database } from "../lib/db/database.js";
 import { bearer, buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { repoRoot } from "../test/helpers/tmp.js";
+import { registerErrorHandler } from "./error-handler.js";
+import { registerAuth } from "./plugins/auth.js";
 
 // Authentication, roles, tenants, self-approval, audit, rate limits, headers and CORS on the
 // real app (app.inject, and real HTTP where the socket matters) over embedded Postgres.
@@ -115,6 +118,30 @@ describe("roles", () => {
     const bad = await t.app.inject({ method: "POST", url: "/admin/keys", payload: { name: "x", roles: ["root"] }, headers: t.auth });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues[0].path).toBe("roles[0]");
+  });
+
+  it("a route whose config names no role needs admin; a role or public config opens it", async () => {
+    const app = Fastify();
+    registerErrorHandler(app);
+    registerAuth(app, t.deps);
+    app.get("/undecided", async () => ({ ok: true }));
+    app.get("/readable", { config: { role: "viewer" } }, async () => ({ ok: true }));
+    app.get("/open", { config: { public: true } }, async () => ({ ok: true }));
+    await app.ready();
+    try {
+      const approver = await t.createKey({ roles: ["approver"] });
+      for (const key of [viewer, planner, approver]) {
+        const refused = await app.inject({ method: "GET", url: "/undecided", headers: key.headers });
+        expect(refused.statusCode).toBe(403);
+        expect(refused.json().error).toMatchObject({ code: "FORBIDDEN", message: expect.stringMatching(/needs the admin role/) });
+      }
+      expect((await app.inject({ method: "GET", url: "/undecided", headers: t.auth })).statusCode).toBe(200);
+      expect((await app.inject({ method: "GET", url: "/undecided" })).statusCode).toBe(401);
+      expect((await app.inject({ method: "GET", url: "/readable", headers: viewer.headers })).statusCode).toBe(200);
+      expect((await app.inject({ method: "GET", url: "/open" })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
   });
 
   it("the raw keys are nowhere in the database", async () => {
@@ -277,6 +304,55 @@ describe("security headers and CORS", () => {
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     expect(stream.headers.get("x-frame-options")).toBe("DENY");
     expect(await stream.text()).toContain("event: result");
+
+    // a stream takes the response over: the allowed origin's CORS headers still go with it
+    const crossOrigin = await fetch(`${address}/architect/plan`, {
+      method: "POST",
+      headers: { ...t.auth, origin: "https://ops.example.com", accept: "text/event-stream", "content-type": "application/json" },
+      body: JSON.stringify({ goal }),
+    });
+    expect(crossOrigin.headers.get("access-control-allow-origin")).toBe("https://ops.example.com");
+    expect(crossOrigin.headers.get("access-control-expose-headers")).toContain("retry-after");
+    expect(await crossOrigin.text()).toContain("event: result");
+  });
+
+  it("CORS_ORIGINS=* lets any origin read answers, without credentials", async () => {
+    const open = await buildTestApp(db, { env: { CORS_ORIGINS: "*" } });
+    try {
+      const preflight = await open.app.inject({
+        method: "OPTIONS",
+        url: "/architect/plan",
+        headers: { origin: "https://anywhere.example.org", "access-control-request-method": "POST" },
+      });
+      expect(preflight.statusCode).toBe(204);
+      expect(preflight.headers["access-control-allow-origin"]).toBe("*");
+      expect(preflight.headers["access-control-max-age"]).toBe("600");
+      expect(preflight.headers["access-control-allow-credentials"]).toBeUndefined();
+      const answer = await open.app.inject({ method: "GET", url: "/schemas", headers: { ...open.auth, origin: "https://anywhere.example.org" } });
+      expect(answer.headers["access-control-allow-origin"]).toBe("*");
+      expect((await open.app.inject({ method: "GET", url: "/schemas", headers: open.auth })).headers["access-control-allow-origin"]).toBeUndefined();
+    } finally {
+      await open.close();
+    }
+  });
+
+  it("without CORS_ORIGINS there is no CORS header at all, and a preflight needs no key", async () => {
+    const closed = await buildTestApp(db);
+    try {
+      const preflight = await closed.app.inject({
+        method: "OPTIONS",
+        url: "/architect/plan",
+        headers: { origin: "https://ops.example.com", "access-control-request-method": "POST" },
+      });
+      expect(preflight.statusCode).toBe(204);
+      const answer = await closed.app.inject({ method: "GET", url: "/schemas", headers: { ...closed.auth, origin: "https://ops.example.com" } });
+      for (const response of [preflight, answer]) {
+        expect(Object.keys(response.headers).filter((name) => name.startsWith("access-control-"))).toEqual([]);
+        expect(response.headers.vary).toBeUndefined();
+      }
+    } finally {
+      await closed.close();
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { repoRoot } from "../test/helpers/tmp.js";
 import { registerErrorHandler } from "./error-handler.js";
+import { registerSchemaCompilers } from "./schema-compilers.js";
 import { slackRoutes } from "./routes/slack.js";
 
 const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
@@ -253,6 +254,7 @@ describe("Slack: signed slash commands and webhook notifications", () => {
       },
     };
     const app = Fastify();
+    registerSchemaCompilers(app);
     registerErrorHandler(app);
     await app.register(slackRoutes, { deps: slowDeps, ackMs: 50 });
     try {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ServerDeps } from "../deps.js";
 import "../public-routes.js";
+import { media } from "../responses.js";
 
 const startedAt = Symbol("atlas.metrics.startedAt");
 type Timed = { [startedAt]?: bigint };
@@ -25,7 +26,12 @@ export function registerMetrics(app: FastifyInstance, deps: ServerDeps): void {
     metrics.httpSeconds.observe(labels, Number(process.hrtime.bigint() - started) / 1e9);
   });
 
-  app.get("/metrics", { config: { public: deps.config.METRICS_PUBLIC } }, async (_request, reply) => {
+  const schema = {
+    tags: ["operations"],
+    summary: "Prometheus metrics (public unless METRICS_PUBLIC=false)",
+    response: { 200: media("text/plain", "Prometheus text exposition format") },
+  };
+  app.get("/metrics", { schema, config: { public: deps.config.METRICS_PUBLIC, role: "admin" } }, async (_request, reply) => {
     reply.type(metrics.registry.contentType);
     return metrics.registry.metrics();
   });

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from "fastify";
-import type { ServerDeps } from "../deps.js";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { sleep } from "../../lib/sleep.js";
 import type { EventType } from "../../schemas/events.js";
+import type { ServerDeps } from "../deps.js";
 import { tenantOf } from "../plugins/auth.js";
-import { parseInput } from "../../lib/validation.js";
+import { errors, media } from "../responses.js";
+import { openEventStream } from "./event-stream.js";
 import { paramsSchema } from "./plan.js";
 
 /** Events after which a run has stopped (at the approval gate or an end). */
@@ -16,13 +17,19 @@ const PING_MS = 15_000;
  * then each event under its type (`plan.pending`, `validate.result`, ...), and when the run
  * stops, `result` with the run as `GET /architect/plan/:thread_id` answers; then it ends.
  */
-export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
-  app.get("/architect/plan/:thread_id/stream", async (request, reply) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
+export const planStreamRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (app, { deps }) => {
+  const schema = {
+    tags: ["planning"],
+    summary: "The thread's lifecycle events as server-sent events, from whichever replica runs it",
+    description: "First `status`, then each lifecycle event under its type, and `result` (a RunView) when the run stops; then the stream ends.",
+    params: paramsSchema,
+    response: { 200: media("text/event-stream", "Server-sent events"), 400: errors.invalid, 404: errors.missingThread },
+  };
+  app.get("/architect/plan/:thread_id/stream", { schema, config: { role: "viewer" } }, async (request, reply) => {
+    const { thread_id } = request.params;
     const tenant = tenantOf(request);
     await deps.planner.get(thread_id, tenant); // 404 before the stream opens
-    reply.hijack();
-    reply.raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive", "x-accel-buffering": "no" });
+    openEventStream(reply, { "x-accel-buffering": "no" });
     let open = true;
     let finishing = false;
     const send = (event: string, data: unknown) => {
@@ -67,4 +74,4 @@ export async function planStreamRoutes(app: FastifyInstance, { deps }: { deps: S
     }
     return reply;
   });
-}
+};

@@ -1,13 +1,15 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ProgressEvent, RunView } from "../../runs/service.js";
-import type { ServerDeps } from "../deps.js";
-import { makeAuditLog } from "../../tenants/audit.js";
 import { isAtlasError } from "../../lib/errors.js";
+import type { ProgressEvent, RunView } from "../../runs/service.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
+import { makeAuditLog } from "../../tenants/audit.js";
+import type { ServerDeps } from "../deps.js";
 import { actorOf, principalOf, tenantOf } from "../plugins/auth.js";
-import { parseInput } from "../../lib/validation.js";
+import { errors, json, type ResponseDoc, runViewSchema } from "../responses.js";
+import { openEventStream } from "./event-stream.js";
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "letters, digits, - and _ (at most 128)");
 export const paramsSchema = z.object({ thread_id: threadIdSchema }).strict();
@@ -22,6 +24,20 @@ export const planBodySchema = z
   })
   .strict();
 export const rollbackBodySchema = z.object({ by: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict();
+
+export const queuedRunSchema = z.object({
+  thread_id: z.string(),
+  trace_id: z.string(),
+  status: z.literal("PENDING"),
+  queued: z.enum(["next", "after_current"]),
+});
+
+/** A run's answer: JSON, or with `Accept: text/event-stream` progress events and then the same run as `result`. */
+const runAnswer: ResponseDoc = {
+  description: "The run where it stopped: at the approval gate, BLOCKED, DONE, ...",
+  content: { "application/json": { schema: runViewSchema }, "text/event-stream": { schema: z.string() } },
+};
+const streamed = "With `Accept: text/event-stream`, node progress is streamed as `progress` events and the result as the final `result` event (a RunView).";
 
 const wantsEventStream = (request: FastifyRequest) => (request.headers.accept ?? "").includes("text/event-stream");
 const prefersAsync = (request: FastifyRequest) => /\brespond-async\b/i.test(String(request.headers.prefer ?? ""));
@@ -46,8 +62,7 @@ async function respond(
   work: (onProgress?: (event: ProgressEvent) => void) => Promise<RunView>,
 ): Promise<unknown> {
   if (!wantsEventStream(request)) return work();
-  reply.hijack();
-  reply.raw.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-store", connection: "keep-alive" });
+  openEventStream(reply);
   const send = (event: string, data: unknown) => reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   try {
     send("result", await work((progress) => send("progress", progress)));
@@ -60,90 +75,107 @@ async function respond(
   return reply;
 }
 
-/** The planning API: start a design, read it, answer its approval, roll it back. */
-export async function planRoutes(app: FastifyInstance, { deps }: { deps: ServerDeps }): Promise<void> {
+/** The planning API's actions: start a design, answer its approval, roll it back (reads: plan-reads.ts). */
+export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (app, { deps }) => {
   const planner = deps.planner;
   const audit = makeAuditLog(deps.db.pool);
   /** The audit row must not turn a decision that happened into an error; a failure is logged with the row. */
   const audited = (request: FastifyRequest, write: () => Promise<void>) =>
     write().catch((error: unknown) => request.log.error({ err: error, actor: actorOf(request) }, "audit log write failed"));
 
-  app.post("/architect/plan", async (request, reply) => {
-    const body = parseInput(planBodySchema, request.body);
-    const run = { goal: body.goal, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
-    if (await runsInBackground(deps, request, body)) {
-      const queued = await deps.background.submit(run, body.if_busy);
-      if (prefersAsync(request)) reply.header("preference-applied", "respond-async");
-      return reply.status(202).header("location", `/architect/plan/${queued.thread_id}`).send(queued);
-    }
-    return respond(request, reply, (onProgress) => planner.start(run, onProgress));
-  });
-
-  app.get("/architect/plan/:thread_id", async (request) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    return planner.get(thread_id, tenantOf(request));
-  });
-
-  app.get("/architect/plan/:thread_id/history", async (request) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    return { thread_id, history: await planner.history(thread_id, tenantOf(request)) };
-  });
-
-  app.get("/architect/plan/:thread_id/events", async (request) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    return { thread_id, events: await planner.events(thread_id, tenantOf(request)) };
-  });
-
-  app.get("/architect/plan/:thread_id/artifacts", async (request) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    const run = await planner.get(thread_id, tenantOf(request));
-    return { thread_id, digest: run.artifacts_digest, files: run.artifacts };
-  });
-
-  app.get("/architect/plan/:thread_id/artifacts/*", async (request, reply) => {
-    const params = request.params as { thread_id: string; "*": string };
-    const { thread_id } = parseInput(paramsSchema, { thread_id: params.thread_id }, "params");
-    const file = await planner.artifact(thread_id, tenantOf(request), params["*"]);
-    reply.header("etag", `"${file.sha256}"`);
-    reply.type(file.path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
-    return file.content;
-  });
-
-  app.post("/architect/plan/:thread_id/resume", async (request, reply) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    const decision = parseInput(approvalDecisionSchema, request.body);
-    const principal = principalOf(request);
-    const approver = { key_id: principal.keyId, name: principal.name, allow_self_approval: principal.allowSelfApproval };
-    const actor = actorOf(request);
-    return respond(request, reply, async (onProgress) => {
-      try {
-        const run = await planner.resume(thread_id, principal.tenant, decision, onProgress, approver);
-        await audited(request, () => audit.decision(principal.tenant, actor, thread_id, decision, run));
-        return run;
-      } catch (error) {
-        if (isAtlasError(error) && error.details?.reason === "self_approval") {
-          await audited(request, () =>
-            audit.record({ tenant: principal.tenant, actor, action: "approval.refused", target: thread_id, detail: { reason: "self_approval", approver: decision.approver } }),
-          );
-        }
-        throw error;
+  app.post(
+    "/architect/plan",
+    {
+      schema: {
+        tags: ["planning"],
+        summary: "Design, build and validate a goal; runs to the approval interrupt or BLOCKED",
+        description: `${streamed} With \`background: true\` (or \`Prefer: respond-async\`) it answers 202 at once and a worker on any replica runs it; \`if_busy: "queue"\` queues the run behind a busy thread instead of answering 409.`,
+        body: planBodySchema,
+        response: {
+          200: runAnswer,
+          202: json(queuedRunSchema, "Queued for a background worker; `location` is the thread"),
+          400: errors.invalid,
+          404: errors.missingThread,
+          409: errors.busy,
+        },
+      },
+      config: { role: "planner" },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const run = { goal: body.goal, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
+      if (await runsInBackground(deps, request, body)) {
+        const queued = await deps.background.submit(run, body.if_busy);
+        if (prefersAsync(request)) reply.header("preference-applied", "respond-async");
+        return reply.status(202).header("location", `/architect/plan/${queued.thread_id}`).send(queued);
       }
-    });
-  });
+      return respond(request, reply, (onProgress) => planner.start(run, onProgress));
+    },
+  );
 
-  app.post("/architect/plan/:thread_id/rollback", async (request) => {
-    const { thread_id } = parseInput(paramsSchema, request.params, "params");
-    const body = parseInput(rollbackBodySchema, request.body);
-    const run = await planner.rollback(thread_id, tenantOf(request), body);
-    await audited(request, () =>
-      audit.record({
-        tenant: tenantOf(request),
-        actor: actorOf(request),
-        action: "rollback",
-        target: thread_id,
-        detail: { plan_id: run.plan_id, by: body.by, reason: body.reason, status: run.status, reverted: run.applied?.commit ?? null },
-      }),
-    );
-    return run;
-  });
-}
+  const thread = { params: paramsSchema, tags: ["planning"] };
+
+  app.post(
+    "/architect/plan/:thread_id/resume",
+    {
+      schema: {
+        ...thread,
+        summary: "Answer the approval: approve, reject or revise",
+        description: `${streamed} Approving a plan your own key started is refused (403, \`reason: "self_approval"\`) unless the tenant allows it.`,
+        body: approvalDecisionSchema,
+        response: { 200: runAnswer, 400: errors.invalid, 404: errors.missingThread, 409: errors.busy },
+      },
+      config: { role: "approver" },
+    },
+    async (request, reply) => {
+      const { thread_id } = request.params;
+      const decision = request.body;
+      const principal = principalOf(request);
+      const approver = { key_id: principal.keyId, name: principal.name, allow_self_approval: principal.allowSelfApproval };
+      const actor = actorOf(request);
+      return respond(request, reply, async (onProgress) => {
+        try {
+          const run = await planner.resume(thread_id, principal.tenant, decision, onProgress, approver);
+          await audited(request, () => audit.decision(principal.tenant, actor, thread_id, decision, run));
+          return run;
+        } catch (error) {
+          if (isAtlasError(error) && error.details?.reason === "self_approval") {
+            await audited(request, () =>
+              audit.record({ tenant: principal.tenant, actor, action: "approval.refused", target: thread_id, detail: { reason: "self_approval", approver: decision.approver } }),
+            );
+          }
+          throw error;
+        }
+      });
+    },
+  );
+
+  app.post(
+    "/architect/plan/:thread_id/rollback",
+    {
+      schema: {
+        ...thread,
+        summary: "Revert the applied commit of a DONE plan",
+        body: rollbackBodySchema,
+        response: { 200: json(runViewSchema, "Rolled back"), 400: errors.invalid, 404: errors.missingThread, 409: errors.busy },
+      },
+      config: { role: "approver" },
+    },
+    async (request) => {
+      const { thread_id } = request.params;
+      const body = request.body;
+      const run = await planner.rollback(thread_id, tenantOf(request), body);
+      await audited(request, () =>
+        audit.record({
+          tenant: tenantOf(request),
+          actor: actorOf(request),
+          action: "rollback",
+          target: thread_id,
+          detail: { plan_id: run.plan_id, by: body.by, reason: body.reason, status: run.status, reverted: run.applied?.commit ?? null },
+        }),
+      );
+      return run;
+    },
+  );
+};
+

@@ -1,4 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import type { RunView } from "../../runs/service.js";
 import { makeAuditLog } from "../../tenants/audit.js";
 import type { Actor } from "../../tenants/keys.js";
@@ -9,12 +11,31 @@ import { approverFor, parseSlackCommand, type SlackCommand } from "../slack/comm
 import { planLink, startSlackNotifier } from "../slack/notifier.js";
 import { verifySlackSignature } from "../slack/signature.js";
 import { publicBaseUrl } from "../public-routes.js";
+import { errorResponseSchema, json } from "../responses.js";
 
 /** What Slack shows: only to the caller (`ephemeral`) or to the whole channel. */
 export interface SlackReply {
   response_type: "ephemeral" | "in_channel";
   text: string;
 }
+
+/** The form Slack posts for a slash command (the fields Atlas reads; Slack sends more). */
+export const slackCommandFormSchema = z
+  .object({
+    command: z.string().describe("/approve, /reject or /rollback (or /atlas <verb>)"),
+    text: z.string().describe("<thread_id> [reason]"),
+    user_id: z.string().describe("Slack user id, looked up in SLACK_APPROVERS"),
+    response_url: z.string().optional().describe("where a slow command's result is posted"),
+  })
+  .catchall(z.string());
+
+export const slackReplySchema = z.object({ response_type: z.enum(["ephemeral", "in_channel"]), text: z.string() });
+
+/**
+ * The form is read only after Slack's signature over its exact bytes checks out, so the body
+ * stays the raw string here: `slackCommandFormSchema` documents it and the handler reads it.
+ */
+const signedFormBody: FastifySchemaCompiler<unknown> = () => () => true;
 
 /** Slack gives a slash command three seconds; slower work answers later on `response_url`. */
 const ACK_MS = 2_500;
@@ -37,7 +58,7 @@ function outcome(command: SlackCommand, approver: string, run: RunView, baseUrl:
  * request signature (not an API key), acting as the approver SLACK_APPROVERS maps the user to,
  * in SLACK_TENANT. Also starts the SLACK_WEBHOOK_URL notifier for this server's lifetime.
  */
-export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }: { deps: ServerDeps; ackMs?: number }): Promise<void> {
+export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: number }> = async (app, { deps, ackMs = ACK_MS }) => {
   const { config } = deps;
   const baseUrl = publicBaseUrl(config);
 
@@ -103,15 +124,30 @@ export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }
     }
   }
 
-  app.post("/slack/commands", { config: { public: true } }, async (request, reply): Promise<SlackReply> => {
+  const schema = {
+    tags: ["slack"],
+    summary: "/approve, /reject, /rollback from Slack",
+    description:
+      "Authenticated by Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp; older than five minutes is refused), not by an API key. The Slack user must be in SLACK_APPROVERS.",
+    consumes: ["application/x-www-form-urlencoded"],
+    body: slackCommandFormSchema,
+    response: {
+      200: json(slackReplySchema, "What Slack shows (ephemeral to the caller, or in the channel)"),
+      401: json(errorResponseSchema, "Missing, forged or stale signature, or Slack commands are not configured"),
+      415: json(errorResponseSchema, "Not a form"),
+    },
+  };
+  app.post("/slack/commands", { schema, validatorCompiler: signedFormBody, config: { public: true } }, async (request, reply): Promise<SlackReply> => {
     const secret = config.SLACK_SIGNING_SECRET;
     if (!secret) throw new AtlasError("UNAUTHENTICATED", "Slack commands are not configured (SLACK_SIGNING_SECRET is unset)");
-    if (typeof request.body !== "string") throw new AtlasError("UNSUPPORTED_MEDIA_TYPE", "Slack commands are application/x-www-form-urlencoded");
+    // the raw form (see signedFormBody), whatever the documented shape says
+    const body: unknown = request.body;
+    if (typeof body !== "string") throw new AtlasError("UNSUPPORTED_MEDIA_TYPE", "Slack commands are application/x-www-form-urlencoded");
     const check = verifySlackSignature({
       secret,
       timestamp: header(request, "x-slack-request-timestamp"),
       signature: header(request, "x-slack-signature"),
-      rawBody: request.body,
+      rawBody: body,
       now: deps.clock(),
     });
     if (!check.ok) {
@@ -119,7 +155,7 @@ export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }
       throw new AtlasError("UNAUTHENTICATED", `Slack signature refused: ${check.reason}`);
     }
 
-    const form = new URLSearchParams(request.body);
+    const form = new URLSearchParams(body);
     const userId = form.get("user_id") ?? "";
     const approver = approverFor(config.SLACK_APPROVERS, userId);
     if (!approver) {
@@ -146,4 +182,4 @@ export async function slackRoutes(app: FastifyInstance, { deps, ackMs = ACK_MS }
     reply.status(200);
     return ephemeral(`Working on ${command.action} ${command.thread_id}…`);
   });
-}
+};

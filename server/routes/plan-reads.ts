@@ -1,0 +1,96 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { runStatuses } from "../../graph/state.js";
+import type { ServerDeps } from "../deps.js";
+import { tenantOf } from "../plugins/auth.js";
+import { errors, json, type ResponseDoc, runViewSchema } from "../responses.js";
+import { paramsSchema, threadIdSchema } from "./plan.js";
+
+export const runHistorySchema = z.object({
+  thread_id: z.string(),
+  history: z.array(
+    z.object({
+      checkpoint_id: z.string().optional(),
+      created_at: z.string().optional(),
+      step: z.number().int().optional(),
+      source: z.string().optional(),
+      next: z.array(z.string()),
+      status: z.enum(runStatuses).optional(),
+      plan_version: z.number().int().nullable(),
+    }),
+  ),
+});
+
+export const runEventsSchema = z.object({ thread_id: z.string(), events: z.array(z.record(z.string(), z.unknown())) });
+
+export const runArtifactsSchema = z.object({
+  thread_id: z.string(),
+  digest: z.string().nullable(),
+  files: z.array(z.object({ path: z.string(), kind: z.string(), sha256: z.string(), bytes: z.number().int() })),
+});
+
+const thread = { params: paramsSchema, tags: ["planning"] };
+/** every read of a thread needs only `viewer` */
+const read = { role: "viewer" as const };
+
+/** Reading a thread: its state, checkpoint history, lifecycle events and artifacts (the live stream: plan-stream.ts). */
+export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (app, { deps }) => {
+  const planner = deps.planner;
+
+  app.get(
+    "/architect/plan/:thread_id",
+    { schema: { ...thread, summary: "A thread's current state", response: { 200: json(runViewSchema, "OK"), 400: errors.invalid, 404: errors.missingThread } }, config: read },
+    async (request) => planner.get(request.params.thread_id, tenantOf(request)),
+  );
+
+  app.get(
+    "/architect/plan/:thread_id/history",
+    { schema: { ...thread, summary: "Checkpoint history, newest first", response: { 200: json(runHistorySchema, "OK"), 404: errors.missingThread } }, config: read },
+    async (request) => {
+      const { thread_id } = request.params;
+      return { thread_id, history: await planner.history(thread_id, tenantOf(request)) };
+    },
+  );
+
+  app.get(
+    "/architect/plan/:thread_id/events",
+    { schema: { ...thread, summary: "The thread's lifecycle events", response: { 200: json(runEventsSchema, "OK"), 404: errors.missingThread } }, config: read },
+    async (request) => {
+      const { thread_id } = request.params;
+      return { thread_id, events: await planner.events(thread_id, tenantOf(request)) };
+    },
+  );
+
+  app.get(
+    "/architect/plan/:thread_id/artifacts",
+    { schema: { ...thread, summary: "Artifacts of the latest build", response: { 200: json(runArtifactsSchema, "OK"), 404: errors.missingThread } }, config: read },
+    async (request) => {
+      const { thread_id } = request.params;
+      const run = await planner.get(thread_id, tenantOf(request));
+      return { thread_id, digest: run.artifacts_digest, files: run.artifacts };
+    },
+  );
+
+  app.get(
+    "/architect/plan/:thread_id/artifacts/*",
+    {
+      schema: {
+        tags: ["planning"],
+        summary: "One artifact's content (ETag: its sha256)",
+        description: "`*` is the artifact's path as `/artifacts` lists it.",
+        params: z.object({ thread_id: threadIdSchema, "*": z.string() }).strict(),
+        response: {
+          200: { description: "The file: JSON for .json, text otherwise", content: { "application/json": { schema: z.unknown() }, "text/plain": { schema: z.string() } } } as ResponseDoc,
+          404: errors.missingThread,
+        },
+      },
+      config: read,
+    },
+    async (request, reply) => {
+      const file = await planner.artifact(request.params.thread_id, tenantOf(request), request.params["*"]);
+      reply.header("etag", `"${file.sha256}"`);
+      reply.type(file.path.endsWith(".json") ? "application/json" : "text/plain; charset=utf-8");
+      return file.content;
+    },
+  );
+};
