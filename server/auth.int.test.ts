@@ -279,6 +279,8 @@ describe("security headers and CORS", () => {
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe("https://ops.example.com");
     expect(allowed.headers.get("access-control-allow-methods")).toContain("POST");
+    // every method a route uses, PUT /admin/budget included
+    for (const method of ["GET", "PUT", "DELETE"]) expect(allowed.headers.get("access-control-allow-methods")).toContain(method);
     expect(allowed.headers.get("access-control-allow-headers")).toContain("authorization");
     expect(allowed.headers.get("vary")).toMatch(/origin/i);
 

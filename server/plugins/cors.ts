@@ -2,7 +2,8 @@ import cors from "@fastify/cors";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../lib/config.js";
 
-const ALLOW_METHODS = "GET, POST, DELETE";
+// every method a route uses (PUT: /admin/budget)
+const ALLOW_METHODS = "GET, POST, PUT, DELETE";
 const ALLOW_HEADERS = "authorization, content-type, accept, x-request-id";
 const EXPOSE_HEADERS = "retry-after, x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, etag";
 
