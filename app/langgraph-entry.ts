@@ -1,7 +1,7 @@
-import { loadConfig } from "../lib/config.js";
-import { buildDeps } from "./deps.js";
-import { createLogger } from "../lib/log.js";
 import { buildPlanningGraph } from "../graph/build.js";
+import { loadConfig } from "../lib/config.js";
+import { createLogger } from "../lib/log.js";
+import { buildDeps } from "./deps.js";
 
 /**
  * Entry for `langgraphjs dev` (see langgraph.json): the planning graph on dependencies built

@@ -1,8 +1,8 @@
-import { bootstrapAdminKey } from "../tenants/bootstrap.js";
 import { loadConfig } from "../lib/config.js";
-import { buildDeps } from "./deps.js";
 import { createLogger } from "../lib/log.js";
 import { buildServer } from "../server/app.js";
+import { bootstrapAdminKey } from "../tenants/bootstrap.js";
+import { buildDeps } from "./deps.js";
 import { seedRunbooks } from "./seed.js";
 
 /** `pnpm start`: configuration from the environment, embedded database unless DATABASE_URL is set. */

@@ -1,8 +1,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Deps } from "./deps.js";
 import { ingestPaths } from "../ingest/ingest.js";
 import { hasDocuments } from "../rag/store/documents.js";
+import type { Deps } from "./deps.js";
 
 /** Ingests the sample runbooks when the store holds no document, so the first question has answers. */
 export async function seedRunbooks(deps: Deps): Promise<void> {

@@ -2,11 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
+import { buildDeps } from "../app/deps.js";
+import { ingestPaths } from "../ingest/ingest.js";
 import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
-import { buildDeps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
-import { ingestPaths } from "../ingest/ingest.js";
 import { analyze, TERM_SPACE, termId } from "../rag/analyzer.js";
 import { idf } from "../rag/bm25.js";
 import { termStatistics } from "../rag/store/corpus.js";
@@ -61,8 +61,12 @@ export async function benchRetrieval(options: { files: number; sectionsPerFile: 
   const log = createLogger("error");
   // Auth off and no rate limit: this measures retrieval and the HTTP stack, not key checks.
   const config = loadConfig({
-    ATLAS_DATA_DIR: folder, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "error", RAG_RELEVANCY_THRESHOLD: "0",
-    ATLAS_AUTH: "off", RATE_LIMIT_PER_MINUTE: "0",
+    ATLAS_DATA_DIR: folder,
+    ATLAS_SEED_DOCS: "off",
+    LOG_LEVEL: "error",
+    RAG_RELEVANCY_THRESHOLD: "0",
+    ATLAS_AUTH: "off",
+    RATE_LIMIT_PER_MINUTE: "0",
   });
   const deps = await buildDeps(config, log, { db, models: [], embedder: null });
   try {
@@ -129,7 +133,11 @@ async function benchNative(url: string, rows: { source: string; content: string 
         [query.replace(/\s+/g, " or ")],
       ),
     );
-    return { baseline_plain_insert_seconds: Number(seconds.toFixed(3)), baseline_chunks_per_s: Math.round(rows.length / seconds), ts_rank_cd_gin_ms: percentiles(samples) };
+    return {
+      baseline_plain_insert_seconds: Number(seconds.toFixed(3)),
+      baseline_chunks_per_s: Math.round(rows.length / seconds),
+      ts_rank_cd_gin_ms: percentiles(samples),
+    };
   } finally {
     await pool.end();
     await admin.query(`drop database if exists ${name}`);
@@ -144,7 +152,11 @@ export function printRetrievalBench(result: RetrievalBenchResult): void {
     [
       ["atlas ingest (chunk + BM25 + df stats)", String(result.ingest.atlas_seconds), String(result.ingest.atlas_chunks_per_s)],
       ["baseline: plain insert of same texts", String(result.ingest.baseline_plain_insert_seconds), String(result.ingest.baseline_chunks_per_s)],
-      ["atlas re-ingest, corpus unchanged", String(result.reingest_unchanged.seconds), `${(result.reingest_unchanged.ratio_to_first * 100).toFixed(2)} % of first`],
+      [
+        "atlas re-ingest, corpus unchanged",
+        String(result.reingest_unchanged.seconds),
+        `${(result.reingest_unchanged.ratio_to_first * 100).toFixed(2)} % of first`,
+      ],
     ],
   );
   console.log("\nQuery latency, ms (embedded PGlite)");
@@ -155,7 +167,13 @@ export function printRetrievalBench(result: RetrievalBenchResult): void {
       ["baseline: raw ranking SQL via pg", q.raw_sql],
       ["search() (IDF lookup + ranking + snippets)", q.search_function],
       ["HTTP POST /rag/search (loopback)", q.http_rag_search],
-    ].map(([name, p]) => [name as string, String((p as Percentiles).n), String((p as Percentiles).p50), String((p as Percentiles).p95), String((p as Percentiles).p99)]),
+    ].map(([name, p]) => [
+      name as string,
+      String((p as Percentiles).n),
+      String((p as Percentiles).p50),
+      String((p as Percentiles).p95),
+      String((p as Percentiles).p99),
+    ]),
   );
   console.log(`server overhead over raw SQL at p95: ${(q.http_rag_search.p95 / q.raw_sql.p95).toFixed(2)}x`);
   if (result.native_postgres) {

@@ -1,5 +1,5 @@
-import { type ControlMessage, controlMessageSchema, type ControlType, EVENT_SCHEMA_VERSION } from "../schemas/events.js";
 import type { Logger } from "../lib/log.js";
+import { type ControlMessage, type ControlType, controlMessageSchema, EVENT_SCHEMA_VERSION } from "../schemas/events.js";
 
 /** A control message as a sender writes it: `schema_ver`, `from` and `at` are filled in. */
 export type ControlInput = { [T in ControlType]: Omit<Extract<ControlMessage, { type: T }>, "schema_ver" | "from" | "at"> & { from?: string } }[ControlType];

@@ -1,10 +1,10 @@
 import { EventEmitter } from "node:events";
 import type pg from "pg";
-import { EVENT_SCHEMA_VERSION, type EventType, type LifecycleEvent } from "../schemas/events.js";
 import type { Logger } from "../lib/log.js";
-import { MAX_DELIVERIES } from "./redis/keys.js";
 import { sleep } from "../lib/sleep.js";
+import { EVENT_SCHEMA_VERSION, type EventType, type LifecycleEvent } from "../schemas/events.js";
 import { insertEvent } from "./outbox.js";
+import { MAX_DELIVERIES } from "./redis/keys.js";
 
 /** How one delivery of an event reached a consumer. */
 export interface DeliveryMeta {
@@ -119,7 +119,11 @@ export function makeLocalEventBus(pool: pg.Pool, options: EventBusOptions) {
         options.log.warn({ group: consume.group, type: event.type, thread_id: event.thread_id, err: error }, "event dead-lettered after failed deliveries");
         if (event.type !== "escalate") {
           await bus.publish(
-            escalation(event, { stream: "local", group: consume.group, message_id: messageId, outbox_id: outboxId, deliveries: maxDeliveries, error }, options.clock()),
+            escalation(
+              event,
+              { stream: "local", group: consume.group, message_id: messageId, outbox_id: outboxId, deliveries: maxDeliveries, error },
+              options.clock(),
+            ),
           );
         }
       };

@@ -66,7 +66,12 @@ describe("control messages", () => {
   it("parses redis-cli fields and JSON messages; refuses set_budget without a number", () => {
     const at = new Date("2025-01-01T00:00:00Z");
     expect(parseControlFields({ type: "set_budget", tenant: "acme", daily: "5000" }, at)).toEqual({
-      schema_ver: 1, type: "set_budget", from: "redis-cli", at: at.toISOString(), tenant: "acme", daily: 5000,
+      schema_ver: 1,
+      type: "set_budget",
+      from: "redis-cli",
+      at: at.toISOString(),
+      tenant: "acme",
+      daily: 5000,
     });
     expect(parseControlFields({ type: "set_budget", per_run: "10" }, at)).toMatchObject({ tenant: "*", per_run: 10 });
     expect(() => parseControlFields({ type: "set_budget", tenant: "acme" }, at)).toThrow(/per_run, daily or both/);

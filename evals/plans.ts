@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Deps } from "../app/deps.js";
-import { renderArtifacts } from "../nodes/builder/engine.js";
+import { type Percentiles, percentiles } from "../bench/stats.js";
 import { planDeterministic } from "../nodes/architect/engine.js";
-import { goalStatementSchema, type GoalStatement } from "../schemas/goal.js";
-import { percentiles, type Percentiles } from "../bench/stats.js";
+import { renderArtifacts } from "../nodes/builder/engine.js";
+import { type GoalStatement, goalStatementSchema } from "../schemas/goal.js";
 
 /** One eval goal and what a correct planner does with it. */
 interface GoalCase {

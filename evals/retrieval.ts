@@ -23,13 +23,7 @@ export interface RetrievalScore {
 export type SourceRanker = (query: string, collection: string) => Promise<string[]>;
 
 /** hit@1, hit@5 and MRR (over the top 10) of a ranker on a question set. */
-export async function scoreRanker(
-  set: string,
-  ranker: string,
-  cases: RetrievalCase[],
-  collection: string,
-  rank: SourceRanker,
-): Promise<RetrievalScore> {
+export async function scoreRanker(set: string, ranker: string, cases: RetrievalCase[], collection: string, rank: SourceRanker): Promise<RetrievalScore> {
   let hit1 = 0;
   let hit5 = 0;
   let reciprocal = 0;

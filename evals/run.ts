@@ -2,16 +2,16 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadConfig } from "../lib/config.js";
-import { openDatabase } from "../lib/db/database.js";
 import { parseCli } from "../app/cli/args.js";
 import { buildDeps } from "../app/deps.js";
-import { createLogger } from "../lib/log.js";
-import { migrate } from "../lib/db/migrate.js";
 import { ingestPaths } from "../ingest/ingest.js";
+import { loadConfig } from "../lib/config.js";
+import { openDatabase } from "../lib/db/database.js";
+import { migrate } from "../lib/db/migrate.js";
+import { createLogger } from "../lib/log.js";
 import { makeRunbookSearch } from "../rag/search.js";
 import { evalPlans, type PlanEvalResult } from "./plans.js";
-import { atlasRanker, readDocsQuestions, readOpenshiftPairs, type RetrievalScore, scoreRanker, tsRankBaseline } from "./retrieval.js";
+import { atlasRanker, type RetrievalScore, readDocsQuestions, readOpenshiftPairs, scoreRanker, tsRankBaseline } from "./retrieval.js";
 
 /**
  * `pnpm eval [retrieval] [plans]`: retrieval quality on the sample runbooks' question set and

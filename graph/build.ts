@@ -11,10 +11,8 @@ import { PlanState, type PlanStateValue } from "./state.js";
 
 /** Where the graph goes after each node, by the status the node set. */
 const afterArchitect = (state: PlanStateValue) => (state.status === "BLOCKED" ? END : "builder");
-const afterValidator = (state: PlanStateValue) =>
-  state.status === "WAIT_FOR_APPROVE" ? "approval" : state.status === "BLOCKED" ? END : "architect";
-const afterApproval = (state: PlanStateValue) =>
-  state.status === "APPLYING" ? "apply" : state.status === "REJECTED" ? END : "architect";
+const afterValidator = (state: PlanStateValue) => (state.status === "WAIT_FOR_APPROVE" ? "approval" : state.status === "BLOCKED" ? END : "architect");
+const afterApproval = (state: PlanStateValue) => (state.status === "APPLYING" ? "apply" : state.status === "REJECTED" ? END : "architect");
 const afterApply = (state: PlanStateValue) => (state.rollback_requested ? "rollback" : END);
 
 /**

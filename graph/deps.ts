@@ -1,5 +1,4 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { TokenBudget } from "../tenants/budget/token-budget.js";
 import type { EventBus } from "../bus/events.js";
 import { lifecycleEvent } from "../bus/events.js";
 import type { GitopsWorkspace } from "../lib/gitops.js";
@@ -7,6 +6,7 @@ import { type Logger, runLogger } from "../lib/log.js";
 import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { RunbookSearch } from "../rag/search.js";
 import type { EventType, LifecycleEvent } from "../schemas/events.js";
+import type { TokenBudget } from "../tenants/budget/token-budget.js";
 import type { PlanStateValue } from "./state.js";
 
 /** A chat model in the architect's fallback chain, with the name it is recorded under. */

@@ -1,16 +1,16 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDeps, type Deps } from "../app/deps.js";
+import { ingestPaths } from "../ingest/ingest.js";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
-import { buildDeps, type Deps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
 import { goalStatementSchema } from "../schemas/goal.js";
 import { planSpecSchema } from "../schemas/plan.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
 import { testConfig } from "../test/helpers/config.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { fixtureRunbooksDir, makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
-import { ingestPaths } from "../ingest/ingest.js";
 
 const goal = goalStatementSchema.parse(JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8")));
 const log = createLogger("silent");
@@ -86,7 +86,9 @@ describe("planning graph on the embedded database", () => {
     const history = await deps.planner.history(started.thread_id, "default");
     expect(history.map((h) => h.status)).toContain("WAIT_FOR_APPROVE");
     const events = (await deps.planner.events(started.thread_id, "default")).map((e) => e.type);
-    expect(events).toEqual(expect.arrayContaining(["plan.pending", "build.done", "validate.result", "approval.requested", "approval.decided", "apply.done", "rollback.done"]));
+    expect(events).toEqual(
+      expect.arrayContaining(["plan.pending", "build.done", "validate.result", "approval.requested", "approval.decided", "apply.done", "rollback.done"]),
+    );
   });
 
   it("same goal and corpus give a byte-identical plan and artifacts", async () => {
@@ -117,7 +119,12 @@ describe("planning graph on the embedded database", () => {
   });
 
   it("an impossible goal is BLOCKED by the architect with the arithmetic", async () => {
-    const impossible = { ...goal, slo: { availability: 99.99, p95_latency_ms: 100 }, workload: { ...goal.workload, requests_per_second: 5000 }, budget: { monthly_usd: 40 } };
+    const impossible = {
+      ...goal,
+      slo: { availability: 99.99, p95_latency_ms: 100 },
+      workload: { ...goal.workload, requests_per_second: 5000 },
+      budget: { monthly_usd: 40 },
+    };
     const run = await deps.planner.start({ goal: impossible, tenant: "default" });
     expect(run.status).toBe("BLOCKED");
     expect(run.blocked?.stage).toBe("architect");
@@ -187,7 +194,7 @@ describe("restart and resume on native PostgreSQL", () => {
     // Native Postgres here has no pgvector: no runbook store, so the architect cites nothing.
     return buildDeps(testConfig({ ATLAS_DATA_DIR: dataDir, DATABASE_URL: native.url }), log, {
       db,
-      
+
       embedder: null,
       migrations: nonVector,
       search: async () => [],

@@ -6,7 +6,16 @@ import type { ApprovalDecision, BuildArtifacts, Finding, ValidationReport } from
 
 /** The run state machine, as the seeds name it. */
 export const runStatuses = [
-  "PENDING", "IN_PROGRESS", "VALIDATING", "WAIT_FOR_APPROVE", "APPLYING", "DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED",
+  "PENDING",
+  "IN_PROGRESS",
+  "VALIDATING",
+  "WAIT_FOR_APPROVE",
+  "APPLYING",
+  "DONE",
+  "BLOCKED",
+  "REJECTED",
+  "ROLLED_BACK",
+  "FAILED",
 ] as const;
 export type RunStatus = (typeof runStatuses)[number];
 

@@ -4,15 +4,7 @@ import { CronJob, Job } from "kubernetes-models/batch/v1";
 import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import {
-  ConfigMap,
-  Namespace,
-  PersistentVolumeClaim,
-  Pod,
-  Secret,
-  Service,
-  ServiceAccount,
-} from "kubernetes-models/v1";
+import { ConfigMap, Namespace, PersistentVolumeClaim, Pod, Secret, Service, ServiceAccount } from "kubernetes-models/v1";
 import type { KubernetesObject } from "./types.js";
 
 /** One place where an object breaks its OpenAPI schema. */

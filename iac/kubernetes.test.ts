@@ -37,7 +37,7 @@ describe("parseKubernetes", () => {
     const result = parseKubernetes([
       { path: "chart/Chart.yaml", content: "apiVersion: v2\nname: app\nversion: 0.1.0\n" },
       { path: "chart/values.yaml", content: "replicaCount: 2\n" },
-      { path: "chart/templates/deployment.yaml", content: "metadata:\n  name: {{ .Release.Name }}\n  {{- include \"x\" . }}\n" },
+      { path: "chart/templates/deployment.yaml", content: 'metadata:\n  name: {{ .Release.Name }}\n  {{- include "x" . }}\n' },
     ]);
     expect(result).toEqual({
       objects: [],
@@ -69,7 +69,10 @@ describe("parseKubernetes", () => {
       { path: "app/cm.yaml", content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n" },
       { path: "other/cm.yaml", content: "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: d\n" },
     ]);
-    expect(objects.map((o) => [o.name, o.namespace])).toEqual([["c", "shop"], ["d", null]]);
+    expect(objects.map((o) => [o.name, o.namespace])).toEqual([
+      ["c", "shop"],
+      ["d", null],
+    ]);
     expect(skipped).toEqual([expect.objectContaining({ file: "app/kustomization.yaml" })]);
   });
 });

@@ -1,4 +1,4 @@
-import { LineCounter, parseAllDocuments, type Node } from "yaml";
+import { LineCounter, type Node, parseAllDocuments } from "yaml";
 import type { IacFile, KubernetesObject, ParseError, SkippedFile } from "./types.js";
 import { lineIndex } from "./yaml-lines.js";
 
@@ -62,7 +62,9 @@ function parseFile(file: IacFile, isJson: boolean, out: KubernetesParseResult): 
       value.items.forEach((item, index) => {
         const prefix = `/items/${index}`;
         const itemLines = Object.fromEntries(
-          Object.entries(lines).filter(([k]) => k.startsWith(`${prefix}/`)).map(([k, v]) => [k.slice(prefix.length), v]),
+          Object.entries(lines)
+            .filter(([k]) => k.startsWith(`${prefix}/`))
+            .map(([k, v]) => [k.slice(prefix.length), v]),
         );
         addObject(item, file.path, lines[prefix] ?? docLine, itemLines, out);
       });

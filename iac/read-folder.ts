@@ -19,9 +19,7 @@ export async function readIacFolder(dir: string): Promise<IacFile[]> {
   const paths: string[] = [];
   await walk(dir, dir, paths);
   paths.sort(compareStrings);
-  return Promise.all(
-    paths.map(async (path) => ({ path, content: await readFile(join(dir, path), "utf8") })),
-  );
+  return Promise.all(paths.map(async (path) => ({ path, content: await readFile(join(dir, path), "utf8") })));
 }
 
 async function walk(root: string, dir: string, out: string[]): Promise<void> {

@@ -20,9 +20,7 @@ describe("parseTerraform", () => {
   it("reports a broken file as an IAC_PARSE_ERROR finding instead of throwing", async () => {
     const report = await validateIac([{ path: "main.tf", content: 'resource "aws_vpc" "x" {\n  cidr_block = "10.0.0.0/16"\n' }]);
     expect(report.status).toBe("FAIL");
-    expect(report.findings).toEqual([
-      expect.objectContaining({ rule_id: "IAC_PARSE_ERROR", severity: "high", file: "main.tf", line: 1 }),
-    ]);
+    expect(report.findings).toEqual([expect.objectContaining({ rule_id: "IAC_PARSE_ERROR", severity: "high", file: "main.tf", line: 1 })]);
   });
 
   it("prefixes resources in subfolders with module.<folder>.", async () => {
@@ -37,11 +35,7 @@ describe("parseTerraform", () => {
   });
 
   it("parses .tf.json and locates the resource's name key", async () => {
-    const content = JSON.stringify(
-      { resource: { aws_s3_bucket: { logs: { bucket: "logs", versioning: { enabled: true } } } } },
-      null,
-      2,
-    );
+    const content = JSON.stringify({ resource: { aws_s3_bucket: { logs: { bucket: "logs", versioning: { enabled: true } } } } }, null, 2);
     const { resources, errors } = await parseTerraform([{ path: "stack.tf.json", content }]);
     expect(errors).toEqual([]);
     expect(resources).toEqual([
@@ -83,7 +77,10 @@ describe("parseTerraform", () => {
     const result = await parseTerraform([{ path: "main.tf", content }]);
     expect(result.resources[0]?.attributes).toEqual({ bucket: `x-${TF}{var.region}`, count: `${TF}{var.n}` });
     expect(result.dataSources.map((d) => [d.address, d.line])).toEqual([["data.aws_iam_policy_document.d", 11]]);
-    expect(result.providers.map((p) => [p.address, p.line])).toEqual([["provider.aws", 4], ["provider.aws.us", 7]]);
+    expect(result.providers.map((p) => [p.address, p.line])).toEqual([
+      ["provider.aws", 4],
+      ["provider.aws.us", 7],
+    ]);
     expect(result.variables.map((v) => [v.address, v.attributes.default])).toEqual([["var.region", "eu-west-1"]]);
   });
 });

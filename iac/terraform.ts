@@ -37,8 +37,7 @@ export async function parseTerraform(files: IacFile[]): Promise<TerraformParseRe
     }
     collect(file.path, parsed.body, parsed.locate, result);
   }
-  const byPosition = (a: TerraformResource, b: TerraformResource) =>
-    a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1;
+  const byPosition = (a: TerraformResource, b: TerraformResource) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1);
   for (const list of [result.resources, result.dataSources, result.providers, result.variables]) list.sort(byPosition);
   return result;
 }
@@ -49,8 +48,7 @@ async function parseHcl(file: IacFile): Promise<Parsed> {
   try {
     const body = (await parse(file.path, file.content)) as Record<string, unknown>;
     const blocks = locateHclBlocks(file.content);
-    const locate: Located = (keys, occurrence) =>
-      blocks.get(keys.length === 3 ? keys.join(".") : `${keys.join(".")}#${occurrence}`) ?? null;
+    const locate: Located = (keys, occurrence) => blocks.get(keys.length === 3 ? keys.join(".") : `${keys.join(".")}#${occurrence}`) ?? null;
     return { body, locate };
   } catch (error) {
     return { error: hclError(file.path, error) };
@@ -93,7 +91,10 @@ function collect(path: string, body: Record<string, unknown>, locate: Located, o
   const make = (mode: Mode, type: string, name: string, address: string, line: number | null, attributes: Record<string, unknown>) =>
     ({ type, name, address: prefix + address, file: path, line, attributes, mode, module }) satisfies TerraformResource;
 
-  for (const [blockType, mode, list] of [["resource", "managed", out.resources], ["data", "data", out.dataSources]] as const) {
+  for (const [blockType, mode, list] of [
+    ["resource", "managed", out.resources],
+    ["data", "data", out.dataSources],
+  ] as const) {
     for (const block of asArray(body[blockType])) {
       for (const [type, byName] of entries(block)) {
         for (const named of asArray(byName)) {
@@ -106,16 +107,21 @@ function collect(path: string, body: Record<string, unknown>, locate: Located, o
       }
     }
   }
-  for (const [blockType, mode, list] of [["provider", "provider", out.providers], ["variable", "variable", out.variables]] as const) {
+  for (const [blockType, mode, list] of [
+    ["provider", "provider", out.providers],
+    ["variable", "variable", out.variables],
+  ] as const) {
     for (const block of asArray(body[blockType])) {
       for (const [label, bodies] of entries(block)) {
-        asArray(bodies).filter(isRecord).forEach((attrs, index) => {
-          const line = locate([blockType, label], index);
-          const name = mode === "provider" ? (typeof attrs.alias === "string" ? attrs.alias : "default") : label;
-          const type = mode === "provider" ? label : "variable";
-          const address = mode === "provider" ? `provider.${label}${name === "default" ? "" : `.${name}`}` : `var.${label}`;
-          list.push(make(mode, type, name, address, line, clean(attrs)));
-        });
+        asArray(bodies)
+          .filter(isRecord)
+          .forEach((attrs, index) => {
+            const line = locate([blockType, label], index);
+            const name = mode === "provider" ? (typeof attrs.alias === "string" ? attrs.alias : "default") : label;
+            const type = mode === "provider" ? label : "variable";
+            const address = mode === "provider" ? `provider.${label}${name === "default" ? "" : `.${name}`}` : `var.${label}`;
+            list.push(make(mode, type, name, address, line, clean(attrs)));
+          });
       }
     }
   }

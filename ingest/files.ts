@@ -84,10 +84,7 @@ async function classify(absolutePath: string, source: string, maxBytes: number):
  * Collects the files under a path. A folder's files are named relative to it and form a
  * collection named after the folder; a single file is named by its base name.
  */
-export async function readSourceRoot(
-  path: string,
-  options: { collection?: string | undefined; maxBytes?: number } = {},
-): Promise<SourceRoot> {
+export async function readSourceRoot(path: string, options: { collection?: string | undefined; maxBytes?: number } = {}): Promise<SourceRoot> {
   const root = resolve(path);
   const info = await stat(root);
   const base = info.isDirectory() ? root : dirname(root);

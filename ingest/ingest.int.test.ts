@@ -1,17 +1,17 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Deps } from "../app/deps.js";
+import { seedRunbooks } from "../app/seed.js";
 import type { Database } from "../lib/db/database.js";
+import { createLogger } from "../lib/log.js";
+import { indexedText, lexicalTerms } from "../rag/lexical.js";
 import { badFileReasons, writeBadFilesFolder } from "../test/fixtures/bad-files.js";
 import { fakeEmbedding, makeFakeEmbedder } from "../test/fixtures/fake-embedder.js";
+import { testConfig } from "../test/helpers/config.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { resetRunbookStore, statisticsCheck } from "../test/helpers/runbook-store.js";
 import { copyFixtureRunbooks, fixtureRunbooksDir, makeTmpDir, removeTmpDir } from "../test/helpers/tmp.js";
-import { indexedText, lexicalTerms } from "../rag/lexical.js";
-import type { Deps } from "../app/deps.js";
-import { createLogger } from "../lib/log.js";
-import { seedRunbooks } from "../app/seed.js";
-import { testConfig } from "../test/helpers/config.js";
 import { chunkDocument } from "./chunker.js";
 import { readSourceRoot } from "./files.js";
 import { ingestPaths } from "./ingest.js";
@@ -73,8 +73,16 @@ describe("ingestPaths: add, skip unchanged, update, prune", () => {
       onProgress: (done, total) => progress.push([done, total]),
     });
     expect(summary).toMatchObject({
-      files_seen: 5, added: 5, updated: 0, unchanged: 0, skipped: 0, pruned: 0,
-      chunks: expectedChunks, collections: ["runbooks"], skipped_files: [], embedded: 0,
+      files_seen: 5,
+      added: 5,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      pruned: 0,
+      chunks: expectedChunks,
+      collections: ["runbooks"],
+      skipped_files: [],
+      embedded: 0,
     });
     expect(await chunkCount()).toBe(expectedChunks);
     expect(progress.at(-1)).toEqual([5, 5]);
@@ -175,9 +183,7 @@ describe("ingestPaths: add, skip unchanged, update, prune", () => {
   it("files under another collection name are separate documents", async () => {
     const summary = await ingestPaths({ pool: db.pool, embedder: null }, [join(folder, "storage")], { collection: "copy" });
     expect(summary).toMatchObject({ added: 1, collections: ["copy"] });
-    const { rows } = await db.pool.query<{ collection: string }>(
-      "select collection from rag_documents where source = 'disk-full.md'",
-    );
+    const { rows } = await db.pool.query<{ collection: string }>("select collection from rag_documents where source = 'disk-full.md'");
     expect(rows).toEqual([{ collection: "copy" }]);
     await expectExactStatistics();
   });

@@ -1,6 +1,6 @@
 import type pg from "pg";
-import type { Logger } from "../lib/log.js";
 import { AtlasError } from "../lib/errors.js";
+import type { Logger } from "../lib/log.js";
 import { needsReweight } from "../rag/bm25.js";
 import type { Embedder } from "../rag/embedder.js";
 import { indexedText, lexicalTerms } from "../rag/lexical.js";
@@ -78,8 +78,18 @@ function checkEmbeddingModel(stored: string | null, embedder: Embedder | null): 
 export async function ingestPaths(deps: IngestDeps, paths: string[], options: IngestOptions = {}): Promise<IngestSummary> {
   const started = performance.now();
   const summary: IngestSummary = {
-    files_seen: 0, added: 0, updated: 0, unchanged: 0, skipped: 0, pruned: 0, chunks: 0,
-    seconds: 0, reweighted: false, embedded: 0, skipped_files: [], collections: [],
+    files_seen: 0,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    skipped: 0,
+    pruned: 0,
+    chunks: 0,
+    seconds: 0,
+    reweighted: false,
+    embedded: 0,
+    skipped_files: [],
+    collections: [],
   };
   if (options.reembed) {
     if (!deps.embedder) throw new AtlasError("VALIDATION_FAILED", "--reembed needs OPENAI_API_KEY (an embedding model) to be set");

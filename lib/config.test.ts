@@ -30,7 +30,13 @@ describe("loadConfig", () => {
     expect(config.RAG_RELEVANCY_THRESHOLD).toBe(0.25);
     expect(config.RAG_COLLAPSE_BY_FILE).toBe(false);
     expect(config.BODY_LIMIT_BYTES).toBe(2048);
-    for (const [raw, expected] of [["1", true], ["yes", true], ["0", false], ["no", false], ["true", true]] as const) {
+    for (const [raw, expected] of [
+      ["1", true],
+      ["yes", true],
+      ["0", false],
+      ["no", false],
+      ["true", true],
+    ] as const) {
       expect(loadConfig({ RAG_COLLAPSE_BY_FILE: raw }).RAG_COLLAPSE_BY_FILE).toBe(expected);
     }
   });

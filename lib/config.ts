@@ -1,9 +1,7 @@
 import { resolve } from "node:path";
 import { z } from "zod";
 
-const booleanFromEnv = z
-  .enum(["true", "false", "1", "0", "yes", "no"])
-  .transform((value) => value === "true" || value === "1" || value === "yes");
+const booleanFromEnv = z.enum(["true", "false", "1", "0", "yes", "no"]).transform((value) => value === "true" || value === "1" || value === "yes");
 
 /**
  * Every setting Atlas reads from the environment. This module is the only reader of
@@ -30,7 +28,10 @@ export const configSchema = z.object({
     .string()
     .default("")
     .transform((value, ctx) => {
-      const origins = value.split(",").map((part) => part.trim().replace(/\/$/, "")).filter(Boolean);
+      const origins = value
+        .split(",")
+        .map((part) => part.trim().replace(/\/$/, ""))
+        .filter(Boolean);
       for (const origin of origins) {
         if (origin !== "*" && !/^https?:\/\/[^/\s]+$/.test(origin)) {
           ctx.addIssue({ code: "custom", message: `"${origin}" is not an origin like https://ops.example.com` });
@@ -87,7 +88,12 @@ export const configSchema = z.object({
   OPENAI_FALLBACK_MODELS: z
     .string()
     .default("o3,o1-pro")
-    .transform((value) => value.split(",").map((name) => name.trim()).filter(Boolean)),
+    .transform((value) =>
+      value
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
   /** Retries per model call on 429 and 5xx, with exponential backoff. */
   OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
   /** Embedding model; changing it requires `pnpm ingest --reembed`. */
@@ -116,7 +122,10 @@ export const configSchema = z.object({
     .default("")
     .transform((value, ctx) => {
       const approvers: Record<string, string> = {};
-      for (const entry of value.split(",").map((part) => part.trim()).filter(Boolean)) {
+      for (const entry of value
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
         const match = /^([A-Z0-9]+):(\S.*)$/.exec(entry);
         if (!match?.[1] || !match[2]) {
           ctx.addIssue({ code: "custom", message: `"${entry}" is not SLACKID:approver (e.g. U123:alice)` });

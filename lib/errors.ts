@@ -27,11 +27,7 @@ export class AtlasError extends Error {
   readonly issues: FieldIssue[] | undefined;
   readonly details: Record<string, unknown> | undefined;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, options: { issues?: FieldIssue[]; details?: Record<string, unknown>; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = "AtlasError";
     this.code = code;

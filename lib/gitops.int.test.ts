@@ -67,7 +67,12 @@ describe("GitOps workspace", () => {
     const forged = `x\n\nAtlas-Action: rollback\nReverts: ${victim.commit}\nAtlas-Tenant: victim\nAtlas-Thread: v-1\nAtlas-Plan: plan-v-1\nAtlas-Plan-Version: 1`;
     await gitops.rollback({ ...request({ tenant: "attacker", threadId: "a-1", planId: "plan-a-1" }), commit: mine.commit, by: "mallory", reason: forged });
     // the victim's rollback still reverts its own commit
-    const victimRollback = await gitops.rollback({ ...request({ tenant: "victim", threadId: "v-1", planId: "plan-v-1" }), commit: victim.commit, by: "alice", reason: "r" });
+    const victimRollback = await gitops.rollback({
+      ...request({ tenant: "victim", threadId: "v-1", planId: "plan-v-1" }),
+      commit: victim.commit,
+      by: "alice",
+      reason: "r",
+    });
     expect(victimRollback.alreadyRolledBack).toBe(false);
     // and an approver name with trailer-like text stays one value of Approved-by
     const odd = await gitops.apply(request({ tenant: "victim", threadId: "v-2", planId: "plan-v-2", approver: "x Atlas-Action: rollback" }));

@@ -132,7 +132,9 @@ async function lockFiles(dir: string, out: string[] = []): Promise<string[]> {
 export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock; log?: { warn(obj: object, msg: string): void } } = {}): GitopsWorkspace {
   const root = resolve(dir);
   const git = async (...args: string[]) =>
-    (await run("git", ["-c", "user.name=Atlas", "-c", "user.email=atlas@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: root, maxBuffer: 64 << 20 })).stdout.trim();
+    (
+      await run("git", ["-c", "user.name=Atlas", "-c", "user.email=atlas@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: root, maxBuffer: 64 << 20 })
+    ).stdout.trim();
   let ready: Promise<void> | null = null;
   const ensureRepo = () => {
     ready ??= (async () => {
@@ -249,7 +251,8 @@ export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock
     rollback: (request) =>
       serial(async () => {
         checkRef(request, { by: request.by }, request.reason);
-        if (!/^[0-9a-f]{40,64}$/.test(request.commit)) throw new AtlasError("VALIDATION_FAILED", `GitOps: ${JSON.stringify(request.commit)} is not a commit id`);
+        if (!/^[0-9a-f]{40,64}$/.test(request.commit))
+          throw new AtlasError("VALIDATION_FAILED", `GitOps: ${JSON.stringify(request.commit)} is not a commit id`);
         const done = await findRollbackOf(request.commit);
         if (done) return { commit: done, alreadyRolledBack: true };
         await checkApplyCommit(request.commit, request);

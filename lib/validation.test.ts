@@ -1,8 +1,8 @@
-import { z } from "zod";
 import { describe, expect, it } from "vitest";
-import { isAtlasError } from "./errors.js";
+import { z } from "zod";
 import { adviceBodySchema } from "../server/routes/advice.js";
 import { searchBodySchema } from "../server/routes/rag.js";
+import { isAtlasError } from "./errors.js";
 import { issuePath, parseInput } from "./validation.js";
 
 function issuesOf(schema: z.ZodType, input: unknown, where?: string): { path: string; message: string }[] {

@@ -3,10 +3,12 @@ import { AtlasError } from "./errors.js";
 
 /** Formats a zod issue path as `filters.collection` or `items[2].name`. */
 export function issuePath(path: PropertyKey[], root = ""): string {
-  return path.reduce<string>((out, key) => {
-    if (typeof key === "number") return `${out}[${key}]`;
-    return out ? `${out}.${String(key)}` : String(key);
-  }, root) || "(body)";
+  return (
+    path.reduce<string>((out, key) => {
+      if (typeof key === "number") return `${out}[${key}]`;
+      return out ? `${out}.${String(key)}` : String(key);
+    }, root) || "(body)"
+  );
 }
 
 /**

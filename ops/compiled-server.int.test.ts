@@ -23,7 +23,11 @@ describe("the compiled server the image runs", () => {
 
   beforeAll(async () => {
     dir = makeTmpDir("atlas-image-");
-    const tsc = await run(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(dir, "dist")], childEnv({}));
+    const tsc = await run(
+      process.execPath,
+      [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(dir, "dist")],
+      childEnv({}),
+    );
     expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
     cpSync(join(repoRoot, "migrations"), join(dir, "dist/migrations"), { recursive: true });
     cpSync(join(repoRoot, "package.json"), join(dir, "dist/package.json"));

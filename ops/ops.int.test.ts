@@ -75,7 +75,13 @@ describe("Grafana dashboard and Prometheus rules query metrics /metrics exports"
     }
     return names;
   };
-  const withSamples = () => new Set(exposition.split("\n").filter((line) => line && !line.startsWith("#")).map((line) => line.split(/[{ ]/)[0]));
+  const withSamples = () =>
+    new Set(
+      exposition
+        .split("\n")
+        .filter((line) => line && !line.startsWith("#"))
+        .map((line) => line.split(/[{ ]/)[0]),
+    );
 
   it("the files are what Grafana and Prometheus load", () => {
     expect(dashboard.uid).toBe("atlas-overview");

@@ -8,10 +8,7 @@ import { repoRoot } from "../test/helpers/tmp.js";
 const read = (file: string) => readFileSync(join(repoRoot, file), "utf8");
 const composeText = read("docker-compose.yml");
 const compose = parse(composeText, { merge: true }) as {
-  services: Record<
-    string,
-    { build?: unknown; image?: string; env_file?: unknown; environment?: Record<string, string>; healthcheck?: unknown }
-  >;
+  services: Record<string, { build?: unknown; image?: string; env_file?: unknown; environment?: Record<string, string>; healthcheck?: unknown }>;
 };
 const dockerfile = read("Dockerfile");
 const known = new Set(Object.keys(configSchema.shape));
@@ -141,7 +138,9 @@ describe("Dockerfile", () => {
   });
 
   it(".dockerignore keeps secrets, local data and node_modules out of the build context", () => {
-    const ignored = read(".dockerignore").split("\n").map((line) => line.trim());
+    const ignored = read(".dockerignore")
+      .split("\n")
+      .map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining([".env", "node_modules", ".atlas", ".git"]));
   });
 });

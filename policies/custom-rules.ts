@@ -1,6 +1,6 @@
 import type { TerraformResource } from "../iac/types.js";
 import type { CustomRuleSpec } from "./org-policy-schema.js";
-import { isInterpolated, parsePath, type PathSegment, resolvePath } from "./path.js";
+import { isInterpolated, type PathSegment, parsePath, resolvePath } from "./path.js";
 import { isObj, k8sHit } from "./rules/helpers/kubernetes.js";
 import { hit } from "./rules/helpers/terraform.js";
 import type { Rule, RuleContext, RuleHit } from "./types.js";

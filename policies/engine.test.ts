@@ -77,8 +77,7 @@ describe("validateIac", () => {
 
   it("applies environment-aware rules only when the environment calls for them", async () => {
     const files = [{ path: "db.tf", content: 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  storage_encrypted = true\n}\n' }];
-    const ids = async (environment?: "dev" | "prod") =>
-      (await validateIac(files, environment ? { environment } : {})).findings.map((f) => f.rule_id);
+    const ids = async (environment?: "dev" | "prod") => (await validateIac(files, environment ? { environment } : {})).findings.map((f) => f.rule_id);
     expect(await ids("dev")).toEqual([]);
     expect(await ids()).toEqual([]);
     expect(await ids("prod")).toEqual(["AWS_RDS_BACKUP_RETENTION", "AWS_RDS_DELETION_PROTECTION_PROD", "AWS_RDS_MULTI_AZ_PROD"]);

@@ -1,7 +1,7 @@
 import { parseKubernetes } from "../iac/kubernetes.js";
+import { compareStrings } from "../iac/read-folder.js";
 import { parseTerraform } from "../iac/terraform.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
-import { compareStrings } from "../iac/read-folder.js";
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
 import { builtinRules } from "./rules/index.js";

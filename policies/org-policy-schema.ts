@@ -84,7 +84,9 @@ export const orgPolicyFileSchema = z.strictObject({
   /** labels every Kubernetes object must carry */
   required_labels: z.array(z.string().min(1)).optional(),
   /** replica bounds per environment for Deployments and StatefulSets */
-  replicas: z.strictObject(Object.fromEntries(ENVIRONMENTS.map((env) => [env, replicaRange.optional()])) as Record<Environment, z.ZodOptional<typeof replicaRange>>).optional(),
+  replicas: z
+    .strictObject(Object.fromEntries(ENVIRONMENTS.map((env) => [env, replicaRange.optional()])) as Record<Environment, z.ZodOptional<typeof replicaRange>>)
+    .optional(),
   /** AWS regions providers may use, e.g. `eu-west-1` */
   allowed_regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "must be an AWS region such as eu-west-1")).optional(),
   /** EC2 instance types allowed, as globs such as `t3.*` */

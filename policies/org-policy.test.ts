@@ -51,7 +51,10 @@ describe("organisation policy", () => {
     expect(before.findings.map((f) => f.rule_id)).toContain("AWS_S3_PUBLIC_ACL");
 
     const policy = mergeOrgPolicy([
-      { source: "p.yaml", data: { disable: ["CKV_AWS_19", "AWS_S3_VERSIONING"], severity_overrides: { AWS_S3_PUBLIC_ACL: "low", "AWS-0094": "info" }, fail_on: "medium" } },
+      {
+        source: "p.yaml",
+        data: { disable: ["CKV_AWS_19", "AWS_S3_VERSIONING"], severity_overrides: { AWS_S3_PUBLIC_ACL: "low", "AWS-0094": "info" }, fail_on: "medium" },
+      },
     ]);
     const after = await validateIac(files, { policy });
     const byRule = Object.fromEntries(after.findings.map((f) => [f.rule_id, f.severity]));
@@ -65,8 +68,27 @@ describe("organisation policy", () => {
         source: "custom.yaml",
         data: {
           custom_rules: [
-            { id: "ORG_OWNER", title: "owner tag", severity: "high", target: "terraform", resource_type: "aws_s3_bucket", attribute: "tags.owner", condition: "exists", message: "needs an owner" },
-            { id: "ORG_TEAM", title: "team label", severity: "medium", target: "kubernetes", kind: ["ConfigMap"], path: 'metadata.labels["acme.io/team"]', condition: "in", value: ["web", "data"], message: "team label" },
+            {
+              id: "ORG_OWNER",
+              title: "owner tag",
+              severity: "high",
+              target: "terraform",
+              resource_type: "aws_s3_bucket",
+              attribute: "tags.owner",
+              condition: "exists",
+              message: "needs an owner",
+            },
+            {
+              id: "ORG_TEAM",
+              title: "team label",
+              severity: "medium",
+              target: "kubernetes",
+              kind: ["ConfigMap"],
+              path: 'metadata.labels["acme.io/team"]',
+              condition: "in",
+              value: ["web", "data"],
+              message: "team label",
+            },
           ],
         },
       },
@@ -104,9 +126,26 @@ describe("organisation policy", () => {
       [{ replicas: { prod: { min: 3, max: 2 } } }, "replicas.prod"],
       [{ disable: ["AWS_S3_NOPE"] }, "disable[0]: unknown rule id"],
       [{ severity_overrides: { CKV_AWS_99999: "low" } }, "severity_overrides.CKV_AWS_99999"],
-      [{ custom_rules: [{ id: "ORG_A", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec..x", condition: "exists", message: "m" }] }, "custom_rules[0].path"],
-      [{ custom_rules: [{ id: "ORG_A", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec", condition: "matches", value: "(", message: "m" }] }, "custom_rules[0].value"],
-      [{ custom_rules: [{ id: "K8S_PRIVILEGED", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec", condition: "exists", message: "m" }] }, "custom_rules[0].id"],
+      [
+        { custom_rules: [{ id: "ORG_A", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec..x", condition: "exists", message: "m" }] },
+        "custom_rules[0].path",
+      ],
+      [
+        {
+          custom_rules: [
+            { id: "ORG_A", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec", condition: "matches", value: "(", message: "m" },
+          ],
+        },
+        "custom_rules[0].value",
+      ],
+      [
+        {
+          custom_rules: [
+            { id: "K8S_PRIVILEGED", title: "t", severity: "low", target: "kubernetes", kind: "Pod", path: "spec", condition: "exists", message: "m" },
+          ],
+        },
+        "custom_rules[0].id",
+      ],
     ];
     for (const [data, expected] of cases) {
       let message = "";

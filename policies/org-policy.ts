@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
-import { AtlasError, type FieldIssue } from "../lib/errors.js";
 import { compareStrings } from "../iac/read-folder.js";
+import { AtlasError, type FieldIssue } from "../lib/errors.js";
 import { defaultOrgPolicy, type OrgPolicy, type OrgPolicyFile, orgPolicyFileSchema } from "./org-policy-schema.js";
 import { builtinRules } from "./rules/index.js";
 

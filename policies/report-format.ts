@@ -12,16 +12,17 @@ function ruleLabel(id: string, aliases: string[]): string {
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
   const line = (cells: string[]) =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join("  ").trimEnd();
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
 }
 
 /** The human-readable report: a status line, a findings table and skipped files. */
 export function formatReport(report: ValidationReport, failOn: Severity, fileCount: number): string {
   const counts = SEVERITIES.map((s) => `${s} ${report.summary[s]}`).join(", ");
-  const lines = [
-    `${report.status}  ${report.summary.total} finding(s) (${counts}) in ${fileCount} file(s); fails on ${failOn} or above`,
-  ];
+  const lines = [`${report.status}  ${report.summary.total} finding(s) (${counts}) in ${fileCount} file(s); fails on ${failOn} or above`];
   if (report.findings.length > 0) {
     lines.push(
       "",

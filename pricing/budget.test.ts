@@ -79,8 +79,6 @@ describe("budgetFindings", () => {
     expect(finding?.rule_id).toBe("COST_BUDGET_EXCEEDED");
     expect(finding?.severity).toBe("high");
     expect(finding?.message).toContain("$1,000.01");
-    expect(finding?.remediation).toContain(
-      "Largest items: aws_db_instance.main ($700.00), aws_eks_cluster.main ($73.00), aws_nat_gateway.main ($32.85).",
-    );
+    expect(finding?.remediation).toContain("Largest items: aws_db_instance.main ($700.00), aws_eks_cluster.main ($73.00), aws_nat_gateway.main ($32.85).");
   });
 });

@@ -33,8 +33,7 @@ export interface CostFinding {
 }
 
 /** The parts of an estimate a budget check reads. */
-export type BudgetInput = Pick<CostEstimate, "totalMonthlyCost"> &
-  Partial<Pick<CostEstimate, "totalUsageBasedItems" | "resources">>;
+export type BudgetInput = Pick<CostEstimate, "totalMonthlyCost"> & Partial<Pick<CostEstimate, "totalUsageBasedItems" | "resources">>;
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 

@@ -12,10 +12,7 @@ const RDS = [
   ...sizes(["db.t3", "db.t4g"], ["micro", "small", "medium", "large", "xlarge"]),
   ...sizes(["db.m5", "db.m6g", "db.m6i", "db.m7g", "db.r5", "db.r6g", "db.r6i"], ["large", "xlarge", "2xlarge", "4xlarge"]),
 ];
-const CACHE = [
-  ...sizes(["cache.t3", "cache.t4g"], ["micro", "small", "medium"]),
-  ...sizes(["cache.m5", "cache.m6g", "cache.r6g"], ["large", "xlarge"]),
-];
+const CACHE = [...sizes(["cache.t3", "cache.t4g"], ["micro", "small", "medium"]), ...sizes(["cache.m5", "cache.m6g", "cache.r6g"], ["large", "xlarge"])];
 
 describe("catalogue", () => {
   it("has the three required regions, each valid and dated", () => {

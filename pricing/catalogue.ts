@@ -106,14 +106,10 @@ export const SUPPORTED_REGIONS: readonly string[] = [...sheets.keys()].sort();
 export function getRegionPrices(region: string): RegionPrices {
   const sheet = sheets.get(region);
   if (!sheet) {
-    throw new AtlasError(
-      "VALIDATION_FAILED",
-      `No price sheet for region "${region}"; supported regions: ${SUPPORTED_REGIONS.join(", ")}`,
-      {
-        issues: [{ path: "region", message: `unsupported region "${region}"` }],
-        details: { supportedRegions: SUPPORTED_REGIONS },
-      },
-    );
+    throw new AtlasError("VALIDATION_FAILED", `No price sheet for region "${region}"; supported regions: ${SUPPORTED_REGIONS.join(", ")}`, {
+      issues: [{ path: "region", message: `unsupported region "${region}"` }],
+      details: { supportedRegions: SUPPORTED_REGIONS },
+    });
   }
   return sheet;
 }

@@ -9,8 +9,7 @@ function res(type: string, name: string, attributes: Record<string, unknown> = {
   return { type, name, address: `${prefix}${type}.${name}`, file: "main.tf", line: 1, attributes };
 }
 
-const find = (estimate: ReturnType<typeof estimateCost>, address: string) =>
-  estimate.resources.find((r) => r.address === address);
+const find = (estimate: ReturnType<typeof estimateCost>, address: string) => estimate.resources.find((r) => r.address === address);
 
 describe("estimateCost on awkward input", () => {
   it("lists what it cannot price as unsupported, with a reason, without failing", () => {
@@ -101,7 +100,11 @@ describe("estimateCost on awkward input", () => {
         res("aws_autoscaling_group", "mixed", {
           desired_capacity: 3,
           mixed_instances_policy: [
-            { launch_template: [{ launch_template_specification: [{ launch_template_id: "${aws_launch_template.nodes.id}" }], override: [{ instance_type: "t3a.large" }] }] },
+            {
+              launch_template: [
+                { launch_template_specification: [{ launch_template_id: "${aws_launch_template.nodes.id}" }], override: [{ instance_type: "t3a.large" }] },
+              ],
+            },
           ],
         }),
         res("aws_eks_node_group", "spot", { capacity_type: "SPOT", scaling_config: [{ desired_size: 2 }] }),

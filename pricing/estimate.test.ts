@@ -53,8 +53,7 @@ const stack: TerraformResource[] = [
   res("aws_cloudwatch_log_group", "api", {}),
 ];
 
-const find = (estimate: ReturnType<typeof estimateCost>, address: string) =>
-  estimate.resources.find((r) => r.address === address);
+const find = (estimate: ReturnType<typeof estimateCost>, address: string) => estimate.resources.find((r) => r.address === address);
 
 describe("estimateCost", () => {
   const estimate = estimateCost(stack, { region: "us-east-1" });
@@ -133,8 +132,8 @@ describe("estimateCost", () => {
   });
 
   it("rejects negative usage figures", () => {
-    expect(() =>
-      estimateCost(stack, { region: "us-east-1", usage: { "aws_nat_gateway.main": { monthly_data_processed_gb: -1 } } }),
-    ).toThrow(/Invalid estimate options/);
+    expect(() => estimateCost(stack, { region: "us-east-1", usage: { "aws_nat_gateway.main": { monthly_data_processed_gb: -1 } } })).toThrow(
+      /Invalid estimate options/,
+    );
   });
 });

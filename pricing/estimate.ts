@@ -6,14 +6,7 @@ import { priceSpec } from "./components/index.js";
 import { fromCents, roundComponents } from "./money.js";
 import { usageValuesSchema } from "./price-component.js";
 import { planResource } from "./terraform/index.js";
-import type {
-  CostEstimate,
-  EstimateOptions,
-  RawComponent,
-  ResourceCost,
-  UnsupportedResource,
-  UsageValues,
-} from "./types.js";
+import type { CostEstimate, EstimateOptions, RawComponent, ResourceCost, UnsupportedResource, UsageValues } from "./types.js";
 
 const optionsSchema = z.object({
   region: z.string().min(1),

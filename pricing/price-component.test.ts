@@ -4,8 +4,7 @@ import { priceComponent } from "./price-component.js";
 
 const us = getRegionPrices("us-east-1");
 const cents = (usd: number) => Math.round(usd * 100) / 100;
-const costOf = (result: ReturnType<typeof priceComponent>, name: string) =>
-  result.costComponents.find((c) => c.name.startsWith(name))?.monthlyCost;
+const costOf = (result: ReturnType<typeof priceComponent>, name: string) => result.costComponents.find((c) => c.name.startsWith(name))?.monthlyCost;
 
 describe("priceComponent", () => {
   it("prices the EKS control plane at $73.00 a month", () => {
@@ -43,15 +42,9 @@ describe("priceComponent", () => {
   });
 
   it("bills io1 IOPS and gp3 IOPS above the RDS baseline", () => {
-    const io1 = priceComponent(
-      { kind: "rds", engine: "mysql", instanceClass: "db.r6g.large", storageGb: 200, storageType: "io1", iops: 3000 },
-      "us-east-1",
-    );
+    const io1 = priceComponent({ kind: "rds", engine: "mysql", instanceClass: "db.r6g.large", storageGb: 200, storageType: "io1", iops: 3000 }, "us-east-1");
     expect(costOf(io1, "Provisioned IOPS (io1)")).toBe(cents(3000 * us.rds.io1IopsMonth));
-    const gp3 = priceComponent(
-      { kind: "rds", engine: "postgres", instanceClass: "db.t4g.micro", storageGb: 100, storageType: "gp3", iops: 4000 },
-      "us-east-1",
-    );
+    const gp3 = priceComponent({ kind: "rds", engine: "postgres", instanceClass: "db.t4g.micro", storageGb: 100, storageType: "gp3", iops: 4000 }, "us-east-1");
     expect(costOf(gp3, "Provisioned IOPS above gp3 baseline")).toBe(cents(1000 * us.rds.gp3IopsMonth));
   });
 
@@ -118,15 +111,9 @@ describe("priceComponent", () => {
       code: "VALIDATION_FAILED",
       message: expect.stringContaining("x9.huge"),
     });
-    expect(codeOf(() => priceComponent({ kind: "ec2", instanceType: "constructor" }, "us-east-1"))?.code).toBe(
-      "VALIDATION_FAILED",
-    );
-    expect(codeOf(() => priceComponent({ kind: "fargate", vcpu: -1, memoryGb: 1 }, "us-east-1"))?.code).toBe(
-      "VALIDATION_FAILED",
-    );
-    expect(codeOf(() => priceComponent({ kind: "nat" }, "us-east-1", { monthly_data_processed_gb: -5 }))?.code).toBe(
-      "VALIDATION_FAILED",
-    );
+    expect(codeOf(() => priceComponent({ kind: "ec2", instanceType: "constructor" }, "us-east-1"))?.code).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => priceComponent({ kind: "fargate", vcpu: -1, memoryGb: 1 }, "us-east-1"))?.code).toBe("VALIDATION_FAILED");
+    expect(codeOf(() => priceComponent({ kind: "nat" }, "us-east-1", { monthly_data_processed_gb: -5 }))?.code).toBe("VALIDATION_FAILED");
     expect(codeOf(() => priceComponent({ kind: "nat" }, "ap-south-9"))?.message).toContain("us-east-1");
   });
 });

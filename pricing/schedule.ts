@@ -20,7 +20,8 @@ function parseRate(body: string): ScheduleRuns {
   const value = Number(match[1]);
   const unit = match[2] as keyof typeof MINUTES;
   if (value < 1) return { ok: false, reason: "a rate must be at least 1" };
-  if ((value === 1) !== (match[3] === "")) return { ok: false, reason: `EventBridge rejects "${value} ${unit}${match[3]}": use "1 ${unit}" or "${value === 1 ? 2 : value} ${unit}s"` };
+  if ((value === 1) !== (match[3] === ""))
+    return { ok: false, reason: `EventBridge rejects "${value} ${unit}${match[3]}": use "1 ${unit}" or "${value === 1 ? 2 : value} ${unit}s"` };
   return runs(1440 / (value * MINUTES[unit]));
 }
 
@@ -46,8 +47,7 @@ function expand(field: string, min: number, max: number, names: readonly string[
       const bounds = range.split("-");
       if (bounds.length !== 2) return null;
       [from, to] = bounds.map(value) as [number | null, number | null];
-    }
-    else [from, to] = [value(range), stepText === undefined ? value(range) : max];
+    } else [from, to] = [value(range), stepText === undefined ? value(range) : max];
     if (from === null || to === null || from < min || to > max || from > to) return null;
     for (let v = from; v <= to; v += step) out.add(v);
   }
@@ -68,7 +68,8 @@ function parseCron(body: string): ScheduleRuns {
   if (!minutes) return { ok: false, reason: `minutes field "${minute}" is not understood` };
   if (!hours) return { ok: false, reason: `hours field "${hour}" is not understood` };
   if ((dayOfMonth === "?") === (dayOfWeek === "?")) return { ok: false, reason: "exactly one of day-of-month and day-of-week must be ?" };
-  if (dayOfMonth !== "?" && dayOfMonth !== "*") return { ok: false, reason: `runs on days of the month ("${dayOfMonth}") are not counted; only every day or given weekdays` };
+  if (dayOfMonth !== "?" && dayOfMonth !== "*")
+    return { ok: false, reason: `runs on days of the month ("${dayOfMonth}") are not counted; only every day or given weekdays` };
   if (month !== "*") return { ok: false, reason: `runs in some months only ("${month}") are not counted` };
   if (year !== "*") return { ok: false, reason: `runs in some years only ("${year}") are not counted` };
   let weekdays = 7;

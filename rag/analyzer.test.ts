@@ -13,9 +13,7 @@ describe("analyze", () => {
   });
 
   it("drops stop words and lone letters but keeps numbers", () => {
-    expect(analyze("What is the exit code of a pod that was OOMKilled? 137")).toEqual([
-      "exit", "code", "pod", stem("oomkilled"), "oom", stem("killed"), "137",
-    ]);
+    expect(analyze("What is the exit code of a pod that was OOMKilled? 137")).toEqual(["exit", "code", "pod", stem("oomkilled"), "oom", stem("killed"), "137"]);
     expect(analyze("the and of to in x y z")).toEqual([]);
     expect(analyze("5 x")).toEqual(["5"]);
   });
@@ -25,9 +23,7 @@ describe("analyze", () => {
   });
 
   it("splits on punctuation and keeps non-ASCII letters", () => {
-    expect(analyze("pg_stat_replication, max-wal-senders; café")).toEqual([
-      "pg", "stat", "replic", "max", "wal", "sender", "café",
-    ]);
+    expect(analyze("pg_stat_replication, max-wal-senders; café")).toEqual(["pg", "stat", "replic", "max", "wal", "sender", "café"]);
   });
 
   it("drops absurdly long tokens such as hashes", () => {

@@ -27,8 +27,7 @@ describe("BM25 halves", () => {
     const avgdl = 18;
     const df = 4;
     const n = 50;
-    const okapi =
-      Math.log(1 + (n - df + 0.5) / (df + 0.5)) * ((tf * (1.2 + 1)) / (tf + 1.2 * (1 - 0.75 + (0.75 * length) / avgdl)));
+    const okapi = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * ((tf * (1.2 + 1)) / (tf + 1.2 * (1 - 0.75 + (0.75 * length) / avgdl)));
     expect(idf(df, n) * documentWeight(tf, length, avgdl)).toBeCloseTo(okapi, 12);
   });
 });

@@ -49,9 +49,17 @@ describe("makeOpenAIEmbedder against the local stub", () => {
 
   it("puts vectors back in input order when the server answers out of order", async () => {
     stub.embeddingReplies.push({
-      body: { data: [{ index: 1, embedding: [0, 1] }, { index: 0, embedding: [1, 0] }] },
+      body: {
+        data: [
+          { index: 1, embedding: [0, 1] },
+          { index: 0, embedding: [1, 0] },
+        ],
+      },
     });
-    expect(await embedderFor().embed(["first", "second"])).toEqual([[1, 0], [0, 1]]);
+    expect(await embedderFor().embed(["first", "second"])).toEqual([
+      [1, 0],
+      [0, 1],
+    ]);
   });
 
   it("retries a 429 and then succeeds", async () => {
@@ -87,7 +95,9 @@ describe("makeOpenAIEmbedder against the local stub", () => {
 
   it("gives up after the last attempt with the last status", async () => {
     for (let i = 0; i < 3; i++) stub.embeddingReplies.push({ status: 500 });
-    const failure = (await embedderFor({ attempts: 3 }).embed(["x"]).catch((error: unknown) => error)) as UpstreamFailure;
+    const failure = (await embedderFor({ attempts: 3 })
+      .embed(["x"])
+      .catch((error: unknown) => error)) as UpstreamFailure;
     expect(failure).toBeInstanceOf(Error);
     expect(failure.status).toBe(500);
     expect(failure.message).toContain("stub error 500");
@@ -96,7 +106,9 @@ describe("makeOpenAIEmbedder against the local stub", () => {
 
   it("does not retry a client error", async () => {
     stub.embeddingReplies.push({ status: 400, body: { error: { message: "bad model" } } });
-    const failure = (await embedderFor().embed(["x"]).catch((error: unknown) => error)) as UpstreamFailure;
+    const failure = (await embedderFor()
+      .embed(["x"])
+      .catch((error: unknown) => error)) as UpstreamFailure;
     expect(failure).toBeInstanceOf(Error);
     expect(failure.status).toBe(400);
     expect(failure.message).toContain("bad model");

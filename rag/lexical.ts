@@ -4,7 +4,11 @@ import { sparsevecLiteral } from "./store/vectors.js";
 
 /** What a chunk is indexed under: its document's title, file name and headings, then its text. */
 export function indexedText(parts: { title: string | null; source: string; headingPath: string[]; content: string }): string {
-  const fileStem = parts.source.split("/").pop()?.replace(/\.[^.]+$/, "") ?? "";
+  const fileStem =
+    parts.source
+      .split("/")
+      .pop()
+      ?.replace(/\.[^.]+$/, "") ?? "";
   return [parts.title ?? "", fileStem.replace(/[-_.]/g, " "), parts.headingPath.join(" "), parts.content].join("\n");
 }
 

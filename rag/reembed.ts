@@ -19,7 +19,10 @@ export async function backfillEmbeddings(pool: pg.Pool, embedder: Embedder): Pro
     if (chunks.length === 0) return embedded;
     const vectors = await embedder.embed(chunks.map((chunk) => chunk.text));
     await recordEmbeddingModel(pool, embedder.model, vectors[0]?.length ?? 0);
-    await updateEmbeddings(pool, chunks.map((chunk, i) => ({ id: chunk.id, embedding: vectorLiteral(vectors[i] ?? []) })));
+    await updateEmbeddings(
+      pool,
+      chunks.map((chunk, i) => ({ id: chunk.id, embedding: vectorLiteral(vectors[i] ?? []) })),
+    );
     embedded += chunks.length;
     lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }

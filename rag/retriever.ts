@@ -24,8 +24,6 @@ export class RunbookRetriever extends BaseRetriever {
 
   override async _getRelevantDocuments(query: string): Promise<Document[]> {
     const hits = await this.search(query, this.options);
-    return hits.map(
-      ({ content, ...hit }) => new Document({ pageContent: content, metadata: hit, id: hit.chunk_id }),
-    );
+    return hits.map(({ content, ...hit }) => new Document({ pageContent: content, metadata: hit, id: hit.chunk_id }));
   }
 }

@@ -15,7 +15,10 @@ export async function reweightCorpus(pool: pg.Pool, avgdl: number): Promise<numb
   for (;;) {
     const chunks = await indexedChunks(pool, { afterId: lastId, limit: BATCH });
     if (chunks.length === 0) break;
-    await updateLexicalWeights(pool, chunks.map((chunk) => ({ id: chunk.id, lexical: lexicalVector(lexicalTerms(chunk.text), avgdl) })));
+    await updateLexicalWeights(
+      pool,
+      chunks.map((chunk) => ({ id: chunk.id, lexical: lexicalVector(lexicalTerms(chunk.text), avgdl) })),
+    );
     updated += chunks.length;
     lastId = (chunks[chunks.length - 1] as { id: string }).id;
   }

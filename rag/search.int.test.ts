@@ -94,26 +94,24 @@ describe("lexical search (BM25 in SQL)", () => {
     expect(Math.abs(weightsAvgdl - avgdl) / avgdl).toBeLessThanOrEqual(0.15);
   });
 
-  it.each([
-    "replication lag on the replica",
-    "pod restarts OOMKilled exit code 137",
-    "disk full inode exhaustion",
-    "kubectl logs",
-  ])("scores %j exactly as BM25 computed independently", async (query) => {
-    const expected = independentBm25(query);
-    const hits = await lexical(query, everything);
-    expect(hits.length).toBe(expected.size);
-    expect(new Set(hits.map((hit) => hit.chunk_id))).toEqual(new Set(expected.keys()));
-    for (const hit of hits) {
-      const mine = expected.get(hit.chunk_id) ?? Number.NaN;
-      expect(Math.abs(hit.score - mine) / mine).toBeLessThan(1e-3);
-      expect(hit.lexical_score).not.toBeNull();
-      expect(hit.dense_score).toBeNull();
-    }
-    const best = Math.max(...expected.values());
-    expect(Math.abs((hits[0]?.score ?? 0) - best) / best).toBeLessThan(1e-3);
-    for (let i = 1; i < hits.length; i++) expect(hits[i - 1]?.score ?? 0).toBeGreaterThanOrEqual(hits[i]?.score ?? 0);
-  });
+  it.each(["replication lag on the replica", "pod restarts OOMKilled exit code 137", "disk full inode exhaustion", "kubectl logs"])(
+    "scores %j exactly as BM25 computed independently",
+    async (query) => {
+      const expected = independentBm25(query);
+      const hits = await lexical(query, everything);
+      expect(hits.length).toBe(expected.size);
+      expect(new Set(hits.map((hit) => hit.chunk_id))).toEqual(new Set(expected.keys()));
+      for (const hit of hits) {
+        const mine = expected.get(hit.chunk_id) ?? Number.NaN;
+        expect(Math.abs(hit.score - mine) / mine).toBeLessThan(1e-3);
+        expect(hit.lexical_score).not.toBeNull();
+        expect(hit.dense_score).toBeNull();
+      }
+      const best = Math.max(...expected.values());
+      expect(Math.abs((hits[0]?.score ?? 0) - best) / best).toBeLessThan(1e-3);
+      for (let i = 1; i < hits.length; i++) expect(hits[i - 1]?.score ?? 0).toBeGreaterThanOrEqual(hits[i]?.score ?? 0);
+    },
+  );
 
   it("returns citations whose line range is exactly the chunk's text in the file", async () => {
     const hits = await lexical("replication lag", { ...everything, filters: { collection: "runbooks" } });

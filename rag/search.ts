@@ -89,9 +89,8 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
 
     const weights = await queryWeights(deps.pool, terms);
     const lexical = weights ? await lexicalRanking(deps.pool, weights.vector, filters, limit) : [];
-    const dense = deps.embedder && query.trim()
-      ? await denseRanking(deps.pool, vectorLiteral((await deps.embedder.embed([query]))[0] ?? []), filters, limit)
-      : [];
+    const dense =
+      deps.embedder && query.trim() ? await denseRanking(deps.pool, vectorLiteral((await deps.embedder.embed([query]))[0] ?? []), filters, limit) : [];
 
     const merged = new Map<string, { row: RankedChunk; lexical: number | null; dense: number | null; fused: number }>();
     lexical.forEach((row, rank) => {

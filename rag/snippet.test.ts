@@ -24,7 +24,12 @@ describe("makeSnippet", () => {
   });
 
   it("never picks a fence line and stays near 280 characters with an ellipsis", () => {
-    const long = ["```bash", `echo ${"restart ".repeat(10)}`, "```", ...Array.from({ length: 20 }, (_, i) => `Restart step ${i} of the long procedure with words.`)].join("\n");
+    const long = [
+      "```bash",
+      `echo ${"restart ".repeat(10)}`,
+      "```",
+      ...Array.from({ length: 20 }, (_, i) => `Restart step ${i} of the long procedure with words.`),
+    ].join("\n");
     const snippet = makeSnippet(long, analyze("restart"));
     expect(snippet.startsWith("```")).toBe(false);
     expect(snippet.length).toBeLessThanOrEqual(280);

@@ -24,6 +24,9 @@ export function makeSnippet(content: string, queryTerms: string[]): string {
     const next = lines[after];
     if (next) text += ` ${next}`;
   }
-  const clean = text.replace(/^#+\s*/, "").replace(/\s+/g, " ").trim();
+  const clean = text
+    .replace(/^#+\s*/, "")
+    .replace(/\s+/g, " ")
+    .trim();
   return clean.length > SNIPPET_CHARS ? `${clean.slice(0, SNIPPET_CHARS - 1).trimEnd()}…` : clean;
 }

@@ -2,18 +2,18 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { ExecuteResult } from "./background.js";
+import { type BuildDepsOverrides, buildDeps, type Deps } from "../app/deps.js";
+import { fieldsToObject } from "../bus/redis/keys.js";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
-import { type BuildDepsOverrides, buildDeps, type Deps } from "../app/deps.js";
 import { createLogger } from "../lib/log.js";
-import { fieldsToObject } from "../bus/redis/keys.js";
 import { goalStatementSchema } from "../schemas/goal.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { testConfig } from "../test/helpers/config.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../test/helpers/redis.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
+import type { ExecuteResult } from "./background.js";
 import { type RunWorkers, startRunWorkers } from "./worker.js";
 
 // Background runs on a real Redis Streams queue over real Postgres. Each describe has its own
@@ -21,7 +21,12 @@ import { type RunWorkers, startRunWorkers } from "./worker.js";
 // this process. (Two OS processes with SIGKILL are covered by the end-to-end suite.)
 
 const goal = goalStatementSchema.parse(JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8")));
-const impossible = { ...goal, slo: { availability: 99.99, p95_latency_ms: 100 }, workload: { ...goal.workload, requests_per_second: 5000 }, budget: { monthly_usd: 40 } };
+const impossible = {
+  ...goal,
+  slo: { availability: 99.99, p95_latency_ms: 100 },
+  workload: { ...goal.workload, requests_per_second: 5000 },
+  budget: { monthly_usd: 40 },
+};
 const log = createLogger("silent");
 const nonVector = readMigrations().filter((m) => !m.requiresVector);
 
@@ -104,7 +109,8 @@ describe("POST /architect/plan in the background", () => {
     t = await w.app(); // RUN_WORKERS defaults to 1: the worker starts with the server
   });
 
-  const post = (payload: unknown, headers: Record<string, string> = {}) => t.app.inject({ method: "POST", url: "/architect/plan", payload: payload as object, headers: { ...t.auth, ...headers } });
+  const post = (payload: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "POST", url: "/architect/plan", payload: payload as object, headers: { ...t.auth, ...headers } });
   const get = (threadId: string) => t.app.inject({ method: "GET", url: `/architect/plan/${threadId}`, headers: t.auth });
 
   it("answers 202 with the thread id at once; a worker finishes the run at WAIT_FOR_APPROVE", async () => {
@@ -113,10 +119,14 @@ describe("POST /architect/plan in the background", () => {
     const body = res.json();
     expect(body).toMatchObject({ status: "PENDING", queued: "next", thread_id: expect.any(String), trace_id: expect.any(String) });
     expect(res.headers.location).toBe(`/architect/plan/${body.thread_id}`);
-    const done = await waitFor(async () => {
-      const view = (await get(body.thread_id)).json();
-      return view.status === "WAIT_FOR_APPROVE" ? view : null;
-    }, 30_000, "the worker to finish");
+    const done = await waitFor(
+      async () => {
+        const view = (await get(body.thread_id)).json();
+        return view.status === "WAIT_FOR_APPROVE" ? view : null;
+      },
+      30_000,
+      "the worker to finish",
+    );
     expect(done.trace_id).toBe(body.trace_id);
     expect(done.validation.status).toBe("PASS");
     // The checkpoint shows WAIT_FOR_APPROVE a moment before the worker releases its claim.
@@ -131,7 +141,12 @@ describe("POST /architect/plan in the background", () => {
     expect(res.headers["preference-applied"]).toBe("respond-async");
     const { thread_id } = res.json();
     await waitFor(async () => (await get(thread_id)).json().status === "WAIT_FOR_APPROVE", 30_000, "the worker");
-    const approved = await t.app.inject({ method: "POST", url: `/architect/plan/${thread_id}/resume`, payload: { decision: "approve", approver: "alice" }, headers: t.auth });
+    const approved = await t.app.inject({
+      method: "POST",
+      url: `/architect/plan/${thread_id}/resume`,
+      payload: { decision: "approve", approver: "alice" },
+      headers: t.auth,
+    });
     expect(approved.json().status).toBe("DONE");
   });
 });
@@ -161,10 +176,14 @@ describe("double-texting", () => {
 
     w.work(t.deps);
     // the first run is BLOCKED (restartable), then the queued one runs to the approval gate
-    await waitFor(async () => {
-      const view = (await t.app.inject({ method: "GET", url: "/architect/plan/dt-1", headers: t.auth })).json();
-      return view.status === "WAIT_FOR_APPROVE" && view.trace_id === queued.json().trace_id;
-    }, 30_000, "the queued run");
+    await waitFor(
+      async () => {
+        const view = (await t.app.inject({ method: "GET", url: "/architect/plan/dt-1", headers: t.auth })).json();
+        return view.status === "WAIT_FOR_APPROVE" && view.trace_id === queued.json().trace_id;
+      },
+      30_000,
+      "the queued run",
+    );
     const { rows } = await t.deps.db.pool.query("select type, trace_id from atlas_events where thread_id = 'dt-1' order by id");
     expect(rows.map((r) => r.type)).toEqual(["design.blocked", "plan.pending", "build.done", "validate.result", "approval.requested"]);
     expect(rows[0].trace_id).toBe(first.json().trace_id);
@@ -176,10 +195,14 @@ describe("double-texting", () => {
     const queued = await post({ goal, thread_id: "dt-2", if_busy: "queue" });
     expect(queued.statusCode).toBe(202);
     w.work(t.deps);
-    const dropped = await waitFor(async () => {
-      const { rows } = await t.deps.db.pool.query("select payload from atlas_events where thread_id = 'dt-2' and type = 'run.dropped'");
-      return rows[0]?.payload;
-    }, 30_000, "run.dropped");
+    const dropped = await waitFor(
+      async () => {
+        const { rows } = await t.deps.db.pool.query("select payload from atlas_events where thread_id = 'dt-2' and type = 'run.dropped'");
+        return rows[0]?.payload;
+      },
+      30_000,
+      "run.dropped",
+    );
     expect(dropped).toMatchObject({ trace_id: queued.json().trace_id, data: { status: "WAIT_FOR_APPROVE", kind: "follow" } });
     // a waiting thread is not busy: 409 whatever if_busy says
     expect((await post({ goal, thread_id: "dt-2", if_busy: "queue" })).statusCode).toBe(409);
@@ -235,7 +258,10 @@ describe("runs across two workers", () => {
     const a = await w.replica();
     const b = await w.replica();
     const ran = { a: 0, b: 0 };
-    for (const [name, deps] of [["a", a], ["b", b]] as const) {
+    for (const [name, deps] of [
+      ["a", a],
+      ["b", b],
+    ] as const) {
       const execute = deps.background.execute;
       deps.background.execute = async (...args) => {
         const result = await execute(...args);
@@ -275,12 +301,15 @@ describe("a worker that dies mid-run", () => {
     const stuck = new Promise<void>((resolve) => {
       searching = resolve;
     });
-    const replica = await w.replica({}, {
-      search: () => {
-        searching();
-        return new Promise(() => {});
+    const replica = await w.replica(
+      {},
+      {
+        search: () => {
+          searching();
+          return new Promise(() => {});
+        },
       },
-    });
+    );
     return { replica, stuck };
   }
 
@@ -322,31 +351,34 @@ describe("a worker that dies mid-run", () => {
   it.each([
     { left: "the input checkpoint and the __start__ writes", dropStartWrites: false, status: "IN_PROGRESS", inputs: 1 },
     { left: "the input checkpoint alone", dropStartWrites: true, status: "PENDING", inputs: 2 },
-  ])("killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate", async ({ dropStartWrites, status, inputs }) => {
-    const { replica: a, stuck } = await hangingReplica();
-    const b = await w.replica();
-    const workersA = w.work(a);
-    const { thread_id } = await a.background.submit({ goal, tenant: "default" });
-    await stuck;
-    workersA.kill();
-    const loopCheckpoint = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
-    await waitFor(async () => (await a.db.pool.query(loopCheckpoint, [thread_id])).rowCount === 1, 5_000, "A's step-0 checkpoint");
-    await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [thread_id]);
-    await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [thread_id]);
-    if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [thread_id]);
-    // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
-    expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
-    expect((await b.planner.get(thread_id, "default")).status).toBe(status);
+  ])(
+    "killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate",
+    async ({ dropStartWrites, status, inputs }) => {
+      const { replica: a, stuck } = await hangingReplica();
+      const b = await w.replica();
+      const workersA = w.work(a);
+      const { thread_id } = await a.background.submit({ goal, tenant: "default" });
+      await stuck;
+      workersA.kill();
+      const loopCheckpoint = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
+      await waitFor(async () => (await a.db.pool.query(loopCheckpoint, [thread_id])).rowCount === 1, 5_000, "A's step-0 checkpoint");
+      await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [thread_id]);
+      await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [thread_id]);
+      if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [thread_id]);
+      // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
+      expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
+      expect((await b.planner.get(thread_id, "default")).status).toBe(status);
 
-    w.work(b);
-    await waitFor(() => idle(b.db.pool, [thread_id]), 30_000, "replica B to finish the run");
-    expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
-    const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
-    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
-    // with the `__start__` writes B continues A's input; without them it starts the run again
-    const history = await b.planner.history(thread_id, "default");
-    expect(history.filter((step) => step.source === "input")).toHaveLength(inputs);
-  });
+      w.work(b);
+      await waitFor(() => idle(b.db.pool, [thread_id]), 30_000, "replica B to finish the run");
+      expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
+      const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
+      expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+      // with the `__start__` writes B continues A's input; without them it starts the run again
+      const history = await b.planner.history(thread_id, "default");
+      expect(history.filter((step) => step.source === "input")).toHaveLength(inputs);
+    },
+  );
 
   it("a job whose worker fails 3 times goes to the dead-letter stream; its run is FAILED and escalated", async () => {
     const c = await w.replica();
@@ -361,7 +393,11 @@ describe("a worker that dies mid-run", () => {
       "the dead-lettered job",
     );
     expect(fieldsToObject(dead[0]?.[1])).toMatchObject({ thread_id, deliveries: "3", error: "worker keeps crashing" });
-    await waitFor(async () => (await c.db.pool.query("select status from atlas_runs where thread_id = $1", [thread_id])).rows[0]?.status === "FAILED", 5_000, "FAILED");
+    await waitFor(
+      async () => (await c.db.pool.query("select status from atlas_runs where thread_id = $1", [thread_id])).rows[0]?.status === "FAILED",
+      5_000,
+      "FAILED",
+    );
     expect((await c.planner.get(thread_id, "default")).status).toBe("FAILED"); // no checkpoint says otherwise
     const escalate = await waitFor(
       async () => (await c.db.pool.query("select payload from atlas_events where thread_id = $1 and type = 'escalate'", [thread_id])).rows[0]?.payload,

@@ -4,8 +4,8 @@ import type { PlanStateValue, RunStatus } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import type { GoalStatement } from "../schemas/goal.js";
-import { conflict, isBusy, newTraceId, planIdOf, type ProgressEvent, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
-import { type RunJob, runJobSchema, type RunQueue } from "./queue/job.js";
+import { conflict, isBusy, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
+import { type RunJob, type RunQueue, runJobSchema } from "./queue/job.js";
 
 /** What `POST /architect/plan` answers (202) for a background run. */
 export interface QueuedRunView {
@@ -52,7 +52,14 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
     const threadId = request.thread_id ?? randomUUID();
     const traceId = newTraceId();
     const createdBy = request.created_by ?? null;
-    const record = { thread_id: threadId, tenant: request.tenant, plan_id: planIdOf(threadId), trace_id: traceId, goal_name: request.goal.name, created_by: createdBy };
+    const record = {
+      thread_id: threadId,
+      tenant: request.tenant,
+      plan_id: planIdOf(threadId),
+      trace_id: traceId,
+      goal_name: request.goal.name,
+      created_by: createdBy,
+    };
     if (await runs.create(record, null, request.goal)) return { threadId, traceId, kind: "start" as const, previous: null };
     const existing = await driver.require(threadId, request.tenant);
     const previous = await runs.markPending(threadId, request.tenant, RESTARTABLE, traceId, createdBy, request.goal);
@@ -159,7 +166,10 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
         if (!job.success) {
           // a goal this version no longer accepts: the run cannot be run, so say so
           await abandon(run);
-          log.warn({ thread_id: run.thread_id, trace_id: run.trace_id, issues: job.error.issues.slice(0, 3) }, "queued run not requeued: its goal no longer validates; marked FAILED");
+          log.warn(
+            { thread_id: run.thread_id, trace_id: run.trace_id, issues: job.error.issues.slice(0, 3) },
+            "queued run not requeued: its goal no longer validates; marked FAILED",
+          );
           continue;
         }
         await queue.enqueue(job.data);

@@ -140,9 +140,12 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
     async drive(run: RunRecord, input: unknown, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<RunView> {
       // Renew the claim while running, so a short STALE_CLAIM_SECONDS only frees the threads of
       // runners that died (or, for a worker, were killed: `signal`).
-      const renewal = setInterval(() => {
-        if (!signal?.aborted) runs.renew(run.thread_id, owner).catch(() => {});
-      }, Math.max(250, (runs.staleClaimSeconds * 1000) / 3));
+      const renewal = setInterval(
+        () => {
+          if (!signal?.aborted) runs.renew(run.thread_id, owner).catch(() => {});
+        },
+        Math.max(250, (runs.staleClaimSeconds * 1000) / 3),
+      );
       renewal.unref();
       const log = observer.log ? runLogger(observer.log, run) : undefined;
       const started = performance.now();

@@ -47,7 +47,16 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
         `insert into atlas_runs (thread_id, tenant, plan_id, trace_id, goal_name, status, claimed_by, claimed_at, created_by, queued_goal)
          values ($1, $2, $3, $4, $5, 'PENDING', $6::text, case when $6::text is null then null else now() end, $7, $8)
          on conflict (thread_id) do nothing`,
-        [run.thread_id, run.tenant, run.plan_id, run.trace_id, run.goal_name, owner, run.created_by ?? null, owner === null ? JSON.stringify(queuedGoal) : null],
+        [
+          run.thread_id,
+          run.tenant,
+          run.plan_id,
+          run.trace_id,
+          run.goal_name,
+          owner,
+          run.created_by ?? null,
+          owner === null ? JSON.stringify(queuedGoal) : null,
+        ],
       );
       return rowCount === 1;
     },
@@ -91,7 +100,14 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
      * Queues a new run on an existing thread: PENDING under `traceId`, unclaimed, if its status
      * is one of `from`. @returns the status it had, or null when it was not restartable.
      */
-    async markPending(threadId: string, tenant: string, from: RunStatus[], traceId: string, createdBy: string | null, queuedGoal: unknown): Promise<RunStatus | null> {
+    async markPending(
+      threadId: string,
+      tenant: string,
+      from: RunStatus[],
+      traceId: string,
+      createdBy: string | null,
+      queuedGoal: unknown,
+    ): Promise<RunStatus | null> {
       const { rows } = await pool.query<{ previous: RunStatus }>(
         `with old as (select thread_id, status from atlas_runs where thread_id = $1 and tenant = $2 for update)
          update atlas_runs r set status = 'PENDING', trace_id = $4, created_by = $6, queued_goal = $7, claimed_by = null, claimed_at = null, updated_at = now()

@@ -1,13 +1,13 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { goalStatementSchema } from "../schemas/goal.js";
-import { buildTestApp, type TestApp } from "../test/helpers/app.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
-import { waitFor } from "../test/helpers/redis.js";
-import { repoRoot } from "../test/helpers/tmp.js";
 import { type Database, openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
+import { goalStatementSchema } from "../schemas/goal.js";
+import { buildTestApp, type TestApp } from "../test/helpers/app.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
+import { waitFor } from "../test/helpers/redis.js";
+import { repoRoot } from "../test/helpers/tmp.js";
 
 // Without REDIS_URL the run queue is in the server's memory. A restart must not lose the
 // background runs that were still PENDING: the next server start queues them again from the
@@ -58,7 +58,11 @@ describe("background runs without Redis across a restart", () => {
     const second = await server({ RUN_WORKERS: "1" });
     const status = async (threadId: string) =>
       (await second.app.inject({ method: "GET", url: `/architect/plan/${threadId}`, headers: second.auth })).json().status as string;
-    await waitFor(async () => (await status(queued)) === "WAIT_FOR_APPROVE" && (await status(heldByDeadWorker)) === "WAIT_FOR_APPROVE", 30_000, "both requeued runs");
+    await waitFor(
+      async () => (await status(queued)) === "WAIT_FOR_APPROVE" && (await status(heldByDeadWorker)) === "WAIT_FOR_APPROVE",
+      30_000,
+      "both requeued runs",
+    );
     expect(await status(outdated)).toBe("FAILED");
     expect(second.logs.find((line) => line.msg?.toString().startsWith("queued background runs from before the restart"))).toMatchObject({ requeued: 2 });
 

@@ -4,17 +4,7 @@ import type { PlanStateValue } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import type { ApprovalDecision } from "../schemas/reports.js";
-import {
-  conflict,
-  newTraceId,
-  planIdOf,
-  type ProgressEvent,
-  RESTARTABLE,
-  type RunDriver,
-  type RunView,
-  startInput,
-  threadConfig,
-} from "./driver.js";
+import { conflict, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
 import type { RunRecord } from "./registry.js";
 
 export type { ProgressEvent, RunView } from "./driver.js";
@@ -30,14 +20,26 @@ export function makePlanService(driver: RunDriver) {
   return {
     /** Starts a design (or a new version on an existing thread) and runs it to the interrupt or an end. */
     async start(
-      request: { goal: GoalStatement; thread_id?: string | undefined; tenant: string; /** the API key starting the run */ created_by?: string | null | undefined },
+      request: {
+        goal: GoalStatement;
+        thread_id?: string | undefined;
+        tenant: string /** the API key starting the run */;
+        created_by?: string | null | undefined;
+      },
       onProgress?: (event: ProgressEvent) => void,
     ): Promise<RunView> {
       const threadId = request.thread_id ?? randomUUID();
       const traceId = newTraceId();
       let run: RunRecord | null;
       const created = await runs.create(
-        { thread_id: threadId, tenant: request.tenant, plan_id: planIdOf(threadId), trace_id: traceId, goal_name: request.goal.name, created_by: request.created_by },
+        {
+          thread_id: threadId,
+          tenant: request.tenant,
+          plan_id: planIdOf(threadId),
+          trace_id: traceId,
+          goal_name: request.goal.name,
+          created_by: request.created_by,
+        },
         owner,
       );
       if (created) run = await runs.get(threadId, request.tenant);
@@ -74,7 +76,13 @@ export function makePlanService(driver: RunDriver) {
       approver: { key_id: string | null; name: string; allow_self_approval: boolean } | null = null,
     ): Promise<RunView> {
       const existing = await driver.require(threadId, tenant);
-      if (decision.decision === "approve" && approver?.key_id && existing.created_by === approver.key_id && existing.status === "WAIT_FOR_APPROVE" && !approver.allow_self_approval) {
+      if (
+        decision.decision === "approve" &&
+        approver?.key_id &&
+        existing.created_by === approver.key_id &&
+        existing.status === "WAIT_FOR_APPROVE" &&
+        !approver.allow_self_approval
+      ) {
         throw new AtlasError(
           "FORBIDDEN",
           `Approving your own plan is not allowed: key "${approver.name}" started thread ${threadId}. Ask another approver ` +

@@ -20,7 +20,14 @@ export interface RunWorkers {
  * 3 deliveries is dead-lettered: its run is marked FAILED and an `escalate` event published.
  */
 export function startRunWorkers(
-  deps: { queue: RunQueue; background: BackgroundRuns; events: EventBus; log: Logger; clock: () => Date; /** this process's name among the replicas */ replica: string },
+  deps: {
+    queue: RunQueue;
+    background: BackgroundRuns;
+    events: EventBus;
+    log: Logger;
+    clock: () => Date /** this process's name among the replicas */;
+    replica: string;
+  },
   options: { count: number },
 ): RunWorkers {
   // one replica may start and stop workers more than once: each start gets fresh consumer names
@@ -57,7 +64,14 @@ export function startRunWorkers(
       async onDead(job, reason, entry) {
         if (!job) return;
         await deps.background.abandon(job);
-        const detail = { stream: "runs", group: "atlas-workers", message_id: entry.id, outbox_id: null, deliveries: entry.deliveries, error: reason.slice(0, 1_000) };
+        const detail = {
+          stream: "runs",
+          group: "atlas-workers",
+          message_id: entry.id,
+          outbox_id: null,
+          deliveries: entry.deliveries,
+          error: reason.slice(0, 1_000),
+        };
         await deps.events.publish(escalation({ ...job, type: `run.${job.kind}` }, detail, deps.clock()));
       },
     }),

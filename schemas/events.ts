@@ -3,12 +3,23 @@ import { z } from "zod";
 export const EVENT_SCHEMA_VERSION = 1;
 
 export const eventTypes = [
-  "plan.pending", "plan.revised", "build.done", "validate.result", "approval.requested", "approval.decided",
-  "apply.request", "apply.done", "rollback.done", "design.blocked", "design.rejected", "budget.warning",
+  "plan.pending",
+  "plan.revised",
+  "build.done",
+  "validate.result",
+  "approval.requested",
+  "approval.decided",
+  "apply.request",
+  "apply.done",
+  "rollback.done",
+  "design.blocked",
+  "design.rejected",
+  "budget.warning",
   // a message failed 3 deliveries and went to the dead-letter stream (seed 004)
   "escalate",
   // a background run a worker could not start (the thread is no longer restartable) or that failed
-  "run.dropped", "run.failed",
+  "run.dropped",
+  "run.failed",
 ] as const;
 
 /** A lifecycle event, as published on the event bus and kept in the run history. */

@@ -7,12 +7,13 @@ export const workloadTypes = ["web-api", "worker", "static-site", "data-pipeline
 /** What the user wants built: the input of a planning run. */
 export const goalStatementSchema = z
   .object({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "3-40 characters: lower-case letters, digits and dashes, starting with a letter"),
+    name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "3-40 characters: lower-case letters, digits and dashes, starting with a letter"),
     description: z.string().trim().min(1).max(4000),
     cloud: z.enum(clouds).default("aws"),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as "us-east-1"').default("us-east-1"),
+    region: z
+      .string()
+      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as "us-east-1"')
+      .default("us-east-1"),
     environment: z.enum(environments),
     workload: z
       .object({
@@ -44,7 +45,10 @@ export const goalStatementSchema = z
       .strict(),
     budget: z.object({ monthly_usd: z.number().positive().max(10_000_000) }).strict(),
     constraints: z.array(z.string().min(1).max(200)).max(50).default([]),
-    compliance: z.array(z.enum(["pci", "hipaa", "soc2", "gdpr", "iso27001"])).max(10).default([]),
+    compliance: z
+      .array(z.enum(["pci", "hipaa", "soc2", "gdpr", "iso27001"]))
+      .max(10)
+      .default([]),
     existing_components: z
       .array(z.object({ kind: z.string().min(1), name: z.string().min(1), id: z.string().optional() }).strict())
       .max(50)

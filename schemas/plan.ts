@@ -4,8 +4,21 @@ import { clouds, environments } from "./goal.js";
 const severity = z.enum(["critical", "high", "medium", "low", "info"]);
 
 export const componentKinds = [
-  "vpc", "nat-gateway", "alb", "cloudfront", "ecs-service", "eks-cluster", "eks-node-group", "rds-postgres",
-  "elasticache-redis", "s3-bucket", "sqs-queue", "ecr-repository", "cloudwatch-alarms", "secrets", "kms-key",
+  "vpc",
+  "nat-gateway",
+  "alb",
+  "cloudfront",
+  "ecs-service",
+  "eks-cluster",
+  "eks-node-group",
+  "rds-postgres",
+  "elasticache-redis",
+  "s3-bucket",
+  "sqs-queue",
+  "ecr-repository",
+  "cloudwatch-alarms",
+  "secrets",
+  "kms-key",
 ] as const;
 
 /** One deployable piece of the design. */
@@ -93,9 +106,7 @@ export const queueSchema = z
   .object({ id: z.string(), fifo: z.boolean(), visibility_timeout_s: z.number().int(), max_receive_count: z.number().int().min(1) })
   .strict();
 
-export const iamScopeSchema = z
-  .object({ principal: z.string(), actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) })
-  .strict();
+export const iamScopeSchema = z.object({ principal: z.string(), actions: z.array(z.string()).min(1), resources: z.array(z.string()).min(1) }).strict();
 
 export const securitySchema = z
   .object({
@@ -110,9 +121,7 @@ export const securitySchema = z
 export const observabilitySchema = z
   .object({
     metrics: z.array(z.string()),
-    alerts: z.array(
-      z.object({ name: z.string(), metric: z.string(), comparison: z.enum([">", "<", ">=", "<="]), threshold: z.number(), severity }).strict(),
-    ),
+    alerts: z.array(z.object({ name: z.string(), metric: z.string(), comparison: z.enum([">", "<", ">=", "<="]), threshold: z.number(), severity }).strict()),
     slos: z.array(z.object({ name: z.string(), objective_percent: z.number(), window_days: z.number().int() }).strict()),
     log_retention_days: z.number().int().min(1),
   })

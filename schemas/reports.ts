@@ -50,7 +50,13 @@ export const approvalDecisionSchema = z
   });
 
 export const artifactFileSchema = z
-  .object({ path: z.string(), kind: z.enum(["terraform", "kubernetes", "helm", "doc"]), sha256: z.string().length(64), bytes: z.number().int(), content: z.string() })
+  .object({
+    path: z.string(),
+    kind: z.enum(["terraform", "kubernetes", "helm", "doc"]),
+    sha256: z.string().length(64),
+    bytes: z.number().int(),
+    content: z.string(),
+  })
   .strict();
 
 export const buildArtifactsSchema = z

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { waitFor } from "../test/helpers/redis.js";
 import { repoRoot } from "../test/helpers/tmp.js";
 
@@ -75,7 +75,12 @@ describe("auth across replicas", () => {
     const author = await a.createKey({ tenant: "acme", roles: ["approver"], name: "author" });
     const run = (await a.app.inject({ method: "POST", url: "/architect/plan", payload: { goal }, headers: author.headers })).json();
     expect(run.status).toBe("WAIT_FOR_APPROVE");
-    const own = await b.app.inject({ method: "POST", url: `/architect/plan/${run.thread_id}/resume`, payload: { decision: "approve", approver: "me" }, headers: author.headers });
+    const own = await b.app.inject({
+      method: "POST",
+      url: `/architect/plan/${run.thread_id}/resume`,
+      payload: { decision: "approve", approver: "me" },
+      headers: author.headers,
+    });
     expect(own.statusCode).toBe(403);
     expect((await b.app.inject({ method: "GET", url: `/architect/plan/${run.thread_id}`, headers: a.auth })).statusCode).toBe(404);
   });
@@ -101,7 +106,12 @@ describe("auth across replicas", () => {
     expect(empty.json().error.message).toContain("give per_run, daily or both");
     const negative = await b.app.inject({ method: "PUT", url: "/admin/budget", payload: { per_run: -5, burst: 1 }, headers: adminB.headers });
     expect(negative.statusCode).toBe(400);
-    expect(negative.json().error.issues.map((issue: { path: string }) => issue.path).sort()).toEqual(["burst", "per_run"]);
+    expect(
+      negative
+        .json()
+        .error.issues.map((issue: { path: string }) => issue.path)
+        .sort(),
+    ).toEqual(["burst", "per_run"]);
     const planner = await b.createKey({ tenant, roles: ["planner"], name: "budget-planner" });
     expect((await b.app.inject({ method: "PUT", url: "/admin/budget", payload: { daily: 1 }, headers: planner.headers })).statusCode).toBe(403);
     expect((await b.deps.tokenBudget.tenant(tenant)).limits).toEqual({ per_run: 12_000, daily: 500_000 }); // nothing half-written

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "../lib/db/database.js";
 import { modelChainFromConfig } from "../app/models.js";
+import type { Database } from "../lib/db/database.js";
 import { createLogger } from "../lib/log.js";
 import { goalStatementSchema } from "../schemas/goal.js";
 import { type OpenAIStub, startOpenAIStub } from "../test/fixtures/openai-stub.js";
@@ -27,7 +27,11 @@ const proposalReply = (model: string) => ({
           role: "assistant",
           content: null,
           tool_calls: [
-            { id: "call_1", type: "function", function: { name: "design_proposal", arguments: JSON.stringify({ directives: [], risks: [], rationale: "defaults fit" }) } },
+            {
+              id: "call_1",
+              type: "function",
+              function: { name: "design_proposal", arguments: JSON.stringify({ directives: [], risks: [], rationale: "defaults fit" }) },
+            },
           ],
         },
       },
@@ -74,7 +78,12 @@ describe("observability: /metrics, run logs, redaction", () => {
   it("binds trace_id, tenant and thread_id to every log line of a run", async () => {
     const from = t.logs.length;
     const run = (await t.app.inject({ method: "POST", url: "/architect/plan", headers: t.auth, payload: { goal } })).json();
-    await t.app.inject({ method: "POST", url: `/architect/plan/${run.thread_id}/resume`, headers: t.auth, payload: { decision: "approve", approver: "alice" } });
+    await t.app.inject({
+      method: "POST",
+      url: `/architect/plan/${run.thread_id}/resume`,
+      headers: t.auth,
+      payload: { decision: "approve", approver: "alice" },
+    });
     const lines = t.logs.slice(from).filter((line) => line.thread_id === run.thread_id || line.trace_id === run.trace_id);
     const messages = lines.map((line) => line.msg);
     expect(messages).toEqual(expect.arrayContaining(["run started", "node finished", "lifecycle event", "run stopped"]));
@@ -105,13 +114,31 @@ describe("observability: /metrics, run logs, redaction", () => {
         req: { headers: { authorization: `Bearer ${realKey}`, cookie: "session=1", "x-slack-signature": "v0=abc" } },
         headers: { authorization: "Basic dXNlcjpwYXNz" },
         model: { apiKey: "sk-live-123", api_key: "sk-live-456" },
-        config: { OPENAI_API_KEY: "sk-live-789", SLACK_SIGNING_SECRET: "shh", SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X", DATABASE_URL: "postgres://u:pw@db/atlas" },
+        config: {
+          OPENAI_API_KEY: "sk-live-789",
+          SLACK_SIGNING_SECRET: "shh",
+          SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/X",
+          DATABASE_URL: "postgres://u:pw@db/atlas",
+        },
         key: { token: "atlas_abc", secret: "s3cret" },
       },
       "with secrets",
     );
     const line = JSON.stringify(captured);
-    for (const secret of [realKey, "dXNlcjpwYXNz", "session=1", "v0=abc", "sk-live-123", "sk-live-456", "sk-live-789", "shh", "hooks.slack.com", "u:pw", "atlas_abc", "s3cret"]) {
+    for (const secret of [
+      realKey,
+      "dXNlcjpwYXNz",
+      "session=1",
+      "v0=abc",
+      "sk-live-123",
+      "sk-live-456",
+      "sk-live-789",
+      "shh",
+      "hooks.slack.com",
+      "u:pw",
+      "atlas_abc",
+      "s3cret",
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(line).toContain("[redacted]");
@@ -149,7 +176,13 @@ describe("atlas_tokens_total from a model run, against a LOCAL OpenAI-compatible
   beforeAll(async () => {
     stub = await startOpenAIStub();
     db = await embeddedTestDatabase();
-    const env = { OPENAI_API_KEY: "stub-key", OPENAI_BASE_URL: stub.baseUrl, OPENAI_MODEL: "stub-primary", OPENAI_FALLBACK_MODELS: "stub-fallback", OPENAI_MAX_RETRIES: "0" };
+    const env = {
+      OPENAI_API_KEY: "stub-key",
+      OPENAI_BASE_URL: stub.baseUrl,
+      OPENAI_MODEL: "stub-primary",
+      OPENAI_FALLBACK_MODELS: "stub-fallback",
+      OPENAI_MAX_RETRIES: "0",
+    };
     t = await buildTestApp(db, { env, overrides: { models: modelChainFromConfig(testConfig(env)) } });
   });
   afterAll(async () => {

@@ -46,7 +46,15 @@ describe("OpenAPI description and docs page", () => {
       string,
       Record<
         string,
-        { operationId: string; summary?: string; tags?: string[]; "x-atlas-role"?: string; security?: unknown[]; requestBody?: unknown; responses: Record<string, unknown> }
+        {
+          operationId: string;
+          summary?: string;
+          tags?: string[];
+          "x-atlas-role"?: string;
+          security?: unknown[];
+          requestBody?: unknown;
+          responses: Record<string, unknown>;
+        }
       >
     >;
     components: { schemas: Record<string, unknown> };
@@ -125,14 +133,19 @@ describe("OpenAPI description and docs page", () => {
     await check(schemaListSchema, get("/schemas"));
     await check(z.object({ keys: z.array(keyRecordSchema) }), get("/admin/keys"));
     await check(budgetSchema, get("/admin/budget"));
-    await check(z.object({ entries: z.array(auditEntrySchema) }).refine((body) => body.entries.length > 0), get("/audit"));
+    await check(
+      z.object({ entries: z.array(auditEntrySchema) }).refine((body) => body.entries.length > 0),
+      get("/audit"),
+    );
     await check(errorResponseSchema, post("/architect/plan", {}));
     await check(errorResponseSchema, get("/architect/plan/no-such-thread"));
   });
 
   it("every operation has a summary, a tag and the access its route config gives it", () => {
     const routes = new Map(
-      registered.filter((route) => route.method !== "HEAD" && route.method !== "OPTIONS").map((route) => [`${route.method} ${openApiPath(route.url)}`, route.route]),
+      registered
+        .filter((route) => route.method !== "HEAD" && route.method !== "OPTIONS")
+        .map((route) => [`${route.method} ${openApiPath(route.url)}`, route.route]),
     );
     expect(spec.security).toEqual([{ bearerAuth: [] }]);
     for (const [path, methods] of Object.entries(spec.paths)) {

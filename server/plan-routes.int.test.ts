@@ -21,7 +21,8 @@ describe("plan routes (app.inject, embedded Postgres)", () => {
     await db?.close();
   });
 
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => t.app.inject({ method: "POST", url, payload: payload as object, headers: { ...t.auth, ...headers } });
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    t.app.inject({ method: "POST", url, payload: payload as object, headers: { ...t.auth, ...headers } });
 
   it("POST /architect/plan returns the plan at the approval interrupt; resume approves; artifacts are served", async () => {
     const res = await post("/architect/plan", { goal });
@@ -58,7 +59,10 @@ describe("plan routes (app.inject, embedded Postgres)", () => {
   it("streams node progress as server-sent events when asked", async () => {
     const res = await post("/architect/plan", { goal }, { accept: "text/event-stream" });
     expect(res.headers["content-type"]).toContain("text/event-stream");
-    const events = res.body.split("\n\n").filter(Boolean).map((block) => block.split("\n")[0]);
+    const events = res.body
+      .split("\n\n")
+      .filter(Boolean)
+      .map((block) => block.split("\n")[0]);
     expect(events).toContain("event: progress");
     expect(events[events.length - 1]).toBe("event: result");
     expect(res.body).toContain('"node":"architect"');

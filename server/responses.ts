@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { runStatuses } from "../graph/state.js";
 import { errorStatus } from "../lib/errors.js";
-import { approvalDecisionSchema, findingSchema, validationReportSchema } from "../schemas/reports.js";
 import { costBudgetSchema, planSpecSchema } from "../schemas/plan.js";
+import { approvalDecisionSchema, findingSchema, validationReportSchema } from "../schemas/reports.js";
 
 /**
  * Zod schemas of what more than one route answers, for the OpenAPI description (the routes'
@@ -41,9 +41,7 @@ export const runViewSchema = z.object({
   blocked: z
     .object({ stage: z.enum(["architect", "validator"]), reason: z.string(), arithmetic: z.array(z.string()), findings: z.array(findingSchema) })
     .nullable(),
-  applied: z
-    .object({ commit: z.string(), path: z.string(), plan_version: z.number().int(), approver: z.string(), already_applied: z.boolean() })
-    .nullable(),
+  applied: z.object({ commit: z.string(), path: z.string(), plan_version: z.number().int(), approver: z.string(), already_applied: z.boolean() }).nullable(),
   decision: approvalDecisionSchema.nullable(),
   revisions: z.number().int(),
   tokens_used: z.number().int(),
@@ -72,6 +70,9 @@ export const errors = {
   missingThread: json(errorResponseSchema, "No such thread (or it belongs to another tenant)"),
   busy: json(errorResponseSchema, "The thread is not in a state that allows this, or is being run"),
   unauthenticated: json(errorResponseSchema, "Missing, unknown or revoked API key"),
-  forbidden: json(errorResponseSchema, "The key lacks the role this operation needs (or the tenant refuses it, e.g. `reason: \"self_approval\"`)"),
-  rateLimited: json(errorResponseSchema, "Over RATE_LIMIT_PER_MINUTE for this key (or too many failed keys from this address); `retry-after` says when to retry"),
+  forbidden: json(errorResponseSchema, 'The key lacks the role this operation needs (or the tenant refuses it, e.g. `reason: "self_approval"`)'),
+  rateLimited: json(
+    errorResponseSchema,
+    "Over RATE_LIMIT_PER_MINUTE for this key (or too many failed keys from this address); `retry-after` says when to retry",
+  ),
 };

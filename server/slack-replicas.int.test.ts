@@ -5,12 +5,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
-import { SLACK_NOTIFIER_GROUP } from "./slack/notifier.js";
-import { slackSignature } from "./slack/signature.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../test/helpers/redis.js";
 import { repoRoot } from "../test/helpers/tmp.js";
+import { SLACK_NOTIFIER_GROUP } from "./slack/notifier.js";
+import { slackSignature } from "./slack/signature.js";
 
 // Two replicas (two apps, two pools) on one native PostgreSQL and one real Redis, with Slack
 // pointed at a LOCAL HTTP receiver: each event reaches the channel once, whichever replica
@@ -96,11 +96,15 @@ function signed(fields: Record<string, string>) {
 async function settle(): Promise<void> {
   const redis = testRedisClient();
   try {
-    await waitFor(async () => {
-      const { rows } = await a.deps.db.pool.query("select count(*)::int as n from atlas_events where published_at is null");
-      const pending = (await redis.xpending(`${prefix}events`, SLACK_NOTIFIER_GROUP)) as [number];
-      return rows[0].n === 0 && Number(pending[0]) === 0;
-    }, 20_000, "every event relayed and acknowledged by the notifiers");
+    await waitFor(
+      async () => {
+        const { rows } = await a.deps.db.pool.query("select count(*)::int as n from atlas_events where published_at is null");
+        const pending = (await redis.xpending(`${prefix}events`, SLACK_NOTIFIER_GROUP)) as [number];
+        return rows[0].n === 0 && Number(pending[0]) === 0;
+      },
+      20_000,
+      "every event relayed and acknowledged by the notifiers",
+    );
   } finally {
     redis.disconnect();
   }

@@ -5,13 +5,13 @@ import { join } from "node:path";
 import Fastify from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../lib/db/database.js";
-import { slackSignature } from "./slack/signature.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { repoRoot } from "../test/helpers/tmp.js";
 import { registerErrorHandler } from "./error-handler.js";
-import { registerSchemaCompilers } from "./schema-compilers.js";
 import { slackRoutes } from "./routes/slack.js";
+import { registerSchemaCompilers } from "./schema-compilers.js";
+import { slackSignature } from "./slack/signature.js";
 
 const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
 const SECRET = "test-signing-secret-0123456789abcdef";
@@ -199,7 +199,12 @@ describe("Slack: signed slash commands and webhook notifications", () => {
   });
 
   it("announces design.blocked; a failing webhook is logged, retried by the bus, dead-lettered, and never breaks the run", async () => {
-    const impossible = { ...goal, slo: { availability: 99.99, p95_latency_ms: 100 }, workload: { ...goal.workload, requests_per_second: 5000 }, budget: { monthly_usd: 40 } };
+    const impossible = {
+      ...goal,
+      slo: { availability: 99.99, p95_latency_ms: 100 },
+      workload: { ...goal.workload, requests_per_second: 5000 },
+      budget: { monthly_usd: 40 },
+    };
     const blocked = await startPlan({ goal: impossible });
     expect(blocked.status).toBe("BLOCKED");
     expect(await receiver.waitFor((text) => text.includes("Design blocked"))).toContain(`thread ${blocked.thread_id}`);
@@ -258,7 +263,9 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     registerErrorHandler(app);
     await app.register(slackRoutes, { deps: slowDeps, ackMs: 50 });
     try {
-      const res = await app.inject(slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123", response_url: `${receiver.url}/commands/T1/123` }));
+      const res = await app.inject(
+        slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123", response_url: `${receiver.url}/commands/T1/123` }),
+      );
       expect(res.json()).toEqual({ response_type: "ephemeral", text: `Working on approve ${run.thread_id}…` });
       answer();
       const later = await receiver.waitFor((text) => text.includes("alice approved"));

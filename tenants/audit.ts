@@ -53,15 +53,7 @@ export async function recordAudit(db: Queryable, entry: AuditRecord): Promise<vo
   await db.query(
     `insert into atlas_audit (tenant, actor_key_id, actor_name, action, target, detail, remote_addr)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      entry.tenant,
-      entry.actor.keyId,
-      entry.actor.name,
-      entry.action,
-      entry.target ?? null,
-      JSON.stringify(entry.detail ?? {}),
-      entry.actor.remoteAddr ?? null,
-    ],
+    [entry.tenant, entry.actor.keyId, entry.actor.name, entry.action, entry.target ?? null, JSON.stringify(entry.detail ?? {}), entry.actor.remoteAddr ?? null],
   );
 }
 
@@ -89,7 +81,13 @@ export function makeAuditLog(db: Queryable) {
         actor,
         action: `approval.${decision.decision}`,
         target: threadId,
-        detail: { plan_id: run.plan_id, plan_version: run.plan?.version ?? null, approver: decision.approver, comment: decision.comment ?? null, status: run.status },
+        detail: {
+          plan_id: run.plan_id,
+          plan_version: run.plan?.version ?? null,
+          approver: decision.approver,
+          comment: decision.comment ?? null,
+          status: run.status,
+        },
       });
       if (decision.decision === "approve" && run.applied) {
         await log.record({ tenant, actor, action: "apply", target: threadId, detail: { plan_id: run.plan_id, status: run.status, ...run.applied } });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../lib/db/database.js";
 import { migrate, readMigrations } from "../lib/db/migrate.js";
 import { createLogger } from "../lib/log.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { makeTmpDir, removeTmpDir } from "../test/helpers/tmp.js";
 import { makeAuditLog } from "./audit.js";
 import { adminKeyPath, bootstrapAdminKey } from "./bootstrap.js";
@@ -19,7 +19,10 @@ const cli = { keyId: null, name: "cli:test", remoteAddr: null };
 beforeAll(async () => {
   native = await nativeTestDatabase();
   db = await openDatabase({ url: native.url });
-  await migrate(db.pool, readMigrations().filter((m) => !m.requiresVector));
+  await migrate(
+    db.pool,
+    readMigrations().filter((m) => !m.requiresVector),
+  );
 });
 afterAll(async () => {
   await db?.close();
@@ -84,7 +87,12 @@ describe("API keys", () => {
 
     const entries = await makeAuditLog(db.pool).list("acme", { target: one.record.id });
     expect(entries.map((e) => e.action)).toEqual(["key.revoke", "key.create"]);
-    expect(entries[0]).toMatchObject({ actor_key_id: "key_admin", actor_name: "root", remote_addr: "10.0.0.9", detail: { name: "one", prefix: one.record.prefix } });
+    expect(entries[0]).toMatchObject({
+      actor_key_id: "key_admin",
+      actor_name: "root",
+      remote_addr: "10.0.0.9",
+      detail: { name: "one", prefix: one.record.prefix },
+    });
     expect(entries[1]).toMatchObject({ actor_key_id: null, actor_name: "cli:test", detail: { roles: ["viewer"] } });
   });
 
@@ -113,10 +121,14 @@ describe("API keys", () => {
 
   it("the schema refuses unknown roles and malformed hashes", async () => {
     await expect(
-      db.pool.query("insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by) values ('k', 'acme', 'n', 'p', $1, '{root}', 't')", [hashKey("x")]),
+      db.pool.query("insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by) values ('k', 'acme', 'n', 'p', $1, '{root}', 't')", [
+        hashKey("x"),
+      ]),
     ).rejects.toThrow(/check constraint/);
     await expect(
-      db.pool.query("insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by) values ('k', 'acme', 'n', 'p', 'atlas_raw', '{viewer}', 't')"),
+      db.pool.query(
+        "insert into atlas_api_keys (id, tenant, name, prefix, hash, roles, created_by) values ('k', 'acme', 'n', 'p', 'atlas_raw', '{viewer}', 't')",
+      ),
     ).rejects.toThrow(/check constraint/);
   });
 });
@@ -129,7 +141,10 @@ describe("bootstrap admin key", () => {
   beforeAll(async () => {
     fresh = await nativeTestDatabase();
     freshDb = await openDatabase({ url: fresh.url, maxConnections: 4 });
-    await migrate(freshDb.pool, readMigrations().filter((m) => !m.requiresVector));
+    await migrate(
+      freshDb.pool,
+      readMigrations().filter((m) => !m.requiresVector),
+    );
     dataDir = makeTmpDir("atlas-bootstrap-");
   });
   afterAll(async () => {

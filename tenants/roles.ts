@@ -18,7 +18,14 @@ export function hasRole(held: readonly Role[], required: Role): boolean {
  * @throws Error naming the unknown role.
  */
 export function parseRoles(list: string): Role[] {
-  const names = [...new Set(list.split(",").map((name) => name.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      list
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (!names.length) throw new Error(`no role given; choose from ${roles.join(", ")}`);
   for (const name of names) {
     if (!(roles as readonly string[]).includes(name)) throw new Error(`unknown role "${name}"; choose from ${roles.join(", ")}`);

@@ -1,5 +1,5 @@
-import { createRequire } from "node:module";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { cruise, type ICruiseResult } from "dependency-cruiser";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,7 +9,25 @@ import { makeTmpDir, removeTmpDir, repoRoot } from "./helpers/tmp.js";
 // CI, from .dependency-cruiser.cjs) and SQL kept with the module that owns its table.
 
 const depcruiseConfig = createRequire(import.meta.url)(join(repoRoot, ".dependency-cruiser.cjs"));
-const SOURCE_FOLDERS = ["app", "server", "runs", "graph", "nodes", "tools", "ingest", "rag", "tenants", "bus", "policies", "pricing", "iac", "schemas", "lib", "evals", "bench"];
+const SOURCE_FOLDERS = [
+  "app",
+  "server",
+  "runs",
+  "graph",
+  "nodes",
+  "tools",
+  "ingest",
+  "rag",
+  "tenants",
+  "bus",
+  "policies",
+  "pricing",
+  "iac",
+  "schemas",
+  "lib",
+  "evals",
+  "bench",
+];
 
 async function violations(folders: string[], baseDir: string): Promise<string[]> {
   const result = await cruise(folders, {
@@ -42,7 +60,10 @@ describe("layering", () => {
     write("runs/b.ts", 'import { a } from "./a.js";\nexport const b = () => a;\n');
     const found = await violations(["lib", "server", "runs"], tmp);
     expect(found).toEqual(
-      expect.arrayContaining([expect.stringMatching(/^lib-imports-upward: lib\/ground\.ts → server\/route\.ts/), expect.stringMatching(/^no-circular: runs\/a\.ts → runs\/b\.ts/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/^lib-imports-upward: lib\/ground\.ts → server\/route\.ts/),
+        expect.stringMatching(/^no-circular: runs\/a\.ts → runs\/b\.ts/),
+      ]),
     );
   });
 });
@@ -71,7 +92,9 @@ const OWNERS: Record<string, string> = {
 
 /** Tables a SQL text reads or writes: names after FROM, JOIN, INTO, UPDATE, TABLE, EXISTS or REFERENCES. */
 function tablesIn(text: string): string[] {
-  const names = [...text.matchAll(/\b(?:from|join|into|update|table|exists|references)\s+("?)([a-z_][a-z0-9_]*)\1/gi)].map((m) => (m[2] as string).toLowerCase());
+  const names = [...text.matchAll(/\b(?:from|join|into|update|table|exists|references)\s+("?)([a-z_][a-z0-9_]*)\1/gi)].map((m) =>
+    (m[2] as string).toLowerCase(),
+  );
   return [...new Set(names.filter((name) => name in OWNERS))];
 }
 

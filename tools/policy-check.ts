@@ -26,7 +26,15 @@ export function makePolicyCheckTool(orgPolicy?: OrgPolicy) {
         return JSON.stringify({
           status: "ok",
           result: report.status,
-          findings: report.findings.map((f) => ({ rule_id: f.rule_id, aliases: f.aliases, severity: f.severity, file: f.file, line: f.line, message: f.message, remediation: f.remediation })),
+          findings: report.findings.map((f) => ({
+            rule_id: f.rule_id,
+            aliases: f.aliases,
+            severity: f.severity,
+            file: f.file,
+            line: f.line,
+            message: f.message,
+            remediation: f.remediation,
+          })),
         });
       } catch (error) {
         return JSON.stringify({ status: "error", message: (error as Error).message });

@@ -11,14 +11,18 @@ const spec = {
 function cli(argv: string[], overrides: Partial<CliSpec<typeof spec.options>> = {}) {
   let stdout = "";
   let stderr = "";
-  const result = parseCli(argv, { ...spec, ...overrides }, {
-    stdout: (text) => {
-      stdout += text;
+  const result = parseCli(
+    argv,
+    { ...spec, ...overrides },
+    {
+      stdout: (text) => {
+        stdout += text;
+      },
+      stderr: (text) => {
+        stderr += text;
+      },
     },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
+  );
   return { result, stdout, stderr };
 }
 

@@ -118,7 +118,9 @@ async function execute(pool: pg.Pool, command: Command, actor: Actor): Promise<v
       if (command.json) console.log(JSON.stringify(keys, null, 2));
       else if (!keys.length) console.log("no keys");
       else {
-        console.log(["id".padEnd(17), "prefix".padEnd(15), "tenant".padEnd(12), "name".padEnd(20), "roles".padEnd(24), "created (UTC)".padEnd(19), "state"].join("  "));
+        console.log(
+          ["id".padEnd(17), "prefix".padEnd(15), "tenant".padEnd(12), "name".padEnd(20), "roles".padEnd(24), "created (UTC)".padEnd(19), "state"].join("  "),
+        );
         for (const key of keys) console.log(show(key));
       }
       return;

@@ -45,7 +45,10 @@ export async function main(argv: string[], command = "pnpm plan"): Promise<numbe
       console.log(JSON.stringify(run, null, 2));
     } else {
       console.log(`thread ${run.thread_id}  status ${run.status}`);
-      if (run.plan) console.log(`plan ${run.plan.plan_id} v${run.plan.version} (${run.plan.pattern}): $${run.plan.cost.monthly_total_usd}/month of $${run.plan.cost.budget_usd}`);
+      if (run.plan)
+        console.log(
+          `plan ${run.plan.plan_id} v${run.plan.version} (${run.plan.pattern}): $${run.plan.cost.monthly_total_usd}/month of $${run.plan.cost.budget_usd}`,
+        );
       if (run.validation) console.log(`validation ${run.validation.status}: ${run.validation.findings.length} findings`);
       if (run.blocked) console.log(`BLOCKED: ${run.blocked.reason}\n  ${run.blocked.arithmetic.join("\n  ")}`);
       if (run.applied) console.log(`applied as commit ${run.applied.commit} in ${deps.gitops.dir}/${run.applied.path}`);

@@ -39,7 +39,13 @@ export async function main(argv: string[], command = "pnpm run search"): Promise
       filters: { collection: values.collection, source_prefix: values.prefix },
     });
     if (values.json) {
-      console.log(JSON.stringify(hits.map(({ content: _content, ...hit }) => hit), null, 2));
+      console.log(
+        JSON.stringify(
+          hits.map(({ content: _content, ...hit }) => hit),
+          null,
+          2,
+        ),
+      );
       return 0;
     }
     if (hits.length === 0) console.log("no runbook passed the relevance threshold");

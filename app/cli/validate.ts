@@ -2,10 +2,10 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { readIacFolder } from "../../iac/read-folder.js";
 import { isAtlasError } from "../../lib/errors.js";
-import { formatReport, formatRules, reportJson } from "../../policies/report-format.js";
 import { activeRules, effectiveSeverity, validateIac } from "../../policies/engine.js";
 import { loadOrgPolicy } from "../../policies/org-policy.js";
 import { defaultOrgPolicy } from "../../policies/org-policy-schema.js";
+import { formatReport, formatRules, reportJson } from "../../policies/report-format.js";
 import { ENVIRONMENTS, type Environment } from "../../policies/types.js";
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
 
@@ -41,7 +41,12 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
   try {
     const policy = values.policy ? await loadOrgPolicy(values.policy) : defaultOrgPolicy();
     if (values.rules) {
-      io.stdout(formatRules(activeRules(policy).map((rule) => ({ rule, severity: effectiveSeverity(rule, policy) })), values.json === true));
+      io.stdout(
+        formatRules(
+          activeRules(policy).map((rule) => ({ rule, severity: effectiveSeverity(rule, policy) })),
+          values.json === true,
+        ),
+      );
       return 0;
     }
     const dir = positionals[0] as string;

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import { type ControlBus, controlDispatcher, controlMessage, parseControlFields } from "../control.js";
 import type { Logger } from "../../lib/log.js";
+import { type ControlBus, controlDispatcher, controlMessage, parseControlFields } from "../control.js";
 import type { RedisKeys } from "./keys.js";
 import { startStreamTail } from "./stream-tail.js";
 
@@ -50,4 +50,3 @@ export function makeRedisControlBus(redis: Redis, keys: RedisKeys, parts: { log:
     },
   };
 }
-

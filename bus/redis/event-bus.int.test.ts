@@ -1,16 +1,16 @@
 import { Writable } from "node:stream";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildDeps, type Deps } from "../../app/deps.js";
 import { type Database, openDatabase } from "../../lib/db/database.js";
 import { migrate, readMigrations } from "../../lib/db/migrate.js";
-import { buildDeps, type Deps } from "../../app/deps.js";
-import { type EventBus, lifecycleEvent } from "../events.js";
 import { createLogger } from "../../lib/log.js";
 import { type LifecycleEvent, lifecycleEventSchema } from "../../schemas/events.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../../test/helpers/databases.js";
 import { testConfig } from "../../test/helpers/config.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../../test/helpers/databases.js";
 import { freePort } from "../../test/helpers/processes.js";
 import { cleanRedisPrefix, redisProxy, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../../test/helpers/redis.js";
+import { type EventBus, lifecycleEvent } from "../events.js";
 import { closeRedis, makeRedis } from "./client.js";
 import { makeRedisEventBus } from "./event-bus.js";
 import { fieldsToObject, redisKeys } from "./keys.js";
@@ -64,7 +64,15 @@ describe("event bus on Redis Streams", () => {
     db = await openMigrated(native);
     inspect = testRedisClient();
     client = makeRedis(testRedisUrl, log);
-    bus = makeRedisEventBus(db.pool, client, keys, { log, clock, replica: "test", claimIdleMs: 200, pollMs: 100, maxLen: 10_000, onDeadLetter: (type) => deadLetters.push(type) });
+    bus = makeRedisEventBus(db.pool, client, keys, {
+      log,
+      clock,
+      replica: "test",
+      claimIdleMs: 200,
+      pollMs: 100,
+      maxLen: 10_000,
+      onDeadLetter: (type) => deadLetters.push(type),
+    });
   });
   afterAll(async () => {
     await bus?.close();
@@ -132,7 +140,13 @@ describe("event bus on Redis Streams", () => {
       // the escalate event went through the outbox and the stream like any event
       const escalate = await waitFor(() => escalations.find((e) => e.trace_id === "trace-3"), 10_000, "the escalate event");
       expect(escalate).toMatchObject({ type: "escalate", tenant: "acme", thread_id: "thread-3" });
-      expect(escalate.data).toMatchObject({ original_type: "approval.requested", group: "g-failing", deliveries: 3, error: "notifier is down", outbox_id: fields.outbox_id });
+      expect(escalate.data).toMatchObject({
+        original_type: "approval.requested",
+        group: "g-failing",
+        deliveries: 3,
+        error: "notifier is down",
+        outbox_id: fields.outbox_id,
+      });
       const { rows } = await db.pool.query("select count(*)::int as n from atlas_events where type = 'escalate' and trace_id = 'trace-3'");
       expect(rows[0].n).toBe(1);
       expect(deadLetters).toContain("approval.requested");

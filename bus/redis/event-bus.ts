@@ -77,7 +77,11 @@ export function makeRedisEventBus(
         maxDeliveries: consume.maxDeliveries,
         log,
         async handler(entry) {
-          await consume.handler(parseStreamEvent(entry.fields), { message_id: entry.id, outbox_id: entry.fields.outbox_id ?? null, deliveries: entry.deliveries });
+          await consume.handler(parseStreamEvent(entry.fields), {
+            message_id: entry.id,
+            outbox_id: entry.fields.outbox_id ?? null,
+            deliveries: entry.deliveries,
+          });
         },
         async onDead(entry, reason) {
           const type = entry.fields.type ?? "unknown";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../lib/db/database.js";
 import { readMigrations } from "../../lib/db/migrate.js";
 import { buildTestApp, type TestApp } from "../../test/helpers/app.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../../test/helpers/databases.js";
 import { cleanRedisPrefix, redisProxy, testRedisClient, testRedisPrefix, waitFor } from "../../test/helpers/redis.js";
 import { repoRoot } from "../../test/helpers/tmp.js";
 import { fieldsToObject } from "./keys.js";
@@ -82,12 +82,23 @@ describe("Redis down, then back", () => {
 
   it("Redis stopped while the server runs: approval still works and its events flow once Redis returns", async () => {
     const { thread_id } = (await post({ goal })).json();
-    await waitFor(async () => (await t.deps.db.pool.query("select count(*)::int as n from atlas_events where published_at is null")).rows[0].n === 0, 10_000, "a drained outbox");
+    await waitFor(
+      async () => (await t.deps.db.pool.query("select count(*)::int as n from atlas_events where published_at is null")).rows[0].n === 0,
+      10_000,
+      "a drained outbox",
+    );
     proxy.down();
     await waitFor(async () => (await t.app.inject({ method: "GET", url: "/readyz" })).json().degraded, 10_000, "/readyz to say degraded");
-    const approved = await t.app.inject({ method: "POST", url: `/architect/plan/${thread_id}/resume`, payload: { decision: "approve", approver: "alice" }, headers: t.auth });
+    const approved = await t.app.inject({
+      method: "POST",
+      url: `/architect/plan/${thread_id}/resume`,
+      payload: { decision: "approve", approver: "alice" },
+      headers: t.auth,
+    });
     expect(approved.json().status).toBe("DONE");
-    const waiting = await t.deps.db.pool.query("select id::text as id, type from atlas_events where thread_id = $1 and published_at is null order by id", [thread_id]);
+    const waiting = await t.deps.db.pool.query("select id::text as id, type from atlas_events where thread_id = $1 and published_at is null order by id", [
+      thread_id,
+    ]);
     expect(waiting.rows.map((r) => r.type)).toEqual(["approval.decided", "apply.request", "apply.done"]);
     proxy.up();
     await waitFor(

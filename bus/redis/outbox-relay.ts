@@ -1,11 +1,11 @@
 import type { Redis } from "ioredis";
 import type pg from "pg";
-import type { LifecycleEvent } from "../../schemas/events.js";
+import { withTransaction } from "../../lib/db/transaction.js";
 import type { Logger } from "../../lib/log.js";
 import { backoff, sleep } from "../../lib/sleep.js";
-import { objectToFields } from "./keys.js";
-import { withTransaction } from "../../lib/db/transaction.js";
+import type { LifecycleEvent } from "../../schemas/events.js";
 import { lockUnpublished, markPublished } from "../outbox.js";
+import { objectToFields } from "./keys.js";
 
 export interface OutboxRelay {
   /** Asks the relay to look for unpublished events now (after a publish). */
@@ -61,7 +61,10 @@ export function startOutboxRelay(options: {
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error);
       if (failed || results.length !== rows.length) throw failed?.[0] ?? new Error("redis pipeline answered short");
-      await markPublished(client, rows.map((row) => row.id));
+      await markPublished(
+        client,
+        rows.map((row) => row.id),
+      );
       return rows.length;
     });
   }

@@ -97,7 +97,11 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
       error: reason.slice(0, 1_000),
       dead_at: new Date().toISOString(),
     });
-    await redis.multi().xadd(options.deadStream, "*", ...fields).xack(stream, group, entry.id).exec();
+    await redis
+      .multi()
+      .xadd(options.deadStream, "*", ...fields)
+      .xack(stream, group, entry.id)
+      .exec();
     log.warn({ stream, group, id: entry.id, deliveries: entry.deliveries, reason }, "message moved to the dead-letter stream");
     try {
       await options.onDead?.(entry, reason);
@@ -112,11 +116,14 @@ export function startStreamConsumer(options: StreamConsumerOptions): StreamConsu
       return;
     }
     const keepAlive = options.keepAlive
-      ? setInterval(() => {
-          if (killController.signal.aborted) return;
-          // XCLAIM to ourselves with JUSTID resets the idle time without counting a delivery.
-          redis.call("XCLAIM", stream, group, consumer, 0, entry.id, "JUSTID").catch(() => {});
-        }, Math.max(50, Math.floor(options.claimIdleMs / 3)))
+      ? setInterval(
+          () => {
+            if (killController.signal.aborted) return;
+            // XCLAIM to ourselves with JUSTID resets the idle time without counting a delivery.
+            redis.call("XCLAIM", stream, group, consumer, 0, entry.id, "JUSTID").catch(() => {});
+          },
+          Math.max(50, Math.floor(options.claimIdleMs / 3)),
+        )
       : undefined;
     try {
       await options.handler(entry, context);

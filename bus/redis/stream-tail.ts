@@ -16,12 +16,7 @@ type ReadReply = [stream: string, entries: [string, string[]][]][] | null;
  * Follows a stream from now on with XREAD BLOCK, without a consumer group: every replica
  * sees every entry (fan-out for SSE clients and control messages). Retries with backoff.
  */
-export function startStreamTail(options: {
-  redis: Redis;
-  stream: string;
-  log: Logger;
-  onEntry(id: string, fields: Record<string, string>): void;
-}): StreamTail {
+export function startStreamTail(options: { redis: Redis; stream: string; log: Logger; onEntry(id: string, fields: Record<string, string>): void }): StreamTail {
   const { redis, stream, log } = options;
   const stopController = new AbortController();
   const connection = duplicateRedis(redis, log);

@@ -104,9 +104,7 @@ describe("migrate on native Postgres (no pgvector)", () => {
     const p = pool();
     await p.query("drop table if exists widgets; drop table if exists atlas_migrations");
     await migrate(p, migrations);
-    const edited: Migration[] = migrations.map((m) =>
-      m.version === 2 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: "0".repeat(64) } : m,
-    );
+    const edited: Migration[] = migrations.map((m) => (m.version === 2 ? { ...m, sql: `${m.sql}\n-- edited`, checksum: "0".repeat(64) } : m));
     await expect(migrate(p, edited)).rejects.toMatchObject({
       code: "CONFLICT",
       message: expect.stringMatching(/2_widget_seed changed after it was applied/),

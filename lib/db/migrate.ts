@@ -63,18 +63,13 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
       name text not null,
       checksum text not null,
       applied_at timestamptz not null default now())`);
-    const { rows } = await client.query<{ version: number; checksum: string }>(
-      "select version, checksum from atlas_migrations",
-    );
+    const { rows } = await client.query<{ version: number; checksum: string }>("select version, checksum from atlas_migrations");
     const done = new Map(rows.map((row) => [row.version, row.checksum]));
     for (const migration of migrations) {
       const checksum = done.get(migration.version);
       if (checksum !== undefined) {
         if (checksum !== migration.checksum) {
-          throw new AtlasError(
-            "CONFLICT",
-            `Migration ${migration.version}_${migration.name} changed after it was applied; add a new migration instead.`,
-          );
+          throw new AtlasError("CONFLICT", `Migration ${migration.version}_${migration.name} changed after it was applied; add a new migration instead.`);
         }
         continue;
       }
@@ -103,9 +98,7 @@ export async function migrate(pool: pg.Pool, migrations = readMigrations()): Pro
 
 /** Versions known to the code but not yet recorded in the database. */
 export async function pendingMigrations(pool: pg.Pool, migrations = readMigrations()): Promise<number[]> {
-  const { rows } = await pool.query<{ version: number }>(
-    "select version from atlas_migrations",
-  ).catch(() => ({ rows: [] as { version: number }[] }));
+  const { rows } = await pool.query<{ version: number }>("select version from atlas_migrations").catch(() => ({ rows: [] as { version: number }[] }));
   const done = new Set(rows.map((row) => row.version));
   return migrations.filter((migration) => !done.has(migration.version)).map((m) => m.version);
 }

@@ -4,8 +4,7 @@ import { describe, expect, it } from "vitest";
 import { makeMetrics } from "./index.js";
 import { TokenCallback } from "./token-callback.js";
 
-const sample = async (metrics: ReturnType<typeof makeMetrics>, line: string) =>
-  (await metrics.registry.metrics()).split("\n").find((l) => l.startsWith(line));
+const sample = async (metrics: ReturnType<typeof makeMetrics>, line: string) => (await metrics.registry.metrics()).split("\n").find((l) => l.startsWith(line));
 
 describe("metrics", () => {
   it("each app has its own registry; nothing lands on prom-client's global one", async () => {

@@ -21,7 +21,13 @@ export function makeApply(deps: GraphDeps) {
       approver: decision.approver,
       files: artifacts.files.map((file) => ({ path: file.path, content: file.content })),
     });
-    const applied = { commit: result.commit, path: result.path, plan_version: plan.version, approver: decision.approver, already_applied: result.alreadyApplied };
+    const applied = {
+      commit: result.commit,
+      path: result.path,
+      plan_version: plan.version,
+      approver: decision.approver,
+      already_applied: result.alreadyApplied,
+    };
     const done = await emit(deps, state, threadId, "apply.done", { ...applied });
     return { applied, status: "DONE", last_approved_plan: plan, events: [request, done] };
   };

@@ -46,24 +46,85 @@ function computeSection(d: Design, s: Sized): PlanSpec["compute"] {
   const nodes = { node_instance_type: s.nodes?.instanceType ?? null, node_count: s.nodes?.nodes ?? 0 };
   if (s.service) {
     const svc = s.service;
-    return { platform: d.pattern.platform, cpu: svc.cpu, memory_mb: svc.memoryMb, min_replicas: svc.tasks, max_replicas: svc.maxTasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image, schedule: null };
+    return {
+      platform: d.pattern.platform,
+      cpu: svc.cpu,
+      memory_mb: svc.memoryMb,
+      min_replicas: svc.tasks,
+      max_replicas: svc.maxTasks,
+      target_cpu_percent: target,
+      ...nodes,
+      container_port: CONTAINER_PORT,
+      image,
+      schedule: null,
+    };
   }
   if (s.pipeline) {
     const p = s.pipeline;
-    return { platform: d.pattern.platform, cpu: p.cpu, memory_mb: p.memoryMb, min_replicas: 0, max_replicas: p.tasks, target_cpu_percent: target, ...nodes, container_port: CONTAINER_PORT, image, schedule: pipelineSchedule(p) };
+    return {
+      platform: d.pattern.platform,
+      cpu: p.cpu,
+      memory_mb: p.memoryMb,
+      min_replicas: 0,
+      max_replicas: p.tasks,
+      target_cpu_percent: target,
+      ...nodes,
+      container_port: CONTAINER_PORT,
+      image,
+      schedule: pipelineSchedule(p),
+    };
   }
-  return { platform: "none", cpu: 0, memory_mb: 0, min_replicas: 0, max_replicas: 0, target_cpu_percent: 70, node_instance_type: null, node_count: 0, container_port: 443, image: "none (static content in S3)", schedule: null };
+  return {
+    platform: "none",
+    cpu: 0,
+    memory_mb: 0,
+    min_replicas: 0,
+    max_replicas: 0,
+    target_cpu_percent: 70,
+    node_instance_type: null,
+    node_count: 0,
+    container_port: 443,
+    image: "none (static content in S3)",
+    schedule: null,
+  };
 }
 
 function dataSections(d: Design, s: Sized): Pick<PlanSpec, "databases" | "caches" | "buckets" | "queues"> {
   const db = s.database;
   const buckets: PlanSpec["buckets"] = [];
-  if (d.pattern.def.compute === "none") buckets.push({ id: "site-bucket", purpose: "static site origin, private behind CloudFront", versioning: true, storage_gb: s.bucketGb ?? 1, public_website: false });
-  if (d.pattern.def.compute === "scheduled") buckets.push({ id: "data-bucket", purpose: "pipeline input and output data", versioning: true, storage_gb: s.bucketGb ?? 10, public_website: false });
-  const queue = (id: string) => ({ id, fifo: false, visibility_timeout_s: QUEUE_SETTINGS.visibilityTimeoutS, max_receive_count: QUEUE_SETTINGS.maxReceiveCount });
+  if (d.pattern.def.compute === "none")
+    buckets.push({
+      id: "site-bucket",
+      purpose: "static site origin, private behind CloudFront",
+      versioning: true,
+      storage_gb: s.bucketGb ?? 1,
+      public_website: false,
+    });
+  if (d.pattern.def.compute === "scheduled")
+    buckets.push({ id: "data-bucket", purpose: "pipeline input and output data", versioning: true, storage_gb: s.bucketGb ?? 10, public_website: false });
+  const queue = (id: string) => ({
+    id,
+    fifo: false,
+    visibility_timeout_s: QUEUE_SETTINGS.visibilityTimeoutS,
+    max_receive_count: QUEUE_SETTINGS.maxReceiveCount,
+  });
   return {
     databases: db
-      ? [{ id: "db", engine: "postgres", engine_version: POSTGRES_VERSION, instance_class: db.rung.instanceClass, multi_az: db.multiAz, storage_gb: db.storageGb, max_storage_gb: db.maxStorageGb, backup_retention_days: db.backupRetentionDays, point_in_time_recovery: db.pointInTimeRecovery, read_replicas: db.readReplicas, deletion_protection: db.deletionProtection }]
+      ? [
+          {
+            id: "db",
+            engine: "postgres",
+            engine_version: POSTGRES_VERSION,
+            instance_class: db.rung.instanceClass,
+            multi_az: db.multiAz,
+            storage_gb: db.storageGb,
+            max_storage_gb: db.maxStorageGb,
+            backup_retention_days: db.backupRetentionDays,
+            point_in_time_recovery: db.pointInTimeRecovery,
+            read_replicas: db.readReplicas,
+            deletion_protection: db.deletionProtection,
+          },
+        ]
       : [],
     caches: s.cache ? [{ id: "cache", engine: "redis", node_type: s.cache.nodeType, nodes: s.cache.nodes, multi_az: s.cache.multiAz }] : [],
     buckets,
@@ -77,7 +138,12 @@ function performance(d: Design, s: Sized, estimated: number): PlanSpec["performa
   if (s.service) return { target_rps: s.service.targetRate, capacity_rps: s.service.capacityRate, headroom_percent: s.service.headroomPercent, ...base };
   if (d.pattern.def.compute === "none") {
     const target = Math.max(1, s.peakRate);
-    return { target_rps: target, capacity_rps: CLOUDFRONT_RPS_QUOTA, headroom_percent: Number(((CLOUDFRONT_RPS_QUOTA / target - 1) * 100).toFixed(1)), ...base };
+    return {
+      target_rps: target,
+      capacity_rps: CLOUDFRONT_RPS_QUOTA,
+      headroom_percent: Number(((CLOUDFRONT_RPS_QUOTA / target - 1) * 100).toFixed(1)),
+      ...base,
+    };
   }
   // Batch runs: the headroom is on run time, not on a request rate.
   return { target_rps: s.peakRate, capacity_rps: s.peakRate, headroom_percent: HEADROOM * 100, ...base };
@@ -88,10 +154,16 @@ function summary(d: Design, s: Sized, totalCents: number, capCents: number): str
   const platform = d.pattern.platform === "eks" ? " on EKS" : d.pattern.platform === "ecs-fargate" ? " on ECS Fargate" : "";
   const parts = [`${d.pattern.def.title}${platform} in ${where}`];
   const unit = d.pattern.platform === "eks" ? "pods" : "tasks";
-  if (s.service) parts.push(`${s.service.tasks}-${s.service.maxTasks} × ${s.service.cpu} vCPU ${unit} for ${s.service.targetRate} ${d.pattern.def.compute === "worker" ? "msg/s" : "rps"} peak`);
+  if (s.service)
+    parts.push(
+      `${s.service.tasks}-${s.service.maxTasks} × ${s.service.cpu} vCPU ${unit} for ${s.service.targetRate} ${d.pattern.def.compute === "worker" ? "msg/s" : "rps"} peak`,
+    );
   if (s.pipeline) parts.push(`${s.pipeline.runsPerDay} run(s)/day on ${s.pipeline.tasks} × ${s.pipeline.cpu} vCPU`);
   if (s.nodes) parts.push(`${s.nodes.nodes} × ${s.nodes.instanceType} nodes`);
-  if (s.database) parts.push(`Postgres ${s.database.rung.instanceClass} ${s.database.multiAz ? "Multi-AZ" : "Single-AZ"}${s.database.readReplicas > 0 ? ` + ${s.database.readReplicas} replica(s)` : ""}`);
+  if (s.database)
+    parts.push(
+      `Postgres ${s.database.rung.instanceClass} ${s.database.multiAz ? "Multi-AZ" : "Single-AZ"}${s.database.readReplicas > 0 ? ` + ${s.database.readReplicas} replica(s)` : ""}`,
+    );
   if (s.cache) parts.push(`Redis ${s.cache.nodeType}`);
   if (d.pattern.platform !== "none") parts.push(`${d.azCount} AZ(s)`);
   const percent = ((totalCents / capCents) * 100).toFixed(1);
@@ -134,7 +206,16 @@ export function assemblePlan(fit: FitResult, id: PlanIdentity, capCents: number,
     observability: observabilityFor(d, s),
     cost: { currency: "USD", monthly_total_usd: total, budget_usd: cap, status, breakdown: bill.breakdown, usage_based: bill.usageBased },
     performance: performance(d, s, estimated),
-    risks: risksFor({ evaluated: fit, capCents, status, estimatedAvailability: estimated, parts, citations: id.citations, carried, imagePlaceholder: d.pattern.platform !== "none" && imageFor(d).placeholder }),
+    risks: risksFor({
+      evaluated: fit,
+      capCents,
+      status,
+      estimatedAvailability: estimated,
+      parts,
+      citations: id.citations,
+      carried,
+      imagePlaceholder: d.pattern.platform !== "none" && imageFor(d).placeholder,
+    }),
     tradeoffs: tradeoffsFor(fit, id.citations),
     citations: id.citations.map((c) => ({ ...c, heading_path: [...c.heading_path] })),
     diagram: renderDiagram(bill.components, d.pattern.def.ingress),

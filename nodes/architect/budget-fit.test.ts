@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type GoalStatementInput, goalStatementSchema } from "../../schemas/goal.js";
-import { STEPS, blockedArithmetic, evaluate, fitBudget } from "./budget-fit.js";
+import { blockedArithmetic, evaluate, fitBudget, STEPS } from "./budget-fit.js";
 import { initialDesign } from "./design.js";
 import { planDeterministic } from "./engine.js";
 import { selectPattern } from "./patterns.js";
@@ -47,7 +47,10 @@ describe("budget fitting", () => {
   });
 
   it("drops AZs only as far as the SLO allows", () => {
-    const squeezed = planDeterministic(goal({ workload: { type: "internal-service", requests_per_second: 100 }, slo: { availability: 99.9 }, budget: { monthly_usd: 95 } }), ctx);
+    const squeezed = planDeterministic(
+      goal({ workload: { type: "internal-service", requests_per_second: 100 }, slo: { availability: 99.9 }, budget: { monthly_usd: 95 } }),
+      ctx,
+    );
     if (squeezed.kind !== "plan") throw new Error(squeezed.reason);
     expect(squeezed.plan.revision_notes.map(stepOf)).toContain("fewer-azs");
     expect(squeezed.plan.network.private_subnets).toHaveLength(2);

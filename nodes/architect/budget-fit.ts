@@ -178,7 +178,10 @@ export function blockedArithmetic(fit: FitResult, capCents: number, targetCents:
     return `${c.id}: ${label(c, fit)} ${dollars(cents(c.monthly_usd))} (${detail})`;
   });
   const sum = priced.map((c) => `${label(c, fit)} ${dollars(cents(c.monthly_usd))}`).join(" + ");
-  const limit = targetCents < capCents ? `target ${dollars(targetCents)} (cap ${dollars(capCents)} less what the validator priced beyond the plan)` : `cap ${dollars(capCents)}`;
+  const limit =
+    targetCents < capCents
+      ? `target ${dollars(targetCents)} (cap ${dollars(capCents)} less what the validator priced beyond the plan)`
+      : `cap ${dollars(capCents)}`;
   return [
     `cheapest design that keeps the sizing and the ${goal.slo.availability} % SLO in ${goal.region} (${goal.environment}):`,
     ...lines,

@@ -1,8 +1,8 @@
 import type { GoalStatement } from "../../schemas/goal.js";
 import type { ResolvedPattern } from "./patterns.js";
-import { type Redundancy, minimumTasks, strictCompliance } from "./redundancy.js";
-import { type PipelineSizing, type ServiceSizing, growthFactor, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
-import { CACHE_RPS_THRESHOLD, type DbRung, cacheSize, dbLoad, dbRung, dbStorage, minimumDbRung, recommendedDbRung, requiredReplicas } from "./sizing-db.js";
+import { minimumTasks, type Redundancy, strictCompliance } from "./redundancy.js";
+import { growthFactor, type PipelineSizing, type ServiceSizing, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
+import { CACHE_RPS_THRESHOLD, cacheSize, type DbRung, dbLoad, dbRung, dbStorage, minimumDbRung, recommendedDbRung, requiredReplicas } from "./sizing-db.js";
 import { type Architecture, type NodeSizing, sizeNodes } from "./sizing-nodes.js";
 
 /** Budget-fit steps, in the order they are tried (see `budget-fit.ts`). */

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { type GoalStatement, goalStatementSchema } from "../../schemas/goal.js";
@@ -7,10 +7,10 @@ import { type PlanContext, planDeterministic } from "./engine.js";
 import { PATTERNS } from "./patterns.js";
 
 const GOALS_DIR = fileURLToPath(new URL("../../evals/goals/", import.meta.url));
-const expectations: Record<string, { expect: "plan" | "blocked"; reason: string }> = JSON.parse(
-  readFileSync(`${GOALS_DIR}expectations.json`, "utf8"),
-);
-const files = readdirSync(GOALS_DIR).filter((f) => f.endsWith(".json") && f !== "expectations.json").sort();
+const expectations: Record<string, { expect: "plan" | "blocked"; reason: string }> = JSON.parse(readFileSync(`${GOALS_DIR}expectations.json`, "utf8"));
+const files = readdirSync(GOALS_DIR)
+  .filter((f) => f.endsWith(".json") && f !== "expectations.json")
+  .sort();
 
 function load(file: string): GoalStatement {
   return goalStatementSchema.parse(JSON.parse(readFileSync(`${GOALS_DIR}${file}`, "utf8")));
@@ -22,8 +22,20 @@ const ctx: PlanContext = {
   version: 1,
   parentVersion: null,
   citations: [
-    { source: "docs/databases/rds-multi-az-failover-and-pitr.md", heading_path: ["RDS Multi-AZ", "Design guidance"], line_start: 79, line_end: 96, reason: "db" },
-    { source: "docs/networking/nat-gateway-cost-and-throughput.md", heading_path: ["NAT Gateway Cost", "Resolution"], line_start: 60, line_end: 80, reason: "nat" },
+    {
+      source: "docs/databases/rds-multi-az-failover-and-pitr.md",
+      heading_path: ["RDS Multi-AZ", "Design guidance"],
+      line_start: 79,
+      line_end: 96,
+      reason: "db",
+    },
+    {
+      source: "docs/networking/nat-gateway-cost-and-throughput.md",
+      heading_path: ["NAT Gateway Cost", "Resolution"],
+      line_start: 60,
+      line_end: 80,
+      reason: "nat",
+    },
   ],
 };
 

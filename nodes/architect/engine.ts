@@ -12,7 +12,7 @@ import { redundancyFor } from "./redundancy.js";
 import { parseComments } from "./revise-comments.js";
 import { actOnFindings, mergeOverrides } from "./revise-findings.js";
 import { MAX_TASKS_PER_SERVICE } from "./sizing.js";
-import { MAX_DB_LOAD, dbRung } from "./sizing-db.js";
+import { dbRung, MAX_DB_LOAD } from "./sizing-db.js";
 
 /** What the architect node hands the planner besides the goal. */
 export interface PlanContext {
@@ -56,7 +56,9 @@ function beyondCatalogue(design: Design): PlanOutcome | null {
   const s = sizeDesign(design);
   const lines: string[] = [];
   if (design.pattern.platform === "ecs-fargate" && s.service && s.service.maxTasks > MAX_TASKS_PER_SERVICE) {
-    lines.push(`${s.service.maxTasks} tasks at full scale-out (${s.service.tasks} × ${s.service.cpu} vCPU at peak) > ${MAX_TASKS_PER_SERVICE} tasks per ECS service`);
+    lines.push(
+      `${s.service.maxTasks} tasks at full scale-out (${s.service.tasks} × ${s.service.cpu} vCPU at peak) > ${MAX_TASKS_PER_SERVICE} tasks per ECS service`,
+    );
   }
   if (s.database && s.database.load > MAX_DB_LOAD) {
     lines.push(`${s.database.load} queries/s > ${MAX_DB_LOAD} that one ${dbRung(Number.MAX_SAFE_INTEGER).instanceClass} primary and 5 read replicas serve`);

@@ -110,7 +110,11 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
     const lookup = { query: "DNS resolution failures", top_k: 1, source_prefix: "networking/" };
     stub.chatReplies.push(
       stubToolCall("stub-primary", [{ name: "runbook_search", args: lookup }], 700),
-      stubToolCall("stub-primary", [{ name: "design_proposal", args: { directives: ["two azs"], risks: [], rationale: "See networking/dns-resolution.md." } }], 900),
+      stubToolCall(
+        "stub-primary",
+        [{ name: "design_proposal", args: { directives: ["two azs"], risks: [], rationale: "See networking/dns-resolution.md." } }],
+        900,
+      ),
     );
     const run = await deps.planner.start({ goal, tenant: "default" });
     expect(run.status).toBe("WAIT_FOR_APPROVE");
@@ -135,7 +139,11 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
       // the primary never answers: every turn it searches again
       stub.chatResponder = (request) =>
         request.body.model === "stub-primary"
-          ? stubToolCall("stub-primary", [{ name: "runbook_search", args: { query: "postgres replication lag" }, ...(ids === "repeated" ? { id: "call_1" } : {}) }], 300)
+          ? stubToolCall(
+              "stub-primary",
+              [{ name: "runbook_search", args: { query: "postgres replication lag" }, ...(ids === "repeated" ? { id: "call_1" } : {}) }],
+              300,
+            )
           : undefined;
       stub.chatReplies.push(stubToolCall("stub-fallback", [{ name: "design_proposal", args: { directives: [], risks: [], rationale: "defaults fit" } }], 500));
       const run = await deps.planner.start({ goal, tenant: "default" });

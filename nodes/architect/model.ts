@@ -5,8 +5,21 @@ import { z } from "zod";
  * parser understands, so the model chooses and the code still sizes, prices and decides.
  */
 export const designDirectives = [
-  "no cache", "add cache", "use eks", "use ecs", "single az", "two azs", "three azs", "single nat", "nat per az",
-  "graviton", "no graviton", "no read replica", "add read replica", "customer-managed kms key", "multi-az database",
+  "no cache",
+  "add cache",
+  "use eks",
+  "use ecs",
+  "single az",
+  "two azs",
+  "three azs",
+  "single nat",
+  "nat per az",
+  "graviton",
+  "no graviton",
+  "no read replica",
+  "add read replica",
+  "customer-managed kms key",
+  "multi-az database",
 ] as const;
 
 /**

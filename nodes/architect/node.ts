@@ -81,6 +81,14 @@ export function makeArchitect(deps: GraphDeps) {
       planner: plan.planner,
       monthly_usd: plan.cost.monthly_total_usd,
     });
-    return { plan, status: "IN_PROGRESS", blocked: null, open_findings: [], revision_comments: [], events: [...model.events, event], tokens_used: model.tokens };
+    return {
+      plan,
+      status: "IN_PROGRESS",
+      blocked: null,
+      open_findings: [],
+      revision_comments: [],
+      events: [...model.events, event],
+      tokens_used: model.tokens,
+    };
   };
 }

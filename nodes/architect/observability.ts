@@ -23,9 +23,7 @@ export function logRetentionDays(d: Design): number {
 }
 
 function severities(d: Design): { page: Severity; urgent: Severity; warn: Severity } {
-  return d.goal.environment === "prod"
-    ? { page: "critical", urgent: "high", warn: "medium" }
-    : { page: "medium", urgent: "low", warn: "low" };
+  return d.goal.environment === "prod" ? { page: "critical", urgent: "high", warn: "medium" } : { page: "medium", urgent: "low", warn: "low" };
 }
 
 /** Alerts for a design: 5xx rate and p95 against the SLO, saturation, storage, queue age and DLQ depth. */

@@ -40,7 +40,16 @@ export function redundancyFor(goal: GoalStatement): Redundancy {
     return { tier: "critical", azRecommended: 3, azMinimum: 3, natPerAz: true, dbMultiAzRequired: true, nPlusOne: true, readReplicaOption: true, ...common };
   }
   if (slo >= 99.9) {
-    return { tier: "high", azRecommended: prod ? 3 : 2, azMinimum: 2, natPerAz: false, dbMultiAzRequired: true, nPlusOne: false, readReplicaOption: false, ...common };
+    return {
+      tier: "high",
+      azRecommended: prod ? 3 : 2,
+      azMinimum: 2,
+      natPerAz: false,
+      dbMultiAzRequired: true,
+      nPlusOne: false,
+      readReplicaOption: false,
+      ...common,
+    };
   }
   if (slo > 99.5 || prod) {
     return { tier: "multi-az", azRecommended: 2, azMinimum: 2, natPerAz: false, dbMultiAzRequired: true, nPlusOne: false, readReplicaOption: false, ...common };

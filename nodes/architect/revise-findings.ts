@@ -48,7 +48,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
 const MONEY = /\$([\d,]+(?:\.\d+)?)/;
 
 function riskId(ruleId: string): string {
-  return `finding-${ruleId.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "")}`;
+  return `finding-${ruleId
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")}`;
 }
 
 /**

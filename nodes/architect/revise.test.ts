@@ -60,7 +60,15 @@ describe("revisions from validator findings", () => {
   it("blocks when the validator's extra cost cannot be absorbed", () => {
     const goal = load("07-prod-api-squeezed.json");
     const v1 = plan(goal);
-    const outcome = planDeterministic(goal, { planId: "p", traceId: "t", version: 2, parentVersion: 1, citations: [], previous: v1, findings: [overBudget("$510.00", "$490.00")] });
+    const outcome = planDeterministic(goal, {
+      planId: "p",
+      traceId: "t",
+      version: 2,
+      parentVersion: 1,
+      citations: [],
+      previous: v1,
+      findings: [overBudget("$510.00", "$490.00")],
+    });
     if (outcome.kind !== "blocked") throw new Error("expected blocked");
     expect(outcome.arithmetic.join("\n")).toContain("cap $490.00 less what the validator priced beyond the plan");
   });
@@ -70,7 +78,10 @@ describe("revisions from validator findings", () => {
     const v1 = plan(goal);
     expect(v1.security.kms).toBe("aws-managed");
     const v2 = revise(goal, v1, {
-      findings: [finding("AWS_RDS_ENCRYPTION", "RDS storage is not encrypted", "aws_db_instance.db"), finding("AWS_RDS_BACKUP_RETENTION", "too short", "aws_db_instance.db")],
+      findings: [
+        finding("AWS_RDS_ENCRYPTION", "RDS storage is not encrypted", "aws_db_instance.db"),
+        finding("AWS_RDS_BACKUP_RETENTION", "too short", "aws_db_instance.db"),
+      ],
     });
     expect(v2.security.kms).toBe("customer-managed");
     expect(v2.components.map((c) => c.id)).toContain("kms");
@@ -86,7 +97,10 @@ describe("revisions from reviewer comments", () => {
   it("revises deterministically", () => {
     const goal = load("05-prod-api-critical.json");
     const v1 = plan(goal);
-    const extra = { revisionComments: ["no cache", "budget 3000"], findings: [finding("COST_BUDGET_EXCEEDED", "Estimated $3,100.00/month exceeds the $3,000.00 monthly budget.")] };
+    const extra = {
+      revisionComments: ["no cache", "budget 3000"],
+      findings: [finding("COST_BUDGET_EXCEEDED", "Estimated $3,100.00/month exceeds the $3,000.00 monthly budget.")],
+    };
     expect(JSON.stringify(revise(goal, v1, extra))).toBe(JSON.stringify(revise(goal, structuredClone(v1), structuredClone(extra))));
   });
 
@@ -112,7 +126,23 @@ describe("revisions from reviewer comments", () => {
 
   it("recognises every directive phrase the model planner may propose", () => {
     // The vocabulary nodes/architect/model.ts offers a model; each must parse to a directive.
-    const phrases = ["no cache", "add cache", "use eks", "use ecs", "single az", "two azs", "three azs", "single nat", "nat per az", "graviton", "no graviton", "no read replica", "add read replica", "customer-managed kms key", "multi-az database"];
+    const phrases = [
+      "no cache",
+      "add cache",
+      "use eks",
+      "use ecs",
+      "single az",
+      "two azs",
+      "three azs",
+      "single nat",
+      "nat per az",
+      "graviton",
+      "no graviton",
+      "no read replica",
+      "add read replica",
+      "customer-managed kms key",
+      "multi-az database",
+    ];
     const goal = load("22-gdpr-internal-staging.json");
     const notes = plan(goal, { revisionComments: phrases }).revision_notes.filter((n) => n.startsWith("revise comment"));
     expect(notes).toHaveLength(phrases.length);

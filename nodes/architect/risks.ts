@@ -54,44 +54,104 @@ export function risksFor(input: RiskInput): Risk[] {
     );
   }
   if (d.pattern.platform !== "none" && d.azCount === 1) {
-    add("single-az", "Compute runs in one AZ: an AZ outage takes the service down", prod ? "high" : "medium", `Accepted for a ${slo} % objective outside prod; move to two AZs before raising the SLO.`);
+    add(
+      "single-az",
+      "Compute runs in one AZ: an AZ outage takes the service down",
+      prod ? "high" : "medium",
+      `Accepted for a ${slo} % objective outside prod; move to two AZs before raising the SLO.`,
+    );
   }
   if (s.database && !s.database.multiAz) {
-    add("single-az-database", "Single-AZ database: an instance or AZ failure means a restore from backup (1-4 h)", prod ? "high" : "low", `Switch to Multi-AZ for anything above 99.5 %; keep automated backups and test a point-in-time restore${see(c, "database")}.`);
+    add(
+      "single-az-database",
+      "Single-AZ database: an instance or AZ failure means a restore from backup (1-4 h)",
+      prod ? "high" : "low",
+      `Switch to Multi-AZ for anything above 99.5 %; keep automated backups and test a point-in-time restore${see(c, "database")}.`,
+    );
   }
   if (s.database && prod && s.database.rung.burstable) {
-    add("burstable-database", `Burstable ${s.database.rung.instanceClass} in prod can run out of CPU credits under sustained load`, "medium", "The CPUCreditBalance alarm warns early; move to db.m6g.large when the budget allows.");
+    add(
+      "burstable-database",
+      `Burstable ${s.database.rung.instanceClass} in prod can run out of CPU credits under sustained load`,
+      "medium",
+      "The CPUCreditBalance alarm warns early; move to db.m6g.large when the budget allows.",
+    );
   }
   if (s.database && s.service) {
     const limit = maxConnections(s.database.rung.memoryGb);
     const wanted = s.service.maxTasks * POOL_PER_TASK;
     if (wanted > limit * 0.8) {
-      add("db-connection-exhaustion", `At ${s.service.maxTasks} tasks × ${POOL_PER_TASK} pooled connections (${wanted}) the database's ~${limit} connections run out`, "high", `Put RDS Proxy or PgBouncer (transaction pooling) in front of Postgres, or cap the pool per task${see(c, "connections")}.`);
+      add(
+        "db-connection-exhaustion",
+        `At ${s.service.maxTasks} tasks × ${POOL_PER_TASK} pooled connections (${wanted}) the database's ~${limit} connections run out`,
+        "high",
+        `Put RDS Proxy or PgBouncer (transaction pooling) in front of Postgres, or cap the pool per task${see(c, "connections")}.`,
+      );
     }
   }
   if (input.status === "WARN") {
-    add("budget-warn", `Estimate ${dollars(bill.totalCents)} is at least 80 % of the ${dollars(input.capCents)} cap`, "medium", `Usage-based items come on top; set an AWS Budgets alert at 80 % and review right-sizing monthly${see(c, "cost")}.`);
+    add(
+      "budget-warn",
+      `Estimate ${dollars(bill.totalCents)} is at least 80 % of the ${dollars(input.capCents)} cap`,
+      "medium",
+      `Usage-based items come on top; set an AWS Budgets alert at 80 % and review right-sizing monthly${see(c, "cost")}.`,
+    );
   }
   if (bill.usageBased.length > 0) {
-    add("usage-based-costs", `${bill.usageBased.length} usage-based item(s) (traffic, requests, data processed) are not in the total`, "low", "Estimate them from the first month of Cost Explorer data and revisit the budget.");
+    add(
+      "usage-based-costs",
+      `${bill.usageBased.length} usage-based item(s) (traffic, requests, data processed) are not in the total`,
+      "low",
+      "Estimate them from the first month of Cost Explorer data and revisit the budget.",
+    );
   }
   if (d.arch === "arm64") {
-    add("arm64-images", "Compute runs on Graviton (arm64): x86-only images will not start", "low", "Build multi-arch images in CI (docker buildx --platform linux/amd64,linux/arm64) and test on arm64.");
+    add(
+      "arm64-images",
+      "Compute runs on Graviton (arm64): x86-only images will not start",
+      "low",
+      "Build multi-arch images in CI (docker buildx --platform linux/amd64,linux/arm64) and test on arm64.",
+    );
   }
   if ((1 + goal.workload.growth_percent_per_month / 100) ** 12 > GROWTH_CAP) {
-    add("growth-capped", `12-month growth was capped at ${GROWTH_CAP}× when sizing`, "medium", `Revisit capacity quarterly; autoscaling maximums allow ${s.service ? `${s.service.maxTasks} tasks` : "scale-out"} meanwhile${see(c, "sizing")}.`);
+    add(
+      "growth-capped",
+      `12-month growth was capped at ${GROWTH_CAP}× when sizing`,
+      "medium",
+      `Revisit capacity quarterly; autoscaling maximums allow ${s.service ? `${s.service.maxTasks} tasks` : "scale-out"} meanwhile${see(c, "sizing")}.`,
+    );
   }
   if (goal.workload.needs_cache && !d.cache) {
-    add("no-cache", "The goal asks for a cache but the design has none", "medium", `Hot reads go to Postgres; watch p95 latency and database CPU, and add Redis when the budget allows${see(c, "latency")}.`);
+    add(
+      "no-cache",
+      "The goal asks for a cache but the design has none",
+      "medium",
+      `Hot reads go to Postgres; watch p95 latency and database CPU, and add Redis when the budget allows${see(c, "latency")}.`,
+    );
   }
   if (goal.compliance.includes("pci") || goal.compliance.includes("hipaa")) {
-    add("compliance-scope", `${goal.compliance.join(", ").toUpperCase()} needs controls beyond this plan`, "medium", "Add WAF, CloudTrail data events, access reviews and evidence collection; the plan covers encryption, least privilege and retention only.");
+    add(
+      "compliance-scope",
+      `${goal.compliance.join(", ").toUpperCase()} needs controls beyond this plan`,
+      "medium",
+      "Add WAF, CloudTrail data events, access reviews and evidence collection; the plan covers encryption, least privilege and retention only.",
+    );
   }
   if (input.imagePlaceholder) {
-    add("image-placeholder", "compute.image names the release the service's ECR repository will hold, with ACCOUNT_ID as a placeholder", "low", "Replace it with the pushed release (an immutable tag or a digest) before applying, or name the image in the goal's existing_components.");
+    add(
+      "image-placeholder",
+      "compute.image names the release the service's ECR repository will hold, with ACCOUNT_ID as a placeholder",
+      "low",
+      "Replace it with the pushed release (an immutable tag or a digest) before applying, or name the image in the goal's existing_components.",
+    );
   }
   if (d.pattern.platform === "eks") {
-    add("eks-operations", "EKS adds control-plane upgrades (about every 14 months), add-ons and node patching", "low", `Use managed node groups and managed add-ons, and schedule upgrades${see(c, "kubernetes")}.`);
+    add(
+      "eks-operations",
+      "EKS adds control-plane upgrades (about every 14 months), add-ons and node patching",
+      "low",
+      `Use managed node groups and managed add-ons, and schedule upgrades${see(c, "kubernetes")}.`,
+    );
   }
   return risks.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { scheduleRuns } from "../../pricing/index.js";
-import { pipelineSchedule, scheduleExpression, scheduledRuns } from "./schedule.js";
+import { pipelineSchedule, scheduledRuns, scheduleExpression } from "./schedule.js";
 import { sizePipeline } from "./sizing.js";
 
 const perDay = (expression: string) => {

@@ -91,8 +91,16 @@ export function tradeoffsFor(e: Evaluated, citations: readonly Citation[]): Trad
   if (d.pattern.def.optional.some((slot) => slot.id === "cache")) {
     out.push(
       d.cache
-        ? { decision: "Redis cache for hot reads", alternatives: ["no cache"], rationale: "Cuts database load to about 40 % and keeps p95 low; it is optional and the first thing budget fitting drops." }
-        : { decision: "No cache", alternatives: ["ElastiCache Redis"], rationale: `Postgres serves reads directly at this load${see(citations, "latency")}; add Redis if p95 or database CPU climbs.` },
+        ? {
+            decision: "Redis cache for hot reads",
+            alternatives: ["no cache"],
+            rationale: "Cuts database load to about 40 % and keeps p95 low; it is optional and the first thing budget fitting drops.",
+          }
+        : {
+            decision: "No cache",
+            alternatives: ["ElastiCache Redis"],
+            rationale: `Postgres serves reads directly at this load${see(citations, "latency")}; add Redis if p95 or database CPU climbs.`,
+          },
     );
   }
   if (d.pattern.def.compute === "worker") {
@@ -116,7 +124,8 @@ export function tradeoffsFor(e: Evaluated, citations: readonly Citation[]): Trad
     out.push({
       decision: "x86_64 Fargate tasks",
       alternatives: ["Graviton (arm64) Fargate tasks"],
-      rationale: "Runs any image as built today and is what the builder renders (the plan has no task architecture field yet); arm64 tasks would be about 20 % cheaper.",
+      rationale:
+        "Runs any image as built today and is what the builder renders (the plan has no task architecture field yet); arm64 tasks would be about 20 % cheaper.",
     });
   }
   out.push({

@@ -19,7 +19,10 @@ export function secretName(ctx: BuildContext, name: string): string {
 
 /** `orders-db` → `ORDERS_DB`, for environment variable names. */
 export function envKey(id: string): string {
-  return id.toUpperCase().replace(/[^A-Z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+  return id
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
 }
 
 /**
@@ -39,5 +42,9 @@ export function appConfig(ctx: BuildContext): Record<string, string> {
   for (const bucket of plan.buckets) config[`BUCKET_${envKey(bucket.id)}_NAME`] = bucketName(ctx, bucket.id);
   for (const queue of plan.queues) config[`QUEUE_${envKey(queue.id)}_NAME`] = queueName(ctx, queue.id, queue.fifo);
   for (const secret of plan.security.secrets) config[`SECRET_${envKey(secret.name)}_ID`] = secretName(ctx, secret.name);
-  return Object.fromEntries(Object.keys(config).sort().map((key) => [key, config[key] as string]));
+  return Object.fromEntries(
+    Object.keys(config)
+      .sort()
+      .map((key) => [key, config[key] as string]),
+  );
 }

@@ -1,7 +1,7 @@
 import { AtlasError } from "../../lib/errors.js";
-import type { PlanSpec, componentKinds } from "../../schemas/plan.js";
+import type { componentKinds, PlanSpec } from "../../schemas/plan.js";
 import { type HclBlock, type HclBody, type HclValue, resource } from "./hcl.js";
-import { UNTAGGABLE_TYPES, awsName, resourceTags, tfName } from "./labels.js";
+import { awsName, resourceTags, tfName, UNTAGGABLE_TYPES } from "./labels.js";
 
 export type ComponentKind = (typeof componentKinds)[number];
 
@@ -63,8 +63,7 @@ export function makeContext(plan: PlanSpec): BuildContext {
     const tail = [plan.environment, ...(suffix ? [suffix] : [])].join("-");
     return awsName(max, awsName(Math.max(1, max - tail.length - 1), plan.goal_name), tail);
   };
-  const component = (kinds: readonly ComponentKind[], match: { id?: string; index?: number } = {}) =>
-    componentFor(plan, [...kinds, computeKind], match);
+  const component = (kinds: readonly ComponentKind[], match: { id?: string; index?: number } = {}) => componentFor(plan, [...kinds, computeKind], match);
   return {
     plan,
     prefix,

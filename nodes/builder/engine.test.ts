@@ -37,7 +37,13 @@ describe("renderArtifacts", () => {
         const paths = artifacts.files.map((f) => f.path);
         expect(paths).toEqual([...new Set(paths)].sort());
         for (const file of artifacts.files) {
-          const expected = file.path.startsWith("terraform/") ? "terraform" : file.path.startsWith("kubernetes/") ? "kubernetes" : file.path.startsWith("helm/") ? "helm" : "doc";
+          const expected = file.path.startsWith("terraform/")
+            ? "terraform"
+            : file.path.startsWith("kubernetes/")
+              ? "kubernetes"
+              : file.path.startsWith("helm/")
+                ? "helm"
+                : "doc";
           expect(file.kind).toBe(expected);
           expect(file.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/); // no timestamps
         }
@@ -52,13 +58,35 @@ describe("renderArtifacts", () => {
 
   it("renders the expected file set for a service on ECS", () => {
     const paths = renderArtifacts(webApiProdPlan).files.map((f) => f.path);
-    for (const file of ["versions", "providers", "variables", "network", "security", "alb", "compute", "ecr", "data", "iam", "secrets", "observability", "outputs"]) {
+    for (const file of [
+      "versions",
+      "providers",
+      "variables",
+      "network",
+      "security",
+      "alb",
+      "compute",
+      "ecr",
+      "data",
+      "iam",
+      "secrets",
+      "observability",
+      "outputs",
+    ]) {
       expect(paths).toContain(`terraform/${file}.tf`);
     }
     for (const kind of ["namespace", "serviceaccount", "configmap", "deployment", "service", "ingress", "hpa", "pdb", "kustomization"]) {
       expect(paths).toContain(`kubernetes/${kind}.yaml`);
     }
-    for (const file of ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-staging.yaml", "values-prod.yaml", "templates/_helpers.tpl", "templates/deployment.yaml"]) {
+    for (const file of [
+      "Chart.yaml",
+      "values.yaml",
+      "values-dev.yaml",
+      "values-staging.yaml",
+      "values-prod.yaml",
+      "templates/_helpers.tpl",
+      "templates/deployment.yaml",
+    ]) {
       expect(paths).toContain(`helm/orders-api/${file}`);
     }
     expect(paths).toContain("README.md");
@@ -82,7 +110,14 @@ describe("renderArtifacts", () => {
   it("writes a README with the components, the cost and how to apply", () => {
     const readme = renderArtifacts(webApiProdPlan).files.find((f) => f.path === "README.md");
     expect(readme?.kind).toBe("doc");
-    for (const text of ["| orders-db | rds-postgres |", "$852.60", "terraform init", "terraform apply", "kubectl apply -k kubernetes/", "helm upgrade --install orders-api"]) {
+    for (const text of [
+      "| orders-db | rds-postgres |",
+      "$852.60",
+      "terraform init",
+      "terraform apply",
+      "kubectl apply -k kubernetes/",
+      "helm upgrade --install orders-api",
+    ]) {
       expect(readme?.content).toContain(text);
     }
   });
@@ -104,7 +139,9 @@ describe("renderArtifacts", () => {
     it.each(["*", "s3:*", "*:*"])("wildcard IAM action %s", (action) => {
       const plan = clone(webApiProdPlan);
       plan.security.iam_scopes = [{ principal: "api", actions: [action], resources: ["uploads"] }];
-      expect(() => renderArtifacts(plan)).toThrow(expect.objectContaining({ code: "VALIDATION_FAILED", issues: [expect.objectContaining({ path: "security.iam_scopes[0].actions[0]" })] }));
+      expect(() => renderArtifacts(plan)).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED", issues: [expect.objectContaining({ path: "security.iam_scopes[0].actions[0]" })] }),
+      );
     });
 
     it("an IAM resource that is neither an ARN nor a resource of the plan", () => {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { PlanSpec } from "../../schemas/plan.js";
 import type { ArtifactFile, BuildArtifacts } from "../../schemas/reports.js";
-import { type RenderedFile, makeContext } from "./context.js";
+import { makeContext, type RenderedFile } from "./context.js";
 import { renderHelm } from "./helm.js";
 import { renderKubernetes } from "./kubernetes.js";
 import { renderReadme } from "./readme.js";
@@ -46,7 +46,12 @@ function kindOf(path: string): ArtifactFile["kind"] {
 export function renderArtifacts(plan: PlanSpec): BuildArtifacts {
   const ctx = makeContext(plan);
   const rendered: RenderedFile[] = [...renderTerraform(ctx), ...renderKubernetes(ctx), ...renderHelm(ctx)];
-  rendered.push(renderReadme(ctx, rendered.map((file) => file.path)));
+  rendered.push(
+    renderReadme(
+      ctx,
+      rendered.map((file) => file.path),
+    ),
+  );
   const files: ArtifactFile[] = rendered
     .sort((a, b) => compare(a.path, b.path))
     .map(({ path, content }) => ({ path, kind: kindOf(path), sha256: sha256(content), bytes: Buffer.byteLength(content, "utf8"), content }));

@@ -18,15 +18,7 @@ export interface HclCall {
 }
 
 /** Any value an attribute can hold. Objects become HCL maps (`key = value`). */
-export type HclValue =
-  | string
-  | number
-  | boolean
-  | null
-  | HclExpr
-  | HclCall
-  | readonly HclValue[]
-  | { readonly [key: string]: HclValue | undefined };
+export type HclValue = string | number | boolean | null | HclExpr | HclCall | readonly HclValue[] | { readonly [key: string]: HclValue | undefined };
 
 /** A nested block (`health_check { ... }`), as opposed to a map attribute (`tags = { ... }`). */
 export interface HclNested {
@@ -114,15 +106,17 @@ function isNestedList(value: unknown): value is readonly HclNested[] {
 
 /** HCL string escapes, plus `$${` and `%%{` so a literal never becomes a template. */
 export function escapeString(text: string): string {
-  return text
-    .replace(/\\/g, "\\\\")
-    .replace(/"/g, '\\"')
-    .replace(/\n/g, "\\n")
-    .replace(/\r/g, "\\r")
-    .replace(/\t/g, "\\t")
-    // A replacement function, because "$$" in a replacement string means one "$".
-    .replace(/\$\{/g, () => "$${")
-    .replace(/%\{/g, () => "%%{");
+  return (
+    text
+      .replace(/\\/g, "\\\\")
+      .replace(/"/g, '\\"')
+      .replace(/\n/g, "\\n")
+      .replace(/\r/g, "\\r")
+      .replace(/\t/g, "\\t")
+      // A replacement function, because "$$" in a replacement string means one "$".
+      .replace(/\$\{/g, () => "$${")
+      .replace(/%\{/g, () => "%%{")
+  );
 }
 
 function quote(text: string): string {

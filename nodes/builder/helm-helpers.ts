@@ -68,4 +68,3 @@ atlas.dev/generated-by: atlas-builder
 {{- end -}}
 {{- end -}}
 `;
-

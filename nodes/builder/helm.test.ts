@@ -8,7 +8,11 @@ type Obj = Record<string, unknown>;
 
 function chart(plan: PlanSpec): Map<string, string> {
   const root = `helm/${plan.goal_name}/`;
-  return new Map(renderArtifacts(plan).files.filter((f) => f.kind === "helm").map((f) => [f.path.slice(root.length), f.content]));
+  return new Map(
+    renderArtifacts(plan)
+      .files.filter((f) => f.kind === "helm")
+      .map((f) => [f.path.slice(root.length), f.content]),
+  );
 }
 
 /** Every `.Values.a.b` path a template reads (including `$.Values`). */
@@ -75,7 +79,13 @@ describe("Helm chart", () => {
         expect(own.replicaCount).toBe(plan.compute.min_replicas);
         expect(own.autoscaling).toMatchObject({ maxReplicas: plan.compute.max_replicas, targetCPUUtilizationPercentage: plan.compute.target_cpu_percent });
         expect(values.image).toMatchObject({ tag: plan.compute.image.split(":").pop() });
-        expect(values.atlas).toEqual({ component: expect.any(String), partOf: plan.goal_name, traceId: plan.trace_id, planId: plan.plan_id, planVersion: String(plan.version) });
+        expect(values.atlas).toEqual({
+          component: expect.any(String),
+          partOf: plan.goal_name,
+          traceId: plan.trace_id,
+          planId: plan.plan_id,
+          planVersion: String(plan.version),
+        });
       });
 
       it("Chart.yaml is apiVersion v2 with version 0.1.0 plus the plan version", () => {
@@ -97,9 +107,19 @@ describe("Helm chart", () => {
 
       it("templates carry the trace labels, hardening and no hard-coded image tag", () => {
         const helpers = files.get("templates/_helpers.tpl") ?? "";
-        for (const label of ["atlas.dev/trace-id", "atlas.dev/plan-id", "atlas.dev/component", "app.kubernetes.io/part-of", "atlas.dev/plan-version"]) expect(helpers).toContain(label);
+        for (const label of ["atlas.dev/trace-id", "atlas.dev/plan-id", "atlas.dev/component", "app.kubernetes.io/part-of", "atlas.dev/plan-version"])
+          expect(helpers).toContain(label);
         const deployment = files.get("templates/deployment.yaml") ?? "";
-        for (const text of ["readOnlyRootFilesystem: true", "allowPrivilegeEscalation: false", 'drop: ["ALL"]', "runAsNonRoot: true", "maxUnavailable: 0", "livenessProbe", "readinessProbe", "startupProbe"]) {
+        for (const text of [
+          "readOnlyRootFilesystem: true",
+          "allowPrivilegeEscalation: false",
+          'drop: ["ALL"]',
+          "runAsNonRoot: true",
+          "maxUnavailable: 0",
+          "livenessProbe",
+          "readinessProbe",
+          "startupProbe",
+        ]) {
           expect(deployment).toContain(text);
         }
         expect(deployment).not.toContain("latest");

@@ -1,9 +1,9 @@
 import { appConfig } from "./config.js";
 import type { BuildContext, RenderedFile } from "./context.js";
 import { helmTemplates } from "./helm-templates.js";
+import { hasIngress, SERVICE_PORT, toYaml } from "./kubernetes.js";
 import { GENERATOR, K8S_LABELS } from "./labels.js";
-import { SERVICE_PORT, hasIngress, toYaml } from "./kubernetes.js";
-import { type EnvironmentSizing, HEALTH_PATH, RUN_AS_USER, environmentSizing, pinnedImage } from "./sizing.js";
+import { type EnvironmentSizing, environmentSizing, HEALTH_PATH, pinnedImage, RUN_AS_USER } from "./sizing.js";
 
 const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
 
@@ -93,7 +93,10 @@ export function renderHelm(ctx: BuildContext): RenderedFile[] {
   ];
   for (const environment of ENVIRONMENTS) {
     const note = environment === plan.environment ? "the plan's own environment" : `derived from the ${plan.environment} plan`;
-    const values = { ...sizingValues(environmentSizing(plan, environment)), config: { APP_ENV: environment, LOG_LEVEL: environment === "prod" ? "info" : "debug" } };
+    const values = {
+      ...sizingValues(environmentSizing(plan, environment)),
+      config: { APP_ENV: environment, LOG_LEVEL: environment === "prod" ? "info" : "debug" },
+    };
     files.push({ path: `${root}/values-${environment}.yaml`, content: `${header}# Sizing for ${environment} (${note}).\n${toYaml(values)}` });
   }
   for (const [name, content] of helmTemplates(plan.goal_name)) files.push({ path: `${root}/templates/${name}`, content });

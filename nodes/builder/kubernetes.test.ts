@@ -62,7 +62,10 @@ describe("Kubernetes manifests", () => {
             "atlas.dev/trace-id": plan.trace_id,
             "atlas.dev/plan-id": plan.plan_id,
           });
-          expect(object.metadata.annotations, file).toMatchObject({ "atlas.dev/plan-version": String(plan.version), "atlas.dev/generated-by": "atlas-builder" });
+          expect(object.metadata.annotations, file).toMatchObject({
+            "atlas.dev/plan-version": String(plan.version),
+            "atlas.dev/generated-by": "atlas-builder",
+          });
           const namespace = object.kind === "Namespace" ? object.metadata.name : object.metadata.namespace;
           expect(namespace, file).toBe(`${plan.goal_name}-${plan.environment}`);
         }
@@ -118,6 +121,11 @@ describe("Kubernetes manifests", () => {
     const files = renderArtifacts(webApiProdPlan).files.filter((f) => f.kind === "kubernetes");
     const kustomization = parseAllDocuments(files.find((f) => f.path === "kubernetes/kustomization.yaml")?.content ?? "")[0]?.toJS() as Obj;
     expect(kustomization.resources[0]).toBe("namespace.yaml");
-    expect([...kustomization.resources].sort()).toEqual(files.map((f) => f.path.slice("kubernetes/".length)).filter((p) => p !== "kustomization.yaml").sort());
+    expect([...kustomization.resources].sort()).toEqual(
+      files
+        .map((f) => f.path.slice("kubernetes/".length))
+        .filter((p) => p !== "kustomization.yaml")
+        .sort(),
+    );
   });
 });

@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { appConfig } from "./config.js";
 import type { BuildContext, RenderedFile } from "./context.js";
 import { GENERATOR, k8sAnnotations, k8sLabels, selectorLabels } from "./labels.js";
-import { HEALTH_PATH, RUN_AS_USER, pinnedImage, planSizing } from "./sizing.js";
+import { HEALTH_PATH, pinnedImage, planSizing, RUN_AS_USER } from "./sizing.js";
 import { TLS_POLICY } from "./terraform/alb.js";
 
 type Obj = Record<string, unknown>;
@@ -64,7 +64,13 @@ function deployment(ctx: BuildContext, meta: Obj, selector: Record<string, strin
           serviceAccountName: ctx.plan.goal_name,
           automountServiceAccountToken: false,
           terminationGracePeriodSeconds: 30,
-          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: "RuntimeDefault" } },
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: RUN_AS_USER,
+            runAsGroup: RUN_AS_USER,
+            fsGroup: RUN_AS_USER,
+            seccompProfile: { type: "RuntimeDefault" },
+          },
           ...(spread ? { topologySpreadConstraints: spread } : {}),
           containers: [container(ctx)],
           volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
@@ -116,7 +122,12 @@ export function kubernetesObjects(ctx: BuildContext): { file: string; object: Ob
     { file: "deployment.yaml", object: deployment(ctx, meta(), selector) },
     {
       file: "service.yaml",
-      object: { apiVersion: "v1", kind: "Service", metadata: meta(), spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] } },
+      object: {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: meta(),
+        spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
+      },
     },
     {
       file: "hpa.yaml",
@@ -135,7 +146,10 @@ export function kubernetesObjects(ctx: BuildContext): { file: string; object: Ob
     },
   ];
   if (sizing.pdb) {
-    out.push({ file: "pdb.yaml", object: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(), spec: { minAvailable: 1, selector: { matchLabels: selector } } } });
+    out.push({
+      file: "pdb.yaml",
+      object: { apiVersion: "policy/v1", kind: "PodDisruptionBudget", metadata: meta(), spec: { minAvailable: 1, selector: { matchLabels: selector } } },
+    });
   }
   if (hasIngress(ctx)) {
     const backend = { service: { name, port: { name: "http" } } };

@@ -50,7 +50,11 @@ export function traceTags(plan: PlanSpec): Record<string, string> {
 /** Tags for one resource: the trace labels, its component and a readable Name; keys sorted. */
 export function resourceTags(plan: PlanSpec, component: string, name: string, extra: Record<string, string> = {}): Record<string, string> {
   const tags: Record<string, string> = { ...extra, ...traceTags(plan), atlas_component: component, Name: tagValue(name) };
-  return Object.fromEntries(Object.keys(tags).sort().map((key) => [key, tags[key] as string]));
+  return Object.fromEntries(
+    Object.keys(tags)
+      .sort()
+      .map((key) => [key, tags[key] as string]),
+  );
 }
 
 /** Kubernetes labels on every object (values sanitised to what the API accepts). */
@@ -91,13 +95,20 @@ export function tagValue(text: string): string {
 
 /** A Terraform block label from a plan id: `orders-db` → `orders_db`. */
 export function tfName(id: string): string {
-  const name = id.toLowerCase().replace(/[^a-z0-9_]+/g, "_").replace(/^_+|_+$/g, "");
+  const name = id
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, "_")
+    .replace(/^_+|_+$/g, "");
   return /^[a-z_]/.test(name) ? name : `r_${name}`;
 }
 
 /** A DNS-style AWS name: lower-case, dashes, no doubled or trailing dash, at most `max` characters. */
 export function awsName(max: number, ...parts: string[]): string {
-  const joined = parts.join("-").toLowerCase().replace(/[^a-z0-9-]+/g, "-").replace(/-{2,}/g, "-");
+  const joined = parts
+    .join("-")
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-");
   return joined.slice(0, max).replace(/^-+|-+$/g, "");
 }
 

@@ -20,13 +20,15 @@ function requiredInputs(ctx: BuildContext): string[] {
   const inputs: string[] = [];
   if (ctx.hasAlb) inputs.push("`certificate_arn`: an ACM certificate for the load balancer's HTTPS listener.");
   if (siteBucket(ctx)) inputs.push("`certificate_arn` (in us-east-1) and `domain_names`: the site's certificate and the names CloudFront answers for.");
-  if (ctx.plan.observability.alerts.length > 0) inputs.push("`alarm_actions` (optional): SNS topic ARNs to notify; without it alarms only show in the console.");
+  if (ctx.plan.observability.alerts.length > 0)
+    inputs.push("`alarm_actions` (optional): SNS topic ARNs to notify; without it alarms only show in the console.");
   return inputs;
 }
 
 /** Why an alert's metric has nothing to watch in this build. */
 function unwatched(ctx: BuildContext, metric: string): string {
-  if (metric.startsWith("AWS/ApplicationELB") && ctx.plan.compute.platform === "eks") return "the load balancer is created by the AWS Load Balancer Controller from the Ingress, not by Terraform";
+  if (metric.startsWith("AWS/ApplicationELB") && ctx.plan.compute.platform === "eks")
+    return "the load balancer is created by the AWS Load Balancer Controller from the Ingress, not by Terraform";
   return "this Terraform does not create what it watches";
 }
 
@@ -35,7 +37,8 @@ function applySteps(ctx: BuildContext): string[] {
   const lines = ["```sh", "cd terraform", "terraform init", "terraform plan -out plan.tfplan", "terraform apply plan.tfplan", "```"];
   if (!ctx.hasService) return lines;
   const chart = `helm/${plan.goal_name}`;
-  if (plan.compute.platform === "eks") lines.push("", "```sh", `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`, "```");
+  if (plan.compute.platform === "eks")
+    lines.push("", "```sh", `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`, "```");
   lines.push(
     "",
     plan.compute.platform === "eks"
@@ -60,9 +63,14 @@ function scheduleNotes(ctx: BuildContext): string[] {
       `- EventBridge starts ${schedule.tasks_per_run} task(s) per run on \`${schedule.expression}\`${schedule.expression.startsWith("cron(") ? " (UTC)" : ""}, with no service in between (\`terraform/schedule.tf\`). Each run is expected to last about ${schedule.run_minutes} min: the cost assumes it, and the task definition's \`${RUN_MINUTES_TAG}\` tag records it for the validator. Start an extra run with \`aws ecs run-task\` and the target's network settings.`,
     ];
   }
-  if (schedule) return [`- The plan's schedule (\`${schedule.expression}\`) is not rendered for Kubernetes: the workload starts with no pod; run it from a CronJob or by hand.`];
+  if (schedule)
+    return [
+      `- The plan's schedule (\`${schedule.expression}\`) is not rendered for Kubernetes: the workload starts with no pod; run it from a CronJob or by hand.`,
+    ];
   if (plan.compute.min_replicas === 0) {
-    return ["- The service starts with no running task (`min_replicas` 0) and the plan carries no schedule: start runs with `aws ecs run-task` or an EventBridge Scheduler schedule, since CPU-based autoscaling never scales up from zero."];
+    return [
+      "- The service starts with no running task (`min_replicas` 0) and the plan carries no schedule: start runs with `aws ecs run-task` or an EventBridge Scheduler schedule, since CPU-based autoscaling never scales up from zero.",
+    ];
   }
   return [];
 }
@@ -98,16 +106,22 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     "## Before you apply",
     "",
     ...requiredInputs(ctx).map((input) => `- ${input}`),
-    ...(plan.security.secrets.length > 0 ? ["- Secrets are created empty: set each value with `aws secretsmanager put-secret-value` (never in Terraform)."] : []),
+    ...(plan.security.secrets.length > 0
+      ? ["- Secrets are created empty: set each value with `aws secretsmanager put-secret-value` (never in Terraform)."]
+      : []),
     ...(ctx.hasService
       ? [
           `- The image \`${plan.compute.image}\` must exist; push release images to the \`ecr_repository_url\` output (tags are immutable).`,
           `- The service must answer \`GET ${HEALTH_PATH}\` on port ${plan.compute.container_port}, run as UID ${RUN_AS_USER} and write only to \`/tmp\`.`,
         ]
       : []),
-    ...(plan.compute.platform === "eks" ? ["- The cluster's API endpoint is private: run `kubectl` and `helm` from inside the VPC (VPN, bastion or SSM port forwarding)."] : []),
+    ...(plan.compute.platform === "eks"
+      ? ["- The cluster's API endpoint is private: run `kubectl` and `helm` from inside the VPC (VPN, bastion or SSM port forwarding)."]
+      : []),
     ...(plan.compute.platform === "eks" && hasIngress(ctx)
-      ? ["- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`)."]
+      ? [
+          "- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`).",
+        ]
       : []),
     ...alertsWithoutAlarm(ctx).map((a) => `- Alert \`${a.name}\` (${a.metric}) has no alarm: ${unwatched(ctx, a.metric)}. Add the alarm once it exists.`),
     ...scheduleNotes(ctx),

@@ -57,7 +57,15 @@ export function environmentSizing(plan: PlanSpec, environment: "dev" | "staging"
   if (environment === plan.environment) return own;
   const c = plan.compute;
   if (environment === "dev") {
-    return { ...own, replicas: 1, minReplicas: 1, maxReplicas: Math.min(2, own.maxReplicas), zoneSpread: false, pdb: false, resources: podResources(c.cpu / 2, Math.ceil(c.memory_mb / 2)) };
+    return {
+      ...own,
+      replicas: 1,
+      minReplicas: 1,
+      maxReplicas: Math.min(2, own.maxReplicas),
+      zoneSpread: false,
+      pdb: false,
+      resources: podResources(c.cpu / 2, Math.ceil(c.memory_mb / 2)),
+    };
   }
   if (environment === "staging") {
     const min = Math.max(1, Math.ceil(own.minReplicas / 2));

@@ -10,7 +10,9 @@ import { UNTAGGABLE_TYPES } from "./labels.js";
 type Files = { path: string; content: string }[];
 
 function terraformFiles(plan: PlanSpec): Files {
-  return renderArtifacts(plan).files.filter((f) => f.kind === "terraform").map(({ path, content }) => ({ path, content }));
+  return renderArtifacts(plan)
+    .files.filter((f) => f.kind === "terraform")
+    .map(({ path, content }) => ({ path, content }));
 }
 
 async function resourcesOf(plan: PlanSpec) {
@@ -94,9 +96,18 @@ describe("Terraform output", () => {
         ["${aws_security_group.alb.id}", 443],
         ["${aws_security_group.alb.id}", 80],
       ]);
-      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "database_from_service")).toMatchObject({ from_port: 5432, referenced_security_group_id: "${aws_security_group.service.id}" });
-      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "cache_from_service")).toMatchObject({ from_port: 6379, referenced_security_group_id: "${aws_security_group.service.id}" });
-      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "service_from_alb")).toMatchObject({ from_port: 8080, referenced_security_group_id: "${aws_security_group.alb.id}" });
+      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "database_from_service")).toMatchObject({
+        from_port: 5432,
+        referenced_security_group_id: "${aws_security_group.service.id}",
+      });
+      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "cache_from_service")).toMatchObject({
+        from_port: 6379,
+        referenced_security_group_id: "${aws_security_group.service.id}",
+      });
+      expect(byName(resources, "aws_vpc_security_group_ingress_rule", "service_from_alb")).toMatchObject({
+        from_port: 8080,
+        referenced_security_group_id: "${aws_security_group.alb.id}",
+      });
     });
 
     it("serves HTTPS with a TLS 1.2+ policy and only redirects on HTTP", () => {
@@ -133,8 +144,18 @@ describe("Terraform output", () => {
     });
 
     it("encrypts Redis at rest and in transit, S3 with the plan's key, and blocks public access", () => {
-      expect(byName(resources, "aws_elasticache_replication_group", "sessions")).toMatchObject({ at_rest_encryption_enabled: true, transit_encryption_enabled: true, num_cache_clusters: 2, multi_az_enabled: true });
-      expect(byName(resources, "aws_s3_bucket_public_access_block", "uploads")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+      expect(byName(resources, "aws_elasticache_replication_group", "sessions")).toMatchObject({
+        at_rest_encryption_enabled: true,
+        transit_encryption_enabled: true,
+        num_cache_clusters: 2,
+        multi_az_enabled: true,
+      });
+      expect(byName(resources, "aws_s3_bucket_public_access_block", "uploads")).toMatchObject({
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: true,
+      });
       const sse = byName(resources, "aws_s3_bucket_server_side_encryption_configuration", "uploads");
       expect(JSON.stringify(sse)).toContain('"sse_algorithm":"aws:kms"');
       expect(byName(resources, "aws_kms_key", "main").enable_key_rotation).toBe(true);
@@ -144,7 +165,11 @@ describe("Terraform output", () => {
       expect(byName(resources, "aws_cloudwatch_log_group", "app")).toMatchObject({ retention_in_days: 30, kms_key_id: "${aws_kms_key.main.arn}" });
       const alarms = resources.filter((r) => r.type === "aws_cloudwatch_metric_alarm");
       expect(alarms.map((a) => a.name)).toEqual(["api_5xx_rate", "api_p95_latency", "db_cpu", "redis_memory", "service_cpu"]);
-      expect(byName(resources, "aws_cloudwatch_metric_alarm", "api_p95_latency")).toMatchObject({ threshold: 0.3, extended_statistic: "p95", metric_name: "TargetResponseTime" });
+      expect(byName(resources, "aws_cloudwatch_metric_alarm", "api_p95_latency")).toMatchObject({
+        threshold: 0.3,
+        extended_statistic: "p95",
+        metric_name: "TargetResponseTime",
+      });
     });
 
     it("never grants a wildcard action", async () => {
@@ -159,10 +184,16 @@ describe("Terraform output", () => {
     const cluster = byName(resources, "aws_eks_cluster", "main");
     expect(cluster.vpc_config).toEqual([expect.objectContaining({ endpoint_private_access: true, endpoint_public_access: false })]);
     expect(cluster.enabled_cluster_log_types).toContain("audit");
-    expect(byName(resources, "aws_eks_node_group", "main")).toMatchObject({ instance_types: ["t3.medium"], scaling_config: [expect.objectContaining({ desired_size: 2, min_size: 2 })] });
+    expect(byName(resources, "aws_eks_node_group", "main")).toMatchObject({
+      instance_types: ["t3.medium"],
+      scaling_config: [expect.objectContaining({ desired_size: 2, min_size: 2 })],
+    });
     expect(byName(resources, "aws_sqs_queue", "invoices")).toMatchObject({ sqs_managed_sse_enabled: true, visibility_timeout_seconds: 120 });
     expect(byName(resources, "aws_sqs_queue", "invoices").redrive_policy).toContain("aws_sqs_queue.invoices_dlq.arn");
-    expect(byName(resources, "aws_eks_pod_identity_association", "workload")).toMatchObject({ namespace: "invoice-worker-dev", service_account: "invoice-worker" });
+    expect(byName(resources, "aws_eks_pod_identity_association", "workload")).toMatchObject({
+      namespace: "invoice-worker-dev",
+      service_account: "invoice-worker",
+    });
     expect(resources.some((r) => r.type === "aws_lb")).toBe(false);
   });
 

@@ -25,8 +25,7 @@ export async function validateArtifacts(
   const findings: Finding[] = [...policyReport.findings, ...(budgetFindings(estimate, options.budgetUsd) as Finding[])];
   const summary: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
   for (const finding of findings) summary[finding.severity] = (summary[finding.severity] ?? 0) + 1;
-  const failed =
-    policyReport.status === "FAIL" || findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK.high);
+  const failed = policyReport.status === "FAIL" || findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK.high);
   return {
     status: failed ? "FAIL" : "PASS",
     plan_version: artifacts.plan_version,

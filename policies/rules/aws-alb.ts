@@ -1,7 +1,7 @@
 import type { TerraformResource } from "../../iac/types.js";
 import { isInterpolated } from "../path.js";
 import type { Rule, RuleContext } from "../types.js";
-import { bool, blocks, hit, ofType, references, str, UNKNOWN } from "./helpers/terraform.js";
+import { blocks, bool, hit, ofType, references, str, UNKNOWN } from "./helpers/terraform.js";
 
 const LISTENERS = ["aws_lb_listener", "aws_alb_listener"];
 const BALANCERS = ["aws_lb", "aws_alb"];
@@ -28,7 +28,8 @@ export const albHttpListener: Rule = {
   severity: "high",
   aliases: ["CKV_AWS_2", "CKV2_AWS_20", "AWS-0054"],
   target: "terraform",
-  remediation: 'Make the port 80 listener\'s default_action a redirect { protocol = "HTTPS", port = "443", status_code = "HTTP_301" } and serve traffic on an HTTPS listener.',
+  remediation:
+    'Make the port 80 listener\'s default_action a redirect { protocol = "HTTPS", port = "443", status_code = "HTTP_301" } and serve traffic on an HTTPS listener.',
   check(ctx) {
     return ofType(ctx, ...LISTENERS)
       .filter((listener) => protocolOf(ctx, listener) === "HTTP")

@@ -26,7 +26,9 @@ export const ebsEncryption: Rule = {
       if (instance.attributes.launch_template !== undefined) continue;
       const roots = nested(instance.attributes, "root_block_device");
       if (roots.length === 0) {
-        hits.push(hit(instance, "No root_block_device with encrypted = true: the root volume is only encrypted if the AMI snapshot or an account default says so."));
+        hits.push(
+          hit(instance, "No root_block_device with encrypted = true: the root volume is only encrypted if the AMI snapshot or an account default says so."),
+        );
       } else if (roots.some(unencrypted)) flag(instance, "Root block device");
       if (nested(instance.attributes, "ebs_block_device").some(unencrypted)) flag(instance, "An attached EBS block device");
     }
@@ -53,7 +55,9 @@ export const ec2Imdsv2: Rule = {
         const tokens = options.map((o) => str(o.http_tokens));
         return !tokens.some((t) => t === "required" || t === UNKNOWN);
       })
-      .map((resource) => hit(resource, 'http_tokens is not "required": IMDSv1 answers unauthenticated requests, the classic SSRF path to instance credentials.'));
+      .map((resource) =>
+        hit(resource, 'http_tokens is not "required": IMDSv1 answers unauthenticated requests, the classic SSRF path to instance credentials.'),
+      );
   },
 };
 

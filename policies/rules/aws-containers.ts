@@ -31,7 +31,9 @@ export const eksSecretsEncryption: Rule = {
   check(ctx) {
     return ofType(ctx, "aws_eks_cluster")
       .filter((cluster) => !nested(cluster.attributes, "encryption_config").some((c) => literals(c.resources).includes("secrets") || c.resources === undefined))
-      .map((cluster) => hit(cluster, "No encryption_config for secrets: they are only protected by the AWS-owned default key, which you cannot audit or revoke."));
+      .map((cluster) =>
+        hit(cluster, "No encryption_config for secrets: they are only protected by the AWS-owned default key, which you cannot audit or revoke."),
+      );
   },
 };
 
@@ -84,11 +86,14 @@ export const ecsTaskPublicIp: Rule = {
   severity: "medium",
   aliases: ["CKV_AWS_333"],
   target: "terraform",
-  remediation: "Set assign_public_ip = false and run the tasks in private subnets; they reach AWS APIs and registries through a NAT gateway or VPC endpoints, and clients through a load balancer.",
+  remediation:
+    "Set assign_public_ip = false and run the tasks in private subnets; they reach AWS APIs and registries through a NAT gateway or VPC endpoints, and clients through a load balancer.",
   check(ctx) {
     return ofType(ctx, ...Object.keys(TASK_NETWORKS))
       .filter((resource) => nested(resource.attributes, ...(TASK_NETWORKS[resource.type] ?? [])).some((n) => bool(n.assign_public_ip) === true))
-      .map((resource) => hit(resource, "assign_public_ip = true puts every task it starts on the internet, reachable past the load balancer wherever a security group allows."));
+      .map((resource) =>
+        hit(resource, "assign_public_ip = true puts every task it starts on the internet, reachable past the load balancer wherever a security group allows."),
+      );
   },
 };
 

@@ -18,7 +18,12 @@ export const iamWildcardAction: Rule = {
       for (const statement of doc.statements) {
         if (statement.effect !== "Allow" || !statement.actions.some((a) => FULL_WILDCARDS.has(a))) continue;
         const admin = statement.resources.some((r) => r === "*");
-        hits.push(hit(doc.owner, admin ? 'Statement allows Action "*" on Resource "*": full administrator access.' : 'Statement allows Action "*" (every API of every service).'));
+        hits.push(
+          hit(
+            doc.owner,
+            admin ? 'Statement allows Action "*" on Resource "*": full administrator access.' : 'Statement allows Action "*" (every API of every service).',
+          ),
+        );
       }
     }
     return hits;
@@ -31,7 +36,8 @@ export const iamAssumeRoleAnyPrincipal: Rule = {
   severity: "critical",
   aliases: ["CKV_AWS_60", "CKV_AWS_283"],
   target: "terraform",
-  remediation: "Name the principals that may act (account ARNs, service principals such as ec2.amazonaws.com) or add a Condition (aws:PrincipalOrgID, sts:ExternalId).",
+  remediation:
+    "Name the principals that may act (account ARNs, service principals such as ec2.amazonaws.com) or add a Condition (aws:PrincipalOrgID, sts:ExternalId).",
   async check(ctx) {
     const hits: RuleHit[] = [];
     for (const doc of await policyDocuments(ctx)) {
@@ -57,9 +63,7 @@ export const iamUserPolicy: Rule = {
       const users = a.attributes.users;
       return Array.isArray(users) ? users.length > 0 : users !== undefined;
     });
-    return [...direct, ...shared].map((resource) =>
-      hit(resource, "Permissions granted straight to an IAM user are hard to audit and survive role changes."),
-    );
+    return [...direct, ...shared].map((resource) => hit(resource, "Permissions granted straight to an IAM user are hard to audit and survive role changes."));
   },
 };
 

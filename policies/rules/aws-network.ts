@@ -32,18 +32,36 @@ function ingressRules(ctx: RuleContext): Ingress[] {
   for (const group of ofType(ctx, "aws_security_group")) {
     const inline = [...blocks(group.attributes.ingress), ...nested(group.attributes, "dynamic", "ingress", "content")];
     for (const rule of inline) {
-      out.push({ resource: group, from: port(rule.from_port), to: port(rule.to_port), protocol: protocol(rule.protocol), cidrs: [...literals(rule.cidr_blocks), ...literals(rule.ipv6_cidr_blocks)] });
+      out.push({
+        resource: group,
+        from: port(rule.from_port),
+        to: port(rule.to_port),
+        protocol: protocol(rule.protocol),
+        cidrs: [...literals(rule.cidr_blocks), ...literals(rule.ipv6_cidr_blocks)],
+      });
     }
   }
   for (const rule of ofType(ctx, "aws_security_group_rule")) {
     if (str(rule.attributes.type) !== "ingress") continue;
     const a = rule.attributes;
-    out.push({ resource: rule, from: port(a.from_port), to: port(a.to_port), protocol: protocol(a.protocol), cidrs: [...literals(a.cidr_blocks), ...literals(a.ipv6_cidr_blocks)] });
+    out.push({
+      resource: rule,
+      from: port(a.from_port),
+      to: port(a.to_port),
+      protocol: protocol(a.protocol),
+      cidrs: [...literals(a.cidr_blocks), ...literals(a.ipv6_cidr_blocks)],
+    });
   }
   for (const rule of ofType(ctx, "aws_vpc_security_group_ingress_rule")) {
     const a = rule.attributes;
     const all = protocol(a.ip_protocol) === "-1";
-    out.push({ resource: rule, from: all ? 0 : port(a.from_port), to: all ? 65535 : port(a.to_port), protocol: protocol(a.ip_protocol), cidrs: [...literals(a.cidr_ipv4), ...literals(a.cidr_ipv6)] });
+    out.push({
+      resource: rule,
+      from: all ? 0 : port(a.from_port),
+      to: all ? 65535 : port(a.to_port),
+      protocol: protocol(a.ip_protocol),
+      cidrs: [...literals(a.cidr_ipv4), ...literals(a.cidr_ipv6)],
+    });
   }
   return out.filter((rule) => rule.cidrs.some((cidr) => PUBLIC_CIDRS.has(cidr)));
 }
@@ -85,11 +103,17 @@ export const sgAllPortsOpen: Rule = {
   severity: "critical",
   aliases: ["CKV_AWS_277", "AWS-0107"],
   target: "terraform",
-  remediation: "Open only the ports the service needs (e.g. 443 on the load balancer) and reference security groups rather than CIDRs for traffic between tiers.",
+  remediation:
+    "Open only the ports the service needs (e.g. 443 on the load balancer) and reference security groups rather than CIDRs for traffic between tiers.",
   check(ctx) {
     return ingressRules(ctx)
       .filter(isAllPorts)
-      .map((rule) => hit(rule.resource, `Ingress on every port (${rule.protocol === "-1" ? "all protocols" : `${rule.from}-${rule.to}/${rule.protocol}`}) from ${rule.cidrs.filter((c) => PUBLIC_CIDRS.has(c)).join(", ")}.`));
+      .map((rule) =>
+        hit(
+          rule.resource,
+          `Ingress on every port (${rule.protocol === "-1" ? "all protocols" : `${rule.from}-${rule.to}/${rule.protocol}`}) from ${rule.cidrs.filter((c) => PUBLIC_CIDRS.has(c)).join(", ")}.`,
+        ),
+      );
   },
 };
 

@@ -40,13 +40,16 @@ export const rdsEncryption: Rule = {
   severity: "high",
   aliases: ["CKV_AWS_16", "CKV_AWS_96", "AWS-0080", "AWS-0079"],
   target: "terraform",
-  remediation: "Set storage_encrypted = true (with kms_key_id for a customer-managed key). Existing databases need a snapshot, an encrypted copy and a restore.",
+  remediation:
+    "Set storage_encrypted = true (with kms_key_id for a customer-managed key). Existing databases need a snapshot, an encrypted copy and a restore.",
   check(ctx) {
-    return primaries(ctx, "aws_db_instance", "aws_rds_cluster")
-      // Aurora Serverless v1 is always encrypted.
-      .filter((db) => db.attributes.engine_mode !== "serverless")
-      .filter((db) => notTrue(db.attributes.storage_encrypted))
-      .map((db) => hit(db, "storage_encrypted is not true: data, logs, backups and snapshots are stored unencrypted."));
+    return (
+      primaries(ctx, "aws_db_instance", "aws_rds_cluster")
+        // Aurora Serverless v1 is always encrypted.
+        .filter((db) => db.attributes.engine_mode !== "serverless")
+        .filter((db) => notTrue(db.attributes.storage_encrypted))
+        .map((db) => hit(db, "storage_encrypted is not true: data, logs, backups and snapshots are stored unencrypted."))
+    );
   },
 };
 
@@ -65,7 +68,10 @@ export const rdsBackupRetention: Rule = {
       // The RDS API retains one day of backups when the period is not set.
       const days = declared ?? 1;
       if (days >= minimum) return [];
-      const why = days === 0 ? "backup_retention_period = 0 disables automated backups" : `backups are kept ${days} day(s)${declared === undefined ? " (the API default)" : ""}`;
+      const why =
+        days === 0
+          ? "backup_retention_period = 0 disables automated backups"
+          : `backups are kept ${days} day(s)${declared === undefined ? " (the API default)" : ""}`;
       return [hit(db, `${why}; at least ${minimum} day(s) required${ctx.environment ? ` in ${ctx.environment}` : ""}.`)];
     });
   },

@@ -1,6 +1,6 @@
 import type { TerraformResource } from "../../iac/types.js";
 import type { Rule, RuleContext, RuleHit } from "../types.js";
-import { bool, blocks, hit, linkedTo, nested, ofType, str, UNKNOWN } from "./helpers/terraform.js";
+import { blocks, bool, hit, linkedTo, nested, ofType, str, UNKNOWN } from "./helpers/terraform.js";
 
 const PUBLIC_ACLS = new Set(["public-read", "public-read-write", "authenticated-read"]);
 const ALL_USERS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
@@ -25,7 +25,8 @@ export const s3PublicAcl: Rule = {
   severity: "high",
   aliases: ["CKV_AWS_20", "CKV_AWS_57", "AWS-0092"],
   target: "terraform",
-  remediation: 'Use acl = "private" (or drop ACLs: object_ownership = "BucketOwnerEnforced") and serve public content through CloudFront with origin access control.',
+  remediation:
+    'Use acl = "private" (or drop ACLs: object_ownership = "BucketOwnerEnforced") and serve public content through CloudFront with origin access control.',
   check(ctx) {
     const hits: RuleHit[] = [];
     for (const resource of ofType(ctx, "aws_s3_bucket", "aws_s3_bucket_acl")) {
@@ -48,7 +49,8 @@ export const s3PublicAccessBlock: Rule = {
   severity: "high",
   aliases: ["CKV2_AWS_6", "CKV_AWS_53", "CKV_AWS_54", "CKV_AWS_55", "CKV_AWS_56", "AWS-0086", "AWS-0087", "AWS-0091", "AWS-0093", "AWS-0094"],
   target: "terraform",
-  remediation: "Add an aws_s3_bucket_public_access_block for the bucket with all four flags (block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets) set to true.",
+  remediation:
+    "Add an aws_s3_bucket_public_access_block for the bucket with all four flags (block_public_acls, block_public_policy, ignore_public_acls, restrict_public_buckets) set to true.",
   check(ctx) {
     // An account-wide block with every flag on covers every bucket in the account.
     const account = ofType(ctx, "aws_s3_account_public_access_block");
@@ -75,14 +77,13 @@ export const s3Encryption: Rule = {
   severity: "medium",
   aliases: ["CKV_AWS_19", "AWS-0088"],
   target: "terraform",
-  remediation: 'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms" (a customer-managed key lets you audit and revoke access).',
+  remediation:
+    'Add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm = "aws:kms" (a customer-managed key lets you audit and revoke access).',
   check(ctx) {
     return ofType(ctx, "aws_s3_bucket")
       .filter((bucket) => blocks(bucket.attributes.server_side_encryption_configuration).length === 0)
       .filter((bucket) => companions(ctx, bucket, "aws_s3_bucket_server_side_encryption_configuration").length === 0)
-      .map((bucket) =>
-        hit(bucket, "No server-side encryption configuration: the bucket relies on the implicit SSE-S3 default, with no control over keys."),
-      );
+      .map((bucket) => hit(bucket, "No server-side encryption configuration: the bucket relies on the implicit SSE-S3 default, with no control over keys."));
   },
 };
 

@@ -26,7 +26,8 @@ export const subnetPublicIp: Rule = {
   severity: "medium",
   aliases: ["CKV_AWS_130", "AWS-0164"],
   target: "terraform",
-  remediation: "Set map_public_ip_on_launch = false; load balancers and NAT gateways get their public addresses without it, and instances should sit in private subnets.",
+  remediation:
+    "Set map_public_ip_on_launch = false; load balancers and NAT gateways get their public addresses without it, and instances should sit in private subnets.",
   check(ctx) {
     return ofType(ctx, "aws_subnet")
       .filter((subnet) => bool(subnet.attributes.map_public_ip_on_launch) === true)

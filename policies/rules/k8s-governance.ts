@@ -4,9 +4,27 @@ import { get, isObj, k8sHit } from "./helpers/kubernetes.js";
 
 /** Kinds that always live in a namespace; CRDs are left out because their scope is unknown here. */
 const NAMESPACED_KINDS = new Set([
-  "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-  "Service", "ConfigMap", "Secret", "ServiceAccount", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget",
-  "Role", "RoleBinding", "NetworkPolicy", "PersistentVolumeClaim", "LimitRange", "ResourceQuota",
+  "Pod",
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+  "Service",
+  "ConfigMap",
+  "Secret",
+  "ServiceAccount",
+  "Ingress",
+  "HorizontalPodAutoscaler",
+  "PodDisruptionBudget",
+  "Role",
+  "RoleBinding",
+  "NetworkPolicy",
+  "PersistentVolumeClaim",
+  "LimitRange",
+  "ResourceQuota",
 ]);
 
 /** Annotations that make a cloud load balancer internal-only. */
@@ -48,7 +66,13 @@ export const defaultNamespace: Rule = {
       .filter((object) => object.namespace === null || object.namespace === "default")
       .filter((object) => !(object.kind === "ServiceAccount" && object.name === "default") && !(object.kind === "Service" && object.name === "kubernetes"))
       .map((object) =>
-        k8sHit(object, object.namespace === null ? "No metadata.namespace: it lands in the kubectl context's namespace, usually default." : "Deployed to the default namespace, where quotas, policies and RBAC are rarely set.", ["metadata", "namespace"]),
+        k8sHit(
+          object,
+          object.namespace === null
+            ? "No metadata.namespace: it lands in the kubectl context's namespace, usually default."
+            : "Deployed to the default namespace, where quotas, policies and RBAC are rarely set.",
+          ["metadata", "namespace"],
+        ),
       );
   },
 };
@@ -94,8 +118,11 @@ export const replicaBounds: Rule = {
     for (const object of ctx.kubernetes.filter((o) => ["Deployment", "StatefulSet", "ReplicaSet"].includes(o.kind))) {
       // When an HPA drives the workload, its bounds are what matter, not spec.replicas.
       const hpa = ctx.kubernetes.find(
-        (o) => o.kind === "HorizontalPodAutoscaler" && o.namespace === object.namespace &&
-          get(o.object, "spec", "scaleTargetRef", "kind") === object.kind && get(o.object, "spec", "scaleTargetRef", "name") === object.name,
+        (o) =>
+          o.kind === "HorizontalPodAutoscaler" &&
+          o.namespace === object.namespace &&
+          get(o.object, "spec", "scaleTargetRef", "kind") === object.kind &&
+          get(o.object, "spec", "scaleTargetRef", "name") === object.name,
       );
       const min = hpa ? (get(hpa.object, "spec", "minReplicas") ?? 1) : (get(object.object, "spec", "replicas") ?? 1);
       const max = hpa ? get(hpa.object, "spec", "maxReplicas") : min;
@@ -115,4 +142,3 @@ export const replicaBounds: Rule = {
 
 /** Organisational rules: labels, namespaces, exposure, replica bounds. */
 export const governanceK8sRules: Rule[] = [requiredLabels, defaultNamespace, serviceExposure, replicaBounds];
-

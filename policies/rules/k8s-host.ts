@@ -39,7 +39,13 @@ export const hostPathVolumes: Rule = {
       (Array.isArray(volumes) ? volumes : []).forEach((volume, index) => {
         if (!isObj(volume) || !isObj(volume.hostPath)) return;
         const path = get(volume, "hostPath", "path");
-        hits.push(k8sHit(pod.object, `Volume "${String(volume.name ?? index)}" mounts host path ${String(path ?? "?")}: a container escape is one write away.`, [...pod.path, "volumes", index]));
+        hits.push(
+          k8sHit(pod.object, `Volume "${String(volume.name ?? index)}" mounts host path ${String(path ?? "?")}: a container escape is one write away.`, [
+            ...pod.path,
+            "volumes",
+            index,
+          ]),
+        );
       });
     }
     return hits;

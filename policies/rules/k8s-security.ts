@@ -3,8 +3,19 @@ import { type ContainerRef, containers, get, k8sHit, type PodSpecRef, workloads 
 
 /** Capabilities the Pod Security Standards "baseline" profile lets a container add. */
 const BASELINE_CAPABILITIES = new Set([
-  "AUDIT_WRITE", "CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "MKNOD", "NET_BIND_SERVICE",
-  "SETFCAP", "SETGID", "SETPCAP", "SETUID", "SYS_CHROOT",
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
 ]);
 
 type Check = (container: ContainerRef, pod: PodSpecRef) => string | null;
@@ -99,7 +110,7 @@ export const capabilitiesDropped = containerRule(
   (c) => {
     const drop = get(c.container, "securityContext", "capabilities", "drop");
     const dropsAll = Array.isArray(drop) && drop.some((cap) => typeof cap === "string" && cap.toUpperCase() === "ALL");
-    return dropsAll ? null : 'does not drop ALL capabilities; the runtime default set includes NET_RAW and others it does not need.';
+    return dropsAll ? null : "does not drop ALL capabilities; the runtime default set includes NET_RAW and others it does not need.";
   },
 );
 

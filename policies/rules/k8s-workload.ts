@@ -75,9 +75,21 @@ function resourceRule(id: string, kind: "limits" | "requests", aliases: string[]
   };
 }
 
-export const resourceLimits = resourceRule("K8S_RESOURCE_LIMITS", "limits", ["CKV_K8S_11", "CKV_K8S_13", "KSV-0011", "KSV-0018"], "medium", "one container can starve its neighbours on the node.");
+export const resourceLimits = resourceRule(
+  "K8S_RESOURCE_LIMITS",
+  "limits",
+  ["CKV_K8S_11", "CKV_K8S_13", "KSV-0011", "KSV-0018"],
+  "medium",
+  "one container can starve its neighbours on the node.",
+);
 
-export const resourceRequests = resourceRule("K8S_RESOURCE_REQUESTS", "requests", ["CKV_K8S_10", "CKV_K8S_12", "KSV-0015", "KSV-0016"], "medium", "the scheduler cannot place the pod sensibly and it is evicted first.");
+export const resourceRequests = resourceRule(
+  "K8S_RESOURCE_REQUESTS",
+  "requests",
+  ["CKV_K8S_10", "CKV_K8S_12", "KSV-0015", "KSV-0016"],
+  "medium",
+  "the scheduler cannot place the pod sensibly and it is evicted first.",
+);
 
 /** The tag of an image reference, `null` when there is none; digests count as pinned. */
 export function imageTag(image: string): string | null {

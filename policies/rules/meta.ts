@@ -24,7 +24,10 @@ export const schemaRule: Rule = {
   check(ctx) {
     return ctx.kubernetes.flatMap((object) =>
       validateKubernetesSchema(object).map((issue) => {
-        const path = issue.pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const path = issue.pointer
+          .split("/")
+          .slice(1)
+          .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
         return k8sHit(object, `${object.apiVersion} ${object.kind}: ${issue.message}`, path);
       }),
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { IacFile } from "../../iac/types.js";
-import { validateIac, type ValidateOptions } from "../engine.js";
+import { type ValidateOptions, validateIac } from "../engine.js";
 import { imageTag } from "./k8s-workload.js";
 
 /** Rule ids found in the given files, optionally only those starting with `prefix`. */
@@ -13,7 +13,8 @@ const tf = (content: string): IacFile[] => [{ path: "main.tf", content }];
 
 describe("security group rules", () => {
   it("reports a wide-open rule once, as all-ports, not also as SSH and RDP", async () => {
-    const content = 'resource "aws_security_group" "x" {\n  ingress {\n    from_port = 0\n    to_port = 65535\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
+    const content =
+      'resource "aws_security_group" "x" {\n  ingress {\n    from_port = 0\n    to_port = 65535\n    protocol = "tcp"\n    cidr_blocks = ["0.0.0.0/0"]\n  }\n}\n';
     expect(await ids(tf(content), "AWS_SG_")).toEqual(["AWS_SG_ALL_PORTS_OPEN"]);
   });
 
@@ -56,14 +57,18 @@ describe("values Terraform only knows at plan time", () => {
 
 describe("load balancer listeners", () => {
   it("treats a listener without protocol on an application load balancer as HTTP", async () => {
-    const content = 'resource "aws_lb" "a" {\n  drop_invalid_header_fields = true\n}\nresource "aws_lb_listener" "l" {\n  load_balancer_arn = aws_lb.a.arn\n  port = 80\n  default_action {\n    type = "forward"\n  }\n}\n';
+    const content =
+      'resource "aws_lb" "a" {\n  drop_invalid_header_fields = true\n}\nresource "aws_lb_listener" "l" {\n  load_balancer_arn = aws_lb.a.arn\n  port = 80\n  default_action {\n    type = "forward"\n  }\n}\n';
     expect(await ids(tf(content), "AWS_ALB_")).toEqual(["AWS_ALB_HTTP_LISTENER"]);
   });
 
   it("flags HTTPS listeners without ssl_policy (the provider default allows TLS 1.0) and TLS13-1-0 policies", async () => {
     const listener = (name: string, policy: string) =>
       `resource "aws_lb_listener" "${name}" {\n  load_balancer_arn = var.lb\n  port = 443\n  protocol = "HTTPS"\n${policy}  default_action {\n    type = "forward"\n  }\n}\n`;
-    const content = listener("none", "") + listener("old", '  ssl_policy = "ELBSecurityPolicy-TLS13-1-0-2021-06"\n') + listener("ok", '  ssl_policy = "ELBSecurityPolicy-FS-1-2-Res-2020-10"\n');
+    const content =
+      listener("none", "") +
+      listener("old", '  ssl_policy = "ELBSecurityPolicy-TLS13-1-0-2021-06"\n') +
+      listener("ok", '  ssl_policy = "ELBSecurityPolicy-FS-1-2-Res-2020-10"\n');
     const report = await validateIac(tf(content));
     expect(report.findings.map((f) => f.resource)).toEqual(["aws_lb_listener.none", "aws_lb_listener.old"]);
   });

@@ -33,13 +33,7 @@ export function monthly(name: string, unit: string, price: number, quantity: num
  * in base units (requests, GB); `per` converts it to the priced unit (1e6 for `1M requests`).
  * Without a figure the quantity, and so the cost, stays unknown.
  */
-export function usage(
-  name: string,
-  unit: string,
-  price: number,
-  value: number | undefined,
-  per = 1,
-): RawComponent {
+export function usage(name: string, unit: string, price: number, value: number | undefined, per = 1): RawComponent {
   return { name, unit, monthlyQuantity: value === undefined ? null : value / per, price, usageBased: true };
 }
 

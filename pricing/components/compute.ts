@@ -14,9 +14,7 @@ export function priceEc2(spec: Spec<"ec2">, prices: RegionPrices): PricingResult
   if (rate === undefined) {
     return fail(`EC2 instance type "${spec.instanceType}" is not in the ${prices.region} price sheet`);
   }
-  return ok([
-    hourly(`Instance usage (Linux/UNIX, on-demand, ${spec.instanceType})`, rate, spec.count ?? 1),
-  ]);
+  return ok([hourly(`Instance usage (Linux/UNIX, on-demand, ${spec.instanceType})`, rate, spec.count ?? 1)]);
 }
 
 /** What a scheduled spec's lines say about the runs they price. */

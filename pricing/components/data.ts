@@ -33,9 +33,7 @@ export function priceRds(spec: Spec<"rds">, prices: RegionPrices, values: UsageV
   const deployment = spec.multiAz ? "Multi-AZ" : "Single-AZ";
   const storageGb = spec.storageGb ?? 0;
   const iops = spec.iops ?? 0;
-  const components: RawComponent[] = [
-    hourly(`Database instance (${spec.instanceClass}, ${engine}, ${deployment})`, rate, copies),
-  ];
+  const components: RawComponent[] = [hourly(`Database instance (${spec.instanceClass}, ${engine}, ${deployment})`, rate, copies)];
   if (storageGb > 0) {
     components.push(monthly(`Storage (${storageType})`, "GB-months", storageRate, storageGb * copies));
   }
@@ -44,26 +42,16 @@ export function priceRds(spec: Spec<"rds">, prices: RegionPrices, values: UsageV
   }
   const extraIops = iops - rdsGp3BaselineIops(storageGb);
   if (storageType === "gp3" && extraIops > 0) {
-    components.push(
-      monthly("Provisioned IOPS above gp3 baseline", "IOPS-months", prices.rds.gp3IopsMonth, extraIops * copies),
-    );
+    components.push(monthly("Provisioned IOPS above gp3 baseline", "IOPS-months", prices.rds.gp3IopsMonth, extraIops * copies));
   }
-  components.push(
-    usage("Backup storage beyond free allowance", "GB-months", prices.rds.backupGbMonth, values.backup_storage_gb),
-  );
+  components.push(usage("Backup storage beyond free allowance", "GB-months", prices.rds.backupGbMonth, values.backup_storage_gb));
   return ok(components);
 }
 
 /** Aurora instance (provisioned class, or `db.serverless` billed per ACU-hour of usage). */
-export function priceAuroraInstance(
-  spec: Spec<"aurora-instance">,
-  prices: RegionPrices,
-  values: UsageValues,
-): PricingResult {
+export function priceAuroraInstance(spec: Spec<"aurora-instance">, prices: RegionPrices, values: UsageValues): PricingResult {
   if (spec.instanceClass === "db.serverless") {
-    return ok([
-      usage("Aurora Serverless v2 capacity", "ACU-hours", prices.aurora.serverlessAcuHour, values.monthly_acu_hours),
-    ]);
+    return ok([usage("Aurora Serverless v2 capacity", "ACU-hours", prices.aurora.serverlessAcuHour, values.monthly_acu_hours)]);
   }
   const rate = lookup(prices.aurora.instances, spec.instanceClass);
   if (rate === undefined) {
@@ -110,9 +98,7 @@ export function priceEbs(spec: Spec<"ebs">, prices: RegionPrices): PricingResult
   }
   const throughput = spec.throughputMbps ?? 0;
   if (spec.volumeType === "gp3" && throughput > 125) {
-    components.push(
-      monthly("Throughput above 125 MBps (gp3)", "MBps-months", rates.gp3ThroughputMbpsMonth, (throughput - 125) * count),
-    );
+    components.push(monthly("Throughput above 125 MBps (gp3)", "MBps-months", rates.gp3ThroughputMbpsMonth, (throughput - 125) * count));
   }
   return ok(components);
 }

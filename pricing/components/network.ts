@@ -23,10 +23,7 @@ export function priceNlb(spec: Spec<"nlb">, prices: RegionPrices, values: UsageV
 
 /** NAT gateway: hours, plus data processed from usage. */
 export function priceNat(spec: Spec<"nat">, prices: RegionPrices, values: UsageValues): PricingResult {
-  return ok([
-    hourly("NAT gateway", prices.nat.hour, spec.count ?? 1),
-    usage("Data processed", "GB", prices.nat.gbProcessed, values.monthly_data_processed_gb),
-  ]);
+  return ok([hourly("NAT gateway", prices.nat.hour, spec.count ?? 1), usage("Data processed", "GB", prices.nat.gbProcessed, values.monthly_data_processed_gb)]);
 }
 
 /** Public IPv4 addresses (Elastic IPs and other public addresses), billed hourly. */
@@ -35,18 +32,10 @@ export function pricePublicIpv4(spec: Spec<"public-ipv4">, prices: RegionPrices)
 }
 
 /** Data transfer out to the internet (first tier): fixed when given, else usage-based. */
-export function priceDataTransfer(
-  spec: Spec<"data-transfer">,
-  prices: RegionPrices,
-  values: UsageValues,
-): PricingResult {
+export function priceDataTransfer(spec: Spec<"data-transfer">, prices: RegionPrices, values: UsageValues): PricingResult {
   const rate = prices.dataTransfer.internetOutGb;
   const name = "Data transfer out to the internet";
-  return ok([
-    spec.monthlyGb === undefined
-      ? usage(name, "GB", rate, values.monthly_gb)
-      : monthly(name, "GB", rate, spec.monthlyGb),
-  ]);
+  return ok([spec.monthlyGb === undefined ? usage(name, "GB", rate, values.monthly_gb) : monthly(name, "GB", rate, spec.monthlyGb)]);
 }
 
 /** CloudFront: data out (North America/Europe tier) and HTTPS requests, both usage-based. */

@@ -1,15 +1,6 @@
 import type { TerraformResource } from "../../iac/types.js";
 import type { ComponentSpec } from "../component-spec.js";
-import {
-  block,
-  blocks,
-  firstOfList,
-  optionalBool,
-  optionalNumber,
-  optionalString,
-  requiredString,
-  Unpriceable,
-} from "./attributes.js";
+import { block, blocks, firstOfList, optionalBool, optionalNumber, optionalString, requiredString, Unpriceable } from "./attributes.js";
 import { findRelated, type MapContext } from "./references.js";
 
 /** Instance type EKS managed node groups use when none is given. */

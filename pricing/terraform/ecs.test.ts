@@ -119,7 +119,10 @@ resource "aws_s3_bucket" "merged" {
 }
 `);
     const storage = (address: string) => e.resources.find((r) => r.address === address)?.costComponents[0];
-    expect(storage("aws_s3_bucket.tagged")).toMatchObject({ monthlyQuantity: 200, monthlyCost: toCents(200 * getRegionPrices("us-east-1").s3.standardGbMonth) / 100 });
+    expect(storage("aws_s3_bucket.tagged")).toMatchObject({
+      monthlyQuantity: 200,
+      monthlyCost: toCents(200 * getRegionPrices("us-east-1").s3.standardGbMonth) / 100,
+    });
     expect(storage("aws_s3_bucket.untagged")).toMatchObject({ monthlyQuantity: null, usageBased: true });
     expect(storage("aws_s3_bucket.merged")).toMatchObject({ monthlyQuantity: null, usageBased: true });
   });

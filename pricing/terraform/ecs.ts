@@ -87,7 +87,8 @@ export function mapEventTarget(resource: TerraformResource, ctx: MapContext): Co
   const r = rule.attributes;
   if (optionalString(r, "state") === "DISABLED" || optionalBool(r, "is_enabled") === false) return "free";
   const expression = optionalString(r, "schedule_expression");
-  if (expression === undefined) throw new Unpriceable(`${rule.address} has no schedule_expression: it fires on matching events, and how often is not in the Terraform`);
+  if (expression === undefined)
+    throw new Unpriceable(`${rule.address} has no schedule_expression: it fires on matching events, and how often is not in the Terraform`);
   const runs = scheduleRuns(expression);
   if (!runs.ok) throw new Unpriceable(`schedule_expression "${expression}" of ${rule.address} cannot be counted: ${runs.reason}`);
   const task = taskDefinition(ctx, resource, ecs.task_definition_arn);

@@ -2,14 +2,7 @@ import type { TerraformResource } from "../../iac/types.js";
 import type { ComponentSpec } from "../component-spec.js";
 import { isExpression, optionalNumber, Unpriceable } from "./attributes.js";
 import { mapAutoscalingGroup, mapEksNodeGroup, mapInstance } from "./compute.js";
-import {
-  mapCacheCluster,
-  mapDbInstance,
-  mapEbsVolume,
-  mapRdsCluster,
-  mapRdsClusterInstance,
-  mapReplicationGroup,
-} from "./data.js";
+import { mapCacheCluster, mapDbInstance, mapEbsVolume, mapRdsCluster, mapRdsClusterInstance, mapReplicationGroup } from "./data.js";
 import { mapEcsService, mapEventTarget } from "./ecs.js";
 import { isFreeType } from "./free.js";
 import { mapLoadBalancer, mapMetricAlarm, mapVpcEndpoint } from "./network.js";

@@ -48,7 +48,10 @@ function passages(hit: SearchHit, hitIndex: number): Omit<Passage, "score">[] {
     if (!/^\s*([-*+]|\d+[.)])\s/.test(line)) {
       while (end < lines.length && /\S/.test(lines[end] as string) && !/^\s*(#|```|~~~|[-*+]\s|\d+[.)]\s)/.test(lines[end] as string)) end++;
     }
-    const text = lines.slice(i, end).map((l) => l.trim()).join(" ");
+    const text = lines
+      .slice(i, end)
+      .map((l) => l.trim())
+      .join(" ");
     const sentences = /^\s*([-*+]|\d+[.)])\s/.test(line) ? [text] : text.split(/(?<=[.!?])\s+(?=[A-Z`])/);
     for (const sentence of sentences) {
       out.push({ hitIndex, order: out.length, text: sentence, lineStart: lineNo, lineEnd: hit.line_start + end - 1 });

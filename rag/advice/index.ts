@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import type { TokenBudget } from "../../tenants/budget/token-budget.js";
 import { type EventBus, lifecycleEvent } from "../../bus/events.js";
 import type { Logger } from "../../lib/log.js";
+import type { TokenBudget } from "../../tenants/budget/token-budget.js";
 import type { RunbookSearch } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";
 import { modelAdvice } from "./grounded.js";

@@ -1,9 +1,9 @@
 import { ChatOpenAI } from "@langchain/openai";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chatModelFromConfig } from "../../app/models.js";
 import { ingestPaths } from "../../ingest/ingest.js";
 import type { Database } from "../../lib/db/database.js";
-import { chatModelFromConfig } from "../../app/models.js";
 import { type OpenAIStub, startOpenAIStub } from "../../test/fixtures/openai-stub.js";
 import { buildTestApp, type TestApp, testConfig } from "../../test/helpers/app.js";
 import { embeddedTestDatabase } from "../../test/helpers/databases.js";
@@ -131,7 +131,12 @@ describe("advice in model mode (stub)", () => {
     try {
       const askBudgeted = async () => {
         stub.chatReplies.push({ content: "Cancel the long-running query on the replica [1]." });
-        const response = await budgeted.app.inject({ method: "POST", url: "/architect/advice", payload: { question: "How do I fix Postgres replication lag?" }, headers: budgeted.auth });
+        const response = await budgeted.app.inject({
+          method: "POST",
+          url: "/architect/advice",
+          payload: { question: "How do I fix Postgres replication lag?" },
+          headers: budgeted.auth,
+        });
         expect(response.statusCode).toBe(200);
         return response.json() as AdviceBody & { tokens_used?: number };
       };

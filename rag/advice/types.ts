@@ -33,8 +33,7 @@ export interface AdviceRequest {
 }
 
 export const NO_COVERAGE_ANSWER =
-  "No runbook in the store covers this question, so Atlas will not guess. " +
-  "Ingest a runbook that does (`pnpm ingest <folder>`) or rephrase the question.";
+  "No runbook in the store covers this question, so Atlas will not guess. " + "Ingest a runbook that does (`pnpm ingest <folder>`) or rephrase the question.";
 
 /** The citation `[id]` for a hit, over the given lines (default: the whole chunk). */
 export function citationFor(hit: SearchHit, id: number, lines = { start: hit.line_start, end: hit.line_end }): Citation {

@@ -4,9 +4,7 @@ import type { CorpusRow } from "./rows.js";
 
 /** The corpus statistics row: chunk and term totals, the avgdl of the stored weights, the embedding model. */
 export async function corpusState(pool: pg.Pool): Promise<CorpusRow> {
-  const { rows } = await pool.query<CorpusRow>(
-    "select chunk_count, term_total, weights_avgdl, embedding_model, embedding_dims from rag_corpus",
-  );
+  const { rows } = await pool.query<CorpusRow>("select chunk_count, term_total, weights_avgdl, embedding_model, embedding_dims from rag_corpus");
   return rows[0] as CorpusRow;
 }
 
@@ -64,7 +62,5 @@ export async function clearEmbeddings(pool: pg.Pool): Promise<void> {
 /** Empties the runbook store and its statistics, as a fresh migration leaves them. */
 export async function emptyStore(pool: pg.Pool): Promise<void> {
   await pool.query("truncate rag_chunks, rag_documents, rag_terms");
-  await pool.query(
-    "update rag_corpus set chunk_count = 0, term_total = 0, weights_avgdl = null, embedding_model = null, embedding_dims = null",
-  );
+  await pool.query("update rag_corpus set chunk_count = 0, term_total = 0, weights_avgdl = null, embedding_model = null, embedding_dims = null");
 }

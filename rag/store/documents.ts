@@ -62,19 +62,16 @@ export async function writeDocument(pool: pg.Pool, collection: string, doc: Prep
        on conflict (term_id) do update set df = rag_terms.df + excluded.df`,
       [documentId],
     );
-    await client.query(
-      "update rag_corpus set chunk_count = chunk_count + $1, term_total = term_total + $2",
-      [rows.length, rows.reduce((sum, row) => sum + row.term_count, 0)],
-    );
+    await client.query("update rag_corpus set chunk_count = chunk_count + $1, term_total = term_total + $2", [
+      rows.length,
+      rows.reduce((sum, row) => sum + row.term_count, 0),
+    ]);
   });
 }
 
 /** Deletes a document inside the caller's transaction, taking its terms out of the statistics. */
 async function removeDocument(client: pg.PoolClient, collection: string, source: string): Promise<boolean> {
-  const { rows } = await client.query<Pick<DocumentRow, "id">>(
-    "select id from rag_documents where collection = $1 and source = $2",
-    [collection, source],
-  );
+  const { rows } = await client.query<Pick<DocumentRow, "id">>("select id from rag_documents where collection = $1 and source = $2", [collection, source]);
   const id = rows[0]?.id;
   if (!id) return false;
   await client.query(
@@ -113,10 +110,9 @@ export async function pruneCollection(pool: pg.Pool, collection: string, present
 
 /** Source → content hash of every stored document of a collection, to skip unchanged files. */
 export async function documentHashes(pool: pg.Pool, collection: string): Promise<Map<string, string>> {
-  const { rows } = await pool.query<Pick<DocumentRow, "source" | "content_hash">>(
-    "select source, content_hash from rag_documents where collection = $1",
-    [collection],
-  );
+  const { rows } = await pool.query<Pick<DocumentRow, "source" | "content_hash">>("select source, content_hash from rag_documents where collection = $1", [
+    collection,
+  ]);
   return new Map(rows.map((row) => [row.source, row.content_hash]));
 }
 

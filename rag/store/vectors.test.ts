@@ -43,7 +43,13 @@ describe("sparsevecLiteral", () => {
       }
       expect(sparsevecLiteral(weights, 1_000_000_000)).toBe(handWrittenSparsevec(weights, 1_000_000_000));
     }
-    const edges = new Map([[999_999_999, 2.2], [0, 1e-7], [5, 123456789], [6, 1e21], [8, 0.1 + 0.2]]);
+    const edges = new Map([
+      [999_999_999, 2.2],
+      [0, 1e-7],
+      [5, 123456789],
+      [6, 1e21],
+      [8, 0.1 + 0.2],
+    ]);
     expect(sparsevecLiteral(edges, 1_000_000_000)).toBe(handWrittenSparsevec(edges, 1_000_000_000));
   });
 });

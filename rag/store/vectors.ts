@@ -12,9 +12,7 @@ import pgvector from "pgvector";
  * and a shorter literal is cheaper to parse).
  */
 export function sparsevecLiteral(weights: Map<number, number>, dimensions: number): string {
-  const rounded = new Map(
-    [...weights.entries()].sort((a, b) => a[0] - b[0]).map(([dimension, weight]) => [dimension, Number(weight.toPrecision(6))]),
-  );
+  const rounded = new Map([...weights.entries()].sort((a, b) => a[0] - b[0]).map(([dimension, weight]) => [dimension, Number(weight.toPrecision(6))]));
   return pgvector.toSql(new pgvector.SparseVector(rounded, dimensions)) as string;
 }
 

@@ -1,5 +1,5 @@
-import type { Logger } from "../../lib/log.js";
 import { MAX_DELIVERIES } from "../../bus/redis/keys.js";
+import type { Logger } from "../../lib/log.js";
 import { sleep } from "../../lib/sleep.js";
 import { deferred, type RunJob, type RunQueue } from "./job.js";
 

@@ -1,9 +1,9 @@
 import type { Redis } from "ioredis";
-import type { Logger } from "../../lib/log.js";
-import { RUN_WORKERS_GROUP, type RedisKeys } from "../../bus/redis/keys.js";
+import { type RedisKeys, RUN_WORKERS_GROUP } from "../../bus/redis/keys.js";
 import { startStreamConsumer } from "../../bus/redis/stream-consumer.js";
+import type { Logger } from "../../lib/log.js";
 import { sleep } from "../../lib/sleep.js";
-import { deferred, type QueueStats, type RunJob, runJobSchema, type RunQueue } from "./job.js";
+import { deferred, type QueueStats, type RunJob, type RunQueue, runJobSchema } from "./job.js";
 
 /** Run jobs kept in the stream (XADD MAXLEN ~); acknowledged ones are history. */
 const RUNS_MAXLEN = 100_000;

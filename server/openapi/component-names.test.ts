@@ -7,8 +7,18 @@ describe("settleComponentNames", () => {
   it("gives each schema one name where its request and response forms agree or only one is used", () => {
     const document = {
       paths: {
-        "/a": { post: { requestBody: { content: { "application/json": { schema: ref("RequestInput") } } }, responses: { 200: { content: { "application/json": { schema: ref("Both") } } } } } },
-        "/b": { put: { requestBody: { content: { "application/json": { schema: ref("BothInput") } } }, responses: { 200: { content: { "application/json": { schema: ref("Same") } } } } } },
+        "/a": {
+          post: {
+            requestBody: { content: { "application/json": { schema: ref("RequestInput") } } },
+            responses: { 200: { content: { "application/json": { schema: ref("Both") } } } },
+          },
+        },
+        "/b": {
+          put: {
+            requestBody: { content: { "application/json": { schema: ref("BothInput") } } },
+            responses: { 200: { content: { "application/json": { schema: ref("Same") } } } },
+          },
+        },
       },
       components: {
         schemas: {
@@ -41,7 +51,12 @@ describe("settleComponentNames", () => {
   it("treats a pair as different when a schema it refers to differs", () => {
     const document = {
       paths: {
-        "/x": { post: { requestBody: { content: { "application/json": { schema: ref("OuterInput") } } }, responses: { 200: { content: { "application/json": { schema: ref("Outer") } } } } } },
+        "/x": {
+          post: {
+            requestBody: { content: { "application/json": { schema: ref("OuterInput") } } },
+            responses: { 200: { content: { "application/json": { schema: ref("Outer") } } } },
+          },
+        },
       },
       components: {
         schemas: {

@@ -30,7 +30,9 @@ function reachable(roots: unknown[], schemas: Json): Set<string> {
 /** A copy of `value` with each `$ref` renamed by `names` (old → new). */
 function renameRefs<T>(value: T, names: Map<string, string>): T {
   return JSON.parse(JSON.stringify(value), (key, child) =>
-    key === "$ref" && typeof child === "string" && child.startsWith(PREFIX) ? PREFIX + (names.get(child.slice(PREFIX.length)) ?? child.slice(PREFIX.length)) : child,
+    key === "$ref" && typeof child === "string" && child.startsWith(PREFIX)
+      ? PREFIX + (names.get(child.slice(PREFIX.length)) ?? child.slice(PREFIX.length))
+      : child,
   ) as T;
 }
 

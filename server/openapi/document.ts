@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import swagger, { type SwaggerTransformObject } from "@fastify/swagger";
 import type { FastifyInstance } from "fastify";
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from "fastify-type-provider-zod";
-import { COMPONENT_NAMES, componentRegistry, PUBLISHED_COMPONENTS } from "./components.js";
 import { settleComponentNames } from "./component-names.js";
+import { COMPONENT_NAMES, componentRegistry, PUBLISHED_COMPONENTS } from "./components.js";
 import type { AnnouncedRoutes } from "./documented-routes.js";
 import { describeAccess } from "./operation.js";
 
@@ -15,7 +15,9 @@ type OpenApiObject = { paths?: Record<string, Record<string, unknown>>; componen
  * those too, so HEAD is left out the same way everywhere.
  */
 function withoutHead(document: OpenApiObject): OpenApiObject {
-  const paths = Object.fromEntries(Object.entries(document.paths ?? {}).map(([path, item]) => [path, Object.fromEntries(Object.entries(item).filter(([method]) => method !== "head"))]));
+  const paths = Object.fromEntries(
+    Object.entries(document.paths ?? {}).map(([path, item]) => [path, Object.fromEntries(Object.entries(item).filter(([method]) => method !== "head"))]),
+  );
   return { ...document, paths };
 }
 

@@ -8,7 +8,12 @@ type RouteSchema = FastifySchema & { description?: string; operationId?: string;
 
 /** `GET /architect/plan/:thread_id/artifacts/*` → `get_architect_plan_thread_id_artifacts`: stable ids for generated clients. */
 function operationIdOf(method: string, url: string): string {
-  return `${method.toLowerCase()}_${url.replace(/[:*]/g, "").replace(/[^A-Za-z0-9]+/g, "_").replace(/^_|_$/g, "") || "root"}`;
+  return `${method.toLowerCase()}_${
+    url
+      .replace(/[:*]/g, "")
+      .replace(/[^A-Za-z0-9]+/g, "_")
+      .replace(/^_|_$/g, "") || "root"
+  }`;
 }
 
 const ROLE_NOTE = {

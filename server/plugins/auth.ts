@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { AtlasError } from "../../lib/errors.js";
 import { type Actor, authenticateKey, type Principal } from "../../tenants/keys.js";
 import { DEFAULT_TENANT, hasRole } from "../../tenants/roles.js";
 import type { ServerDeps } from "../deps.js";
-import { AtlasError } from "../../lib/errors.js";
 import { requiredRole } from "./route-roles.js";
 
 declare module "fastify" {

@@ -66,7 +66,10 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
       const now = options.clock().getTime();
       if (blockedUntil.size >= 10_000) for (const [address, until] of blockedUntil) if (until <= now) blockedUntil.delete(address);
       blockedUntil.set(request.ip, now + decision.resetMs);
-      options.log.warn({ remote_addr: request.ip, limit: decision.limit }, "too many failed authentications from one address; refusing it for the rest of the minute");
+      options.log.warn(
+        { remote_addr: request.ip, limit: decision.limit },
+        "too many failed authentications from one address; refusing it for the rest of the minute",
+      );
     }
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from "fastify";
-import type { ServerDeps } from "../deps.js";
 import { type RunWorkers, startRunWorkers } from "../../runs/worker.js";
+import type { ServerDeps } from "../deps.js";
 
 /**
  * Background-run workers (RUN_WORKERS, default 1; 0: none) start when the server is ready

@@ -93,7 +93,11 @@ export const adminRoutes: FastifyPluginAsyncZod<{ deps: Pick<ServerDeps, "db" | 
   app.get(
     "/admin/keys",
     {
-      schema: { tags, summary: "The caller's tenant's keys, never the keys themselves", response: { 200: json(z.object({ keys: z.array(keyRecordSchema) }), "OK") } },
+      schema: {
+        tags,
+        summary: "The caller's tenant's keys, never the keys themselves",
+        response: { 200: json(z.object({ keys: z.array(keyRecordSchema) }), "OK") },
+      },
       config: admin,
     },
     async (request) => ({ keys: await listKeys(deps.db.pool, { tenant: tenantOf(request) }) }),
@@ -115,7 +119,10 @@ export const adminRoutes: FastifyPluginAsyncZod<{ deps: Pick<ServerDeps, "db" | 
 
   app.get(
     "/admin/budget",
-    { schema: { tags, summary: "The caller's tenant's token budgets and the tokens it used today", response: { 200: json(budgetSchema, "OK") } }, config: admin },
+    {
+      schema: { tags, summary: "The caller's tenant's token budgets and the tokens it used today", response: { 200: json(budgetSchema, "OK") } },
+      config: admin,
+    },
     async (request) => deps.tokenBudget.tenant(tenantOf(request)),
   );
 

@@ -54,7 +54,10 @@ function describeUiRoute(route: RouteOptions): void {
 export const docsRoutes: FastifyPluginAsync = async (app) => {
   app.get(
     "/openapi.json",
-    { schema: { tags: ["operations"], summary: "This description (OpenAPI 3.1)", response: { 200: json(openApiDocument, "OpenAPI 3.1") } }, config: { public: true } },
+    {
+      schema: { tags: ["operations"], summary: "This description (OpenAPI 3.1)", response: { 200: json(openApiDocument, "OpenAPI 3.1") } },
+      config: { public: true },
+    },
     async () => app.swagger(),
   );
   await app.register(async (ui) => {

@@ -39,13 +39,19 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
 
   app.get(
     "/architect/plan/:thread_id",
-    { schema: { ...thread, summary: "A thread's current state", response: { 200: json(runViewSchema, "OK"), 400: errors.invalid, 404: errors.missingThread } }, config: read },
+    {
+      schema: { ...thread, summary: "A thread's current state", response: { 200: json(runViewSchema, "OK"), 400: errors.invalid, 404: errors.missingThread } },
+      config: read,
+    },
     async (request) => planner.get(request.params.thread_id, tenantOf(request)),
   );
 
   app.get(
     "/architect/plan/:thread_id/history",
-    { schema: { ...thread, summary: "Checkpoint history, newest first", response: { 200: json(runHistorySchema, "OK"), 404: errors.missingThread } }, config: read },
+    {
+      schema: { ...thread, summary: "Checkpoint history, newest first", response: { 200: json(runHistorySchema, "OK"), 404: errors.missingThread } },
+      config: read,
+    },
     async (request) => {
       const { thread_id } = request.params;
       return { thread_id, history: await planner.history(thread_id, tenantOf(request)) };
@@ -54,7 +60,10 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
 
   app.get(
     "/architect/plan/:thread_id/events",
-    { schema: { ...thread, summary: "The thread's lifecycle events", response: { 200: json(runEventsSchema, "OK"), 404: errors.missingThread } }, config: read },
+    {
+      schema: { ...thread, summary: "The thread's lifecycle events", response: { 200: json(runEventsSchema, "OK"), 404: errors.missingThread } },
+      config: read,
+    },
     async (request) => {
       const { thread_id } = request.params;
       return { thread_id, events: await planner.events(thread_id, tenantOf(request)) };
@@ -63,7 +72,10 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
 
   app.get(
     "/architect/plan/:thread_id/artifacts",
-    { schema: { ...thread, summary: "Artifacts of the latest build", response: { 200: json(runArtifactsSchema, "OK"), 404: errors.missingThread } }, config: read },
+    {
+      schema: { ...thread, summary: "Artifacts of the latest build", response: { 200: json(runArtifactsSchema, "OK"), 404: errors.missingThread } },
+      config: read,
+    },
     async (request) => {
       const { thread_id } = request.params;
       const run = await planner.get(thread_id, tenantOf(request));
@@ -80,7 +92,10 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
         description: "`*` is the artifact's path as `/artifacts` lists it.",
         params: z.object({ thread_id: threadIdSchema, "*": z.string() }).strict(),
         response: {
-          200: { description: "The file: JSON for .json, text otherwise", content: { "application/json": { schema: z.unknown() }, "text/plain": { schema: z.string() } } } as ResponseDoc,
+          200: {
+            description: "The file: JSON for .json, text otherwise",
+            content: { "application/json": { schema: z.unknown() }, "text/plain": { schema: z.string() } },
+          } as ResponseDoc,
           404: errors.missingThread,
         },
       },

@@ -141,7 +141,13 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
         } catch (error) {
           if (isAtlasError(error) && error.details?.reason === "self_approval") {
             await audited(request, () =>
-              audit.record({ tenant: principal.tenant, actor, action: "approval.refused", target: thread_id, detail: { reason: "self_approval", approver: decision.approver } }),
+              audit.record({
+                tenant: principal.tenant,
+                actor,
+                action: "approval.refused",
+                target: thread_id,
+                detail: { reason: "self_approval", approver: decision.approver },
+              }),
             );
           }
           throw error;
@@ -178,4 +184,3 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
     },
   );
 };
-

@@ -1,17 +1,17 @@
 import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { AtlasError, isAtlasError } from "../../lib/errors.js";
+import { fetchWithRetry } from "../../lib/http/retry.js";
 import type { RunView } from "../../runs/service.js";
 import { makeAuditLog } from "../../tenants/audit.js";
 import type { Actor } from "../../tenants/keys.js";
 import type { ServerDeps } from "../deps.js";
-import { AtlasError, isAtlasError } from "../../lib/errors.js";
-import { fetchWithRetry } from "../../lib/http/retry.js";
+import { publicBaseUrl } from "../public-routes.js";
+import { errorResponseSchema, json } from "../responses.js";
 import { approverFor, parseSlackCommand, type SlackCommand } from "../slack/commands.js";
 import { planLink, startSlackNotifier } from "../slack/notifier.js";
 import { verifySlackSignature } from "../slack/signature.js";
-import { publicBaseUrl } from "../public-routes.js";
-import { errorResponseSchema, json } from "../responses.js";
 
 /** What Slack shows: only to the caller (`ephemeral`) or to the whole channel. */
 export interface SlackReply {
@@ -75,14 +75,11 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
 
   // Slack posts forms; the signature covers the exact bytes, so the route gets the raw string.
   // Registered in this plugin only: every other route still answers 415 to a form.
-  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_request, body, done) =>
-    done(null, body),
-  );
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
   const audit = makeAuditLog(deps.db.pool);
   /** The audit row must not turn a decision that happened into an error. */
-  const audited = (write: () => Promise<void>) =>
-    write().catch((error: unknown) => deps.log.error({ err: error }, "audit log write failed (Slack command)"));
+  const audited = (write: () => Promise<void>) => write().catch((error: unknown) => deps.log.error({ err: error }, "audit log write failed (Slack command)"));
 
   async function run(command: SlackCommand, approver: string, actor: Actor): Promise<SlackReply> {
     const tenant = config.SLACK_TENANT;

@@ -17,7 +17,11 @@ export const SLACK_USAGE = "Usage: `/approve <thread_id>`, `/reject <thread_id> 
  */
 export function parseSlackCommand(command: string, text: string): SlackCommand | { error: string } {
   let words = text.trim().split(/\s+/).filter(Boolean);
-  let verb = command.trim().replace(/^\//, "").replace(/^atlas[-_]/, "").toLowerCase();
+  let verb = command
+    .trim()
+    .replace(/^\//, "")
+    .replace(/^atlas[-_]/, "")
+    .toLowerCase();
   if (verb === "atlas") {
     verb = (words[0] ?? "").toLowerCase();
     words = words.slice(1);

@@ -28,7 +28,10 @@ describe("Slack request signature", () => {
     expect(refused({ signature: undefined })).toMatchObject({ ok: false });
     expect(refused({ timestamp: "abc" })).toMatchObject({ ok: false });
     const stale = String(Number(ts) - 301);
-    expect(refused({ timestamp: stale, signature: slackSignature(secret, stale, rawBody) })).toMatchObject({ ok: false, reason: expect.stringContaining("five minutes") });
+    expect(refused({ timestamp: stale, signature: slackSignature(secret, stale, rawBody) })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining("five minutes"),
+    });
     const edge = String(Number(ts) - 299);
     expect(refused({ timestamp: edge, signature: slackSignature(secret, edge, rawBody) })).toEqual({ ok: true });
   });

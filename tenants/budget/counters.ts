@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
-import type { Logger } from "../../lib/log.js";
 import type { RedisKeys } from "../../bus/redis/keys.js";
+import type { Logger } from "../../lib/log.js";
 
 /** Token counters: atomic adds with an expiry, reads, and who used tokens on a day. */
 export interface TokenCounters {

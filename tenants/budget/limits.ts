@@ -35,10 +35,7 @@ export function makeBudgetLimits(pool: pg.Pool, defaults: BudgetLimits, clock: (
       const hit = cache.get(tenant);
       if (hit && hit.until > now) return hit.limits;
       const readAt = generation;
-      const { rows } = await pool.query<BudgetRow>(
-        "select tenant, per_run, daily from atlas_token_budgets where tenant = any($1::text[])",
-        [[tenant, "*"]],
-      );
+      const { rows } = await pool.query<BudgetRow>("select tenant, per_run, daily from atlas_token_budgets where tenant = any($1::text[])", [[tenant, "*"]]);
       const own = rows.find((row) => row.tenant === tenant);
       const all = rows.find((row) => row.tenant === "*");
       const limits = {

@@ -2,15 +2,15 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Redis } from "ioredis";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openDatabase } from "../../lib/db/database.js";
-import { readMigrations } from "../../lib/db/migrate.js";
 import { buildDeps, type Deps } from "../../app/deps.js";
 import { modelChainFromConfig } from "../../app/models.js";
+import { openDatabase } from "../../lib/db/database.js";
+import { readMigrations } from "../../lib/db/migrate.js";
 import { createLogger } from "../../lib/log.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { type OpenAIStub, startOpenAIStub } from "../../test/fixtures/openai-stub.js";
 import { testConfig } from "../../test/helpers/config.js";
-import { nativeTestDatabase, type NativeTestDatabase } from "../../test/helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../../test/helpers/databases.js";
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../../test/helpers/redis.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../../test/helpers/tmp.js";
 
@@ -34,7 +34,13 @@ function toolCallReply(tokens = 1000) {
           message: {
             role: "assistant",
             content: null,
-            tool_calls: [{ id: "call_1", type: "function", function: { name: "design_proposal", arguments: JSON.stringify({ directives: [], risks: [], rationale: "defaults fit" }) } }],
+            tool_calls: [
+              {
+                id: "call_1",
+                type: "function",
+                function: { name: "design_proposal", arguments: JSON.stringify({ directives: [], risks: [], rationale: "defaults fit" }) },
+              },
+            ],
           },
         },
       ],
@@ -70,7 +76,7 @@ describe("token budgets with the model STUB, Redis counters", () => {
     });
     deps = await buildDeps(config, createLogger("silent"), {
       db: await openDatabase({ url: native.url }),
-      
+
       embedder: null,
       models: modelChainFromConfig(config),
       migrations: readMigrations().filter((m) => !m.requiresVector),

@@ -19,9 +19,13 @@ describe("token budget arithmetic (in-process counters)", () => {
     const scope = { tenant: "acme", run: "r1" };
     expect(await budget.charge(scope, 700)).toEqual([]);
     expect((await budget.check(scope)).allowed).toBe(true);
-    expect(await budget.charge(scope, 200)).toEqual([{ kind: "tokens", scope: "daily", tenant: "acme", used: 900, limit: 1_000, threshold: 80, exhausted: false }]);
+    expect(await budget.charge(scope, 200)).toEqual([
+      { kind: "tokens", scope: "daily", tenant: "acme", used: 900, limit: 1_000, threshold: 80, exhausted: false },
+    ]);
     expect(await budget.charge(scope, 50)).toEqual([]);
-    expect(await budget.charge(scope, 100)).toEqual([{ kind: "tokens", scope: "daily", tenant: "acme", used: 1_050, limit: 1_000, threshold: 100, exhausted: true }]);
+    expect(await budget.charge(scope, 100)).toEqual([
+      { kind: "tokens", scope: "daily", tenant: "acme", used: 1_050, limit: 1_000, threshold: 100, exhausted: true },
+    ]);
     const check = await budget.check({ tenant: "acme", run: "r2" });
     expect(check).toMatchObject({ allowed: false, exhausted: "daily", used: { run: 0, daily: 1_050 } });
     expect(check.reason).toBe("tenant acme used 1050 of its 1000 tokens today (DAILY_TOKEN_BUDGET)");

@@ -1,6 +1,6 @@
 import type { Logger } from "../../lib/log.js";
 import type { CounterScope, TokenCounters } from "./counters.js";
-import type { BudgetLimits, BudgetLimitStore } from "./limits.js";
+import type { BudgetLimitStore, BudgetLimits } from "./limits.js";
 
 /** Share of a budget at which a `budget.warning` event is published (seed 004). */
 export const WARN_AT = 0.8;
@@ -79,13 +79,24 @@ export function makeTokenBudget(parts: { limits: BudgetLimitStore; counters: Tok
       if (tokens <= 0) return [];
       const [after, current] = await Promise.all([counters.add(counterScope(scope), tokens), limits.get(scope.tenant)]);
       const crossings: BudgetCrossing[] = [];
-      for (const [name, used, limit] of [["run", after.run, current.per_run], ["daily", after.daily, current.daily]] as const) {
+      for (const [name, used, limit] of [
+        ["run", after.run, current.per_run],
+        ["daily", after.daily, current.daily],
+      ] as const) {
         const before = used - tokens;
         for (const threshold of [WARN_AT, 1]) {
           const line = threshold * limit;
           // exactly one charge crosses each line, even with concurrent runs (the counter is atomic)
           if (before < line && used >= line) {
-            crossings.push({ kind: "tokens", scope: name, tenant: scope.tenant, used, limit, threshold: Math.round(threshold * 100), exhausted: threshold === 1 });
+            crossings.push({
+              kind: "tokens",
+              scope: name,
+              tenant: scope.tenant,
+              used,
+              limit,
+              threshold: Math.round(threshold * 100),
+              exhausted: threshold === 1,
+            });
           }
         }
       }

@@ -70,7 +70,14 @@ describe("ingest, search and serve on one data folder", { timeout: PROCESS_TEST_
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
     expect(summary).toMatchObject({
-      files_seen: 5, added: 5, updated: 0, unchanged: 0, skipped: 0, pruned: 0, collections: ["runbooks"], skipped_files: [],
+      files_seen: 5,
+      added: 5,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      pruned: 0,
+      collections: ["runbooks"],
+      skipped_files: [],
     });
     expect(summary.chunks).toEqual(expect.any(Number));
     expect(summary.chunks as number).toBeGreaterThanOrEqual(5);

@@ -70,7 +70,13 @@ describe("first start, keys CLI, second start", { timeout: PROCESS_TEST_TIMEOUT_
   });
 
   it("the CLI refuses bad usage with exit 2", async () => {
-    for (const args of [[], ["create", "--tenant", "acme", "--name", "x"], ["create", "--tenant", "acme", "--name", "x", "--roles", "root"], ["revoke"], ["frobnicate"]]) {
+    for (const args of [
+      [],
+      ["create", "--tenant", "acme", "--name", "x"],
+      ["create", "--tenant", "acme", "--name", "x", "--roles", "root"],
+      ["revoke"],
+      ["frobnicate"],
+    ]) {
       const result = await keysCli(...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.stderr).toMatch(/usage: pnpm keys/);
@@ -93,7 +99,11 @@ describe("first start, keys CLI, second start", { timeout: PROCESS_TEST_TIMEOUT_
     const list = await keysCli("list", "--json");
     expect(list.code).toBe(0);
     const keys = JSON.parse(list.stdout) as { id: string; prefix: string; tenant: string; name: string; revoked_at: string | null }[];
-    expect(keys.map((k) => [k.tenant, k.name])).toEqual([["acme", "dashboards"], ["default", "bootstrap-admin"], ["default", "ci"]]);
+    expect(keys.map((k) => [k.tenant, k.name])).toEqual([
+      ["acme", "dashboards"],
+      ["default", "bootstrap-admin"],
+      ["default", "ci"],
+    ]);
     expect(list.stdout).not.toContain(adminKey);
     expect(list.stdout).not.toContain(plannerKey);
     expect(list.stdout).not.toContain(key);
@@ -117,7 +127,11 @@ describe("first start, keys CLI, second start", { timeout: PROCESS_TEST_TIMEOUT_
     const before = readFileSync(keyPath(), "utf8");
     const output = await withServer(async (baseUrl) => {
       const search = (key: string) =>
-        fetch(`${baseUrl}/rag/search`, { method: "POST", headers: { ...bearer(key), "content-type": "application/json" }, body: JSON.stringify({ query: "disk" }) });
+        fetch(`${baseUrl}/rag/search`, {
+          method: "POST",
+          headers: { ...bearer(key), "content-type": "application/json" },
+          body: JSON.stringify({ query: "disk" }),
+        });
       expect((await search(plannerKey)).status).toBe(200);
       const refused = await search(viewer.key);
       expect(refused.status).toBe(401);

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { nativeTestDatabase, type NativeTestDatabase } from "../helpers/databases.js";
+import { type NativeTestDatabase, nativeTestDatabase } from "../helpers/databases.js";
 import { childEnv, finished, freePort, type ProcessResult, run, spawnTs, stopChild, waitForOk } from "../helpers/processes.js";
 import { cleanRedisPrefix, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../helpers/redis.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../helpers/tmp.js";
@@ -139,7 +139,10 @@ async function settled(threadIds: string[]): Promise<boolean> {
 
 /** Thread ids whose background run finished in this replica's worker, from its log. */
 const finishedBy = (replica: Replica) =>
-  replica.logs().filter((line) => line.msg === "background run finished").map((line) => String(line.thread_id));
+  replica
+    .logs()
+    .filter((line) => line.msg === "background run finished")
+    .map((line) => String(line.thread_id));
 
 beforeAll(async () => {
   database = await nativeTestDatabase();
@@ -274,7 +277,8 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
       expect(submitted.status).toBe(202);
       threadId = String(submitted.body.thread_id);
       await waitFor(
-        async () => (await pool.query("select 1 from atlas_runs where thread_id = $1 and claimed_by like $2", [threadId, `${hostname()}-${a.pid}-%`])).rowCount === 1,
+        async () =>
+          (await pool.query("select 1 from atlas_runs where thread_id = $1 and claimed_by like $2", [threadId, `${hostname()}-${a.pid}-%`])).rowCount === 1,
         10_000,
         "A to claim the run",
       );
@@ -302,7 +306,13 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     await waitFor(() => settled([threadId]), 30_000, "B to finish A's run");
     const view = await api(b, "GET", `/architect/plan/${threadId}`, planner);
     // on failure, say what B logged about the thread and which checkpoints A left
-    const story = JSON.stringify({ left: before.map((step) => step.source), b: b.logs().filter((line) => line.thread_id === threadId).map((line) => [line.msg, line.status]) });
+    const story = JSON.stringify({
+      left: before.map((step) => step.source),
+      b: b
+        .logs()
+        .filter((line) => line.thread_id === threadId)
+        .map((line) => [line.msg, line.status]),
+    });
     expect(view.body.status, story).toBe("WAIT_FOR_APPROVE");
     expect(finishedBy(b)).toContain(threadId);
     expect(finishedBy(a)).not.toContain(threadId);

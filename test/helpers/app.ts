@@ -1,11 +1,11 @@
 import { Writable } from "node:stream";
 import type { FastifyInstance } from "fastify";
-import { createKey, ensureTenant } from "../../tenants/keys.js";
-import { DEFAULT_TENANT, type Role } from "../../tenants/roles.js";
-import type { Database } from "../../lib/db/database.js";
 import { type BuildDepsOverrides, buildDeps, type Deps } from "../../app/deps.js";
+import type { Database } from "../../lib/db/database.js";
 import { createLogger } from "../../lib/log.js";
 import { buildServer } from "../../server/app.js";
+import { createKey, ensureTenant } from "../../tenants/keys.js";
+import { DEFAULT_TENANT, type Role } from "../../tenants/roles.js";
 import { testConfig } from "./config.js";
 import { makeTmpDir, removeTmpDir } from "./tmp.js";
 
@@ -59,7 +59,6 @@ export async function buildTestApp(
   // no rate limit unless a test asks for one: suites poll routes far more than 120 times a minute
   const config = testConfig({ ATLAS_DATA_DIR: dataDir, RATE_LIMIT_PER_MINUTE: "0", ...options.env });
   const deps = await buildDeps(config, createLogger(options.logLevel ?? "silent", sink), {
-    
     embedder: null,
     ...options.overrides,
     db,

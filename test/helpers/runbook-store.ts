@@ -17,12 +17,8 @@ export interface StatisticsCheck {
 /** Reads `rag_terms` and `rag_corpus` and recomputes both from `rag_chunks` with SQL. */
 export async function statisticsCheck(pool: pg.Pool): Promise<StatisticsCheck> {
   const stored = await pool.query<{ term_id: number; df: number }>("select term_id, df from rag_terms");
-  const recomputed = await pool.query<{ term_id: number; df: string }>(
-    "select t as term_id, count(*) as df from rag_chunks, unnest(term_ids) as t group by t",
-  );
-  const corpus = await pool.query<{ chunk_count: string; term_total: string }>(
-    "select chunk_count, term_total from rag_corpus",
-  );
+  const recomputed = await pool.query<{ term_id: number; df: string }>("select t as term_id, count(*) as df from rag_chunks, unnest(term_ids) as t group by t");
+  const corpus = await pool.query<{ chunk_count: string; term_total: string }>("select chunk_count, term_total from rag_corpus");
   const totals = await pool.query<{ chunk_count: string; term_total: string }>(
     "select count(*) as chunk_count, coalesce(sum(term_count), 0) as term_total from rag_chunks",
   );

@@ -44,7 +44,17 @@ function guess(ctx: BuildContext, text: string): Named | null {
   const has = (...words: string[]) => words.some((w) => tokens.some((t) => t.startsWith(w)));
   const alb = plan.network.ingress.type === "alb";
   if (plan.databases.length > 0 && has("db", "database", "rds", "postgres", "replica")) {
-    const metric = has("lag") ? "ReplicaLag" : has("connection") ? "DatabaseConnections" : has("storage", "disk") ? "FreeStorageSpace" : has("credit") ? "CPUCreditBalance" : has("memory") ? "FreeableMemory" : "CPUUtilization";
+    const metric = has("lag")
+      ? "ReplicaLag"
+      : has("connection")
+        ? "DatabaseConnections"
+        : has("storage", "disk")
+          ? "FreeStorageSpace"
+          : has("credit")
+            ? "CPUCreditBalance"
+            : has("memory")
+              ? "FreeableMemory"
+              : "CPUUtilization";
     return { namespace: "AWS/RDS", metric };
   }
   if (plan.caches.length > 0 && has("redis", "cache", "elasticache")) {
@@ -58,13 +68,18 @@ function guess(ctx: BuildContext, text: string): Named | null {
     const rate = has("rate", "percent", "ratio", "%");
     return { namespace: "AWS/ApplicationELB", metric: "HTTPCode_Target_5XX_Count", ...(rate ? { denominator: "RequestCount" } : {}) };
   }
-  if (alb && has("latency", "response", "duration", "p9", "p50")) return { namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", percentile: m.match(/p(50|90|95|99)/)?.[0] ?? "p95" };
+  if (alb && has("latency", "response", "duration", "p9", "p50"))
+    return { namespace: "AWS/ApplicationELB", metric: "TargetResponseTime", percentile: m.match(/p(50|90|95|99)/)?.[0] ?? "p95" };
   if (alb && has("unhealthy", "healthy")) return { namespace: "AWS/ApplicationELB", metric: "UnHealthyHostCount" };
   if (alb && has("request", "rps", "traffic")) return { namespace: "AWS/ApplicationELB", metric: "RequestCount" };
   if (has("5xx", "4xx", "error") && siteBucket(ctx)) return { namespace: "AWS/CloudFront", metric: has("4xx") ? "4xxErrorRate" : "5xxErrorRate" };
-  if (plan.compute.platform === "ecs-fargate" && has("cpu", "memory")) return { namespace: "AWS/ECS", metric: has("memory") ? "MemoryUtilization" : "CPUUtilization" };
+  if (plan.compute.platform === "ecs-fargate" && has("cpu", "memory"))
+    return { namespace: "AWS/ECS", metric: has("memory") ? "MemoryUtilization" : "CPUUtilization" };
   if (plan.compute.platform === "eks" && has("cpu", "memory", "restart")) {
-    return { namespace: "ContainerInsights", metric: has("restart") ? "pod_number_of_container_restarts" : has("memory") ? "pod_memory_utilization" : "pod_cpu_utilization" };
+    return {
+      namespace: "ContainerInsights",
+      metric: has("restart") ? "pod_number_of_container_restarts" : has("memory") ? "pod_memory_utilization" : "pod_cpu_utilization",
+    };
   }
   return null;
 }
@@ -82,21 +97,31 @@ function dimensionsFor(ctx: BuildContext, named: Named, text: string): Dimension
       return [/HealthyHostCount$/.test(named.metric) ? { ...lb, TargetGroup: ref("aws_lb_target_group.service.arn_suffix") } : lb];
     case "AWS/ECS":
       // Service metrics: a scheduled plan has no service (its runs are watched per task family below).
-      return plan.compute.platform === "ecs-fargate" && !plan.compute.schedule ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), ServiceName: ref("aws_ecs_service.app.name") }] : null;
+      return plan.compute.platform === "ecs-fargate" && !plan.compute.schedule
+        ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), ServiceName: ref("aws_ecs_service.app.name") }]
+        : null;
     case "ECS/ContainerInsights":
-      return plan.compute.platform === "ecs-fargate" ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), TaskDefinitionFamily: ref("aws_ecs_task_definition.app.family") }] : null;
+      return plan.compute.platform === "ecs-fargate"
+        ? [{ ClusterName: ref("aws_ecs_cluster.main.name"), TaskDefinitionFamily: ref("aws_ecs_task_definition.app.family") }]
+        : null;
     case "AWS/Events":
       return plan.compute.platform === "ecs-fargate" && plan.compute.schedule ? [{ RuleName: ref(`${SCHEDULE_RULE}.name`) }] : null;
     case "ContainerInsights":
       if (plan.compute.platform !== "eks") return null;
-      return [named.metric.startsWith("pod_") ? { ClusterName: clusterName(ctx), Namespace: ctx.namespace, PodName: plan.goal_name } : { ClusterName: clusterName(ctx) }];
+      return [
+        named.metric.startsWith("pod_")
+          ? { ClusterName: clusterName(ctx), Namespace: ctx.namespace, PodName: plan.goal_name }
+          : { ClusterName: clusterName(ctx) },
+      ];
     case "AWS/NATGateway":
       return natCount(ctx) > 0 ? Array.from({ length: natCount(ctx) }, (_, i) => ({ NatGatewayId: ref(`aws_nat_gateway.nat_${i + 1}.id`) })) : null;
     case "AWS/RDS": {
       if (!db) return null;
       const name = tfName(db.id);
       if (named.metric !== "ReplicaLag") return [{ DBInstanceIdentifier: ref(`aws_db_instance.${name}.identifier`) }];
-      return db.read_replicas > 0 ? Array.from({ length: db.read_replicas }, (_, i) => ({ DBInstanceIdentifier: ref(`aws_db_instance.${name}_replica_${i + 1}.identifier`) })) : null;
+      return db.read_replicas > 0
+        ? Array.from({ length: db.read_replicas }, (_, i) => ({ DBInstanceIdentifier: ref(`aws_db_instance.${name}_replica_${i + 1}.identifier`) }))
+        : null;
     }
     case "AWS/ElastiCache":
       // Members of a replication group without cluster mode are <group>-001, -002…; 001 starts as primary.
@@ -113,7 +138,12 @@ function dimensionsFor(ctx: BuildContext, named: Named, text: string): Dimension
 function statisticFor(metric: string): string {
   if (/(Count|Errors|ErrorPortAllocation|FailedInvocations|Evictions|restarts)$/.test(metric) && metric !== "UnHealthyHostCount") return "Sum";
   if (/^(FreeStorageSpace|FreeableMemory|CPUCreditBalance)$/.test(metric)) return "Minimum";
-  if (/^(ApproximateAgeOfOldestMessage|ApproximateNumberOfMessagesVisible|DatabaseConnections|ReplicaLag|UnHealthyHostCount|DatabaseMemoryUsagePercentage)$/.test(metric)) return "Maximum";
+  if (
+    /^(ApproximateAgeOfOldestMessage|ApproximateNumberOfMessagesVisible|DatabaseConnections|ReplicaLag|UnHealthyHostCount|DatabaseMemoryUsagePercentage)$/.test(
+      metric,
+    )
+  )
+    return "Maximum";
   return "Average";
 }
 
@@ -136,10 +166,22 @@ function scaleFor(named: Named, text: string): number {
 export function metricFor(ctx: BuildContext, text: string): MetricTarget | null {
   const structured = text.match(STRUCTURED);
   const named: Named | null = structured
-    ? { namespace: structured[1] ?? "", metric: structured[2] ?? "", ...(structured[3] ? { denominator: structured[3] } : {}), ...(structured[4] ? { percentile: structured[4] } : {}) }
+    ? {
+        namespace: structured[1] ?? "",
+        metric: structured[2] ?? "",
+        ...(structured[3] ? { denominator: structured[3] } : {}),
+        ...(structured[4] ? { percentile: structured[4] } : {}),
+      }
     : guess(ctx, text);
   if (!named) {
-    return { namespace: `Atlas/${ctx.plan.goal_name}`, metric: text, statistic: "Average", dimensions: [{ Environment: ctx.plan.environment }], scale: 1, globalService: false };
+    return {
+      namespace: `Atlas/${ctx.plan.goal_name}`,
+      metric: text,
+      statistic: "Average",
+      dimensions: [{ Environment: ctx.plan.environment }],
+      scale: 1,
+      globalService: false,
+    };
   }
   const dimensions = dimensionsFor(ctx, named, text);
   if (!dimensions) return null;

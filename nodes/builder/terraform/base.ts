@@ -1,10 +1,10 @@
 import type { BuildContext } from "../context.js";
-import { type HclBlock, type HclValue, block, ref } from "../hcl.js";
-import { traceTags, tfName } from "../labels.js";
+import { block, type HclBlock, type HclValue, ref } from "../hcl.js";
+import { tfName, traceTags } from "../labels.js";
 import { natCount, subnetIds } from "./network.js";
 import { needsGlobalProvider } from "./observability.js";
-import { siteBucket } from "./static-site.js";
 import type { TfSection } from "./shared.js";
+import { siteBucket } from "./static-site.js";
 
 /** versions.tf: Terraform 1.6+ and the AWS provider 5.x. */
 export function renderVersions(): TfSection[] {
@@ -24,7 +24,12 @@ export function renderProviders(ctx: BuildContext): TfSection[] {
   const defaultTags = block({ tags: traceTags(ctx.plan) });
   const blocks: HclBlock[] = [{ type: "provider", labels: ["aws"], body: { region: ctx.plan.region, default_tags: defaultTags } }];
   if (needsGlobalProvider(ctx)) {
-    blocks.push({ type: "provider", labels: ["aws"], body: { alias: "us_east_1", region: "us-east-1", default_tags: defaultTags }, comment: ["CloudFront publishes its metrics in us-east-1 only."] });
+    blocks.push({
+      type: "provider",
+      labels: ["aws"],
+      body: { alias: "us_east_1", region: "us-east-1", default_tags: defaultTags },
+      comment: ["CloudFront publishes its metrics in us-east-1 only."],
+    });
   }
   blocks.push({ type: "data", labels: ["aws_caller_identity", "current"], body: {} }, { type: "data", labels: ["aws_partition", "current"], body: {} });
   return [{ file: "providers.tf", blocks }];
@@ -50,9 +55,18 @@ export function renderVariables(ctx: BuildContext): TfSection[] {
       }),
     );
   }
-  if (site) blocks.push(variable("domain_names", { description: "Domain names CloudFront answers for (covered by the certificate)", type: ref("list(string)"), default: [] }));
+  if (site)
+    blocks.push(
+      variable("domain_names", { description: "Domain names CloudFront answers for (covered by the certificate)", type: ref("list(string)"), default: [] }),
+    );
   if (ctx.plan.observability.alerts.length > 0) {
-    blocks.push(variable("alarm_actions", { description: "ARNs notified when an alarm fires or recovers (SNS topics, incident tooling)", type: ref("list(string)"), default: [] }));
+    blocks.push(
+      variable("alarm_actions", {
+        description: "ARNs notified when an alarm fires or recovers (SNS topics, incident tooling)",
+        type: ref("list(string)"),
+        default: [],
+      }),
+    );
   }
   return blocks.length > 0 ? [{ file: "variables.tf", blocks }] : [];
 }
@@ -66,16 +80,35 @@ export function renderOutputs(ctx: BuildContext): TfSection[] {
   const { plan } = ctx;
   const blocks: HclBlock[] = [];
   if (ctx.hasNetwork) {
-    blocks.push(output("vpc_id", "VPC of the design", ref("aws_vpc.main.id")), output("private_subnet_ids", "Private subnets (services, databases, caches)", subnetIds(ctx, "private")));
-    if (natCount(ctx) > 0) blocks.push(output("nat_public_ips", "Egress addresses to allow-list at partners", Array.from({ length: natCount(ctx) }, (_, i) => ref(`aws_eip.nat_${i + 1}.public_ip`))));
+    blocks.push(
+      output("vpc_id", "VPC of the design", ref("aws_vpc.main.id")),
+      output("private_subnet_ids", "Private subnets (services, databases, caches)", subnetIds(ctx, "private")),
+    );
+    if (natCount(ctx) > 0)
+      blocks.push(
+        output(
+          "nat_public_ips",
+          "Egress addresses to allow-list at partners",
+          Array.from({ length: natCount(ctx) }, (_, i) => ref(`aws_eip.nat_${i + 1}.public_ip`)),
+        ),
+      );
   }
   if (ctx.hasAlb) blocks.push(output("load_balancer_dns_name", "Point the service's DNS record here", ref("aws_lb.main.dns_name")));
   if (ctx.hasService) blocks.push(output("ecr_repository_url", "Push release images here", ref("aws_ecr_repository.app.repository_url")));
   if (plan.compute.platform === "ecs-fargate") blocks.push(output("ecs_cluster_name", "ECS cluster", ref("aws_ecs_cluster.main.name")));
   if (plan.compute.platform === "eks") blocks.push(output("eks_cluster_name", "aws eks update-kubeconfig --name <this>", ref("aws_eks_cluster.main.name")));
-  for (const db of plan.databases) blocks.push(output(`database_${tfName(db.id)}_endpoint`, `PostgreSQL ${db.id} (TLS required)`, ref(`aws_db_instance.${tfName(db.id)}.endpoint`)));
-  for (const cache of plan.caches) blocks.push(output(`redis_${tfName(cache.id)}_endpoint`, `Redis ${cache.id} primary (TLS)`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)));
-  for (const bucket of plan.buckets) blocks.push(output(`bucket_${tfName(bucket.id)}_name`, `S3 bucket ${bucket.id}`, ref(`aws_s3_bucket.${tfName(bucket.id)}.bucket`)));
+  for (const db of plan.databases)
+    blocks.push(output(`database_${tfName(db.id)}_endpoint`, `PostgreSQL ${db.id} (TLS required)`, ref(`aws_db_instance.${tfName(db.id)}.endpoint`)));
+  for (const cache of plan.caches)
+    blocks.push(
+      output(
+        `redis_${tfName(cache.id)}_endpoint`,
+        `Redis ${cache.id} primary (TLS)`,
+        ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`),
+      ),
+    );
+  for (const bucket of plan.buckets)
+    blocks.push(output(`bucket_${tfName(bucket.id)}_name`, `S3 bucket ${bucket.id}`, ref(`aws_s3_bucket.${tfName(bucket.id)}.bucket`)));
   for (const queue of plan.queues) blocks.push(output(`queue_${tfName(queue.id)}_url`, `SQS queue ${queue.id}`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)));
   if (siteBucket(ctx)) blocks.push(output("cloudfront_domain_name", "Point the site's DNS records here", ref("aws_cloudfront_distribution.site.domain_name")));
   return blocks.length > 0 ? [{ file: "outputs.tf", blocks }] : [];

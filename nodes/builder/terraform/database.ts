@@ -1,8 +1,8 @@
 import type { BuildContext } from "../context.js";
-import { type HclBlock, block, ref } from "../hcl.js";
+import { block, type HclBlock, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
 import { subnetIds } from "./network.js";
-import { type TfSection, kmsArn } from "./shared.js";
+import { kmsArn, type TfSection } from "./shared.js";
 
 type Database = BuildContext["plan"]["databases"][number];
 

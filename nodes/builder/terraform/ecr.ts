@@ -1,6 +1,6 @@
 import type { BuildContext } from "../context.js";
 import { block, call, ref } from "../hcl.js";
-import { type TfSection, kmsArn } from "./shared.js";
+import { kmsArn, type TfSection } from "./shared.js";
 
 /** Untagged images older than this are expired; tagged releases are kept (the newest 50). */
 const UNTAGGED_DAYS = 14;

@@ -1,9 +1,9 @@
 import { RUN_MINUTES_TAG } from "../../../pricing/index.js";
 import { appConfig, envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
-import { type HclValue, block, call, ref, tpl } from "../hcl.js";
+import { block, call, type HclValue, ref, tpl } from "../hcl.js";
 import { tfName } from "../labels.js";
-import { RUN_AS_USER, fargateSize, pinnedImage, planSizing } from "../sizing.js";
+import { fargateSize, pinnedImage, planSizing, RUN_AS_USER } from "../sizing.js";
 import { subnetIds } from "./network.js";
 import type { TfSection } from "./shared.js";
 
@@ -15,7 +15,8 @@ function terraformEnvironment(ctx: BuildContext): [string, HclValue][] {
     out.push([`DATABASE_${envKey(db.id)}_HOST`, ref(`aws_db_instance.${name}.address`)]);
     out.push([`DATABASE_${envKey(db.id)}_SECRET_ARN`, ref(`aws_db_instance.${name}.master_user_secret[0].secret_arn`)]);
   }
-  for (const cache of ctx.plan.caches) out.push([`REDIS_${envKey(cache.id)}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)]);
+  for (const cache of ctx.plan.caches)
+    out.push([`REDIS_${envKey(cache.id)}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)]);
   for (const queue of ctx.plan.queues) out.push([`QUEUE_${envKey(queue.id)}_URL`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)]);
   return out;
 }

@@ -2,7 +2,7 @@ import type { BuildContext } from "../context.js";
 import { block, ref } from "../hcl.js";
 import { awsName } from "../labels.js";
 import { subnetIds } from "./network.js";
-import { type TfSection, assumeRolePolicy, kmsArn, managedPolicy, policyDocument } from "./shared.js";
+import { assumeRolePolicy, kmsArn, managedPolicy, policyDocument, type TfSection } from "./shared.js";
 
 /** Kubernetes version of new clusters; bump deliberately, one minor version at a time. */
 export const EKS_VERSION = "1.31";
@@ -45,14 +45,27 @@ export function renderEks(ctx: BuildContext): TfSection[] {
     {
       file: "compute.tf",
       blocks: [
-        r("aws_iam_role", "eks_cluster", cluster, { name: `${ctx.prefix}-eks-cluster`, assume_role_policy: assumeRolePolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]) }),
-        r("aws_iam_role_policy_attachment", "eks_cluster", cluster, { role: ref("aws_iam_role.eks_cluster.name"), policy_arn: managedPolicy("AmazonEKSClusterPolicy") }),
+        r("aws_iam_role", "eks_cluster", cluster, {
+          name: `${ctx.prefix}-eks-cluster`,
+          assume_role_policy: assumeRolePolicy("eks.amazonaws.com", ["sts:AssumeRole", "sts:TagSession"]),
+        }),
+        r("aws_iam_role_policy_attachment", "eks_cluster", cluster, {
+          role: ref("aws_iam_role.eks_cluster.name"),
+          policy_arn: managedPolicy("AmazonEKSClusterPolicy"),
+        }),
         ...(key
           ? [
               r("aws_iam_role_policy", "eks_cluster_kms", cluster, {
                 name: "encrypt-secrets",
                 role: ref("aws_iam_role.eks_cluster.id"),
-                policy: policyDocument([{ Sid: "EnvelopeEncryption", Effect: "Allow", Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"], Resource: key }]),
+                policy: policyDocument([
+                  {
+                    Sid: "EnvelopeEncryption",
+                    Effect: "Allow",
+                    Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:ListGrants"],
+                    Resource: key,
+                  },
+                ]),
               }),
             ]
           : []),

@@ -2,7 +2,7 @@ import { AtlasError } from "../../../lib/errors.js";
 import type { BuildContext } from "../context.js";
 import { type HclBlock, type HclValue, ref, tpl } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
-import { ACCOUNT_ID, KMS_KEY, PARTITION, type Statement, type TfSection, assumeRolePolicy, managedPolicy, policyDocument } from "./shared.js";
+import { ACCOUNT_ID, assumeRolePolicy, KMS_KEY, managedPolicy, PARTITION, policyDocument, type Statement, type TfSection } from "./shared.js";
 
 type Scope = BuildContext["plan"]["security"]["iam_scopes"][number];
 
@@ -69,7 +69,8 @@ function builtInStatements(ctx: BuildContext): Statement[] {
     ...plan.databases.map((db) => ref(`aws_db_instance.${tfName(db.id)}.master_user_secret[0].secret_arn`)),
   ];
   const out: Statement[] = [];
-  if (secrets.length > 0) out.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: secrets });
+  if (secrets.length > 0)
+    out.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: secrets });
   if (ctx.cmk) out.push({ Sid: "UsePlanKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: ref(`${KMS_KEY}.arn`) });
   return out;
 }
@@ -117,7 +118,10 @@ export function renderIam(ctx: BuildContext): TfSection[] {
   }
   if (plan.compute.platform === "ecs-fargate") {
     blocks.push(
-      ctx.resource("aws_iam_role", "task_execution", owner, { name: `${ctx.prefix}-task-execution`, assume_role_policy: assumeRolePolicy("ecs-tasks.amazonaws.com") }),
+      ctx.resource("aws_iam_role", "task_execution", owner, {
+        name: `${ctx.prefix}-task-execution`,
+        assume_role_policy: assumeRolePolicy("ecs-tasks.amazonaws.com"),
+      }),
       ctx.resource("aws_iam_role_policy_attachment", "task_execution", owner, {
         role: ref("aws_iam_role.task_execution.name"),
         policy_arn: managedPolicy("service-role/AmazonECSTaskExecutionRolePolicy"),

@@ -10,12 +10,12 @@ import { renderEks } from "./eks.js";
 import { renderIam } from "./iam.js";
 import { renderNetwork } from "./network.js";
 import { renderObservability } from "./observability.js";
-import { renderSecrets } from "./secrets.js";
 import { renderSchedule } from "./schedule.js";
+import { renderSecrets } from "./secrets.js";
 import { renderSecurity } from "./security.js";
+import type { TfSection } from "./shared.js";
 import { renderStaticSite } from "./static-site.js";
 import { renderStorage } from "./storage.js";
-import type { TfSection } from "./shared.js";
 
 /**
  * The Terraform root module for a plan, one file per concern under `terraform/`. Renderers

@@ -1,7 +1,7 @@
 import type { BuildContext } from "../context.js";
-import { type HclBlock, type HclExpr, block, ref, tpl } from "../hcl.js";
+import { block, type HclBlock, type HclExpr, ref, tpl } from "../hcl.js";
 import { tfName } from "../labels.js";
-import { type TfSection, kmsArn, logRetentionDays, policyDocument, assumeRolePolicy } from "./shared.js";
+import { assumeRolePolicy, kmsArn, logRetentionDays, policyDocument, type TfSection } from "./shared.js";
 
 /** One subnet the plan asks for. */
 export interface Subnet {
@@ -48,16 +48,37 @@ export function renderNetwork(ctx: BuildContext): TfSection[] {
     ...flowLogs(ctx, vpc),
   ];
   for (const s of publics) {
-    blocks.push(r("aws_subnet", s.name, vpc, { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false }, eks ? { tags: { "kubernetes.io/role/elb": "1" } } : {}));
+    blocks.push(
+      r(
+        "aws_subnet",
+        s.name,
+        vpc,
+        { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false },
+        eks ? { tags: { "kubernetes.io/role/elb": "1" } } : {},
+      ),
+    );
   }
   for (const s of privates) {
-    blocks.push(r("aws_subnet", s.name, vpc, { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false }, eks ? { tags: { "kubernetes.io/role/internal-elb": "1" } } : {}));
+    blocks.push(
+      r(
+        "aws_subnet",
+        s.name,
+        vpc,
+        { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false },
+        eks ? { tags: { "kubernetes.io/role/internal-elb": "1" } } : {},
+      ),
+    );
   }
   if (publics.length > 0) {
     blocks.push(
       r("aws_internet_gateway", "main", vpc, { vpc_id: ref("aws_vpc.main.id") }),
-      r("aws_route_table", "public", vpc, { vpc_id: ref("aws_vpc.main.id"), route: block({ cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway.main.id") }) }),
-      ...publics.map((s) => r("aws_route_table_association", s.name, vpc, { subnet_id: ref(`aws_subnet.${s.name}.id`), route_table_id: ref("aws_route_table.public.id") })),
+      r("aws_route_table", "public", vpc, {
+        vpc_id: ref("aws_vpc.main.id"),
+        route: block({ cidr_block: "0.0.0.0/0", gateway_id: ref("aws_internet_gateway.main.id") }),
+      }),
+      ...publics.map((s) =>
+        r("aws_route_table_association", s.name, vpc, { subnet_id: ref(`aws_subnet.${s.name}.id`), route_table_id: ref("aws_route_table.public.id") }),
+      ),
     );
   }
   const nats = natCount(ctx);
@@ -65,7 +86,11 @@ export function renderNetwork(ctx: BuildContext): TfSection[] {
     const subnet = publics[i] as Subnet;
     blocks.push(
       r("aws_eip", `nat_${i + 1}`, nat, { domain: "vpc" }),
-      r("aws_nat_gateway", `nat_${i + 1}`, nat, { allocation_id: ref(`aws_eip.nat_${i + 1}.id`), subnet_id: ref(`aws_subnet.${subnet.name}.id`), depends_on: [ref("aws_internet_gateway.main")] }),
+      r("aws_nat_gateway", `nat_${i + 1}`, nat, {
+        allocation_id: ref(`aws_eip.nat_${i + 1}.id`),
+        subnet_id: ref(`aws_subnet.${subnet.name}.id`),
+        depends_on: [ref("aws_internet_gateway.main")],
+      }),
     );
   }
   // One private route table per NAT gateway (zone-local egress), or one without a default route.
@@ -75,7 +100,12 @@ export function renderNetwork(ctx: BuildContext): TfSection[] {
     blocks.push(r("aws_route_table", `private_${i + 1}`, nats > 0 ? nat : vpc, { vpc_id: ref("aws_vpc.main.id"), route }));
   }
   privates.forEach((s, index) => {
-    blocks.push(r("aws_route_table_association", s.name, vpc, { subnet_id: ref(`aws_subnet.${s.name}.id`), route_table_id: ref(`aws_route_table.private_${(index % tables) + 1}.id`) }));
+    blocks.push(
+      r("aws_route_table_association", s.name, vpc, {
+        subnet_id: ref(`aws_subnet.${s.name}.id`),
+        route_table_id: ref(`aws_route_table.private_${(index % tables) + 1}.id`),
+      }),
+    );
   });
   return [{ file: "network.tf", blocks }];
 }
@@ -85,7 +115,11 @@ function flowLogs(ctx: BuildContext, vpc: string): HclBlock[] {
   const r = ctx.resource;
   const group = `/atlas/${ctx.prefix}/vpc-flow-logs`;
   return [
-    r("aws_cloudwatch_log_group", "flow_logs", vpc, { name: group, retention_in_days: logRetentionDays(ctx.plan.observability.log_retention_days), kms_key_id: kmsArn(ctx) }),
+    r("aws_cloudwatch_log_group", "flow_logs", vpc, {
+      name: group,
+      retention_in_days: logRetentionDays(ctx.plan.observability.log_retention_days),
+      kms_key_id: kmsArn(ctx),
+    }),
     r("aws_iam_role", "flow_logs", vpc, { name: `${ctx.prefix}-vpc-flow-logs`, assume_role_policy: assumeRolePolicy("vpc-flow-logs.amazonaws.com") }),
     r("aws_iam_role_policy", "flow_logs", vpc, {
       name: "write-flow-logs",

@@ -1,11 +1,16 @@
 import type { BuildContext } from "../context.js";
-import { type HclBlock, type HclBody, type HclValue, block, ref } from "../hcl.js";
+import { block, type HclBlock, type HclBody, type HclValue, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
 import { type MetricTarget, metricFor } from "./alarms.js";
 import { clusterName } from "./eks.js";
-import { type TfSection, kmsArn, logRetentionDays } from "./shared.js";
+import { kmsArn, logRetentionDays, type TfSection } from "./shared.js";
 
-const COMPARISON = { ">": "GreaterThanThreshold", ">=": "GreaterThanOrEqualToThreshold", "<": "LessThanThreshold", "<=": "LessThanOrEqualToThreshold" } as const;
+const COMPARISON = {
+  ">": "GreaterThanThreshold",
+  ">=": "GreaterThanOrEqualToThreshold",
+  "<": "LessThanThreshold",
+  "<=": "LessThanOrEqualToThreshold",
+} as const;
 
 /** Alias of the us-east-1 provider that CloudFront alarms need when the plan's region is another one. */
 export const GLOBAL_PROVIDER = "aws.us_east_1";
@@ -32,7 +37,13 @@ type Alert = BuildContext["plan"]["observability"]["alerts"][number];
 
 /** What an alarm watches: one metric, a sum over several dimension sets, or an error rate. */
 function watched(target: MetricTarget): HclBody {
-  const metric = (name: string, dimensions: HclValue, statistic: HclBody): HclBody => ({ namespace: target.namespace, metric_name: name, period: 60, ...statistic, dimensions });
+  const metric = (name: string, dimensions: HclValue, statistic: HclBody): HclBody => ({
+    namespace: target.namespace,
+    metric_name: name,
+    period: 60,
+    ...statistic,
+    dimensions,
+  });
   const [first = {}] = target.dimensions;
   if (target.denominator) {
     return {

@@ -29,7 +29,10 @@ async function terraformOf(plan: PlanSpec) {
 
 function one(resources: TerraformResource[], type: string): TerraformResource {
   const found = resources.filter((r) => r.type === type);
-  expect(found.map((r) => r.address), type).toHaveLength(1);
+  expect(
+    found.map((r) => r.address),
+    type,
+  ).toHaveLength(1);
   return found[0] as TerraformResource;
 }
 
@@ -86,7 +89,10 @@ describe.each(pipelines)("scheduled pipeline $file", ({ file, expression }) => {
     expect([...bySid.keys()].sort()).toEqual(["PassTaskRoles", "RunPlanTask", "TagStartedTasks"]);
     expect(bySid.get("RunPlanTask")).toMatchObject({ Action: ["ecs:RunTask"], Resource: "${aws_ecs_task_definition.app.arn}" });
     expect(bySid.get("RunPlanTask")?.Condition?.ArnEquals?.["ecs:cluster"]).toBe("${aws_ecs_cluster.main.arn}");
-    expect(bySid.get("PassTaskRoles")).toMatchObject({ Action: ["iam:PassRole"], Resource: ["${aws_iam_role.task_execution.arn}", "${aws_iam_role.workload.arn}"] });
+    expect(bySid.get("PassTaskRoles")).toMatchObject({
+      Action: ["iam:PassRole"],
+      Resource: ["${aws_iam_role.task_execution.arn}", "${aws_iam_role.workload.arn}"],
+    });
     // Tagging is limited to tasks of this cluster, and only as part of RunTask.
     const tag = bySid.get("TagStartedTasks");
     expect(tag?.Action).toEqual(["ecs:TagResource"]);
@@ -99,7 +105,11 @@ describe.each(pipelines)("scheduled pipeline $file", ({ file, expression }) => {
   it("alarms on failed invocations of the rule at the first failure, and traces every new resource to the jobs component", async () => {
     const { resources, files } = await terraformOf(plan);
     const failed = resources.find((r) => r.type === "aws_cloudwatch_metric_alarm" && r.attributes.metric_name === "FailedInvocations");
-    expect(failed?.attributes).toMatchObject({ namespace: "AWS/Events", dimensions: { RuleName: "${aws_cloudwatch_event_rule.schedule.name}" }, datapoints_to_alarm: 1 });
+    expect(failed?.attributes).toMatchObject({
+      namespace: "AWS/Events",
+      dimensions: { RuleName: "${aws_cloudwatch_event_rule.schedule.name}" },
+      datapoints_to_alarm: 1,
+    });
     const scheduleTf = files.find((f) => f.path === "terraform/schedule.tf")?.content ?? "";
     for (const r of resources.filter((x) => x.file === "terraform/schedule.tf")) {
       const tags = r.attributes.tags as Record<string, string> | undefined;
@@ -115,7 +125,11 @@ describe.each(pipelines)("scheduled pipeline $file", ({ file, expression }) => {
 });
 
 describe("plans without a schedule", () => {
-  const others: [string, PlanSpec][] = [...Object.entries(samplePlans), ["04-prod-api-medium", planFor("04-prod-api-medium.json")], ["10-worker-dev", planFor("10-worker-dev.json")]];
+  const others: [string, PlanSpec][] = [
+    ...Object.entries(samplePlans),
+    ["04-prod-api-medium", planFor("04-prod-api-medium.json")],
+    ["10-worker-dev", planFor("10-worker-dev.json")],
+  ];
 
   it.each(others)("%s gets no EventBridge rule, target or scheduler role", async (_name, plan) => {
     expect(plan.compute.schedule).toBeNull();

@@ -2,7 +2,7 @@ import type { BuildContext } from "../context.js";
 import { block, interpolate, ref } from "../hcl.js";
 import { awsName } from "../labels.js";
 import { subnetIds } from "./network.js";
-import { ACCOUNT_ID, PARTITION, type TfSection, assumeRolePolicy, policyDocument } from "./shared.js";
+import { ACCOUNT_ID, assumeRolePolicy, PARTITION, policyDocument, type TfSection } from "./shared.js";
 
 /** The EventBridge rule that starts the plan's runs; alarms watch its FailedInvocations. */
 export const SCHEDULE_RULE = "aws_cloudwatch_event_rule.schedule";

@@ -2,7 +2,7 @@ import { secretName } from "../config.js";
 import type { BuildContext } from "../context.js";
 import { type HclBlock, interpolate, ref, tpl } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
-import { ACCOUNT_ID, PARTITION, type TfSection, kmsArn, policyDocument } from "./shared.js";
+import { ACCOUNT_ID, kmsArn, PARTITION, policyDocument, type TfSection } from "./shared.js";
 
 /**
  * The key policy: the account's IAM policies decide who uses the key (AWS's default first
@@ -56,12 +56,18 @@ export function renderSecrets(ctx: BuildContext): TfSection[] {
   plan.security.secrets.forEach((secret, index) => {
     const owner = ctx.component(["secrets"], { id: secret.name, index });
     blocks.push(
-      ctx.resource("aws_secretsmanager_secret", tfName(secret.name), owner, {
-        name: secretName(ctx, secret.name),
-        description: secret.purpose,
-        kms_key_id: kmsArn(ctx),
-        recovery_window_in_days: plan.environment === "prod" ? 30 : 7,
-      }, { name: awsName(200, ctx.prefix, secret.name) }),
+      ctx.resource(
+        "aws_secretsmanager_secret",
+        tfName(secret.name),
+        owner,
+        {
+          name: secretName(ctx, secret.name),
+          description: secret.purpose,
+          kms_key_id: kmsArn(ctx),
+          recovery_window_in_days: plan.environment === "prod" ? 30 : 7,
+        },
+        { name: awsName(200, ctx.prefix, secret.name) },
+      ),
     );
   });
   return blocks.length > 0 ? [{ file: "secrets.tf", blocks }] : [];

@@ -5,9 +5,7 @@ import type { TfSection } from "./shared.js";
 /** The security group the service's tasks or pods run in, as seen by the database and cache. */
 export function serviceSecurityGroup(ctx: BuildContext): HclExpr {
   // EKS managed node groups put pods in the cluster security group EKS creates.
-  return ctx.plan.compute.platform === "eks"
-    ? ref("aws_eks_cluster.main.vpc_config[0].cluster_security_group_id")
-    : ref("aws_security_group.service.id");
+  return ctx.plan.compute.platform === "eks" ? ref("aws_eks_cluster.main.vpc_config[0].cluster_security_group_id") : ref("aws_security_group.service.id");
 }
 
 type Source = { cidr: string } | { group: HclExpr };
@@ -52,7 +50,8 @@ export function renderSecurity(ctx: BuildContext): TfSection[] {
     if (ctx.hasAlb) rule("ingress", "service_from_alb", owner, "service", port, { group: ref("aws_security_group.alb.id") }, "From the load balancer");
     // Image pulls, AWS APIs and Secrets Manager go out over HTTPS through the NAT gateway.
     rule("egress", "service_https", owner, "service", 443, { cidr: "0.0.0.0/0" }, "HTTPS to AWS APIs and image registries");
-    if (plan.databases.length > 0) rule("egress", "service_to_database", owner, "service", 5432, { group: ref("aws_security_group.database.id") }, "To PostgreSQL");
+    if (plan.databases.length > 0)
+      rule("egress", "service_to_database", owner, "service", 5432, { group: ref("aws_security_group.database.id") }, "To PostgreSQL");
     if (plan.caches.length > 0) rule("egress", "service_to_cache", owner, "service", 6379, { group: ref("aws_security_group.cache.id") }, "To Redis");
   }
   if (plan.databases.length > 0) {

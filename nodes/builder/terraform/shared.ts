@@ -1,5 +1,5 @@
-import { type HclBlock, type HclExpr, type HclValue, call, escapeString, ref } from "../hcl.js";
 import type { BuildContext } from "../context.js";
+import { call, escapeString, type HclBlock, type HclExpr, type HclValue, ref } from "../hcl.js";
 
 /** Blocks destined for one `.tf` file; several renderers may add to the same file. */
 export interface TfSection {

@@ -1,10 +1,10 @@
 import { STORAGE_GB_TAG } from "../../../pricing/index.js";
 import { bucketName, queueName } from "../config.js";
 import type { BuildContext } from "../context.js";
-import { type HclBlock, type HclValue, block, call, ref, tpl } from "../hcl.js";
+import { block, call, type HclBlock, type HclValue, ref, tpl } from "../hcl.js";
 import { tfName } from "../labels.js";
+import { kmsArn, policyDocument, type Statement, type TfSection } from "./shared.js";
 import { siteBucket } from "./static-site.js";
-import { type Statement, type TfSection, kmsArn, policyDocument } from "./shared.js";
 
 type Bucket = BuildContext["plan"]["buckets"][number];
 type Queue = BuildContext["plan"]["queues"][number];
@@ -47,7 +47,13 @@ function bucket(ctx: BuildContext, b: Bucket, index: number): HclBlock[] {
   const encryption: Record<string, HclValue> = key ? { sse_algorithm: "aws:kms", kms_master_key_id: key } : { sse_algorithm: "AES256" };
   return [
     // The expected size is a usage figure Terraform has no argument for; the validator prices storage by it.
-    ctx.resource("aws_s3_bucket", name, owner, { bucket: bucketName(ctx, b.id), force_destroy: false }, { name: bucketName(ctx, b.id), tags: b.storage_gb > 0 ? { [STORAGE_GB_TAG]: String(b.storage_gb) } : {} }),
+    ctx.resource(
+      "aws_s3_bucket",
+      name,
+      owner,
+      { bucket: bucketName(ctx, b.id), force_destroy: false },
+      { name: bucketName(ctx, b.id), tags: b.storage_gb > 0 ? { [STORAGE_GB_TAG]: String(b.storage_gb) } : {} },
+    ),
     ctx.resource("aws_s3_bucket_public_access_block", name, owner, {
       bucket: id,
       block_public_acls: true,

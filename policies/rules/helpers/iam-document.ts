@@ -32,8 +32,7 @@ export function jsonStatements(doc: unknown): Statement[] {
   const raw = (doc as Record<string, unknown>).Statement;
   return blocks(raw).map((s) => {
     const principal = s.Principal;
-    const principals =
-      principal === "*" ? ["*"] : typeof principal === "object" && principal !== null ? Object.values(principal).flatMap(list) : [];
+    const principals = principal === "*" ? ["*"] : typeof principal === "object" && principal !== null ? Object.values(principal).flatMap(list) : [];
     return {
       effect: typeof s.Effect === "string" ? s.Effect : "Allow",
       actions: list(s.Action),

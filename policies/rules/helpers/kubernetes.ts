@@ -21,9 +21,22 @@ const POD_SPEC_PATHS: Record<string, Path> = {
 export const LONG_RUNNING_KINDS = ["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController"];
 
 const CLUSTER_SCOPED = new Set([
-  "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass", "CustomResourceDefinition",
-  "PriorityClass", "IngressClass", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "APIService",
-  "Node", "RuntimeClass", "CSIDriver", "PodSecurityPolicy", "ClusterIssuer",
+  "Namespace",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "PersistentVolume",
+  "StorageClass",
+  "CustomResourceDefinition",
+  "PriorityClass",
+  "IngressClass",
+  "ValidatingWebhookConfiguration",
+  "MutatingWebhookConfiguration",
+  "APIService",
+  "Node",
+  "RuntimeClass",
+  "CSIDriver",
+  "PodSecurityPolicy",
+  "ClusterIssuer",
 ]);
 
 /** True for kinds that live outside any namespace. */
@@ -66,7 +79,14 @@ export function containers(pod: PodSpecRef, includeInit = true): ContainerRef[] 
     if (!Array.isArray(list)) return [];
     return list.flatMap((container, index) =>
       isObj(container)
-        ? [{ name: typeof container.name === "string" ? container.name : `#${index}`, container, path: [...pod.path, group, index], init: group === "initContainers" }]
+        ? [
+            {
+              name: typeof container.name === "string" ? container.name : `#${index}`,
+              container,
+              path: [...pod.path, group, index],
+              init: group === "initContainers",
+            },
+          ]
         : [],
     );
   });

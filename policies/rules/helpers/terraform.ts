@@ -70,13 +70,7 @@ export function references(value: unknown, target: TerraformResource): boolean {
  * Resources of `types` in the same module as `target` whose `attribute` points at it, by
  * reference or by the same literal value of `targetAttribute` (e.g. a bucket name).
  */
-export function linkedTo(
-  ctx: RuleContext,
-  target: TerraformResource,
-  types: string[],
-  attribute: string,
-  targetAttribute?: string,
-): TerraformResource[] {
+export function linkedTo(ctx: RuleContext, target: TerraformResource, types: string[], attribute: string, targetAttribute?: string): TerraformResource[] {
   const literal = targetAttribute ? str(target.attributes[targetAttribute]) : undefined;
   return ofType(ctx, ...types).filter(
     (other) =>
