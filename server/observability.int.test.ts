@@ -73,6 +73,10 @@ describe("observability: /metrics, run logs, redaction", () => {
     expect(res.body).toMatch(/atlas_runs_by_status\{tenant="default",status="WAIT_FOR_APPROVE"\} [1-9]/);
     expect(res.body).toContain("atlas_queue_depth ");
     expect(res.body).toContain("atlas_queue_pending ");
+    // the process and the Node.js runtime: CPU, memory, event-loop lag, heap
+    for (const series of ["process_cpu_user_seconds_total ", "process_resident_memory_bytes ", "nodejs_eventloop_lag_p99_seconds ", "nodejs_heap_size_used_bytes "]) {
+      expect(res.body).toContain(series);
+    }
   });
 
   it("binds trace_id, tenant and thread_id to every log line of a run", async () => {
