@@ -144,3 +144,14 @@ describe("planDeterministic", () => {
     expect(outcome.plan.security.secrets.map((s) => s.name)).toContain("patient-portal-api/db-credentials");
   });
 });
+
+describe("a batch run longer than the time between runs", () => {
+  it("is BLOCKED with the arithmetic, not an error (100,000 GB a day on a generous budget)", () => {
+    const goal = load("15-pipeline-daily-dev.json");
+    const huge = { ...goal, budget: { monthly_usd: 10_000_000 }, workload: { ...goal.workload, data_size_gb: 100_000 } };
+    const result = planDeterministic(huge, ctx);
+    expect(result.kind).toBe("blocked");
+    if (result.kind !== "blocked") return;
+    expect(result.arithmetic[0]).toMatch(/^100000 GB per run takes [\d.]+ h on the largest batch shape .* > 24 h between runs \(1 a day\)$/);
+  });
+});

@@ -11,7 +11,7 @@ import { selectPattern } from "./patterns.js";
 import { redundancyFor } from "./redundancy.js";
 import { parseComments } from "./revise-comments.js";
 import { actOnFindings, mergeOverrides } from "./revise-findings.js";
-import { MAX_TASKS_PER_SERVICE } from "./sizing.js";
+import { HEADROOM, MAX_TASKS_PER_SERVICE, PIPELINE_GB_PER_VCPU_HOUR } from "./sizing.js";
 import { dbRung, MAX_DB_LOAD } from "./sizing-db.js";
 
 /** What the architect node hands the planner besides the goal. */
@@ -58,6 +58,13 @@ function beyondCatalogue(design: Design): PlanOutcome | null {
   if (design.pattern.platform === "ecs-fargate" && s.service && s.service.maxTasks > MAX_TASKS_PER_SERVICE) {
     lines.push(
       `${s.service.maxTasks} tasks at full scale-out (${s.service.tasks} × ${s.service.cpu} vCPU at peak) > ${MAX_TASKS_PER_SERVICE} tasks per ECS service`,
+    );
+  }
+  if (s.pipeline && s.pipeline.runHours * s.pipeline.runsPerDay > 24) {
+    const p = s.pipeline;
+    const interval = 24 / p.runsPerDay;
+    lines.push(
+      `${p.gbPerRun} GB per run takes ${p.runHours} h on the largest batch shape (${p.tasks} tasks × ${p.cpu} vCPU at ${PIPELINE_GB_PER_VCPU_HOUR} GB per vCPU-hour, +${HEADROOM * 100} % headroom) > ${Number(interval.toFixed(2))} h between runs (${p.runsPerDay} a day)`,
     );
   }
   if (s.database && s.database.load > MAX_DB_LOAD) {
