@@ -36,3 +36,49 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   if (result.success) return result.data;
   throw validationError(result.error, where);
 }
+
+/** How deep and how large free-form JSON a client sends may be (`revise.changes`, ...). */
+export const JSON_LIMITS = { depth: 12, bytes: 32_768 } as const;
+
+/**
+ * Why `value` is not acceptable free-form JSON, or null: nested deeper than `limits.depth`
+ * (walked without recursion, so a 10,000-deep document cannot overflow the stack here or in any
+ * serializer it would reach later) or larger than `limits.bytes` once serialized.
+ */
+export function jsonProblem(value: unknown, limits: { depth: number; bytes: number } = JSON_LIMITS): string | null {
+  const stack: { node: unknown; depth: number }[] = [{ node: value, depth: 0 }];
+  while (stack.length > 0) {
+    const { node, depth } = stack.pop() as { node: unknown; depth: number };
+    if (node === null || typeof node !== "object") continue;
+    if (depth >= limits.depth) return `nested deeper than ${limits.depth} levels`;
+    for (const child of Object.values(node)) stack.push({ node: child, depth: depth + 1 });
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(value) ?? "");
+  return bytes > limits.bytes ? `larger than ${limits.bytes} bytes (${bytes})` : null;
+}
+
+/**
+ * The first string in `value` (walked without recursion) holding a NUL character, with its
+ * path, or null. Postgres text and JSON cannot store NUL, so such input is refused up front.
+ */
+export function nulPath(value: unknown): PropertyKey[] | null {
+  const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: value, path: [] }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as { node: unknown; path: PropertyKey[] };
+    if (typeof node === "string") {
+      if (node.includes("\u0000")) return path;
+    } else if (node !== null && typeof node === "object") {
+      for (const [key, child] of Object.entries(node)) {
+        if (key.includes("\u0000")) return [...path, key];
+        stack.push({ node: child, path: [...path, Array.isArray(node) ? Number(key) : key] });
+      }
+    }
+  }
+  return null;
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what a name may not hold
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+
+/** True when `text` is one line without control characters: what a person's or a key's name may be. */
+export const isOneLine = (text: string) => !CONTROL_CHARACTERS.test(text);

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { Command } from "@langchain/langgraph";
 import type { PlanStateValue } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
-import type { GoalStatement } from "../schemas/goal.js";
+import { validationError } from "../lib/validation.js";
+import { type GoalStatement, reviseGoal } from "../schemas/goal.js";
 import type { ApprovalDecision } from "../schemas/reports.js";
 import { conflict, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
 import type { RunRecord } from "./registry.js";
@@ -67,6 +68,8 @@ export function makePlanService(driver: RunDriver) {
     /**
      * Answers the approval interrupt; exactly one caller wins for a given interrupt. With an
      * `approver.key_id`, approving a run that key started is refused unless `allow_self_approval`.
+     * With `expected.plan_version`, the decision is refused (409, `reason: "plan_version"`, the
+     * thread still waiting) unless that is the version waiting when the claim is won.
      */
     async resume(
       threadId: string,
@@ -74,6 +77,7 @@ export function makePlanService(driver: RunDriver) {
       decision: ApprovalDecision,
       onProgress?: (event: ProgressEvent) => void,
       approver: { key_id: string | null; name: string; allow_self_approval: boolean } | null = null,
+      expected: { plan_version?: number | undefined } = {},
     ): Promise<RunView> {
       const existing = await driver.require(threadId, tenant);
       if (
@@ -92,6 +96,25 @@ export function makePlanService(driver: RunDriver) {
       }
       const run = await driver.claimWhenStopped(threadId, tenant, ["WAIT_FOR_APPROVE"]);
       if (!run) throw conflict(existing, "resume");
+      // Checked under the claim, so no revise can land between the check and the resume. The
+      // registry's plan_version is the waiting version: recorded with WAIT_FOR_APPROVE at release.
+      if (expected.plan_version !== undefined && run.plan_version !== expected.plan_version) {
+        await runs.release(threadId, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
+        throw new AtlasError("CONFLICT", `Cannot ${decision.decision} plan v${expected.plan_version} of thread ${threadId}: v${run.plan_version} waits now`, {
+          details: { reason: "plan_version", plan_version: run.plan_version },
+        });
+      }
+      // Validated against the goal the claimed run waits with, before the graph sees it: a revise
+      // whose changes do not make a valid goal is a 400, and the plan stays waiting.
+      if (decision.changes) {
+        const state = (await graph.getState(threadConfig(threadId))).values as Partial<PlanStateValue>;
+        const revised = state.goal ? reviseGoal(state.goal, decision.changes) : null;
+        if (!revised?.ok) {
+          await runs.release(threadId, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
+          if (revised) throw validationError(revised.error);
+          throw new AtlasError("INTERNAL", `thread ${threadId} waits for approval without a goal`);
+        }
+      }
       return driver.drive(run, new Command({ resume: decision }), onProgress);
     },
 

@@ -58,3 +58,27 @@ export const goalStatementSchema = z
 
 export type GoalStatement = z.infer<typeof goalStatementSchema>;
 export type GoalStatementInput = z.input<typeof goalStatementSchema>;
+
+/**
+ * Applies a reviewer's `changes` to a goal as a JSON Merge Patch (RFC 7386): objects merge field
+ * by field, `null` removes a field, any other value replaces it; then validates the result. A
+ * dozen lines rather than a dependency: the merge is the RFC's whole algorithm, and the caller has
+ * already bounded the patch's depth and size. Issue paths are the patch's (`changes.budget.monthly_usd`).
+ */
+export function reviseGoal(goal: GoalStatement, changes: Record<string, unknown>): { ok: true; goal: GoalStatement } | { ok: false; error: z.ZodError } {
+  const merged = mergePatch(goal, changes);
+  const result = goalStatementSchema.safeParse(merged);
+  if (result.success) return { ok: true, goal: result.data };
+  return { ok: false, error: new z.ZodError(result.error.issues.map((issue) => ({ ...issue, path: ["changes", ...issue.path] }))) };
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> =
+    target !== null && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete out[key];
+    else out[key] = mergePatch(out[key], value);
+  }
+  return out;
+}

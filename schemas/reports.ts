@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isOneLine, jsonProblem } from "../lib/validation.js";
 
 const severity = z.enum(["critical", "high", "medium", "low", "info"]);
 
@@ -38,15 +39,28 @@ export const validationReportSchema = z
 export const approvalDecisionSchema = z
   .object({
     decision: z.enum(["approve", "reject", "revise"]),
-    approver: z.string().trim().min(1).max(200),
+    approver: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters"),
     comment: z.string().max(4000).optional(),
-    /** for `revise`: changes to the goal, merged over it (e.g. a new budget) */
-    changes: z.record(z.string(), z.unknown()).optional(),
+    /**
+     * for `revise`: changes to the goal as a JSON Merge Patch (RFC 7386): objects merge, `null`
+     * removes a field, anything else replaces it (e.g. `{ "budget": { "monthly_usd": 900 } }`)
+     */
+    changes: z
+      .record(z.string(), z.unknown())
+      .superRefine((changes, ctx) => {
+        const problem = jsonProblem(changes);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .optional(),
   })
   .strict()
   .refine((value) => value.decision !== "revise" || Boolean(value.comment || value.changes), {
     message: "a revise decision needs a comment or changes",
     path: ["comment"],
+  })
+  .refine((value) => value.decision === "revise" || value.changes === undefined, {
+    message: "only a revise decision takes changes",
+    path: ["changes"],
   });
 
 export const artifactFileSchema = z

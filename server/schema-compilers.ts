@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
 import type { z } from "zod";
-import { validationError } from "../lib/validation.js";
+import { AtlasError } from "../lib/errors.js";
+import { issuePath, nulPath, validationError } from "../lib/validation.js";
 
 /** How an issue path names the part of the request it is in; the body's paths are bare (`goal.region`). */
 const PATH_ROOT: Record<string, string | undefined> = { params: "params", querystring: "query", headers: "headers" };
@@ -26,8 +27,29 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
  */
 export const plainJsonSerializerCompiler: FastifySerializerCompiler<unknown> = () => (data: unknown) => JSON.stringify(data);
 
-/** Installs both compilers on `app` (the root instance, before any route). */
+/**
+ * A NUL character anywhere in a request's parameters, query or body is a 400 naming where:
+ * Postgres text and JSON cannot store it, so it would otherwise fail deep inside a query or a
+ * checkpoint write as a 500. Checked for every route, declared schema or not.
+ */
+function refuseNul(request: { params: unknown; query: unknown; body: unknown }): void {
+  for (const [part, where] of [
+    ["params", "params"],
+    ["query", "query"],
+    ["body", undefined],
+  ] as const) {
+    const at = nulPath(request[part]);
+    if (!at) continue;
+    const path = issuePath(at, where);
+    throw new AtlasError("VALIDATION_FAILED", `Invalid request: ${path}: must not contain a NUL character`, {
+      issues: [{ path, message: "must not contain a NUL character" }],
+    });
+  }
+}
+
+/** Installs both compilers on `app` (the root instance, before any route), and the NUL check before every validation. */
 export function registerSchemaCompilers(app: FastifyInstance): void {
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(plainJsonSerializerCompiler);
+  app.addHook("preValidation", async (request) => refuseNul(request));
 }

@@ -2,7 +2,7 @@ import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, type GraphDeps } from "../../graph/deps.js";
 import { diffPlans } from "../../graph/plan-diff.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
-import { goalStatementSchema } from "../../schemas/goal.js";
+import { reviseGoal } from "../../schemas/goal.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
 
 /** What the approval interrupt shows a reviewer. */
@@ -41,7 +41,10 @@ export function makeApproval(deps: GraphDeps) {
       const rejected = await emit(deps, state, threadId, "design.rejected", { approver: decision.approver, comment: decision.comment ?? "" });
       return { decision, status: "REJECTED", events: [event, rejected] };
     }
-    const goal = decision.changes ? goalStatementSchema.parse({ ...state.goal, ...decision.changes }) : state.goal;
+    // The service validated these changes against this goal before resuming; a failure here is a bug.
+    const revised = decision.changes ? reviseGoal(state.goal, decision.changes) : { ok: true as const, goal: state.goal };
+    if (!revised.ok) throw revised.error;
+    const goal = revised.goal;
     return {
       decision,
       goal,

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { isOneLine } from "../../lib/validation.js";
 import { makeAuditLog } from "../../tenants/audit.js";
 import { createKey, listKeys, revokeKey } from "../../tenants/keys.js";
 import { roleSchema } from "../../tenants/roles.js";
@@ -9,7 +10,7 @@ import { errorResponseSchema, errors, json } from "../responses.js";
 
 const createKeyBodySchema = z
   .object({
-    name: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters"),
     roles: z.array(roleSchema).min(1).max(4),
   })
   .strict();

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { isAtlasError } from "../../lib/errors.js";
+import { isOneLine } from "../../lib/validation.js";
 import type { ProgressEvent, RunView } from "../../runs/service.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
@@ -23,7 +24,9 @@ export const planBodySchema = z
     if_busy: z.enum(["reject", "queue"]).optional(),
   })
   .strict();
-export const rollbackBodySchema = z.object({ by: z.string().trim().min(1).max(200), reason: z.string().trim().min(1).max(2000) }).strict();
+export const rollbackBodySchema = z
+  .object({ by: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters"), reason: z.string().trim().min(1).max(2000) })
+  .strict();
 
 export const queuedRunSchema = z.object({
   thread_id: z.string(),
