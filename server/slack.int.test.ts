@@ -11,6 +11,7 @@ import { repoRoot } from "../test/helpers/tmp.js";
 import { registerErrorHandler } from "./error-handler.js";
 import { slackRoutes } from "./routes/slack.js";
 import { registerSchemaCompilers } from "./schema-compilers.js";
+import { makeSeenSlackRequests } from "./slack/seen-requests.js";
 import { slackSignature } from "./slack/signature.js";
 
 const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
@@ -59,9 +60,15 @@ async function startReceiver(): Promise<Receiver> {
   });
 }
 
-/** A slash-command request as Slack sends it, signed with `secret` at `timestamp`. */
+let triggers = 0;
+
+/**
+ * A slash-command request as Slack sends it, signed with `secret` at `timestamp`. Slack gives each
+ * command its own `trigger_id`, so two commands typed alike are two requests, never a replay.
+ */
 function slackRequest(fields: Record<string, string>, options: { secret?: string; timestamp?: number; signature?: string } = {}) {
-  const payload = new URLSearchParams({ team_id: "T1", channel_id: "C1", user_name: "someone", ...fields }).toString();
+  const trigger_id = `${process.pid}.${++triggers}.${Date.now()}`;
+  const payload = new URLSearchParams({ team_id: "T1", channel_id: "C1", user_name: "someone", trigger_id, ...fields }).toString();
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   return {
     method: "POST" as const,
@@ -105,7 +112,7 @@ describe("Slack: signed slash commands and webhook notifications", () => {
 
   const startPlan = async (body: unknown = { goal }) => {
     const res = await t.app.inject({ method: "POST", url: "/architect/plan", headers: t.auth, payload: body as object });
-    return res.json() as { thread_id: string; status: string; plan_id: string };
+    return res.json() as { thread_id: string; status: string; plan_id: string; plan: { version: number } };
   };
   const statusOf = async (threadId: string) =>
     (await t.app.inject({ method: "GET", url: `/architect/plan/${threadId}`, headers: t.auth })).json().status as string;
@@ -118,7 +125,7 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     expect(announced).toContain(`/approve ${run.thread_id}`);
     expect(receiver.messages[0]?.path).toBe("/services/T/B/webhook");
 
-    const res = await t.app.inject(slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123" }));
+    const res = await t.app.inject(slackRequest({ command: "/approve", text: `${run.thread_id} v${run.plan.version}`, user_id: "U123" }));
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ response_type: "in_channel", text: expect.stringContaining(`alice approved`) });
     expect(res.json().text).toContain("now DONE");
@@ -240,6 +247,110 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     expect(cross.json()).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining("No plan thread") });
   });
 
+  const planOf = async (threadId: string) =>
+    (await t.app.inject({ method: "GET", url: `/architect/plan/${threadId}`, headers: t.auth })).json() as { status: string; plan: { version: number } };
+  const revise = async (threadId: string) => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: `/architect/plan/${threadId}/resume`,
+      headers: t.auth,
+      payload: { decision: "revise", approver: "carol", comment: "add a read replica" },
+    });
+    expect(res.json().status).toBe("WAIT_FOR_APPROVE");
+    return res.json().plan.version as number;
+  };
+
+  it("refuses a replayed signed command with 401 and never runs it: a replayed /reject does not reject the thread's next plan", async () => {
+    const run = await startPlan();
+    const reject = slackRequest({ command: "/reject", text: `${run.thread_id} not this design`, user_id: "U456" });
+    expect((await t.app.inject(reject)).json()).toMatchObject({ response_type: "in_channel", text: expect.stringContaining("bob rejected") });
+    const next = await startPlan({ goal, thread_id: run.thread_id });
+    expect(next.status).toBe("WAIT_FOR_APPROVE");
+
+    const from = t.logs.length;
+    const replay = await t.app.inject(reject);
+    expect(replay.statusCode).toBe(401);
+    expect(replay.json().error).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringContaining("already handled") });
+    expect(await statusOf(run.thread_id)).toBe("WAIT_FOR_APPROVE");
+    expect(t.logs.slice(from).find((l) => l.msg === "Slack request replayed; refused")).toMatchObject({ slack_user: "U456", command: "/reject" });
+    const { rows } = await db.pool.query("select action from atlas_audit where target = $1 order by id", [run.thread_id]);
+    expect(rows.map((r) => r.action)).toEqual(["approval.reject"]);
+
+    // the same words typed again are a new request, and are answered
+    const typedAgain = await t.app.inject(slackRequest({ command: "/reject", text: `${run.thread_id} not this design`, user_id: "U456" }));
+    expect(typedAgain.json()).toMatchObject({ response_type: "in_channel", text: expect.stringContaining("bob rejected") });
+  });
+
+  it("binds /approve and /reject to the plan version the message showed; another version is refused, naming the one that waits", async () => {
+    const run = await startPlan();
+    const first = (await planOf(run.thread_id)).plan.version;
+    const waiting = await revise(run.thread_id);
+    expect(waiting).toBeGreaterThan(first);
+    const announced = await receiver.waitFor((text) => text.includes(`/approve ${run.thread_id} v${waiting}`));
+    expect(announced).toContain(`plan v${waiting}`);
+
+    const refusals = [
+      slackRequest({ command: "/approve", text: `${run.thread_id} v${first}`, user_id: "U123" }),
+      slackRequest({ command: "/approve", text: `${run.thread_id} v${first} looked fine`, user_id: "U123" }),
+      slackRequest({ command: "/reject", text: `${run.thread_id} v${first} too expensive`, user_id: "U456" }),
+    ];
+    for (const request of refusals) {
+      const res = await t.app.inject(request);
+      expect(res.json()).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining(`v${waiting} waits now`) });
+      expect(res.json().text).toContain(`v${first}`);
+    }
+    // an approval must say which version it approves
+    const unbound = await t.app.inject(slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123" }));
+    expect(unbound.json()).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining(`/approve ${run.thread_id} v${waiting}`) });
+    expect(await planOf(run.thread_id)).toMatchObject({ status: "WAIT_FOR_APPROVE", plan: { version: waiting } });
+
+    const approved = await t.app.inject(slackRequest({ command: "/approve", text: `${run.thread_id} v${waiting}`, user_id: "U123" }));
+    expect(approved.json()).toMatchObject({ response_type: "in_channel", text: expect.stringContaining("alice approved") });
+    expect(approved.json().text).toContain("now DONE");
+  });
+
+  it("checks the version on the run it claims: a revise landing after the command arrived is not approved", async () => {
+    const run = await startPlan();
+    const first = (await planOf(run.thread_id)).plan.version;
+    let revised = 0;
+    // another approver's revise lands between the Slack command's arrival and its resume
+    const racingDeps = {
+      ...t.deps,
+      config: { ...t.deps.config, SLACK_WEBHOOK_URL: undefined },
+      planner: {
+        ...t.deps.planner,
+        resume: async (...args: Parameters<typeof t.deps.planner.resume>) => {
+          if (!revised) revised = await revise(run.thread_id);
+          return t.deps.planner.resume(...args);
+        },
+      },
+    };
+    const app = Fastify();
+    registerSchemaCompilers(app);
+    registerErrorHandler(app);
+    await app.register(slackRoutes, { deps: racingDeps });
+    try {
+      const res = await app.inject(slackRequest({ command: "/approve", text: `${run.thread_id} v${first}`, user_id: "U123" }));
+      expect(res.json()).toMatchObject({ response_type: "ephemeral", text: expect.stringContaining(`v${revised} waits now`) });
+      expect(await planOf(run.thread_id)).toMatchObject({ status: "WAIT_FOR_APPROVE", plan: { version: revised } });
+      // the refused claim was handed back: the version that waits can be approved
+      const approved = await app.inject(slackRequest({ command: "/approve", text: `${run.thread_id} v${revised}`, user_id: "U123" }));
+      expect(approved.json().text).toContain("now DONE");
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("remembers each accepted signature until its timestamp has left the window, and forgets older ones as it goes", async () => {
+    const seen = makeSeenSlackRequests(db.pool);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await seen.remember("v0=test-long-gone", now - 3_600)).toBe(true);
+    expect(await seen.remember("v0=test-fresh", now)).toBe(true);
+    expect(await seen.remember("v0=test-fresh", now)).toBe(false);
+    const { rows } = await db.pool.query("select signature from atlas_slack_requests where signature like 'v0=test-%'");
+    expect(rows.map((r) => r.signature)).toEqual(["v0=test-fresh"]);
+  });
+
   it("a slow command is acknowledged at once and its result posted to response_url", async () => {
     const run = await startPlan();
     // the same deps, with a planner that does not answer until the test has seen the acknowledgement
@@ -264,7 +375,7 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     await app.register(slackRoutes, { deps: slowDeps, ackMs: 50 });
     try {
       const res = await app.inject(
-        slackRequest({ command: "/approve", text: run.thread_id, user_id: "U123", response_url: `${receiver.url}/commands/T1/123` }),
+        slackRequest({ command: "/approve", text: `${run.thread_id} v${run.plan.version}`, user_id: "U123", response_url: `${receiver.url}/commands/T1/123` }),
       );
       expect(res.json()).toEqual({ response_type: "ephemeral", text: `Working on approve ${run.thread_id}…` });
       answer();

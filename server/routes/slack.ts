@@ -1,29 +1,25 @@
 import type { FastifyRequest, FastifySchemaCompiler } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AtlasError, isAtlasError } from "../../lib/errors.js";
+import { AtlasError } from "../../lib/errors.js";
 import { fetchWithRetry } from "../../lib/http/retry.js";
-import type { RunView } from "../../runs/service.js";
-import { makeAuditLog } from "../../tenants/audit.js";
 import type { Actor } from "../../tenants/keys.js";
 import type { ServerDeps } from "../deps.js";
 import { publicBaseUrl } from "../public-routes.js";
 import { errorResponseSchema, json } from "../responses.js";
-import { approverFor, parseSlackCommand, type SlackCommand } from "../slack/commands.js";
-import { planLink, startSlackNotifier } from "../slack/notifier.js";
+import { approverFor, parseSlackCommand } from "../slack/commands.js";
+import { startSlackNotifier } from "../slack/notifier.js";
+import { ephemeral, makeSlackCommandRunner, type SlackReply } from "../slack/run-command.js";
+import { makeSeenSlackRequests } from "../slack/seen-requests.js";
 import { verifySlackSignature } from "../slack/signature.js";
 
-/** What Slack shows: only to the caller (`ephemeral`) or to the whole channel. */
-export interface SlackReply {
-  response_type: "ephemeral" | "in_channel";
-  text: string;
-}
+export type { SlackReply } from "../slack/run-command.js";
 
 /** The form Slack posts for a slash command (the fields Atlas reads; Slack sends more). */
 export const slackCommandFormSchema = z
   .object({
     command: z.string().describe("/approve, /reject or /rollback (or /atlas <verb>)"),
-    text: z.string().describe("<thread_id> [reason]"),
+    text: z.string().describe("<thread_id> [v<version>] [reason]"),
     user_id: z.string().describe("Slack user id, looked up in SLACK_APPROVERS"),
     response_url: z.string().optional().describe("where a slow command's result is posted"),
   })
@@ -40,18 +36,10 @@ const signedFormBody: FastifySchemaCompiler<unknown> = () => () => true;
 /** Slack gives a slash command three seconds; slower work answers later on `response_url`. */
 const ACK_MS = 2_500;
 
-const ephemeral = (text: string): SlackReply => ({ response_type: "ephemeral", text });
 const header = (request: FastifyRequest, name: string) => {
   const value = request.headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
-
-function outcome(command: SlackCommand, approver: string, run: RunView, baseUrl: string): SlackReply {
-  const link = `<${planLink(baseUrl, run.thread_id)}|${run.plan_id} (thread ${run.thread_id})>`;
-  const commit = run.applied?.commit ? `, commit ${run.applied.commit.slice(0, 12)}` : "";
-  const verb = { approve: "approved", reject: "rejected", rollback: "rolled back" }[command.action];
-  return { response_type: "in_channel", text: `${approver} ${verb} ${link}: now ${run.status}${commit}.` };
-}
 
 /**
  * `POST /slack/commands`: `/approve`, `/reject` and `/rollback` from Slack, verified by Slack's
@@ -77,37 +65,8 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
   // Registered in this plugin only: every other route still answers 415 to a form.
   app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
 
-  const audit = makeAuditLog(deps.db.pool);
-  /** The audit row must not turn a decision that happened into an error. */
-  const audited = (write: () => Promise<void>) => write().catch((error: unknown) => deps.log.error({ err: error }, "audit log write failed (Slack command)"));
-
-  async function run(command: SlackCommand, approver: string, actor: Actor): Promise<SlackReply> {
-    const tenant = config.SLACK_TENANT;
-    try {
-      if (command.action === "rollback") {
-        const reason = command.comment ?? `rolled back from Slack by ${approver}`;
-        const result = await deps.planner.rollback(command.thread_id, tenant, { by: approver, reason });
-        await audited(() =>
-          audit.record({
-            tenant,
-            actor,
-            action: "rollback",
-            target: command.thread_id,
-            detail: { plan_id: result.plan_id, by: approver, reason, status: result.status, reverted: result.applied?.commit ?? null, via: "slack" },
-          }),
-        );
-        return outcome(command, approver, result, baseUrl);
-      }
-      const decision = { decision: command.action, approver, ...(command.comment ? { comment: command.comment } : {}) };
-      const result = await deps.planner.resume(command.thread_id, tenant, decision);
-      await audited(() => audit.decision(tenant, actor, command.thread_id, decision, result));
-      return outcome(command, approver, result, baseUrl);
-    } catch (error) {
-      if (isAtlasError(error) && error.status < 500) return ephemeral(`Could not ${command.action} ${command.thread_id}: ${error.message}`);
-      deps.log.error({ err: error, thread_id: command.thread_id, tenant, action: command.action }, "Slack command failed");
-      return ephemeral(`Could not ${command.action} ${command.thread_id}: the server failed; its log has details.`);
-    }
-  }
+  const run = makeSlackCommandRunner(deps, baseUrl);
+  const seen = makeSeenSlackRequests(deps.db.pool);
 
   async function answerLater(responseUrl: string, reply: SlackReply): Promise<void> {
     try {
@@ -125,12 +84,12 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
     tags: ["slack"],
     summary: "/approve, /reject, /rollback from Slack",
     description:
-      "Authenticated by Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp; older than five minutes is refused), not by an API key. The Slack user must be in SLACK_APPROVERS.",
+      "Authenticated by Slack's request signature (X-Slack-Signature, X-Slack-Request-Timestamp; older than five minutes is refused, and so is a signature already answered: a replay), not by an API key. The Slack user must be in SLACK_APPROVERS. `/approve <thread_id> v<version>` and `/reject <thread_id> [v<version>] [reason]` are refused unless that plan version is the one waiting.",
     consumes: ["application/x-www-form-urlencoded"],
     body: slackCommandFormSchema,
     response: {
       200: json(slackReplySchema, "What Slack shows (ephemeral to the caller, or in the channel)"),
-      401: json(errorResponseSchema, "Missing, forged or stale signature, or Slack commands are not configured"),
+      401: json(errorResponseSchema, "Missing, forged, stale or replayed signature, or Slack commands are not configured"),
       415: json(errorResponseSchema, "Not a form"),
     },
   };
@@ -140,13 +99,9 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
     // the raw form (see signedFormBody), whatever the documented shape says
     const body: unknown = request.body;
     if (typeof body !== "string") throw new AtlasError("UNSUPPORTED_MEDIA_TYPE", "Slack commands are application/x-www-form-urlencoded");
-    const check = verifySlackSignature({
-      secret,
-      timestamp: header(request, "x-slack-request-timestamp"),
-      signature: header(request, "x-slack-signature"),
-      rawBody: body,
-      now: deps.clock(),
-    });
+    const timestamp = header(request, "x-slack-request-timestamp");
+    const signature = header(request, "x-slack-signature");
+    const check = verifySlackSignature({ secret, timestamp, signature, rawBody: body, now: deps.clock() });
     if (!check.ok) {
       request.log.warn({ reason: check.reason }, "Slack request refused");
       throw new AtlasError("UNAUTHENTICATED", `Slack signature refused: ${check.reason}`);
@@ -154,6 +109,13 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
 
     const form = new URLSearchParams(body);
     const userId = form.get("user_id") ?? "";
+    // A genuine request is answered once: a copy replayed within the window is refused, whichever
+    // replica it reaches, before anything in it is read as a command. (Both headers are there:
+    // verifySlackSignature refuses a request without either.)
+    if (!(await seen.remember(signature as string, Number(timestamp)))) {
+      request.log.warn({ slack_user: userId, command: form.get("command"), request_timestamp: timestamp }, "Slack request replayed; refused");
+      throw new AtlasError("UNAUTHENTICATED", "Slack request refused: this signed request was already handled (a replay)");
+    }
     const approver = approverFor(config.SLACK_APPROVERS, userId);
     if (!approver) {
       request.log.warn({ slack_user: userId, command: form.get("command") }, "Slack user is not an approver");
@@ -161,7 +123,16 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
     }
     const command = parseSlackCommand(form.get("command") ?? "", form.get("text") ?? "");
     if ("error" in command) return ephemeral(command.error);
-    request.log.info({ slack_user: userId, approver, action: command.action, thread_id: command.thread_id }, "Slack command");
+    request.log.info(
+      {
+        slack_user: userId,
+        approver,
+        action: command.action,
+        thread_id: command.thread_id,
+        plan_version: "plan_version" in command ? command.plan_version : undefined,
+      },
+      "Slack command",
+    );
 
     // who and from where, for the audit log: Slack users have no API key
     const actor: Actor = { keyId: null, name: `${approver} (slack ${userId})`, remoteAddr: request.ip };

@@ -22,9 +22,11 @@ export function slackMessage(event: LifecycleEvent, baseUrl: string): string {
   switch (event.type) {
     case "approval.requested": {
       const cost = str(event.data.monthly_usd);
+      // the commands name the version shown here, so an answer cannot land on a later revision
+      const target = `${event.thread_id}${version ? ` v${version}` : ""}`;
       return [
         `:hourglass_flowing_sand: Approval requested for ${plan} (${link})${cost ? `, $${cost}/month` : ""}.`,
-        `Answer with \`/approve ${event.thread_id}\` or \`/reject ${event.thread_id} <reason>\`.`,
+        `Answer with \`/approve ${target}\` or \`/reject ${target} <reason>\`.`,
       ].join("\n");
     }
     case "apply.done": {

@@ -46,6 +46,18 @@ describe("Slack commands", () => {
     expect(parseSlackCommand("/atlas-reject", "t-4 no")).toMatchObject({ action: "reject", comment: "no" });
   });
 
+  it("reads the plan version an /approve or /reject answers (`v3`), before the reason", () => {
+    expect(parseSlackCommand("/approve", "t-1 v3")).toEqual({ action: "approve", thread_id: "t-1", plan_version: 3, comment: undefined });
+    expect(parseSlackCommand("/reject", "t-1 V12 too expensive")).toEqual({ action: "reject", thread_id: "t-1", plan_version: 12, comment: "too expensive" });
+    expect(parseSlackCommand("/atlas", "approve t-1 v2 lgtm")).toMatchObject({ action: "approve", plan_version: 2, comment: "lgtm" });
+    // a reason that merely starts with v is a reason; without a version there is none
+    expect(parseSlackCommand("/reject", "t-1 very costly")).toMatchObject({ plan_version: undefined, comment: "very costly" });
+    expect(parseSlackCommand("/approve", "t-1")).toMatchObject({ plan_version: undefined });
+    expect(parseSlackCommand("/approve", "t-1 v0")).toMatchObject({ error: expect.stringContaining("v0") });
+    // rollback reverts the applied commit; a reason is all it takes
+    expect(parseSlackCommand("/rollback", "t-1 v3 broke it")).toEqual({ action: "rollback", thread_id: "t-1", comment: "v3 broke it" });
+  });
+
   it("says what is wrong with an unknown command, a missing or a malformed thread id", () => {
     expect(parseSlackCommand("/deploy", "x")).toMatchObject({ error: expect.stringContaining("Unknown command") });
     expect(parseSlackCommand("/approve", "")).toMatchObject({ error: expect.stringContaining("Which plan?") });
@@ -92,6 +104,9 @@ describe("Slack messages", () => {
     expect(approval).toContain("plan v2");
     expect(approval).toContain("$812.5/month");
     expect(approval).toContain("/approve th-1");
+    // the commands to copy name the version the message shows, so an answer cannot land on another one
+    expect(approval).toContain("`/approve th-1 v2`");
+    expect(approval).toContain("`/reject th-1 v2 <reason>`");
     expect(slackMessage(event("apply.done", { commit: "0123456789abcdef", approver: "alice", plan_version: 1 }), "http://x")).toMatch(
       /Applied plan v1 .*commit 0123456789ab, approved by alice.*\/rollback th-1/,
     );
