@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import type { PlanningGraph } from "../graph/build.js";
 import type { PlanStateValue, RunStatus } from "../graph/state.js";
-import { AtlasError } from "../lib/errors.js";
+import { AtlasError, isAtlasError } from "../lib/errors.js";
 import { type Logger, runLogger } from "../lib/log.js";
 import { sleep } from "../lib/sleep.js";
 import type { GoalStatement } from "../schemas/goal.js";
@@ -46,6 +46,12 @@ export interface RunObserver {
   /** LangChain callbacks for one run's nested model calls (token accounting) */
   callbacks?(run: { tenant: string; trace_id: string; thread_id: string }): BaseCallbackHandler[];
 }
+
+/** Statuses a run keeps when a step after the approval fails for a reason outside the request. */
+const KEPT_ON_FAULT: RunStatus[] = ["APPLYING", "DONE"];
+
+/** A 4xx AtlasError is the request's own mistake, not a fault to retry. */
+const isClientError = (error: unknown) => isAtlasError(error) && error.status < 500;
 
 /** A thread is busy while a runner holds it or a queued run waits for one. */
 export const isBusy = (run: RunRecord) => run.claimed_by !== null || run.status === "PENDING";
@@ -167,9 +173,26 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
         }
       } catch (error) {
         const current = await view(run).catch(() => null);
-        await runs.release(run.thread_id, owner, { status: "FAILED", plan_version: current?.plan?.version ?? 0, tokens_used: current?.tokens_used ?? 0 });
-        const seconds = stopped("FAILED");
-        log?.error({ err: error, seconds }, "run failed");
+        // After the approval, a fault outside the plan (the GitOps workspace, the disk) must not use
+        // the approval up: the run keeps its status (APPLYING: approved, apply pending; DONE: a
+        // rollback pending) and the caller retries. Before it, a failed run is FAILED (restartable).
+        const keep = current && KEPT_ON_FAULT.includes(current.status) && !isClientError(error) ? current.status : null;
+        await runs.release(run.thread_id, owner, {
+          status: keep ?? "FAILED",
+          plan_version: current?.plan?.version ?? 0,
+          tokens_used: current?.tokens_used ?? 0,
+        });
+        const seconds = stopped(keep ?? "FAILED");
+        log?.error({ err: error, seconds, kept: keep }, keep ? "run step failed; the run keeps its status for a retry" : "run failed");
+        if (keep) {
+          throw new AtlasError(
+            "UNAVAILABLE",
+            keep === "APPLYING"
+              ? `Thread ${run.thread_id} is approved, but its apply could not be written (${(error as Error).message}). The approval is kept: retry with POST /architect/plan/${run.thread_id}/resume {"decision":"approve"}.`
+              : `The rollback of thread ${run.thread_id} could not be written (${(error as Error).message}); the plan is still applied. Retry the rollback.`,
+            { cause: error, details: { status: keep, retryable: true } },
+          );
+        }
         throw error;
       } finally {
         clearInterval(renewal);

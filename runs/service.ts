@@ -94,6 +94,14 @@ export function makePlanService(driver: RunDriver) {
           { details: { reason: "self_approval" } },
         );
       }
+      // An approved run whose apply failed (the workspace was unavailable) waits APPLYING: approving
+      // it again runs the pending apply from its checkpoint; it cannot be rejected or revised any more.
+      if (existing.status === "APPLYING" && existing.claimed_by === null) {
+        if (decision.decision !== "approve") throw conflict(existing, decision.decision);
+        const retry = await runs.claim(threadId, tenant, ["APPLYING"], owner);
+        if (!retry) throw conflict(existing, "resume");
+        return driver.drive(retry, null, onProgress);
+      }
       const run = await driver.claimWhenStopped(threadId, tenant, ["WAIT_FOR_APPROVE"]);
       if (!run) throw conflict(existing, "resume");
       // Checked under the claim, so no revise can land between the check and the resume. The

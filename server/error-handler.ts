@@ -37,6 +37,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
         code,
         message: code === "INTERNAL" ? "Internal server error; the server log has details." : error.message,
         request_id: request.id,
+        // a named 5xx (UNAVAILABLE: retry later) says what it knows; an internal one shows nothing
+        ...(isAtlasError(error) && code !== "INTERNAL" ? error.details : {}),
       },
     });
   });

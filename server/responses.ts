@@ -71,6 +71,10 @@ export const errors = {
   busy: json(errorResponseSchema, "The thread is not in a state that allows this, or is being run"),
   unauthenticated: json(errorResponseSchema, "Missing, unknown or revoked API key"),
   forbidden: json(errorResponseSchema, 'The key lacks the role this operation needs (or the tenant refuses it, e.g. `reason: "self_approval"`)'),
+  retryable: json(
+    errorResponseSchema,
+    "A fault outside the request (the GitOps workspace could not be written): `status` is what the run kept (APPLYING: approved, apply pending; DONE), `retryable: true`; send the same request again",
+  ),
   rateLimited: json(
     errorResponseSchema,
     "Over RATE_LIMIT_PER_MINUTE for this key (or too many failed keys from this address); `retry-after` says when to retry",
