@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import pg from "pg";
 import { AtlasError } from "../errors.js";
+import type { Logger } from "../log.js";
 import { startEmbeddedPostgres } from "./embedded.js";
 
 /** The one database handle Atlas uses, embedded or not: a `pg` pool and how to close it. */
@@ -17,6 +18,8 @@ export interface OpenDatabaseOptions {
   dataDir?: string | undefined;
   /** Pool size for an external Postgres (the embedded one always uses 1). */
   maxConnections?: number;
+  /** For the embedded database's debug lines (e.g. where its socket went). */
+  log?: Logger | undefined;
 }
 
 /**
@@ -37,9 +40,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     }
     return { pool, kind: "postgres", close: () => pool.end() };
   }
-  const embedded = await startEmbeddedPostgres(options.dataDir ? join(options.dataDir, "pgdata") : undefined);
+  const embedded = await startEmbeddedPostgres(options.dataDir ? join(options.dataDir, "pgdata") : undefined, options.log);
   // PGlite is a single backend: one connection, so no session state leaks between clients.
-  const pool = new pg.Pool({ connectionString: embedded.url, max: 1 });
+  // A `host` starting with "/" is a socket directory to `pg`; no TLS on a socket, whatever PGSSLMODE says.
+  const pool = new pg.Pool({ host: embedded.socketDir, port: embedded.port, user: "postgres", database: "postgres", ssl: false, max: 1 });
   pool.on("error", () => {});
   return {
     pool,

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTmpDir, removeTmpDir } from "../../test/helpers/tmp.js";
 import { isAtlasError } from "../errors.js";
@@ -57,6 +59,10 @@ describe("embedded database (PGlite) on a data folder", () => {
       expect(readFileSync(join(dataDir, "pgdata.lock"), "utf8")).toBe(String(process.pid));
       const { rows } = await first.pool.query<{ one: number }>("select 1 as one");
       expect(rows[0]?.one).toBe(1);
+      // ... and its socket: a new connection still gets through.
+      const client = new pg.Client({ host: join(dataDir, "pgdata.sock"), port: 5432, user: "postgres", database: "postgres" });
+      await client.connect();
+      await client.end();
     } finally {
       await first.close();
     }
@@ -78,8 +84,10 @@ describe("embedded database (PGlite) on a data folder", () => {
     }
   });
 
-  it("in memory: no folder, no lock", async () => {
+  it("in memory: no folder, no lock; the socket folder is a temp one, removed on close", async () => {
     const db = await openDatabase({});
+    const socketDir = db.pool.options.host ?? "";
+    expect(dirname(socketDir)).toBe(tmpdir());
     try {
       const { rows } = await db.pool.query<{ v: string }>("select '[1,2]'::text as v");
       expect(rows[0]?.v).toBe("[1,2]");
@@ -87,5 +95,6 @@ describe("embedded database (PGlite) on a data folder", () => {
     } finally {
       await db.close();
     }
+    expect(existsSync(socketDir)).toBe(false);
   });
 });

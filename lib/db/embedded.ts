@@ -1,14 +1,21 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { vector } from "@electric-sql/pglite-pgvector";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { AtlasError } from "../errors.js";
+import type { Logger } from "../log.js";
+import { EMBEDDED_SOCKET_PORT, makeSocketDir, type SocketDir } from "./socket-dir.js";
 
-/** A running embedded Postgres: PGlite with pgvector, served on a loopback port. */
+/**
+ * A running embedded Postgres: PGlite with pgvector, served on a Unix socket in a directory only
+ * this user can enter. It trusts every connection, so it must never be reachable by anyone else.
+ */
 export interface EmbeddedPostgres {
-  /** `postgres://` URL for `pg` clients. */
-  url: string;
+  /** Directory of the socket: `pg`'s `host`. */
+  socketDir: string;
+  /** `pg`'s `port`, which names the socket file (`.s.PGSQL.<port>`). */
+  port: number;
   stop(): Promise<void>;
 }
 
@@ -63,30 +70,48 @@ function lockDataDir(path: string): () => void {
 }
 
 /**
- * Starts PGlite (pgvector loaded) on `dataDir` and serves it over the Postgres wire
- * protocol on an ephemeral loopback port, so the rest of Atlas uses plain `pg`.
+ * Starts PGlite (pgvector loaded) on `dataDir` (made owner-only) and serves it over the Postgres wire protocol on a
+ * Unix socket (see `makeSocketDir`), so the rest of Atlas uses plain `pg`. No TCP port: the server
+ * trusts whoever connects, and a loopback port would let any local user in.
  * Pass `dataDir: undefined` for an in-memory database (tests, benchmarks).
  */
-export async function startEmbeddedPostgres(dataDir: string | undefined): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | undefined, log?: Logger): Promise<EmbeddedPostgres> {
   let unlock = () => {};
+  let socket: SocketDir | undefined;
   if (dataDir) {
     mkdirSync(dataDir, { recursive: true });
     unlock = lockDataDir(`${dataDir}.lock`);
   }
   try {
+    // PGlite writes its files 0666 in 0755 folders: shut the data folder to others, as Postgres insists
+    // on for its own (existing folders too, made before this).
+    if (dataDir) chmodSync(dataDir, 0o700);
+    // Only after taking the lock: the socket directory of a live holder must be left alone.
+    socket = makeSocketDir(dataDir, log);
     const db = await PGlite.create(dataDir ? join(dataDir) : undefined, { extensions: { vector } });
     // One backend serves every connection; pg pools of 1 keep sessions from interleaving.
-    const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port: 0, maxConnections: 8 });
-    await server.start();
+    const server = new PGLiteSocketServer({ db, path: socket.socketPath, maxConnections: 8 });
+    try {
+      await server.start();
+      chmodSync(socket.socketPath, 0o600); // the directory already shuts others out; the socket too, should it ever move
+    } catch (error) {
+      await server.stop();
+      await db.close();
+      throw error;
+    }
+    const opened = socket;
     return {
-      url: `postgres://postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+      socketDir: opened.dir,
+      port: EMBEDDED_SOCKET_PORT,
       async stop() {
         await server.stop();
         await db.close();
+        opened.remove();
         unlock();
       },
     };
   } catch (error) {
+    socket?.remove();
     unlock();
     throw error;
   }
