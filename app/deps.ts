@@ -11,7 +11,7 @@ import { type Database, openDatabase } from "../lib/db/database.js";
 import { migrate } from "../lib/db/migrate.js";
 import { type GitopsWorkspace, makeGitopsWorkspace } from "../lib/gitops.js";
 import type { Logger } from "../lib/log.js";
-import { makeMetrics } from "../lib/metrics/index.js";
+import { makeMetrics, tenantLabelMode } from "../lib/metrics/index.js";
 import { TokenCallback } from "../lib/metrics/token-callback.js";
 import { loadOrgPolicy } from "../policies/org-policy.js";
 import { type Embedder, makeOpenAIEmbedder } from "../rag/embedder.js";
@@ -19,6 +19,7 @@ import { makeRunbookSearch, type RunbookSearch } from "../rag/search.js";
 import { makeBackgroundRuns } from "../runs/background.js";
 import { makeRunDriver } from "../runs/driver.js";
 import { makeRunQueue } from "../runs/queue/index.js";
+import { makeRecovery } from "../runs/recovery.js";
 import { makeRunRegistry } from "../runs/registry.js";
 import { makePlanService } from "../runs/service.js";
 import type { ServerDeps } from "../server/deps.js";
@@ -56,7 +57,7 @@ const newReplicaId = () => `${hostname()}-${process.pid}-${randomUUID().slice(0,
  * everything else on it. Overrides let tests pass their own parts.
  */
 export async function buildDeps(config: Config, log: Logger, overrides: BuildDepsOverrides = {}): Promise<Deps> {
-  const db = overrides.db ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir }));
+  const db = overrides.db ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, log }));
   try {
     const applied = await migrate(db.pool, overrides.migrations);
     if (applied.length) log.info({ applied }, "applied database migrations");
@@ -82,7 +83,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   // starts degraded: events wait in the outbox, counters are per process, background runs are
   // refused), in-process equivalents otherwise.
   // connections are named after the replica, so `CLIENT LIST` tells an operator who holds which
-  const redis = config.REDIS_URL ? makeRedis(config.REDIS_URL, log, `atlas:${replica}`) : null;
+  const redis = config.REDIS_URL ? makeRedis(config.REDIS_URL, log, { name: `atlas:${replica}`, requestTimeoutMs: config.REDIS_REQUEST_TIMEOUT_MS }) : null;
   if (redis && !(await waitForRedis(redis))) log.warn("Redis (REDIS_URL) is unreachable at start-up; running degraded until it answers");
   const keys = redisKeys(config.REDIS_KEY_PREFIX);
   const queue = makeRunQueue(redis, keys, { claimIdleMs: config.STREAM_CLAIM_IDLE_MS, log, clock });
@@ -94,7 +95,11 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   });
   const runs = makeRunRegistry(pool, { staleClaimSeconds: config.STALE_CLAIM_SECONDS });
   // the cluster-wide gauges read these on every scrape (late-bound, so a test may swap a source)
-  const metrics = makeMetrics({ log, sources: { runs: () => runs.countByStatus(), queue: () => queue.stats(), budgets: () => tokenBudget.stats() } });
+  const metrics = makeMetrics({
+    log,
+    tenantLabel: tenantLabelMode(config),
+    sources: { runs: () => runs.countByStatus(), queue: () => queue.stats(), budgets: () => tokenBudget.stats() },
+  });
   const bus = makeBus({
     pool,
     redis,
@@ -131,6 +136,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     },
   });
 
+  const background = makeBackgroundRuns(driver, { queue, log, clock });
+
   return {
     config,
     db,
@@ -148,7 +155,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     gitops,
     orgPolicy,
     planner: makePlanService(driver),
-    background: makeBackgroundRuns(driver, { queue, log, clock }),
+    background,
+    recovery: makeRecovery(driver, background, { events, log, clock }),
     metrics,
     close: async () => {
       await bus.close();

@@ -17,18 +17,19 @@ export async function insertEvent(pool: pg.Pool, event: LifecycleEvent, publishe
 }
 
 /**
- * Up to `limit` unpublished events, oldest first, locked for the caller's transaction
- * (`for update skip locked`: replicas relaying at once take different rows).
+ * Up to `limit` unpublished events, oldest first. Not locked: the relay must not hold a
+ * transaction while it waits for Redis, so replicas relaying at once may read the same rows
+ * (the relay adds each outbox id to the stream once).
  */
-export async function lockUnpublished(client: pg.PoolClient, limit: number): Promise<{ id: string; payload: LifecycleEvent }[]> {
-  const { rows } = await client.query<{ id: string; payload: LifecycleEvent }>(
-    "select id::text as id, payload from atlas_events where published_at is null order by id limit $1 for update skip locked",
+export async function listUnpublished(db: Pick<pg.Pool, "query">, limit: number): Promise<{ id: string; payload: LifecycleEvent }[]> {
+  const { rows } = await db.query<{ id: string; payload: LifecycleEvent }>(
+    "select id::text as id, payload from atlas_events where published_at is null order by id limit $1",
     [limit],
   );
   return rows;
 }
 
-/** Marks events delivered, inside the transaction that locked them. */
-export async function markPublished(client: pg.PoolClient, ids: string[]): Promise<void> {
-  await client.query("update atlas_events set published_at = now() where id = any($1::bigint[])", [ids]);
+/** Marks events delivered (those another replica marked first stay as they are). */
+export async function markPublished(db: Pick<pg.Pool, "query">, ids: string[]): Promise<void> {
+  await db.query("update atlas_events set published_at = now() where id = any($1::bigint[]) and published_at is null", [ids]);
 }

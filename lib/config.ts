@@ -17,6 +17,14 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   /** pino level: fatal, error, warn, info, debug, trace or silent. */
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Time a client has to send a request's headers, in ms; a slower one gets 408 and is disconnected. At most REQUEST_TIMEOUT_MS. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Time a client has to send a whole request (headers and body), in ms. Only receiving is timed: a long answer (a plan stream) is never cut. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** How long an idle keep-alive connection stays open, in ms; keep it above a load balancer's idle timeout (AWS ALB: 60 s). */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(72_000),
+  /** On SIGTERM/SIGINT, how long in-flight requests and background runs in hand may finish before they are cut, in ms; the process exits at most 5 s later. */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(10_000),
 
   // --- security ---
   /** API keys required (`on`). `off` is for local experiments only: every request acts as admin of tenant default. */
@@ -60,6 +68,8 @@ export const configSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   /** Prefix of every Redis key and stream (`<prefix>events`, `<prefix>runs`, `<prefix>control`, ...). */
   REDIS_KEY_PREFIX: z.string().min(1).max(100).default("atlas:"),
+  /** Longest a request waits for Redis, in ms (rate limits, token counters, background submit, control messages, readiness); then it goes on as with Redis down. */
+  REDIS_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   /** Background-run workers in this process (consumer group `atlas-workers`); 0: this replica only serves requests. */
   RUN_WORKERS: z.coerce.number().int().min(0).max(32).default(1),
   /** A run claim not renewed for this many seconds belongs to a process that died; another takes the run over. */
@@ -110,6 +120,8 @@ export const configSchema = z.object({
   // --- observability and Slack ---
   /** `GET /metrics` without authentication (for a scraper on a private network); false: it needs a key. */
   METRICS_PUBLIC: booleanFromEnv.default(true),
+  /** Tenant labels on /metrics: `hash` (the first 12 hex digits of the name's SHA-256) or `name`. Unset: `hash` while METRICS_PUBLIC is true, else `name`. */
+  METRICS_TENANT_LABEL: z.enum(["hash", "name"]).optional(),
   /** Base URL people reach Atlas at, used in links to plans (Slack). Default: http://HOST:PORT. */
   PUBLIC_BASE_URL: z.string().url().optional(),
   /** Slack app signing secret; `POST /slack/commands` refuses every request while it is unset. */

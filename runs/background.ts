@@ -6,6 +6,7 @@ import type { Logger } from "../lib/log.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import { conflict, isBusy, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
 import { type RunJob, type RunQueue, runJobSchema } from "./queue/job.js";
+import type { RunRecord } from "./registry.js";
 
 /** What `POST /architect/plan` answers (202) for a background run. */
 export interface QueuedRunView {
@@ -144,15 +145,15 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
     },
 
     /**
-     * Puts runs still PENDING with their goals back on the queue: an in-process queue loses its
-     * jobs when the process stops (as does a Redis stream that comes back empty). A run another
+     * Puts runs still PENDING with their goals back on the queue (`queued`, or every such run): an
+     * in-process queue loses its jobs when the process stops (as does a Redis stream that comes back empty). A run another
      * process is still running is only deferred by its claim, and a job that turns out to be run
      * already is dropped as such by the worker, so requeueing twice is harmless.
      * @returns how many jobs were put back.
      */
-    async requeue(): Promise<number> {
+    async requeue(queued?: { run: RunRecord; goal: unknown }[]): Promise<number> {
       let requeued = 0;
-      for (const { run, goal } of await runs.queued()) {
+      for (const { run, goal } of queued ?? (await runs.queued())) {
         const job = runJobSchema.safeParse({
           kind: "start",
           thread_id: run.thread_id,

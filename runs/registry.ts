@@ -153,6 +153,61 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
       );
     },
 
+    /**
+     * Runs whose claim nobody renewed for the stale interval: their runner died. Claims of `self`
+     * (the asking process) are left out: a process that asks is alive, its runner only slow.
+     */
+    async staleClaims(self: string, limit = 100): Promise<RunRecord[]> {
+      const { rows } = await pool.query<RunRecord>(
+        `select ${RECORD} from atlas_runs
+         where claimed_by is not null and claimed_by <> $3 and claimed_at < now() - make_interval(secs => $1)
+         order by claimed_at limit $2`,
+        [staleClaimSeconds, limit, self],
+      );
+      return rows;
+    },
+
+    /**
+     * Takes over a stale claim: compare-and-set on the dead owner, so one replica wins.
+     * @returns the run under the new owner, or null when another replica was first (or the runner renewed).
+     */
+    async takeOver(threadId: string, deadOwner: string, owner: string): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(
+        `update atlas_runs set claimed_by = $3, claimed_at = now(), updated_at = now()
+         where thread_id = $1 and claimed_by = $2 and claimed_at < now() - make_interval(secs => $4)
+         returning ${RECORD}`,
+        [threadId, deadOwner, owner, staleClaimSeconds],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** Hands a claimed run to the background queue: PENDING under its trace, with the goal a worker runs it from. */
+    async queueClaimed(threadId: string, owner: string, goal: unknown): Promise<boolean> {
+      const { rowCount } = await pool.query(
+        `update atlas_runs set status = 'PENDING', queued_goal = $3, claimed_by = null, claimed_at = null, updated_at = now()
+         where thread_id = $1 and claimed_by = $2`,
+        [threadId, owner, JSON.stringify(goal)],
+      );
+      return rowCount === 1;
+    },
+
+    /**
+     * Queued runs nobody has claimed for `olderThanSeconds`: their job may be lost (a Redis that came
+     * back without its stream). Marks them as just queued again, so each is handed out once per interval.
+     */
+    async takeUnclaimedQueued(olderThanSeconds: number, limit = 100): Promise<{ run: RunRecord; goal: unknown }[]> {
+      const { rows } = await pool.query<RunRecord & { queued_goal: unknown }>(
+        `update atlas_runs set updated_at = now()
+         where thread_id in (
+           select thread_id from atlas_runs
+           where status = 'PENDING' and claimed_by is null and queued_goal is not null and updated_at < now() - make_interval(secs => $1)
+           order by updated_at limit $2 for update skip locked)
+         returning ${RECORD}, queued_goal`,
+        [olderThanSeconds, limit],
+      );
+      return rows.map(({ queued_goal, ...run }) => ({ run, goal: queued_goal }));
+    },
+
     /** Runs by tenant and current status (the `atlas_runs_by_status` gauge). */
     async countByStatus(): Promise<{ tenant: string; status: string; count: number }[]> {
       const { rows } = await pool.query<{ tenant: string; status: string; count: number }>(

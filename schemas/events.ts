@@ -20,6 +20,8 @@ export const eventTypes = [
   // a background run a worker could not start (the thread is no longer restartable) or that failed
   "run.dropped",
   "run.failed",
+  // a run whose runner stopped renewing its claim (the process died) was continued or released
+  "run.recovered",
 ] as const;
 
 /** A lifecycle event, as published on the event bus and kept in the run history. */

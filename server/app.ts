@@ -1,12 +1,14 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ServerDeps } from "./deps.js";
 import { registerErrorHandler } from "./error-handler.js";
+import { httpTimeoutOptions } from "./http-timeouts.js";
 import { registerOpenApi } from "./openapi/document.js";
 import { requireDocumentedRoutes } from "./openapi/documented-routes.js";
 import { registerAuth } from "./plugins/auth.js";
 import { registerCors } from "./plugins/cors.js";
 import { registerMetrics } from "./plugins/metrics.js";
 import { registerAuthFailureLimit, registerRateLimit } from "./plugins/rate-limit.js";
+import { registerRecovery } from "./plugins/recovery.js";
 import { registerRunWorkers } from "./plugins/run-workers.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
 import { publicBaseUrl } from "./public-routes.js";
@@ -29,6 +31,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
+    ...httpTimeoutOptions(deps.config),
   });
   // Every route takes JSON; without this Fastify's default text/plain parser hands routes a
   // string, which fails validation as 400 instead of the honest 415.
@@ -65,5 +68,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(slackRoutes, { deps });
   await app.register(docsRoutes);
   registerRunWorkers(app, deps);
+  registerRecovery(app, deps);
   return app;
 }

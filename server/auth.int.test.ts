@@ -391,19 +391,38 @@ describe("rate limit", () => {
 });
 
 describe("failed authentications per address", () => {
-  it("after RATE_LIMIT_PER_MINUTE missing or invalid keys from one address, it gets 429 even with a good key; other addresses go on", async () => {
+  it("after RATE_LIMIT_PER_MINUTE missing or invalid keys from one address, its missing, unknown and revoked keys get the same 429; valid keys pass", async () => {
     const limited = await buildTestApp(db, { env: { RATE_LIMIT_PER_MINUTE: "3" }, logLevel: "warn" });
     try {
       const from = (remoteAddress: string, headers: Record<string, string>) => limited.app.inject({ method: "GET", url: "/schemas", headers, remoteAddress });
+      const valid = await limited.createKey({ roles: ["viewer"], name: "behind-the-same-nat" });
+      const revoked = await limited.createKey({ roles: ["viewer"], name: "revoked-while-refused" });
+      expect((await limited.app.inject({ method: "DELETE", url: `/admin/keys/${revoked.id}`, headers: limited.auth })).statusCode).toBe(200);
+
       const guesses = [bearer("atlas_guess1"), bearer("atlas_guess2"), {}, bearer("atlas_guess4")];
       for (const headers of guesses) expect((await from("203.0.113.7", headers)).statusCode).toBe(401);
-      const refused = await from("203.0.113.7", limited.auth);
-      expect(refused.statusCode).toBe(429);
-      expect(refused.json().error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("invalid API key from 203.0.113.7") });
-      expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+      // refused: no key, a malformed key, a well-formed unknown key and a revoked one answer alike
+      const refusals: string[] = [];
+      for (const headers of [{}, bearer("atlas_guess5"), bearer(`atlas_${"B".repeat(43)}`), revoked.headers]) {
+        const refused = await from("203.0.113.7", headers);
+        expect(refused.statusCode).toBe(429);
+        expect(refused.json().error).toMatchObject({ code: "RATE_LIMITED", message: expect.stringContaining("invalid API key from 203.0.113.7") });
+        expect(Number(refused.headers["retry-after"])).toBeGreaterThanOrEqual(1);
+        expect(refused.headers["www-authenticate"]).toBeUndefined();
+        refusals.push(refused.json().error.message.replace(/\d+ s$/, "N s"));
+      }
+      expect(new Set(refusals).size).toBe(1);
+      // a valid key from the refused address is looked up and passes (its own per-key limit applies)
+      const passed = await from("203.0.113.7", valid.headers);
+      expect(passed.statusCode).toBe(200);
+      expect(passed.headers["x-ratelimit-limit"]).toBe("3");
       expect((await from("203.0.113.8", limited.auth)).statusCode).toBe(200);
       expect((await limited.app.inject({ method: "GET", url: "/healthz", remoteAddress: "203.0.113.7" })).statusCode).toBe(200);
-      expect(limited.logs.some((line) => line.msg === "too many failed authentications from one address; refusing it for the rest of the minute")).toBe(true);
+      expect(
+        limited.logs.some(
+          (line) => line.msg === "too many failed authentications from one address; refusing its missing and invalid keys for the rest of the minute",
+        ),
+      ).toBe(true);
     } finally {
       await limited.close();
     }

@@ -11,6 +11,7 @@ import type { Embedder } from "../rag/embedder.js";
 import type { RunbookSearch } from "../rag/search.js";
 import type { BackgroundRuns } from "../runs/background.js";
 import type { RunQueue } from "../runs/queue/job.js";
+import type { Recovery } from "../runs/recovery.js";
 import type { PlanService } from "../runs/service.js";
 import type { TokenBudget } from "../tenants/budget/token-budget.js";
 
@@ -45,6 +46,8 @@ export interface ServerDeps {
   planner: PlanService;
   /** background runs: submit to the queue, and what a worker does with a job */
   background: BackgroundRuns;
+  /** takes over what dead runners left: stale claims, queued runs whose job may be lost */
+  recovery: Recovery;
   /** Prometheus metrics on this process's own registry (`GET /metrics`) */
   metrics: AtlasMetrics;
 }

@@ -46,7 +46,8 @@ describe("observability: /metrics, run logs, redaction", () => {
 
   beforeAll(async () => {
     db = await embeddedTestDatabase();
-    t = await buildTestApp(db, { logLevel: "debug" });
+    // names, not hashes, in tenant labels: the assertions read them
+    t = await buildTestApp(db, { logLevel: "debug", env: { METRICS_TENANT_LABEL: "name" } });
   });
   afterAll(async () => {
     await t?.close();
@@ -74,7 +75,12 @@ describe("observability: /metrics, run logs, redaction", () => {
     expect(res.body).toContain("atlas_queue_depth ");
     expect(res.body).toContain("atlas_queue_pending ");
     // the process and the Node.js runtime: CPU, memory, event-loop lag, heap
-    for (const series of ["process_cpu_user_seconds_total ", "process_resident_memory_bytes ", "nodejs_eventloop_lag_p99_seconds ", "nodejs_heap_size_used_bytes "]) {
+    for (const series of [
+      "process_cpu_user_seconds_total ",
+      "process_resident_memory_bytes ",
+      "nodejs_eventloop_lag_p99_seconds ",
+      "nodejs_heap_size_used_bytes ",
+    ]) {
       expect(res.body).toContain(series);
     }
   });
@@ -186,6 +192,7 @@ describe("atlas_tokens_total from a model run, against a LOCAL OpenAI-compatible
       OPENAI_MODEL: "stub-primary",
       OPENAI_FALLBACK_MODELS: "stub-fallback",
       OPENAI_MAX_RETRIES: "0",
+      METRICS_TENANT_LABEL: "name",
     };
     t = await buildTestApp(db, { env, overrides: { models: modelChainFromConfig(testConfig(env)) } });
   });

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { type AddressInfo, connect, createServer, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setRequestTimeout } from "../bus/redis/time-box.js";
 import { createLogger } from "../lib/log.js";
 import { waitFor } from "../test/helpers/redis.js";
+import { stallingRedisProxy } from "../test/helpers/stalling-redis.js";
 import { makeRedisRateLimiter } from "./rate-limit.js";
 
 // Real Redis on 127.0.0.1:6379; every key of this file is under its own prefix, deleted after.
@@ -23,41 +24,6 @@ afterAll(async () => {
   if (keys.length) await redis.del(...keys);
   await redis.quit();
 });
-
-/**
- * A TCP proxy to the test Redis that can stall: connections stay open, but from `stall()` on
- * what the client sends is swallowed, so the client stays "ready" and never gets an answer.
- */
-async function stallingProxy() {
-  const target = new URL(redisUrl);
-  const sockets = new Set<Socket>();
-  let stalled = false;
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port || 6379), target.hostname);
-    sockets.add(client).add(upstream);
-    client.on("data", (chunk) => {
-      if (!stalled) upstream.write(chunk);
-    });
-    upstream.on("data", (chunk) => client.write(chunk));
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on("error", drop).on("close", drop);
-    upstream.on("error", drop).on("close", drop);
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `redis://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stall(): void {
-      stalled = true;
-    },
-    async close(): Promise<void> {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
 
 /** A logger whose lines a test can read. */
 function capturedLog() {
@@ -97,7 +63,7 @@ describe("Redis rate limiter", () => {
     const down = new Redis("redis://127.0.0.1:1", { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     down.on("error", () => {});
     try {
-      const limiter = makeRedisRateLimiter({ redis: down, limit: 2, prefix, timeoutMs: 200, clock });
+      const limiter = makeRedisRateLimiter({ redis: down, limit: 2, prefix, clock });
       const results = [await limiter.hit("k"), await limiter.hit("k"), await limiter.hit("k")];
       expect(results.map((r) => r.allowed)).toEqual([true, true, false]);
     } finally {
@@ -106,15 +72,16 @@ describe("Redis rate limiter", () => {
   });
 
   it("does not wait for a Redis that is connected but stopped answering; says so once a minute by the clock", async () => {
-    const proxy = await stallingProxy();
-    // no commandTimeout on this client: only the limiter's own time-box can free a request
+    const proxy = await stallingRedisProxy();
+    // no commandTimeout on this client: only the request time box can free a request
     const stalled = new Redis(proxy.url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     stalled.on("error", () => {});
     const { log, lines } = capturedLog();
     let now = Date.parse("2026-01-01T00:00:00Z");
     try {
       await waitFor(() => stalled.status === "ready", 10_000, "the client to connect through the proxy");
-      const limiter = makeRedisRateLimiter({ redis: stalled, limit: 2, prefix, timeoutMs: 200, log, clock: () => new Date(now) });
+      setRequestTimeout(stalled, 200);
+      const limiter = makeRedisRateLimiter({ redis: stalled, limit: 2, prefix, log, clock: () => new Date(now) });
       expect((await limiter.hit("stall")).allowed).toBe(true); // counted in Redis
       proxy.stall();
       const results = [await limiter.hit("stall"), await limiter.hit("stall"), await limiter.hit("stall")];

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes, RLWrapperTimeouts } from "rate-limiter-flexible";
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from "rate-limiter-flexible";
+import { requestCall, requestTimeoutOf } from "../bus/redis/time-box.js";
 import type { Logger } from "../lib/log.js";
 
 /** The outcome of counting one request against a key's budget. */
@@ -19,8 +20,6 @@ export interface RateLimiter {
 /** What every limiter of rate-limiter-flexible offers: resolve under the limit, reject over it. */
 type Consumer = Pick<RateLimiterMemory, "consume">;
 
-/** How long a request waits for Redis before it is counted in this process instead. */
-const REDIS_TIME_BOX_MS = 250;
 /** A Redis outage is logged at most this often, not once per request. */
 const WARN_EVERY_MS = 60_000;
 
@@ -48,21 +47,6 @@ export function makeLocalRateLimiter(options: { limit: number; windowSeconds?: n
   return { hit: (key) => count(memory, key, options.limit) };
 }
 
-/** The in-process count that stands in while Redis does not answer; it reports each use. */
-class InsuranceLimiter extends RateLimiterMemory {
-  constructor(
-    options: ConstructorParameters<typeof RateLimiterMemory>[0],
-    private readonly onUse: () => void,
-  ) {
-    super(options);
-  }
-
-  override consume(...args: Parameters<RateLimiterMemory["consume"]>): Promise<RateLimiterRes> {
-    this.onUse();
-    return super.consume(...args);
-  }
-}
-
 /**
  * Fixed windows in Redis (`RateLimiterRedis`: INCRBY and the expiry in one Lua script, the
  * window's end read from Redis's own clock), shared by every replica; the count of key `k` is
@@ -70,44 +54,51 @@ class InsuranceLimiter extends RateLimiterMemory {
  *
  * Redis never holds a request up: a client that is not connected is refused at once
  * (`rejectIfRedisNotReady`), and one that is connected but does not answer is abandoned after
- * `timeoutMs` (`RLWrapperTimeouts`). Either way the request is counted in this process instead
- * (`insuranceLimiter`), and the outage is logged at most once a minute by `clock`.
- *
- * The insurance sits on the time-box wrapper, not on the Redis limiter: a command abandoned at
- * the time-box that fails later would otherwise be counted in process a second time.
+ * the client's request time box (`requestCall`, REDIS_REQUEST_TIMEOUT_MS), which then skips
+ * Redis for a moment. Either way the request is counted in this process
+ * instead, and the outage is logged at most once a minute by `clock`. The Redis limiter has no
+ * insurance of its own: a command abandoned at the time box that fails later is not counted
+ * in process a second time.
  */
 export function makeRedisRateLimiter(options: {
   redis: Redis;
   limit: number;
   windowSeconds?: number;
   prefix?: string;
-  timeoutMs?: number;
   log?: Logger;
   clock: () => Date;
 }): RateLimiter {
+  const { redis } = options;
   const duration = options.windowSeconds ?? 60;
-  const timeoutMs = options.timeoutMs ?? REDIS_TIME_BOX_MS;
   let warnedAt: number | null = null;
   const noticeFallback = () => {
     const now = options.clock().getTime();
     if (warnedAt !== null && now - warnedAt < WARN_EVERY_MS) return;
     warnedAt = now;
     options.log?.warn(
-      { redis_status: options.redis.status, timeout_ms: timeoutMs },
+      { redis_status: redis.status, timeout_ms: requestTimeoutOf(redis) },
       "rate limiter cannot reach Redis; counting in this process until it returns",
     );
   };
   const store = new RateLimiterRedis({
-    storeClient: options.redis,
+    storeClient: redis,
     points: options.limit,
     duration,
     keyPrefix: `${options.prefix ?? "atlas:"}ratelimit`,
     rejectIfRedisNotReady: true,
   });
-  const limiter = new RLWrapperTimeouts({
-    limiter: store,
-    timeoutMs,
-    insuranceLimiter: new InsuranceLimiter({ points: options.limit, duration }, noticeFallback),
-  });
+  const insurance = new RateLimiterMemory({ points: options.limit, duration });
+  const limiter: Consumer = {
+    async consume(key) {
+      try {
+        return await requestCall(redis, "rate limit", () => store.consume(key));
+      } catch (rejection) {
+        // over the limit (counted in Redis) is an answer, not a failure
+        if (!(rejection instanceof Error)) throw rejection;
+        noticeFallback();
+        return insurance.consume(key);
+      }
+    },
+  };
   return { hit: (key) => count(limiter, key, options.limit) };
 }

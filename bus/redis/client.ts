@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import type { Logger } from "../../lib/log.js";
+import { requestCall, setRequestTimeout } from "./time-box.js";
 
 /** How long start-up waits for Redis before going on degraded (events wait in the outbox). */
 const CONNECT_WAIT_MS = 2_000;
@@ -8,10 +9,14 @@ const CONNECT_WAIT_MS = 2_000;
  * A Redis client for Atlas. Commands fail at once while Redis is unreachable (no offline
  * queue), so callers fall back or retry instead of hanging; the client keeps reconnecting
  * with backoff. Connection changes are logged once each, not per failed attempt.
+ *
+ * `requestTimeoutMs` (REDIS_REQUEST_TIMEOUT_MS) goes with the client: every call made for a
+ * request (`requestCall`) waits that long at most. The 5 s command timeout is for background
+ * work (relay, consumers), which may wait longer.
  */
-export function makeRedis(url: string, log: Logger, name = "atlas"): Redis {
+export function makeRedis(url: string, log: Logger, options: { name?: string; requestTimeoutMs?: number } = {}): Redis {
   const redis = new Redis(url, {
-    connectionName: name,
+    connectionName: options.name ?? "atlas",
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 5_000,
@@ -19,6 +24,7 @@ export function makeRedis(url: string, log: Logger, name = "atlas"): Redis {
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
   });
   watchConnection(redis, log);
+  if (options.requestTimeoutMs !== undefined) setRequestTimeout(redis, options.requestTimeoutMs);
   return redis;
 }
 
@@ -59,22 +65,14 @@ export async function waitForRedis(redis: Redis, timeoutMs = CONNECT_WAIT_MS, si
   });
 }
 
-/** Pings Redis with a short deadline: `null` when it answers, otherwise why not. */
-export async function redisProblem(redis: Redis, timeoutMs = 500): Promise<string | null> {
+/** Pings Redis within the request time box: `null` when it answers, otherwise why not. */
+export async function redisProblem(redis: Redis): Promise<string | null> {
   if (redis.status !== "ready") return `not connected (${redis.status})`;
-  let timer: NodeJS.Timeout | undefined;
   try {
-    await Promise.race([
-      redis.ping(),
-      new Promise((_resolve, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer to PING within ${timeoutMs} ms`)), timeoutMs);
-      }),
-    ]);
+    await requestCall(redis, "PING", () => redis.ping());
     return null;
   } catch (error) {
     return (error as Error).message;
-  } finally {
-    clearTimeout(timer);
   }
 }
 

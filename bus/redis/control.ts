@@ -3,6 +3,7 @@ import type { Logger } from "../../lib/log.js";
 import { type ControlBus, controlDispatcher, controlMessage, parseControlFields } from "../control.js";
 import type { RedisKeys } from "./keys.js";
 import { startStreamTail } from "./stream-tail.js";
+import { requestCall } from "./time-box.js";
 
 /** Control messages kept in the stream (XADD MAXLEN ~). */
 const CONTROL_MAXLEN = 10_000;
@@ -31,9 +32,13 @@ export function makeRedisControlBus(redis: Redis, keys: RedisKeys, parts: { log:
       void dispatcher.dispatch(message);
     },
   });
+  // Sent from requests (`PUT /admin/budget`): time-boxed, so a Redis that does not answer fails
+  // the send (the caller says so) instead of holding the request.
   const send: ControlBus["send"] = async (input) => {
     const message = controlMessage(input, clock(), parts.replica);
-    await redis.xadd(keys.control, "MAXLEN", "~", CONTROL_MAXLEN, "*", "type", message.type, "message", JSON.stringify(message));
+    await requestCall(redis, `send control message ${message.type}`, () =>
+      redis.xadd(keys.control, "MAXLEN", "~", CONTROL_MAXLEN, "*", "type", message.type, "message", JSON.stringify(message)),
+    );
   };
   const beat = () => send({ type: "heartbeat", data: { pid: process.pid } }).catch(() => {});
   void tail.ready.then(beat);

@@ -11,9 +11,11 @@ import { type NativeTestDatabase, nativeTestDatabase } from "../../test/helpers/
 import { freePort } from "../../test/helpers/processes.js";
 import { cleanRedisPrefix, redisProxy, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../../test/helpers/redis.js";
 import { type EventBus, lifecycleEvent } from "../events.js";
+import { insertEvent } from "../outbox.js";
 import { closeRedis, makeRedis } from "./client.js";
 import { makeRedisEventBus } from "./event-bus.js";
 import { fieldsToObject, redisKeys } from "./keys.js";
+import { startOutboxRelay } from "./outbox-relay.js";
 
 // The event bus on real Redis Streams over real Postgres (the outbox), under a key prefix of
 // its own that is deleted afterwards.
@@ -175,6 +177,53 @@ describe("event bus on Redis Streams", () => {
     await waitFor(() => got.some((seen) => seen.data.marker === "later"), 5_000, "the later event");
     unsubscribe();
     expect(got.filter((seen) => seen.data.marker !== "later")).toEqual([event]);
+  });
+});
+
+describe("outbox relay", () => {
+  let native: NativeTestDatabase;
+  let db: Database;
+  let inspect: Redis;
+  let client: Redis;
+  const prefix = testRedisPrefix();
+  const keys = redisKeys(prefix);
+
+  beforeAll(async () => {
+    native = await nativeTestDatabase();
+    db = await openMigrated(native);
+    inspect = testRedisClient();
+    client = makeRedis(testRedisUrl, log);
+  });
+  afterAll(async () => {
+    if (client) closeRedis(client);
+    if (inspect) {
+      await cleanRedisPrefix(inspect, prefix);
+      inspect.disconnect();
+    }
+    await db?.close();
+    await native?.drop();
+  });
+
+  const relay = () =>
+    startOutboxRelay({ pool: db.pool, redis: client, stream: keys.events, relayedKey: keys.relayedEvent, maxLen: 10_000, pollMs: 60_000, log });
+  const streamIds = async () => (await inspect.xrange(keys.events, "-", "+")).map(([, fields]) => fieldsToObject(fields).outbox_id);
+
+  it("replicas relaying the same rows at once, and a relay that died before marking them, add each event once", async () => {
+    for (let i = 0; i < 5; i++) await insertEvent(db.pool, lifecycleEvent("plan.pending", run(100 + i), { plan_version: 1 }, clock()), false);
+    const ids = (await db.pool.query("select id::text as id from atlas_events where published_at is null order by id")).rows.map((row) => row.id);
+    const [a, b] = [relay(), relay()];
+    try {
+      await Promise.all([a.flush(), b.flush(), a.flush(), b.flush()]);
+      expect(await streamIds()).toEqual(ids);
+      // as if a relay added them and died before its update: the rows are unpublished again
+      await db.pool.query("update atlas_events set published_at = null where id = any($1::bigint[])", [ids]);
+      await a.flush();
+      expect(await streamIds()).toEqual(ids);
+      const { rows } = await db.pool.query("select count(*)::int as n from atlas_events where published_at is null");
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
   });
 });
 

@@ -30,7 +30,7 @@ export function makeRedisEventBus(
   options: EventBusOptions & { claimIdleMs: number; pollMs: number; maxLen: number },
 ): EventBus & { relay: OutboxRelay } {
   const { log } = options;
-  const relay = startOutboxRelay({ pool, redis, stream: keys.events, maxLen: options.maxLen, pollMs: options.pollMs, log });
+  const relay = startOutboxRelay({ pool, redis, stream: keys.events, relayedKey: keys.relayedEvent, maxLen: options.maxLen, pollMs: options.pollMs, log });
   const listeners = new Set<(event: LifecycleEvent) => void>();
   const consumers = new Set<StreamConsumer>();
   const seen = new Set<string>();

@@ -9,6 +9,8 @@ export function redisKeys(prefix: string) {
     events: `${prefix}events`,
     /** events whose consumer failed 3 deliveries */
     eventsDead: `${prefix}events:dead`,
+    /** marks an outbox row as added to the event stream, so no relay adds it twice (expires after an hour) */
+    relayedEvent: (outboxId: string) => `${prefix}events:relayed:${outboxId}`,
     /** control messages: heartbeat, flush_cache, set_budget */
     control: `${prefix}control`,
     /** background runs waiting for a worker (consumer group `atlas-workers`) */

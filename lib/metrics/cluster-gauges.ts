@@ -49,9 +49,14 @@ export interface ClusterSources {
 /**
  * The cluster-wide gauges: runs by status, queue depth and pending entries, token budgets. Each
  * reads its source on every scrape (the same numbers on every replica); a failing source keeps
- * the last values rather than failing /metrics.
+ * the last values rather than failing /metrics. Tenants are labelled through `tenantLabel`.
  */
-export function registerClusterGauges(registry: Registry, sources: Partial<ClusterSources>, log: Logger | undefined): void {
+export function registerClusterGauges(
+  registry: Registry,
+  sources: Partial<ClusterSources>,
+  options: { log?: Logger | undefined; tenantLabel: (tenant: string) => string },
+): void {
+  const { log, tenantLabel } = options;
   const queueSource: Source<QueueStats> = sources.queue ?? (() => ({ depth: 0, pending: 0 }));
   const budgetSource: Source<TokenBudgetStats[]> = sources.budgets ?? (() => []);
   const runsSource: Source<RunStats[]> = sources.runs ?? (() => []);
@@ -74,7 +79,7 @@ export function registerClusterGauges(registry: Registry, sources: Partial<Clust
       const rows = await read("runs", runsSource);
       if (!rows) return;
       this.reset();
-      for (const row of rows) this.set({ tenant: row.tenant, status: row.status }, row.count);
+      for (const row of rows) this.set({ tenant: tenantLabel(row.tenant), status: row.status }, row.count);
     },
   });
 
@@ -114,7 +119,7 @@ export function registerClusterGauges(registry: Registry, sources: Partial<Clust
     async collect() {
       await refreshBudgets();
       this.reset();
-      for (const row of lastBudgets) this.set({ tenant: row.tenant }, row.daily_budget);
+      for (const row of lastBudgets) this.set({ tenant: tenantLabel(row.tenant) }, row.daily_budget);
     },
   });
   new Gauge({
@@ -125,7 +130,7 @@ export function registerClusterGauges(registry: Registry, sources: Partial<Clust
     async collect() {
       await refreshBudgets();
       this.reset();
-      for (const row of lastBudgets) this.set({ tenant: row.tenant }, row.used_today);
+      for (const row of lastBudgets) this.set({ tenant: tenantLabel(row.tenant) }, row.used_today);
     },
   });
 }

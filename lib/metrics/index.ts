@@ -1,8 +1,10 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from "prom-client";
 import type { Logger } from "../log.js";
 import { type ClusterSources, registerClusterGauges } from "./cluster-gauges.js";
+import { type TenantLabelMode, tenantLabeller } from "./tenant-label.js";
 
 export type { ClusterSources, QueueStats, RunStats, TokenBudgetStats } from "./cluster-gauges.js";
+export { type TenantLabelMode, tenantHash, tenantLabelMode } from "./tenant-label.js";
 
 /** Run seconds: runs stop at the approval interrupt in a few seconds; model runs take longer. */
 const RUN_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
@@ -13,11 +15,14 @@ const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10
  * apps in one process (tests) do not share series. Cluster-wide gauges (runs by status, budgets,
  * queue) read `sources` on each scrape; counters and histograms are per process, as are the
  * process and Node.js runtime metrics (`process_*`, `nodejs_*`: CPU, memory, event-loop lag, GC).
+ * Tenants are labelled as `tenantLabel` says (`tenantLabelMode(config)`); default their names.
  */
-export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: Logger } = {}) {
+export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: Logger; tenantLabel?: TenantLabelMode } = {}) {
   const registry = new Registry();
+  // every `tenant` label goes through this (METRICS_TENANT_LABEL): names stay off a public /metrics
+  const tenantLabel = tenantLabeller(options.tenantLabel ?? "name");
   collectDefaultMetrics({ register: registry });
-  registerClusterGauges(registry, options.sources ?? {}, options.log);
+  registerClusterGauges(registry, options.sources ?? {}, { log: options.log, tenantLabel });
 
   const metrics = {
     registry,
@@ -72,7 +77,7 @@ export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: 
     ...metrics,
     /** Counts tokens a model call used. */
     recordTokens(tenant: string, model: string, tokens: number): void {
-      if (tokens > 0) metrics.tokens.inc({ tenant, model }, tokens);
+      if (tokens > 0) metrics.tokens.inc({ tenant: tenantLabel(tenant), model }, tokens);
     },
     /** Records a run segment that stopped at `status` after `seconds`. */
     recordRun(status: string, seconds: number): void {

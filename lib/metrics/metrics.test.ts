@@ -1,7 +1,8 @@
 import { AIMessage } from "@langchain/core/messages";
 import { register as globalRegistry } from "prom-client";
 import { describe, expect, it } from "vitest";
-import { makeMetrics } from "./index.js";
+import { loadConfig } from "../config.js";
+import { makeMetrics, tenantHash, tenantLabelMode } from "./index.js";
 import { TokenCallback } from "./token-callback.js";
 
 const sample = async (metrics: ReturnType<typeof makeMetrics>, line: string) => (await metrics.registry.metrics()).split("\n").find((l) => l.startsWith(line));
@@ -72,5 +73,31 @@ describe("metrics", () => {
       ["gpt-4.1", 1000],
       ["o3", 42],
     ]);
+  });
+
+  it("labels tenants with a short stable hash when asked, on counters and cluster gauges alike", async () => {
+    const metrics = makeMetrics({
+      tenantLabel: "hash",
+      sources: { runs: () => [{ tenant: "acme", status: "DONE", count: 2 }], budgets: () => [{ tenant: "acme", daily_budget: 1000, used_today: 850 }] },
+    });
+    metrics.recordTokens("acme", "gpt-4.1", 120);
+    const text = await metrics.registry.metrics();
+    const acme = tenantHash("acme");
+    // SHA-256("acme"), first 12 hex digits: what `printf %s acme | sha256sum | cut -c1-12` prints
+    expect(acme).toBe("822b33ad87c1");
+    expect(tenantHash("acme2")).not.toBe(acme);
+    expect(text).toContain(`atlas_tokens_total{tenant="${acme}",model="gpt-4.1"} 120`);
+    expect(text).toContain(`atlas_runs_by_status{tenant="${acme}",status="DONE"} 2`);
+    expect(text).toContain(`atlas_token_budget_daily{tenant="${acme}"} 1000`);
+    expect(text).toContain(`atlas_tokens_used_today{tenant="${acme}"} 850`);
+    expect(text).not.toContain("acme");
+  });
+
+  it("METRICS_TENANT_LABEL defaults to hash while /metrics is public and to names behind a key", () => {
+    expect(tenantLabelMode(loadConfig({}))).toBe("hash");
+    expect(tenantLabelMode(loadConfig({ METRICS_PUBLIC: "false" }))).toBe("name");
+    expect(tenantLabelMode(loadConfig({ METRICS_TENANT_LABEL: "name" }))).toBe("name");
+    expect(tenantLabelMode(loadConfig({ METRICS_PUBLIC: "false", METRICS_TENANT_LABEL: "hash" }))).toBe("hash");
+    expect(() => loadConfig({ METRICS_TENANT_LABEL: "md5" })).toThrow(/METRICS_TENANT_LABEL/);
   });
 });

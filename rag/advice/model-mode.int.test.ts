@@ -127,7 +127,10 @@ describe("advice in model mode (stub)", () => {
   });
   it("counts the answer's tokens against the tenant's daily budget; once it is spent, answers extractively and says why", async () => {
     // a second app on the same database with a daily budget of 25 tokens; the stub reports 15 per call
-    const budgeted = await buildTestApp(db, { env: { ...modelEnv(), DAILY_TOKEN_BUDGET: "25" }, overrides: { embedder: null } });
+    const budgeted = await buildTestApp(db, {
+      env: { ...modelEnv(), DAILY_TOKEN_BUDGET: "25", METRICS_TENANT_LABEL: "name" },
+      overrides: { embedder: null },
+    });
     try {
       const askBudgeted = async () => {
         stub.chatReplies.push({ content: "Cancel the long-running query on the replica [1]." });

@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import { type RedisKeys, RUN_WORKERS_GROUP } from "../../bus/redis/keys.js";
 import { startStreamConsumer } from "../../bus/redis/stream-consumer.js";
+import { requestCall } from "../../bus/redis/time-box.js";
 import type { Logger } from "../../lib/log.js";
 import { sleep } from "../../lib/sleep.js";
 import { deferred, type QueueStats, type RunJob, type RunQueue, runJobSchema } from "./job.js";
@@ -40,7 +41,11 @@ export function makeRedisRunQueue(redis: Redis, keys: RedisKeys, options: { clai
 
   return {
     async enqueue(job) {
-      await add(job);
+      // A background submit waits for this: a Redis that does not answer gets a 503, not a hung
+      // request. A new run's XADD abandoned here that lands later is dropped by the worker (the
+      // submit took the run out of PENDING); a run queued behind a busy thread (`if_busy: "queue"`,
+      // kept nowhere else) would still run although its submit answered 503.
+      await requestCall(redis, "enqueue a background run", () => add(job));
     },
     consume({ consumer, handler, onDead }) {
       return startStreamConsumer({
@@ -78,15 +83,17 @@ export function makeRedisRunQueue(redis: Redis, keys: RedisKeys, options: { clai
         },
       });
     },
-    async stats(): Promise<QueueStats> {
-      const group = (await groupInfo(redis, keys.runs)).find((info) => info.name === RUN_WORKERS_GROUP);
-      if (!group) return { depth: Number(await redis.xlen(keys.runs)), pending: 0 };
-      const lag = group.lag;
-      return {
-        // lag: entries not yet delivered to the group (null when Redis cannot tell, after deletions)
-        depth: typeof lag === "number" ? lag : Number(lag ?? 0),
-        pending: Number(group.pending ?? 0),
-      };
-    },
+    // read on every /metrics scrape: time-boxed like any call made for a request
+    stats: () =>
+      requestCall(redis, "read the run queue's size", async (): Promise<QueueStats> => {
+        const group = (await groupInfo(redis, keys.runs)).find((info) => info.name === RUN_WORKERS_GROUP);
+        if (!group) return { depth: Number(await redis.xlen(keys.runs)), pending: 0 };
+        const lag = group.lag;
+        return {
+          // lag: entries not yet delivered to the group (null when Redis cannot tell, after deletions)
+          depth: typeof lag === "number" ? lag : Number(lag ?? 0),
+          pending: Number(group.pending ?? 0),
+        };
+      }),
   };
 }

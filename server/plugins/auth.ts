@@ -1,8 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { AtlasError } from "../../lib/errors.js";
 import { type Actor, authenticateKey, type Principal } from "../../tenants/keys.js";
 import { DEFAULT_TENANT, hasRole } from "../../tenants/roles.js";
 import type { ServerDeps } from "../deps.js";
+import { refusedCredential } from "./rate-limit.js";
 import { requiredRole } from "./route-roles.js";
 
 declare module "fastify" {
@@ -23,7 +24,8 @@ const AUTH_OFF_PRINCIPAL: Principal = {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
-function unauthenticated(message: string): AtlasError {
+function unauthenticated(reply: FastifyReply, challenge: string, message: string): AtlasError {
+  reply.header("www-authenticate", challenge);
   return new AtlasError("UNAUTHENTICATED", message);
 }
 
@@ -51,14 +53,16 @@ export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, "db" |
     }
     const header = request.headers.authorization;
     const key = header ? BEARER.exec(header)?.[1] : undefined;
+    // from an address refused for failed authentications, no valid key means 429 (rate-limit.ts)
     if (!key) {
-      reply.header("www-authenticate", 'Bearer realm="atlas"');
-      throw unauthenticated("Missing API key: send the header Authorization: Bearer <key>");
+      throw refusedCredential(request, reply) ?? unauthenticated(reply, 'Bearer realm="atlas"', "Missing API key: send the header Authorization: Bearer <key>");
     }
     const result = await authenticateKey(deps.db.pool, key);
     if (!result.ok) {
-      reply.header("www-authenticate", 'Bearer realm="atlas", error="invalid_token"');
-      throw unauthenticated(result.reason === "revoked" ? "This API key has been revoked" : "Invalid API key");
+      throw (
+        refusedCredential(request, reply) ??
+        unauthenticated(reply, 'Bearer realm="atlas", error="invalid_token"', result.reason === "revoked" ? "This API key has been revoked" : "Invalid API key")
+      );
     }
     request.principal = result.principal;
     if (!hasRole(result.principal.roles, required)) {

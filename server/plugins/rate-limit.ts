@@ -1,4 +1,4 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Redis } from "ioredis";
 import type { Config } from "../../lib/config.js";
 import { AtlasError } from "../../lib/errors.js";
@@ -32,11 +32,20 @@ function limiterFor(options: RateLimitOptions): RateLimiter {
   );
 }
 
+/** Seconds a request's address is still refused for, set before authentication. */
+const refusedFor = Symbol("atlas.authFailures.refusedFor");
+type MaybeRefused = FastifyRequest & { [refusedFor]?: number };
+
 /**
- * Failed authentications (401) count per client address against the same per-minute limit;
- * past it, that address gets 429 with `retry-after` before its key is even looked up, so
- * guessing keys, or a client stuck on a revoked one, costs no database work (public routes stay
- * open). Registered before the auth plugin. The count is shared through Redis; the block is
+ * Failed authentications (401) count per client address against the same per-minute limit.
+ * Past it the address is refused until the window ends, per credential: a request that brings
+ * a valid key is looked up and passes (a client behind the same address as a key guesser, or
+ * whose other key was revoked, keeps working), while one without a key, or with a key that
+ * does not authenticate, gets 429 with `retry-after` instead of 401 (`refusedCredential`): the
+ * same answer for an unknown and a revoked key, so a refused address learns nothing about the
+ * keys it tries, and it keeps guessing at no more than the limit per minute. A malformed key
+ * costs no database work; a well-formed one costs one lookup by its hash. Public routes stay
+ * open. Registered before the auth plugin. The count is shared through Redis; the refusal is
  * kept by each replica that sees the count go over.
  */
 export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimitOptions): void {
@@ -44,7 +53,7 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
   const limiter = limiterFor(options);
   const blockedUntil = new Map<string, number>();
 
-  app.addHook("onRequest", async (request, reply) => {
+  app.addHook("onRequest", async (request) => {
     const until = blockedUntil.get(request.ip);
     if (until === undefined || requiredRole(request) === "public") return;
     const waitMs = until - options.clock().getTime();
@@ -52,11 +61,7 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
       blockedUntil.delete(request.ip);
       return;
     }
-    const seconds = Math.max(1, Math.ceil(waitMs / 1000));
-    reply.header("retry-after", String(seconds));
-    throw new AtlasError("RATE_LIMITED", `Too many requests with a missing or invalid API key from ${request.ip}; retry in ${seconds} s`, {
-      details: { retry_after_seconds: seconds },
-    });
+    (request as MaybeRefused)[refusedFor] = Math.max(1, Math.ceil(waitMs / 1000));
   });
 
   app.addHook("onResponse", async (request, reply) => {
@@ -68,9 +73,22 @@ export function registerAuthFailureLimit(app: FastifyInstance, options: RateLimi
       blockedUntil.set(request.ip, now + decision.resetMs);
       options.log.warn(
         { remote_addr: request.ip, limit: decision.limit },
-        "too many failed authentications from one address; refusing it for the rest of the minute",
+        "too many failed authentications from one address; refusing its missing and invalid keys for the rest of the minute",
       );
     }
+  });
+}
+
+/**
+ * What the auth plugin answers instead of 401 when a request brings no valid key: 429 with
+ * `retry-after` while its address is refused for failed authentications, else null (401).
+ */
+export function refusedCredential(request: FastifyRequest, reply: FastifyReply): AtlasError | null {
+  const seconds = (request as MaybeRefused)[refusedFor];
+  if (seconds === undefined) return null;
+  reply.header("retry-after", String(seconds));
+  return new AtlasError("RATE_LIMITED", `Too many requests with a missing or invalid API key from ${request.ip}; retry in ${seconds} s`, {
+    details: { retry_after_seconds: seconds },
   });
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { withinTimeBox } from "../../bus/redis/time-box.js";
 import { sleep } from "../../lib/sleep.js";
 import type { EventType } from "../../schemas/events.js";
 import type { ServerDeps } from "../deps.js";
@@ -25,6 +26,13 @@ export const planStreamRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = asy
     params: paramsSchema,
     response: { 200: media("text/event-stream", "Server-sent events"), 400: errors.invalid, 404: errors.missingThread },
   };
+  // A stream may outlast any shutdown grace: when the server closes, each ends at once (a
+  // comment says why; a client such as EventSource reconnects, to another replica).
+  const streams = new Set<(last?: string) => void>();
+  app.addHook("preClose", async () => {
+    if (streams.size > 0) deps.log.info({ streams: streams.size }, "server closing: plan streams ended");
+    for (const end of streams) end(": server shutting down, reconnect\n\n");
+  });
   app.get("/architect/plan/:thread_id/stream", { schema, config: { role: "viewer" } }, async (request, reply) => {
     const { thread_id } = request.params;
     const tenant = tenantOf(request);
@@ -36,13 +44,15 @@ export const planStreamRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = asy
       if (open) reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     };
     const ping = setInterval(() => open && reply.raw.write(": ping\n\n"), PING_MS);
-    const end = () => {
+    const end = (last?: string) => {
       if (!open) return;
       open = false;
+      streams.delete(end);
       clearInterval(ping);
       unsubscribe();
-      reply.raw.end();
+      reply.raw.end(last);
     };
+    streams.add(end);
     const finish = async () => {
       if (finishing) return;
       finishing = true;
@@ -63,7 +73,8 @@ export const planStreamRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = asy
     });
     reply.raw.on("close", end);
     try {
-      await deps.events.ready();
+      // a Redis that does not answer must not hold the stream: go on, and events come when it does
+      await withinTimeBox(deps.events.ready(), deps.config.REDIS_REQUEST_TIMEOUT_MS, "follow the event stream").catch(() => {});
       const current = await deps.planner.get(thread_id, tenant);
       send("status", { thread_id, trace_id: current.trace_id, status: current.status });
       if (!(await deps.background.busy(thread_id, tenant))) await finish();

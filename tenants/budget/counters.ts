@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { RedisKeys } from "../../bus/redis/keys.js";
+import { requestCall } from "../../bus/redis/time-box.js";
 import type { Logger } from "../../lib/log.js";
 
 /** Token counters: atomic adds with an expiry, reads, and who used tokens on a day. */
@@ -56,8 +57,13 @@ export function localCounters(clock: () => Date): TokenCounters {
 
 /**
  * Counters in Redis, shared by every replica: INCRBY in a MULTI with EXPIREAT at the end of
- * the UTC day (daily) or a week on (per run). While Redis is unreachable they fall back to
- * this process's counters, so model calls are still bounded (per replica) and never fail.
+ * the UTC day (daily) or a week on (per run). Every call is on a request's path (the architect
+ * checks and charges during a synchronous plan, advice does too, `GET /admin/budget` and
+ * `/metrics` read the day), so each waits at most the client's request time box. While Redis
+ * is unreachable or does not answer in time they fall back to this process's counters, so
+ * model calls are still bounded (per replica) and never fail or wait. A charge abandoned at
+ * the time box that Redis carries out later is counted twice, in Redis and here: budgets err
+ * on the side of spending less.
  */
 export function redisCounters(redis: Redis, keys: RedisKeys, log: Logger, clock: () => Date): TokenCounters {
   const fallback = localCounters(clock);
@@ -69,15 +75,17 @@ export function redisCounters(redis: Redis, keys: RedisKeys, log: Logger, clock:
   return {
     async add(scope, amount) {
       try {
-        const results = await redis
-          .multi()
-          .incrby(keys.runTokens(scope.run), amount)
-          .expire(keys.runTokens(scope.run), RUN_TTL_SECONDS)
-          .incrby(keys.dailyTokens(scope.tenant, scope.day), amount)
-          .expireat(keys.dailyTokens(scope.tenant, scope.day), Math.ceil(scope.dayEnds.getTime() / 1000))
-          .sadd(keys.dailyTenants(scope.day), scope.tenant)
-          .expireat(keys.dailyTenants(scope.day), Math.ceil(scope.dayEnds.getTime() / 1000))
-          .exec();
+        const results = await requestCall(redis, "count tokens", () =>
+          redis
+            .multi()
+            .incrby(keys.runTokens(scope.run), amount)
+            .expire(keys.runTokens(scope.run), RUN_TTL_SECONDS)
+            .incrby(keys.dailyTokens(scope.tenant, scope.day), amount)
+            .expireat(keys.dailyTokens(scope.tenant, scope.day), Math.ceil(scope.dayEnds.getTime() / 1000))
+            .sadd(keys.dailyTenants(scope.day), scope.tenant)
+            .expireat(keys.dailyTenants(scope.day), Math.ceil(scope.dayEnds.getTime() / 1000))
+            .exec(),
+        );
         const failed = results?.find(([error]) => error);
         if (!results || failed) throw failed?.[0] ?? new Error("redis transaction aborted");
         degraded = false;
@@ -89,7 +97,9 @@ export function redisCounters(redis: Redis, keys: RedisKeys, log: Logger, clock:
     },
     async read(scope) {
       try {
-        const [run, daily] = await redis.mget(keys.runTokens(scope.run), keys.dailyTokens(scope.tenant, scope.day));
+        const [run, daily] = await requestCall(redis, "read token counters", () =>
+          redis.mget(keys.runTokens(scope.run), keys.dailyTokens(scope.tenant, scope.day)),
+        );
         return { run: Number(run ?? 0), daily: Number(daily ?? 0) };
       } catch (error) {
         degrade(error);
@@ -97,10 +107,17 @@ export function redisCounters(redis: Redis, keys: RedisKeys, log: Logger, clock:
       }
     },
     async day(day) {
-      const tenants = await redis.smembers(keys.dailyTenants(day));
-      if (tenants.length === 0) return [];
-      const values = await redis.mget(...tenants.map((tenant) => keys.dailyTokens(tenant, day)));
-      return tenants.map((tenant, i) => ({ tenant, used: Number(values[i] ?? 0) }));
+      try {
+        return await requestCall(redis, "read today's token counters", async () => {
+          const tenants = await redis.smembers(keys.dailyTenants(day));
+          if (tenants.length === 0) return [];
+          const values = await redis.mget(...tenants.map((tenant) => keys.dailyTokens(tenant, day)));
+          return tenants.map((tenant, i) => ({ tenant, used: Number(values[i] ?? 0) }));
+        });
+      } catch (error) {
+        degrade(error);
+        return fallback.day(day);
+      }
     },
   };
 }

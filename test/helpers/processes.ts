@@ -87,3 +87,45 @@ export async function stopChild(child: ChildProcess | undefined): Promise<void> 
   await exited;
   clearTimeout(timer);
 }
+
+/** A server process started for a test: where it listens, what it logged so far, how it exits. */
+export interface ServerProcess {
+  child: ChildProcess;
+  port: number;
+  url: string;
+  /** pino's JSON lines on stdout so far */
+  logs(): Record<string, unknown>[];
+  exited: Promise<ProcessResult>;
+}
+
+/** Starts a TypeScript server entry on a free port (PORT is set here) and waits until `/healthz` answers. */
+export async function startServerProcess(script: string, env: NodeJS.ProcessEnv, attempts = 480): Promise<ServerProcess> {
+  const port = await freePort();
+  const child = spawnTs(script, [], { ...env, PORT: String(port) });
+  let stdout = "";
+  child.stdout?.on("data", (part: Buffer) => {
+    stdout += part.toString("utf8");
+  });
+  const exited = finished(child);
+  const server: ServerProcess = {
+    child,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    exited,
+    logs: () =>
+      stdout
+        .slice(0, stdout.lastIndexOf("\n") + 1) // whole lines only
+        .split("\n")
+        .filter((line) => line.startsWith("{"))
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+  try {
+    await waitForOk(`${server.url}/healthz`, child, attempts);
+  } catch (error) {
+    const running = child.exitCode === null && child.signalCode === null;
+    if (running) await stopChild(child);
+    const result = await exited;
+    throw new Error(`${script}: ${(error as Error).message}${running ? "" : `\n${result.stderr}`}`);
+  }
+  return server;
+}
