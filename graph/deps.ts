@@ -37,3 +37,14 @@ export async function emit(deps: GraphDeps, state: PlanStateValue, threadId: str
   runLogger(deps.log, event).info({ event: type }, "lifecycle event");
   return event;
 }
+
+/**
+ * The thread id a run's events and commits name: the tenant's own id. The checkpointer's
+ * `thread_id` is `<tenant>/<thread id>` (thread ids are per tenant); threads from before that,
+ * and graphs run outside Atlas's registry (`langgraphjs dev`), use the bare id.
+ */
+export function threadIdOf(config: { configurable?: Record<string, unknown> | undefined }, state: Pick<PlanStateValue, "tenant">): string {
+  const graphThread = String(config.configurable?.thread_id);
+  const prefix = `${state.tenant}/`;
+  return graphThread.startsWith(prefix) ? graphThread.slice(prefix.length) : graphThread;
+}

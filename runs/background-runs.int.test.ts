@@ -361,10 +361,11 @@ describe("a worker that dies mid-run", () => {
       await stuck;
       workersA.kill();
       const loopCheckpoint = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
-      await waitFor(async () => (await a.db.pool.query(loopCheckpoint, [thread_id])).rowCount === 1, 5_000, "A's step-0 checkpoint");
-      await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [thread_id]);
-      await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [thread_id]);
-      if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [thread_id]);
+      const graphThread = `default/${thread_id}`; // checkpoints are kept under <tenant>/<thread>
+      await waitFor(async () => (await a.db.pool.query(loopCheckpoint, [graphThread])).rowCount === 1, 5_000, "A's step-0 checkpoint");
+      await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [graphThread]);
+      await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [graphThread]);
+      if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [graphThread]);
       // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
       expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
       expect((await b.planner.get(thread_id, "default")).status).toBe(status);

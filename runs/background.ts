@@ -118,11 +118,11 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
       }
       let snapshot: Awaited<ReturnType<PlanningGraph["getState"]>>;
       try {
-        if (job.kind === "follow") await runs.setCreatedBy(job.thread_id, owner, job.created_by);
-        snapshot = await graph.getState(threadConfig(job.thread_id));
+        if (job.kind === "follow") await runs.setCreatedBy(job, owner, job.created_by);
+        snapshot = await graph.getState(threadConfig(run));
       } catch (error) {
         // hand the claim back untouched; the job is retried
-        await runs.release(job.thread_id, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used }).catch(() => {});
+        await runs.release(job, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used }).catch(() => {});
         throw error;
       }
       const state = snapshot.values as Partial<PlanStateValue>;

@@ -6,7 +6,7 @@ import { AtlasError, isAtlasError } from "../lib/errors.js";
 import { type Logger, runLogger } from "../lib/log.js";
 import { sleep } from "../lib/sleep.js";
 import type { GoalStatement } from "../schemas/goal.js";
-import type { RunRecord, RunRegistry } from "./registry.js";
+import type { RunKey, RunRecord, RunRegistry } from "./registry.js";
 
 /** Statuses from which a new run may start on an existing thread. */
 export const RESTARTABLE: RunStatus[] = ["DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"];
@@ -56,8 +56,8 @@ const isClientError = (error: unknown) => isAtlasError(error) && error.status < 
 /** A thread is busy while a runner holds it or a queued run waits for one. */
 export const isBusy = (run: RunRecord) => run.claimed_by !== null || run.status === "PENDING";
 
-/** The graph config that addresses one thread's checkpoints. */
-export const threadConfig = (threadId: string) => ({ configurable: { thread_id: threadId } });
+/** The graph config that addresses one thread's checkpoints (kept under its `graph_thread`). */
+export const threadConfig = (run: Pick<RunRecord, "graph_thread">) => ({ configurable: { thread_id: run.graph_thread } });
 
 /** The plan id of a thread's designs: the whole thread id, so two threads never share one (a tenant's thread ids are unique; the GitOps workspace also keys plans by tenant). */
 export const planIdOf = (threadId: string) => `plan-${threadId}`;
@@ -102,8 +102,8 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
   const { graph, runs, owner } = parts;
   const observer = parts.observer ?? {};
 
-  async function view(run: Pick<RunRecord, "thread_id" | "plan_id" | "trace_id">): Promise<RunView> {
-    const snapshot = await graph.getState(threadConfig(run.thread_id));
+  async function view(run: Pick<RunRecord, "thread_id" | "graph_thread" | "plan_id" | "trace_id">): Promise<RunView> {
+    const snapshot = await graph.getState(threadConfig(run));
     const state = snapshot.values as Partial<PlanStateValue>;
     const interrupts = snapshot.tasks.flatMap((task) => task.interrupts ?? []);
     return {
@@ -126,8 +126,8 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
   }
 
   /** Releases the caller's claim, recording the status `result` shows. */
-  const release = (threadId: string, result: Pick<RunView, "status" | "plan" | "tokens_used">) =>
-    runs.release(threadId, owner, { status: result.status, plan_version: result.plan?.version ?? 0, tokens_used: result.tokens_used });
+  const release = (run: RunKey, result: Pick<RunView, "status" | "plan" | "tokens_used">) =>
+    runs.release(run, owner, { status: result.status, plan_version: result.plan?.version ?? 0, tokens_used: result.tokens_used });
 
   return {
     graph,
@@ -138,7 +138,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
     /** Records where a run already stopped (its runner died after the last checkpoint) and releases it. */
     async settle(run: RunRecord): Promise<RunView> {
       const result = await view(run);
-      await release(run.thread_id, result);
+      await release(run, result);
       return result;
     },
 
@@ -148,7 +148,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
       // runners that died (or, for a worker, were killed: `signal`).
       const renewal = setInterval(
         () => {
-          if (!signal?.aborted) runs.renew(run.thread_id, owner).catch(() => {});
+          if (!signal?.aborted) runs.renew(run, owner).catch(() => {});
         },
         Math.max(250, (runs.staleClaimSeconds * 1000) / 3),
       );
@@ -163,7 +163,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
       log?.info({ from: run.status }, "run started");
       try {
         const callbacks = observer.callbacks?.(run) ?? [];
-        const stream = await graph.stream(input as never, { ...threadConfig(run.thread_id), streamMode: "updates", callbacks });
+        const stream = await graph.stream(input as never, { ...threadConfig(run), streamMode: "updates", callbacks });
         for await (const chunk of stream) {
           for (const [node, update] of Object.entries(chunk as Record<string, Partial<PlanStateValue> | undefined>)) {
             if (node === "__interrupt__") continue;
@@ -177,7 +177,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
         // the approval up: the run keeps its status (APPLYING: approved, apply pending; DONE: a
         // rollback pending) and the caller retries. Before it, a failed run is FAILED (restartable).
         const keep = current && KEPT_ON_FAULT.includes(current.status) && !isClientError(error) ? current.status : null;
-        await runs.release(run.thread_id, owner, {
+        await runs.release(run, owner, {
           status: keep ?? "FAILED",
           plan_version: current?.plan?.version ?? 0,
           tokens_used: current?.tokens_used ?? 0,
@@ -198,7 +198,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
         clearInterval(renewal);
       }
       const result = await view(run);
-      await release(run.thread_id, result);
+      await release(run, result);
       const seconds = stopped(result.status);
       log?.info({ status: result.status, plan_version: result.plan?.version ?? null, tokens_used: result.tokens_used, seconds }, "run stopped");
       return result;
@@ -215,7 +215,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
         if (run || attempt >= 20) return run;
         const current = await runs.get(threadId, tenant);
         if (!current?.claimed_by) return null;
-        const state = (await graph.getState(threadConfig(threadId))).values as Partial<PlanStateValue>;
+        const state = (await graph.getState(threadConfig(current))).values as Partial<PlanStateValue>;
         if (!state.status || !from.includes(state.status)) return null;
         await sleep(100);
       }

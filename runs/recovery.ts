@@ -28,9 +28,9 @@ export function makeRecovery(driver: RunDriver, background: BackgroundRuns, part
   const { runs, owner } = driver;
 
   async function recover(stale: RunRecord): Promise<RecoverySweep["recovered"][number] | null> {
-    const run = await runs.takeOver(stale.thread_id, stale.claimed_by as string, owner);
+    const run = await runs.takeOver(stale, stale.claimed_by as string, owner);
     if (!run) return null;
-    const snapshot = await driver.graph.getState(threadConfig(run.thread_id));
+    const snapshot = await driver.graph.getState(threadConfig(run));
     const state = snapshot.values as Partial<PlanStateValue>;
     const waiting = snapshot.tasks.some((task) => (task.interrupts ?? []).length > 0);
     const ended = snapshot.next.length === 0 && state.status !== undefined && RESTARTABLE.includes(state.status);
@@ -39,22 +39,22 @@ export function makeRecovery(driver: RunDriver, background: BackgroundRuns, part
       const view = await driver.settle(run);
       outcome = { to: view.status, action: "released at the status its checkpoint stopped at" };
     } else if (state.status === "APPLYING" || state.status === "DONE") {
-      await runs.release(run.thread_id, owner, {
+      await runs.release(run, owner, {
         status: state.status,
         plan_version: state.plan?.version ?? run.plan_version,
         tokens_used: state.tokens_used ?? 0,
       });
       outcome = { to: state.status, action: state.status === "APPLYING" ? "kept APPLYING: approve again to apply" : "kept DONE: send the rollback again" };
     } else if (state.goal && state.trace_id === run.trace_id) {
-      await runs.queueClaimed(run.thread_id, owner, state.goal);
+      await runs.queueClaimed(run, owner, state.goal);
       await background.requeue([{ run: { ...run, status: "PENDING" }, goal: state.goal }]);
       outcome = { to: "PENDING", action: "continued by a background worker from its last checkpoint" };
     } else if (run.status === "PENDING") {
       // a queued run whose worker died before its first checkpoint: the queue hands it out again
-      await runs.release(run.thread_id, owner, { status: "PENDING", plan_version: run.plan_version, tokens_used: run.tokens_used });
+      await runs.release(run, owner, { status: "PENDING", plan_version: run.plan_version, tokens_used: run.tokens_used });
       outcome = { to: "PENDING", action: "released for a worker to take again" };
     } else {
-      await runs.release(run.thread_id, owner, { status: "FAILED", plan_version: run.plan_version, tokens_used: run.tokens_used });
+      await runs.release(run, owner, { status: "FAILED", plan_version: run.plan_version, tokens_used: run.tokens_used });
       outcome = { to: "FAILED", action: "no checkpoint to continue from: FAILED, a new plan may start" };
     }
     // what the run showed before: its checkpoint's status (a synchronous run is PENDING in the registry until it stops)

@@ -3,8 +3,11 @@ import type { RunStatus } from "../graph/state.js";
 
 /** A planning run as the registry keeps it (the graph's checkpoint holds the full state). */
 export interface RunRecord {
+  /** the thread's id, the tenant's own: two tenants may use the same one */
   thread_id: string;
   tenant: string;
+  /** where the graph keeps this thread's checkpoints: `<tenant>/<thread_id>` (a bare thread id for threads from before) */
+  graph_thread: string;
   plan_id: string;
   trace_id: string;
   goal_name: string;
@@ -26,7 +29,14 @@ export interface RunRecord {
 export const STALE_CLAIM_SECONDS = 60;
 
 /** The columns of a RunRecord (not `queued_goal`, which only the restart recovery reads). */
-const RECORD = "thread_id, tenant, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, created_at, updated_at";
+const RECORD =
+  "thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, created_at, updated_at";
+
+/** A thread in the registry: a tenant's thread id. */
+export type RunKey = Pick<RunRecord, "tenant" | "thread_id">;
+
+/** Where a new thread's checkpoints are kept: under the tenant, so thread ids are per tenant. */
+export const graphThreadOf = (key: RunKey) => `${key.tenant}/${key.thread_id}`;
 
 /**
  * The run registry in Postgres. Claims are compare-and-set updates, so two requests (or two
@@ -44,9 +54,9 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
       queuedGoal: unknown = null,
     ): Promise<boolean> {
       const { rowCount } = await pool.query(
-        `insert into atlas_runs (thread_id, tenant, plan_id, trace_id, goal_name, status, claimed_by, claimed_at, created_by, queued_goal)
-         values ($1, $2, $3, $4, $5, 'PENDING', $6::text, case when $6::text is null then null else now() end, $7, $8)
-         on conflict (thread_id) do nothing`,
+        `insert into atlas_runs (thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, claimed_by, claimed_at, created_by, queued_goal)
+         values ($1, $2, $9, $3, $4, $5, 'PENDING', $6::text, case when $6::text is null then null else now() end, $7, $8)
+         on conflict (tenant, thread_id) do nothing`,
         [
           run.thread_id,
           run.tenant,
@@ -56,6 +66,7 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
           owner,
           run.created_by ?? null,
           owner === null ? JSON.stringify(queuedGoal) : null,
+          graphThreadOf(run),
         ],
       );
       return rowCount === 1;
@@ -109,9 +120,9 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
       queuedGoal: unknown,
     ): Promise<RunStatus | null> {
       const { rows } = await pool.query<{ previous: RunStatus }>(
-        `with old as (select thread_id, status from atlas_runs where thread_id = $1 and tenant = $2 for update)
+        `with old as (select tenant, thread_id, status from atlas_runs where thread_id = $1 and tenant = $2 for update)
          update atlas_runs r set status = 'PENDING', trace_id = $4, created_by = $6, queued_goal = $7, claimed_by = null, claimed_at = null, updated_at = now()
-         from old where r.thread_id = old.thread_id and r.status = any($3::text[])
+         from old where r.tenant = old.tenant and r.thread_id = old.thread_id and r.status = any($3::text[])
            and (r.claimed_by is null or r.claimed_at < now() - make_interval(secs => $5))
          returning old.status as previous`,
         [threadId, tenant, from, traceId, staleClaimSeconds, createdBy, JSON.stringify(queuedGoal)],
@@ -120,8 +131,12 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
     },
 
     /** Keeps the caller's claim fresh while it runs; false when the claim is no longer the caller's. */
-    async renew(threadId: string, owner: string): Promise<boolean> {
-      const { rowCount } = await pool.query("update atlas_runs set claimed_at = now() where thread_id = $1 and claimed_by = $2", [threadId, owner]);
+    async renew(key: RunKey, owner: string): Promise<boolean> {
+      const { rowCount } = await pool.query("update atlas_runs set claimed_at = now() where tenant = $1 and thread_id = $2 and claimed_by = $3", [
+        key.tenant,
+        key.thread_id,
+        owner,
+      ]);
       return rowCount === 1;
     },
 
@@ -139,17 +154,22 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
     },
 
     /** Records who started a new run on an existing thread (the caller holds its claim). */
-    async setCreatedBy(threadId: string, owner: string, createdBy: string | null): Promise<void> {
-      await pool.query("update atlas_runs set created_by = $3 where thread_id = $1 and claimed_by = $2", [threadId, owner, createdBy]);
+    async setCreatedBy(key: RunKey, owner: string, createdBy: string | null): Promise<void> {
+      await pool.query("update atlas_runs set created_by = $4 where tenant = $1 and thread_id = $2 and claimed_by = $3", [
+        key.tenant,
+        key.thread_id,
+        owner,
+        createdBy,
+      ]);
     },
 
     /** Records where a run got to and releases the caller's claim. */
-    async release(threadId: string, owner: string, update: { status: RunStatus; plan_version: number; tokens_used: number }): Promise<void> {
+    async release(key: RunKey, owner: string, update: { status: RunStatus; plan_version: number; tokens_used: number }): Promise<void> {
       await pool.query(
         `update atlas_runs set status = $3, plan_version = $4, tokens_used = $5, claimed_by = null, claimed_at = null,
            queued_goal = case when $3 = 'PENDING' then queued_goal end, updated_at = now()
-         where thread_id = $1 and claimed_by = $2`,
-        [threadId, owner, update.status, update.plan_version, update.tokens_used],
+         where tenant = $6 and thread_id = $1 and claimed_by = $2`,
+        [key.thread_id, owner, update.status, update.plan_version, update.tokens_used, key.tenant],
       );
     },
 
@@ -171,22 +191,22 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
      * Takes over a stale claim: compare-and-set on the dead owner, so one replica wins.
      * @returns the run under the new owner, or null when another replica was first (or the runner renewed).
      */
-    async takeOver(threadId: string, deadOwner: string, owner: string): Promise<RunRecord | null> {
+    async takeOver(key: RunKey, deadOwner: string, owner: string): Promise<RunRecord | null> {
       const { rows } = await pool.query<RunRecord>(
         `update atlas_runs set claimed_by = $3, claimed_at = now(), updated_at = now()
-         where thread_id = $1 and claimed_by = $2 and claimed_at < now() - make_interval(secs => $4)
+         where tenant = $5 and thread_id = $1 and claimed_by = $2 and claimed_at < now() - make_interval(secs => $4)
          returning ${RECORD}`,
-        [threadId, deadOwner, owner, staleClaimSeconds],
+        [key.thread_id, deadOwner, owner, staleClaimSeconds, key.tenant],
       );
       return rows[0] ?? null;
     },
 
     /** Hands a claimed run to the background queue: PENDING under its trace, with the goal a worker runs it from. */
-    async queueClaimed(threadId: string, owner: string, goal: unknown): Promise<boolean> {
+    async queueClaimed(key: RunKey, owner: string, goal: unknown): Promise<boolean> {
       const { rowCount } = await pool.query(
         `update atlas_runs set status = 'PENDING', queued_goal = $3, claimed_by = null, claimed_at = null, updated_at = now()
-         where thread_id = $1 and claimed_by = $2`,
-        [threadId, owner, JSON.stringify(goal)],
+         where tenant = $4 and thread_id = $1 and claimed_by = $2`,
+        [key.thread_id, owner, JSON.stringify(goal), key.tenant],
       );
       return rowCount === 1;
     },
@@ -198,8 +218,8 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
     async takeUnclaimedQueued(olderThanSeconds: number, limit = 100): Promise<{ run: RunRecord; goal: unknown }[]> {
       const { rows } = await pool.query<RunRecord & { queued_goal: unknown }>(
         `update atlas_runs set updated_at = now()
-         where thread_id in (
-           select thread_id from atlas_runs
+         where (tenant, thread_id) in (
+           select tenant, thread_id from atlas_runs
            where status = 'PENDING' and claimed_by is null and queued_goal is not null and updated_at < now() - make_interval(secs => $1)
            order by updated_at limit $2 for update skip locked)
          returning ${RECORD}, queued_goal`,

@@ -48,7 +48,7 @@ export function makePlanService(driver: RunDriver) {
         const existing = await driver.require(threadId, request.tenant);
         run = await runs.claim(threadId, request.tenant, RESTARTABLE, owner, traceId);
         if (!run) throw conflict(existing, "start a new plan on");
-        await runs.setCreatedBy(threadId, owner, request.created_by ?? null);
+        await runs.setCreatedBy(run, owner, request.created_by ?? null);
       }
       if (!run) throw new AtlasError("INTERNAL", "run registry lost a row it just wrote");
       return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal, request.tenant, run.plan_id, traceId), onProgress);
@@ -107,7 +107,7 @@ export function makePlanService(driver: RunDriver) {
       // Checked under the claim, so no revise can land between the check and the resume. The
       // registry's plan_version is the waiting version: recorded with WAIT_FOR_APPROVE at release.
       if (expected.plan_version !== undefined && run.plan_version !== expected.plan_version) {
-        await runs.release(threadId, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
+        await runs.release(run, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
         throw new AtlasError("CONFLICT", `Cannot ${decision.decision} plan v${expected.plan_version} of thread ${threadId}: v${run.plan_version} waits now`, {
           details: { reason: "plan_version", plan_version: run.plan_version },
         });
@@ -115,10 +115,10 @@ export function makePlanService(driver: RunDriver) {
       // Validated against the goal the claimed run waits with, before the graph sees it: a revise
       // whose changes do not make a valid goal is a 400, and the plan stays waiting.
       if (decision.changes) {
-        const state = (await graph.getState(threadConfig(threadId))).values as Partial<PlanStateValue>;
+        const state = (await graph.getState(threadConfig(run))).values as Partial<PlanStateValue>;
         const revised = state.goal ? reviseGoal(state.goal, decision.changes) : null;
         if (!revised?.ok) {
-          await runs.release(threadId, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
+          await runs.release(run, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
           if (revised) throw validationError(revised.error);
           throw new AtlasError("INTERNAL", `thread ${threadId} waits for approval without a goal`);
         }
@@ -132,9 +132,9 @@ export function makePlanService(driver: RunDriver) {
       const run = await runs.claim(threadId, tenant, ["DONE"], owner);
       if (!run) throw conflict(existing, "roll back");
       try {
-        await graph.updateState(threadConfig(threadId), { rollback_requested: request }, "apply");
+        await graph.updateState(threadConfig(run), { rollback_requested: request }, "apply");
       } catch (error) {
-        await runs.release(threadId, owner, { status: existing.status, plan_version: existing.plan_version, tokens_used: existing.tokens_used });
+        await runs.release(run, owner, { status: existing.status, plan_version: existing.plan_version, tokens_used: existing.tokens_used });
         throw error;
       }
       return driver.drive(run, null);
@@ -142,9 +142,9 @@ export function makePlanService(driver: RunDriver) {
 
     /** Checkpoint history, newest first: what each step did. */
     async history(threadId: string, tenant: string) {
-      await driver.require(threadId, tenant);
+      const run = await driver.require(threadId, tenant);
       const steps = [];
-      for await (const snapshot of graph.getStateHistory(threadConfig(threadId))) {
+      for await (const snapshot of graph.getStateHistory(threadConfig(run))) {
         const state = snapshot.values as Partial<PlanStateValue>;
         steps.push({
           checkpoint_id: snapshot.config.configurable?.checkpoint_id,
@@ -161,16 +161,16 @@ export function makePlanService(driver: RunDriver) {
 
     /** One artifact's content from the thread's latest build. */
     async artifact(threadId: string, tenant: string, path: string) {
-      await driver.require(threadId, tenant);
-      const snapshot = await graph.getState(threadConfig(threadId));
+      const run = await driver.require(threadId, tenant);
+      const snapshot = await graph.getState(threadConfig(run));
       const file = (snapshot.values as Partial<PlanStateValue>).artifacts?.files.find((f) => f.path === path);
       if (!file) throw new AtlasError("NOT_FOUND", `No artifact ${path} in thread ${threadId}`);
       return file;
     },
 
     async events(threadId: string, tenant: string) {
-      await driver.require(threadId, tenant);
-      const snapshot = await graph.getState(threadConfig(threadId));
+      const run = await driver.require(threadId, tenant);
+      const snapshot = await graph.getState(threadConfig(run));
       return (snapshot.values as Partial<PlanStateValue>).events ?? [];
     },
   };

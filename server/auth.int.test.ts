@@ -172,9 +172,14 @@ describe("tenants", () => {
     }
     expect((await approve(threadId, other)).statusCode).toBe(404);
     expect((await post(`/architect/plan/${threadId}/rollback`, { by: "x", reason: "y" }, other.headers)).statusCode).toBe(404);
-    // nor can it start a plan on that thread id
-    expect((await post("/architect/plan", { goal, thread_id: threadId }, other.headers)).statusCode).toBe(404);
-    expect((await get(`/architect/plan/${threadId}`, t.auth)).json().status).toBe("WAIT_FOR_APPROVE");
+    // Starting a plan on that id starts the other tenant's own thread of that id: it learns
+    // nothing (a 404 here used to say the id existed; issue 8, defect 12) and touches nothing.
+    const own = await post("/architect/plan", { goal, thread_id: threadId }, other.headers);
+    expect(own.statusCode).toBe(200);
+    expect(own.json().thread_id).toBe(threadId);
+    const first = (await get(`/architect/plan/${threadId}`, t.auth)).json();
+    expect(first.status).toBe("WAIT_FOR_APPROVE");
+    expect(first.trace_id).not.toBe(own.json().trace_id);
   });
 
   it("a tenant's admin sees only its own keys and audit entries", async () => {

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 
 /**
@@ -10,7 +10,7 @@ export function makeApply(deps: GraphDeps) {
   return async function apply(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const { plan, artifacts, decision } = state;
     if (!plan || !artifacts || decision?.decision !== "approve") throw new Error("apply reached without an approved plan");
-    const threadId = String(config.configurable?.thread_id);
+    const threadId = threadIdOf(config, state);
     const request = await emit(deps, state, threadId, "apply.request", { plan_version: plan.version, approver: decision.approver });
     const result = await deps.gitops.apply({
       tenant: state.tenant,

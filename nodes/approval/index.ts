@@ -1,5 +1,5 @@
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { diffPlans } from "../../graph/plan-diff.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import { reviseGoal } from "../../schemas/goal.js";
@@ -30,7 +30,7 @@ export function approvalRequest(state: PlanStateValue) {
 export function makeApproval(deps: GraphDeps) {
   return async function approval(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const decision = approvalDecisionSchema.parse(interrupt(approvalRequest(state)));
-    const threadId = String(config.configurable?.thread_id);
+    const threadId = threadIdOf(config, state);
     const event = await emit(deps, state, threadId, "approval.decided", {
       decision: decision.decision,
       approver: decision.approver,

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import type { GoalStatement } from "../../schemas/goal.js";
 import { planSpecSchema } from "../../schemas/plan.js";
@@ -43,7 +43,7 @@ async function gatherRunbooks(deps: GraphDeps, goal: GoalStatement) {
  */
 export function makeArchitect(deps: GraphDeps) {
   return async function architect(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
-    const threadId = String(config.configurable?.thread_id);
+    const threadId = threadIdOf(config, state);
     const runbooks = await gatherRunbooks(deps, state.goal);
     const previous = state.plan ?? state.last_approved_plan;
     // The model (when configured) proposes design directives; the planner sizes, prices and decides.

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import { renderArtifacts } from "./engine.js";
 
@@ -8,7 +8,7 @@ export function makeBuilder(deps: GraphDeps) {
   return async function builder(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     if (!state.plan) throw new Error("builder reached without a plan");
     const artifacts = renderArtifacts(state.plan);
-    const event = await emit(deps, state, String(config.configurable?.thread_id), "build.done", {
+    const event = await emit(deps, state, threadIdOf(config, state), "build.done", {
       plan_version: state.plan.version,
       files: artifacts.files.length,
       digest: artifacts.digest,

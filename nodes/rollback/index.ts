@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 
 /** The rollback node: reverts the plan's apply commit in the GitOps workspace; ROLLED_BACK. */
@@ -7,7 +7,7 @@ export function makeRollback(deps: GraphDeps) {
   return async function rollback(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const { applied, rollback_requested: request } = state;
     if (!applied || !request) throw new Error("rollback reached without an applied plan and a request");
-    const threadId = String(config.configurable?.thread_id);
+    const threadId = threadIdOf(config, state);
     const result = await deps.gitops.rollback({
       tenant: state.tenant,
       threadId,

@@ -1,5 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { emit, type GraphDeps } from "../../graph/deps.js";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { MAX_REVISIONS, type PlanStateUpdate, type PlanStateValue } from "../../graph/state.js";
 import { validateArtifacts } from "./check.js";
 
@@ -10,7 +10,7 @@ import { validateArtifacts } from "./check.js";
 export function makeValidator(deps: GraphDeps) {
   return async function validator(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     if (!state.plan || !state.artifacts) throw new Error("validator reached without a plan and artifacts");
-    const threadId = String(config.configurable?.thread_id);
+    const threadId = threadIdOf(config, state);
     const report = await validateArtifacts(state.artifacts, {
       environment: state.goal.environment,
       region: state.goal.region,

@@ -290,7 +290,7 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     // is a checkpoint to continue from. (A kill before it lands is covered in
     // runs/background-runs.int.test.ts.)
     await waitFor(
-      async () => (await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [threadId])).rowCount === 1,
+      async () => (await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [`default/${threadId}`])).rowCount === 1,
       10_000,
       "A's step-0 checkpoint",
     );
