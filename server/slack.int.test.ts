@@ -386,4 +386,35 @@ describe("Slack: signed slash commands and webhook notifications", () => {
       await app.close();
     }
   });
+
+  it("closing the server waits for a command it acknowledged and is still running, so its result is posted", async () => {
+    const run = await startPlan();
+    let answer: () => void = () => {};
+    const acknowledged = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const slowDeps = {
+      ...t.deps,
+      config: { ...t.deps.config, SLACK_WEBHOOK_URL: undefined },
+      planner: {
+        ...t.deps.planner,
+        resume: async (...args: Parameters<typeof t.deps.planner.resume>) => {
+          await acknowledged;
+          return t.deps.planner.resume(...args);
+        },
+      },
+    };
+    const app = Fastify();
+    registerSchemaCompilers(app);
+    registerErrorHandler(app);
+    await app.register(slackRoutes, { deps: slowDeps, ackMs: 50 });
+    const res = await app.inject(
+      slackRequest({ command: "/approve", text: `${run.thread_id} v${run.plan.version}`, user_id: "U123", response_url: `${receiver.url}/commands/T1/close` }),
+    );
+    expect(res.json().text).toBe(`Working on approve ${run.thread_id}…`);
+    const closed = app.close(); // the server shuts down while the approval still runs
+    answer();
+    await closed;
+    expect(receiver.messages.find((m) => m.path === "/commands/T1/close")?.body.text).toContain("now DONE");
+  });
 });

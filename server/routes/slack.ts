@@ -67,6 +67,12 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
 
   const run = makeSlackCommandRunner(deps, baseUrl);
   const seen = makeSeenSlackRequests(deps.db.pool);
+  // Commands answered "working on it" that are still running: the close waits for them (within
+  // the shutdown's grace), so their result reaches response_url before the database closes.
+  const inFlight = new Set<Promise<void>>();
+  app.addHook("onClose", async () => {
+    await Promise.allSettled(inFlight);
+  });
 
   async function answerLater(responseUrl: string, reply: SlackReply): Promise<void> {
     try {
@@ -146,7 +152,11 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
     const first = await Promise.race([work, late]);
     clearTimeout(timer);
     if (first) return first;
-    void work.then((result) => answerLater(responseUrl, result));
+    const followUp = work
+      .then((result) => answerLater(responseUrl, result))
+      .catch((error: unknown) => deps.log.error({ err: error }, "Slack command failed after its acknowledgement"))
+      .finally(() => inFlight.delete(followUp));
+    inFlight.add(followUp);
     reply.status(200);
     return ephemeral(`Working on ${command.action} ${command.thread_id}…`);
   });
