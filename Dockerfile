@@ -20,16 +20,17 @@ RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
     pnpm fetch --prod \
  && pnpm install --offline --frozen-lockfile --prod --ignore-scripts
 
-# --- compile: every dependency, then tsc to dist/ (migrations beside it, as lib/db/migrate.ts expects) ---
+# --- compile: every dependency, then `pnpm build`, the same build as `pnpm install` and `pnpm start`
+# (scripts/build.mjs: TypeScript on tsconfig.build.json into dist/, migrations and package.json
+# beside it as lib/db/migrate.ts and the OpenAPI version expect, dist/app/cli/atlas.js executable) ---
 FROM pnpm AS build
 COPY package.json pnpm-lock.yaml ./
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store pnpm fetch
 COPY . .
+# --ignore-scripts: `prepare` would build too; once, explicitly, is clearer
 RUN --mount=type=cache,id=pnpm-store,target=/pnpm/store \
-    pnpm install --offline --frozen-lockfile \
- && pnpm exec tsc -p tsconfig.build.json \
- && cp -r migrations package.json dist/ \
- && chmod 0755 dist/app/cli/atlas.js
+    pnpm install --offline --frozen-lockfile --ignore-scripts \
+ && pnpm build
 
 # --- runtime ---
 FROM ${NODE_IMAGE} AS runtime

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
-import { childEnv, runTs } from "../test/helpers/processes.js";
+import { childEnv, compiledEntry, runTs } from "../test/helpers/processes.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 
 const goalFile = join(repoRoot, "test/fixtures/goals/web-api-prod.json");
@@ -141,7 +141,8 @@ describe("langgraph.json", () => {
       for (const [name, target] of Object.entries(manifest.graphs)) {
         const [path, symbol] = target.split(":") as [string, string];
         expect(existsSync(join(repoRoot, path)), `${name}: ${path}`).toBe(true);
-        const probe = `const m = await import(${JSON.stringify(join(repoRoot, path))}); const g = m[${JSON.stringify(symbol)}]; console.log(JSON.stringify({ invoke: typeof g?.invoke, nodes: Object.keys(g?.nodes ?? {}) })); process.exit(0);`;
+        // the compiled module when the test run built one (the same exports, without tsx transpiling the graph)
+        const probe = `const m = await import(${JSON.stringify(compiledEntry(path) ?? join(repoRoot, path))}); const g = m[${JSON.stringify(symbol)}]; console.log(JSON.stringify({ invoke: typeof g?.invoke, nodes: Object.keys(g?.nodes ?? {}) })); process.exit(0);`;
         const result = await runTs("--eval", [probe], childEnv({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" }));
         const exported = JSON.parse(result.stdout.trim().split("\n").pop() ?? "{}");
         expect(exported.invoke, `${name} exports ${symbol}`).toBe("function");

@@ -2,17 +2,17 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCli } from "../app/cli/args.js";
-import { benchRetrieval, printRetrievalBench } from "./retrieval.js";
-import { benchServer, printServerBench } from "./server.js";
 
 /**
  * `pnpm bench [--quick]`: benchmarks with their baselines measured in the same run: retrieval
- * and ingest (retrieval.ts), then the server under concurrent load (server.ts).
+ * and ingest (retrieval.ts), the server under concurrent load (server.ts), then the server's
+ * start (start.ts: compiled, fresh and warm, and tsx, beside PGlite opening the same folder).
  * NATIVE_DATABASE_URL (default the machine's Postgres) adds the vector-free native figures;
  * set it to "off" to skip them.
  */
 const USAGE = `usage: pnpm bench [--quick]
-  Ingest throughput and query latency beside raw-SQL baselines, then the server under load.
+  Ingest throughput and query latency beside raw-SQL baselines, the server under load, then the
+  server's start (compiled and tsx) beside PGlite's own start.
   --quick  a smaller corpus and shorter runs
   NATIVE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) adds the native
   PostgreSQL figures; "off" skips them. Results are written to bench/results/.`;
@@ -20,6 +20,12 @@ const USAGE = `usage: pnpm bench [--quick]
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(quick: boolean): Promise<void> {
+  // loaded only now: `--help` needs none of Atlas
+  const [{ benchRetrieval, printRetrievalBench }, { benchServer, printServerBench }, { benchStart, printStartBench, startRuns }] = await Promise.all([
+    import("./retrieval.js"),
+    import("./server.js"),
+    import("./start.js"),
+  ]);
   const native = process.env.NATIVE_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const nativeUrl = native === "off" ? undefined : native;
   const retrieval = await benchRetrieval({
@@ -35,9 +41,11 @@ async function main(quick: boolean): Promise<void> {
   printRetrievalBench(retrieval);
   const server = await benchServer({ root, seconds: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2 });
   printServerBench(server);
+  const start = await benchStart({ root, ...startRuns(quick) });
+  printStartBench(start);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const out = join(root, "bench", "results", `bench-${Date.now()}.json`);
-  writeFileSync(out, `${JSON.stringify({ generated_at: new Date().toISOString(), retrieval, server }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ generated_at: new Date().toISOString(), retrieval, server, start }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }
 

@@ -1,16 +1,16 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { chmodSync, cpSync, mkdirSync, readFileSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { childEnv, freePort, run, stopChild, waitForOk } from "../test/helpers/processes.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 
 /**
- * What the Dockerfile's build and runtime stages do, without Docker (none runs here): compile
- * with tsconfig.build.json, put migrations and package.json beside the output, link the CLI
- * entry as `atlas`, and start `node dist/app/main.js` from a folder that holds nothing else of
- * the repository.
+ * What the Dockerfile's build and runtime stages do, without Docker (none runs here): `pnpm
+ * build` (scripts/build.mjs: tsc on tsconfig.build.json, migrations and package.json beside the
+ * output, the CLI entry executable) from nothing into a folder of its own, link the CLI entry as
+ * `atlas`, and start `node dist/app/main.js` from a folder that holds nothing else of the repository.
  */
 describe("the compiled server the image runs", () => {
   let dir: string;
@@ -23,17 +23,10 @@ describe("the compiled server the image runs", () => {
 
   beforeAll(async () => {
     dir = makeTmpDir("atlas-image-");
-    const tsc = await run(
-      process.execPath,
-      [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", join(dir, "dist")],
-      childEnv({}),
-    );
-    expect(tsc.code, tsc.stdout + tsc.stderr).toBe(0);
-    cpSync(join(repoRoot, "migrations"), join(dir, "dist/migrations"), { recursive: true });
-    cpSync(join(repoRoot, "package.json"), join(dir, "dist/package.json"));
+    const build = await run(process.execPath, [join(repoRoot, "scripts/build.mjs"), "--out-dir", join(dir, "dist")], childEnv({}));
+    expect(build.code, build.stdout + build.stderr).toBe(0);
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
-    // as the Dockerfile does: an executable entry, linked onto the PATH as `atlas`
-    chmodSync(join(dir, "dist/app/cli/atlas.js"), 0o755);
+    // as the Dockerfile does: the entry (made executable by the build) linked onto the PATH as `atlas`
     mkdirSync(join(dir, "bin"));
     symlinkSync(join(dir, "dist/app/cli/atlas.js"), join(dir, "bin/atlas"));
     const port = await freePort();
@@ -88,5 +81,19 @@ describe("the compiled server the image runs", () => {
     });
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe("WAIT_FOR_APPROVE");
+  });
+
+  it("a rebuild leaves no compiled module or migration whose source is gone", { timeout: 300_000 }, async () => {
+    // what an incremental build (pnpm start after a pull) must clean up: tsc never deletes an output
+    writeFileSync(join(dir, "dist/lib/removed-module.js"), "export const stale = true;\n");
+    writeFileSync(join(dir, "dist/lib/removed-module.js.map"), "{}\n");
+    writeFileSync(join(dir, "dist/migrations/999_removed.sql"), "select 1;\n");
+    const build = await run(process.execPath, [join(repoRoot, "scripts/build.mjs"), "--out-dir", join(dir, "dist")], childEnv({}));
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    expect(["lib/removed-module.js", "lib/removed-module.js.map", "migrations/999_removed.sql"].filter((path) => existsSync(join(dir, "dist", path)))).toEqual(
+      [],
+    );
+    expect(readdirSync(join(dir, "dist/migrations")).sort()).toEqual(readdirSync(join(repoRoot, "migrations")).sort());
+    expect(existsSync(join(dir, "dist/lib/log.js"))).toBe(true);
   });
 });

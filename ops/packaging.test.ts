@@ -112,7 +112,10 @@ describe("Dockerfile", () => {
     expect(dockerfile.match(/^FROM /gm)?.length).toBeGreaterThanOrEqual(3);
     expect(dockerfile).toMatch(/pnpm fetch --prod/);
     expect(dockerfile).toMatch(/pnpm install --offline --frozen-lockfile --prod/);
-    expect(dockerfile).toMatch(/tsc -p tsconfig\.build\.json/);
+    // the image's build is the repository's one build: `pnpm build`, scripts/build.mjs on tsconfig.build.json
+    expect(dockerfile).toMatch(/&& pnpm build$/m);
+    expect(JSON.parse(read("package.json")).scripts.build).toBe("node scripts/build.mjs");
+    expect(read("scripts/build-state.mjs")).toMatch(/join\(repoRoot, "tsconfig\.build\.json"\)/);
     expect(dockerfile).toMatch(/CMD \["node", "dist\/app\/main\.js"\]/);
     const build = JSON.parse(read("tsconfig.build.json")) as { include: string[]; compilerOptions: { outDir: string } };
     expect(build.compilerOptions.outDir).toBe("dist");
@@ -121,7 +124,7 @@ describe("Dockerfile", () => {
   });
 
   it("links the compiled CLI entry as `atlas` on the PATH", () => {
-    expect(dockerfile).toMatch(/chmod 0755 dist\/app\/cli\/atlas\.js/);
+    expect(read("scripts/build.mjs")).toMatch(/chmodSync\(join\(outDir, "app", "cli", "atlas\.js"\), 0o755\)/);
     expect(dockerfile).toMatch(/ln -s \/app\/dist\/app\/cli\/atlas\.js \/usr\/local\/bin\/atlas/);
     expect(read("app/cli/atlas.ts").startsWith("#!/usr/bin/env node\n")).toBe(true);
   });

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { type IngestSummary, ingestPaths } from "../../ingest/ingest.js";
+import type { IngestSummary } from "../../ingest/ingest.js";
 import { isMain, parseCli, runMain } from "./args.js";
 import { runWithDeps } from "./runtime.js";
 
@@ -44,6 +44,8 @@ export async function main(argv: string[], command = "pnpm ingest"): Promise<num
     return 2;
   }
   const progress = process.stderr.isTTY && !values.json;
+  // loaded only now: --help and usage errors need none of it
+  const { ingestPaths } = await import("../../ingest/ingest.js");
   return runWithDeps(async (deps) => {
     const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log }, positionals, {
       collection: values.collection,

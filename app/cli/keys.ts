@@ -1,10 +1,7 @@
 import { userInfo } from "node:os";
 import type pg from "pg";
-import { loadConfig } from "../../lib/config.js";
-import { openDatabase } from "../../lib/db/database.js";
-import { migrate } from "../../lib/db/migrate.js";
-import { type Actor, type ApiKeyRecord, createKey, listKeys, revokeKey, setSelfApproval } from "../../tenants/keys.js";
-import { parseRoles, type Role, tenantSchema } from "../../tenants/roles.js";
+import type { Actor, ApiKeyRecord } from "../../tenants/keys.js";
+import type { Role } from "../../tenants/roles.js";
 import { type CliArgs, isMain, parseCli, runMain } from "./args.js";
 
 const usage = (command: string) => `usage: ${command} <command>
@@ -39,8 +36,10 @@ type Command =
   | { name: "revoke"; ref: string; json: boolean }
   | { name: "tenant"; tenant: string; allow: boolean };
 
+type RolesModule = typeof import("../../tenants/roles.js");
+
 /** Turns parsed arguments into a command; a usage error is thrown as text and exits 2 before touching the database. */
-function toCommand({ values, positionals }: CliArgs<typeof options>): Command {
+function toCommand({ values, positionals }: CliArgs<typeof options>, { parseRoles, tenantSchema }: RolesModule): Command {
   const [name, ...rest] = positionals;
   if (!name) throw new Error("no command given");
   const allowed = Object.hasOwn(FLAGS, name) ? FLAGS[name] : undefined;
@@ -101,7 +100,9 @@ const show = (key: ApiKeyRecord) =>
     key.revoked_at ? `revoked ${key.revoked_at.toISOString().slice(0, 19)}` : "active",
   ].join("  ");
 
-async function execute(pool: pg.Pool, command: Command, actor: Actor): Promise<void> {
+type KeysModule = typeof import("../../tenants/keys.js");
+
+async function execute(pool: pg.Pool, command: Command, actor: Actor, { createKey, listKeys, revokeKey, setSelfApproval }: KeysModule): Promise<void> {
   switch (command.name) {
     case "create": {
       const { key, record } = await createKey(pool, { tenant: command.tenant, name: command.keyName, roles: command.roles }, actor);
@@ -142,19 +143,27 @@ async function execute(pool: pg.Pool, command: Command, actor: Actor): Promise<v
 export async function main(argv: string[], command = "pnpm keys"): Promise<number> {
   const args = parseCli(argv, { usage: usage(command), options, maxPositionals: Number.POSITIVE_INFINITY });
   if (typeof args === "number") return args;
+  const roles = await import("../../tenants/roles.js");
   let parsed: Command;
   try {
-    parsed = toCommand(args);
+    parsed = toCommand(args, roles);
   } catch (error) {
     console.error(`error: ${(error as Error).message}\n${usage(command)}`);
     return 2;
   }
+  // loaded only now: --help and usage errors need none of it (the embedded database is heavy)
+  const [{ loadConfig }, { openDatabase }, { migrate }, keys] = await Promise.all([
+    import("../../lib/config.js"),
+    import("../../lib/db/database.js"),
+    import("../../lib/db/migrate.js"),
+    import("../../tenants/keys.js"),
+  ]);
   const config = loadConfig();
   // opening can fail (in use by a running server, unreachable, ...): runMain reports it with exit 1
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
   try {
     await migrate(database.pool);
-    await execute(database.pool, parsed, { keyId: null, name: `cli:${osUser()}`, remoteAddr: null });
+    await execute(database.pool, parsed, { keyId: null, name: `cli:${osUser()}`, remoteAddr: null }, keys);
     return 0;
   } catch (error) {
     console.error(`error: ${(error as Error).message}`);

@@ -1,6 +1,3 @@
-import { loadConfig } from "../../lib/config.js";
-import { openDatabase } from "../../lib/db/database.js";
-import { migrate } from "../../lib/db/migrate.js";
 import { isMain, parseCli, runMain } from "./args.js";
 
 const usage = (command: string) => `usage: ${command}
@@ -11,6 +8,12 @@ const usage = (command: string) => `usage: ${command}
 export async function main(argv: string[], command = "pnpm migrate"): Promise<number> {
   const args = parseCli(argv, { usage: usage(command), options: {} });
   if (typeof args === "number") return args;
+  // loaded only now: --help and usage errors need none of it (the embedded database is heavy)
+  const [{ loadConfig }, { openDatabase }, { migrate }] = await Promise.all([
+    import("../../lib/config.js"),
+    import("../../lib/db/database.js"),
+    import("../../lib/db/migrate.js"),
+  ]);
   const config = loadConfig();
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir });
   try {

@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseInput } from "../../lib/validation.js";
-import { type GoalStatement, goalStatementSchema } from "../../schemas/goal.js";
+import type { GoalStatement } from "../../schemas/goal.js";
 import { isMain, parseCli, runMain } from "./args.js";
 import { runWithDeps } from "./runtime.js";
 
@@ -27,6 +26,8 @@ export async function main(argv: string[], command = "pnpm plan"): Promise<numbe
     console.error(`error: --approve needs --approver NAME (recorded in the apply commit)\n${usage(command)}`);
     return 2;
   }
+  // loaded only now: --help and usage errors need none of it
+  const [{ parseInput }, { goalStatementSchema }] = await Promise.all([import("../../lib/validation.js"), import("../../schemas/goal.js")]);
   let goal: GoalStatement;
   try {
     goal = parseInput(goalStatementSchema, JSON.parse(readFileSync(file, "utf8")));

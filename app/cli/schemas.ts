@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { jsonSchemaOf, publishedSchemas, type SchemaName } from "../../schemas/index.js";
+import type { SchemaName } from "../../schemas/index.js";
 import { isMain, parseCli, runMain } from "./args.js";
 
 const usage = (command: string) => `usage: ${command}
@@ -11,6 +11,7 @@ const usage = (command: string) => `usage: ${command}
 export async function main(argv: string[], command = "pnpm schemas"): Promise<number> {
   const args = parseCli(argv, { usage: usage(command), options: {} });
   if (typeof args === "number") return args;
+  const { jsonSchemaOf, publishedSchemas } = await import("../../schemas/index.js");
   const dir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "schemas");
   for (const name of Object.keys(publishedSchemas) as SchemaName[]) {
     writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(jsonSchemaOf(name), null, 2)}\n`);

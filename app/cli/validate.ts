@@ -1,11 +1,6 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
-import { readIacFolder } from "../../iac/read-folder.js";
 import { isAtlasError } from "../../lib/errors.js";
-import { activeRules, effectiveSeverity, validateIac } from "../../policies/engine.js";
-import { loadOrgPolicy } from "../../policies/org-policy.js";
-import { defaultOrgPolicy } from "../../policies/org-policy-schema.js";
-import { formatReport, formatRules, reportJson } from "../../policies/report-format.js";
 import { ENVIRONMENTS, type Environment } from "../../policies/types.js";
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
 
@@ -38,6 +33,20 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     io.stderr(text);
     return 2;
   }
+  // loaded only now: --help and usage errors need none of it (the rules load the Kubernetes schemas)
+  const [
+    { readIacFolder },
+    { activeRules, effectiveSeverity, validateIac },
+    { loadOrgPolicy },
+    { defaultOrgPolicy },
+    { formatReport, formatRules, reportJson },
+  ] = await Promise.all([
+    import("../../iac/read-folder.js"),
+    import("../../policies/engine.js"),
+    import("../../policies/org-policy.js"),
+    import("../../policies/org-policy-schema.js"),
+    import("../../policies/report-format.js"),
+  ]);
   try {
     const policy = values.policy ? await loadOrgPolicy(values.policy) : defaultOrgPolicy();
     if (values.rules) {

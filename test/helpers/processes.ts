@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import { repoRoot } from "./tmp.js";
 
 /** What a finished child process printed and how it exited. */
@@ -19,9 +21,25 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Starts `node --import tsx <script> ...args` in the repository root. */
+/**
+ * The compiled JavaScript of a TypeScript entry point, when the test run's build made one
+ * (test/global-setup.ts: the server and the CLIs in dist/, and the replica launcher beside them).
+ */
+export function compiledEntry(script: string): string | undefined {
+  if (!script.endsWith(".ts")) return undefined;
+  const compiled = join(repoRoot, "dist", script.replace(/\.ts$/, ".js"));
+  return existsSync(compiled) ? compiled : undefined;
+}
+
+/**
+ * Starts a TypeScript entry point in the repository root: its compiled JavaScript from dist/
+ * when it has one (as `pnpm start` runs it: tsx would spend most of a test transpiling the
+ * graph), through tsx otherwise (the harnesses, `--eval`).
+ */
 export function spawnTs(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const compiled = compiledEntry(script);
+  const argv = compiled ? [compiled, ...args] : ["--import", "tsx", script, ...args];
+  return spawn(process.execPath, argv, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
 }
 
 /** Collects a child's output until it exits. */
@@ -45,7 +63,7 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd
   return finished(spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] }));
 }
 
-/** Runs a TypeScript entry point with tsx to completion. */
+/** Runs a TypeScript entry point to completion (compiled when it can be, see `spawnTs`). */
 export function runTs(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<ProcessResult> {
   return finished(spawnTs(script, args, env));
 }
@@ -98,7 +116,7 @@ export interface ServerProcess {
   exited: Promise<ProcessResult>;
 }
 
-/** Starts a TypeScript server entry on a free port (PORT is set here) and waits until `/healthz` answers. */
+/** Starts a server entry (see `spawnTs`) on a free port (PORT is set here) and waits until `/healthz` answers. */
 export async function startServerProcess(script: string, env: NodeJS.ProcessEnv, attempts = 480): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawnTs(script, [], { ...env, PORT: String(port) });
