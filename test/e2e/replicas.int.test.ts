@@ -234,7 +234,8 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     expect([...ranOnA, ...ranOnB].sort()).toEqual([...threads].sort());
     expect(ranOnA.length).toBeGreaterThan(0);
     expect(ranOnB.length).toBeGreaterThan(0);
-    // every job acknowledged
+    // every job acknowledged (a worker logs "finished" just before it acknowledges)
+    await waitFor(async () => Number(((await redis.xpending(`${prefix}runs`, "atlas-workers")) as [number])[0]) === 0, 10_000, "every job acknowledged");
     expect(await redis.xpending(`${prefix}runs`, "atlas-workers")).toEqual([0, null, null, null]);
 
     // approve all at once, each on the replica it was not submitted to
