@@ -4,6 +4,7 @@ import { PostgresSaver } from "@langchain/langgraph-checkpoint-postgres";
 import { makeBus } from "../bus/index.js";
 import { closeRedis, makeRedis, waitForRedis } from "../bus/redis/client.js";
 import { redisKeys } from "../bus/redis/keys.js";
+import { type ArtifactStore, makeArtifactStore } from "../graph/artifact-store.js";
 import { buildPlanningGraph } from "../graph/build.js";
 import type { Config } from "../lib/config.js";
 import { LOCK_KEYS, withAdvisoryLock } from "../lib/db/advisory-lock.js";
@@ -34,6 +35,8 @@ import { modelChainFromConfig } from "./models.js";
  */
 export interface Deps extends ServerDeps {
   gitops: GitopsWorkspace;
+  /** the builder's files by SHA-256 (graph/artifact-store.ts) */
+  artifactStore: ArtifactStore;
   close(): Promise<void>;
 }
 
@@ -124,7 +127,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   );
   const gitops = makeGitopsWorkspace(config.gitopsDir, { lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn), log });
   const orgPolicy = config.ATLAS_POLICY_DIR ? await loadOrgPolicy(config.ATLAS_POLICY_DIR) : undefined;
-  const graph = buildPlanningGraph({ search, models, events, gitops, clock, log, orgPolicy, tokenBudget }, new PostgresSaver(pool));
+  const artifactStore = makeArtifactStore(pool);
+  const graph = buildPlanningGraph({ search, models, events, gitops, artifactStore, clock, log, orgPolicy, tokenBudget }, new PostgresSaver(pool));
   const driver = makeRunDriver({
     graph,
     runs,
@@ -154,7 +158,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     tokenBudget,
     gitops,
     orgPolicy,
-    planner: makePlanService(driver),
+    artifactStore,
+    planner: makePlanService(driver, artifactStore),
     background,
     recovery: makeRecovery(driver, background, { events, log, clock }),
     metrics,

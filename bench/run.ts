@@ -5,14 +5,16 @@ import { parseCli } from "../app/cli/args.js";
 
 /**
  * `pnpm bench [--quick]`: benchmarks with their baselines measured in the same run: retrieval
- * and ingest (retrieval.ts), the server under concurrent load (server.ts), then the server's
- * start (start.ts: compiled, fresh and warm, and tsx, beside PGlite opening the same folder).
+ * and ingest (retrieval.ts), the server under concurrent load (server.ts), planning (planning.ts:
+ * a plan to the approval interrupt over HTTP beside the same graph on MemorySaver, and plans/s at 4
+ * connections), then the server's start (start.ts: compiled, fresh and warm, and tsx, beside PGlite
+ * opening the same folder).
  * NATIVE_DATABASE_URL (default the machine's Postgres) adds the vector-free native figures;
  * set it to "off" to skip them.
  */
 const USAGE = `usage: pnpm bench [--quick]
-  Ingest throughput and query latency beside raw-SQL baselines, the server under load, then the
-  server's start (compiled and tsx) beside PGlite's own start.
+  Ingest throughput and query latency beside raw-SQL baselines, the server under load, planning
+  beside MemorySaver, then the server's start (compiled and tsx) beside PGlite's own start.
   --quick  a smaller corpus and shorter runs
   NATIVE_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) adds the native
   PostgreSQL figures; "off" skips them. Results are written to bench/results/.`;
@@ -21,11 +23,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 async function main(quick: boolean): Promise<void> {
   // loaded only now: `--help` needs none of Atlas
-  const [{ benchRetrieval, printRetrievalBench }, { benchServer, printServerBench }, { benchStart, printStartBench, startRuns }] = await Promise.all([
-    import("./retrieval.js"),
-    import("./server.js"),
-    import("./start.js"),
-  ]);
+  const [
+    { benchRetrieval, printRetrievalBench },
+    { benchServer, printServerBench },
+    { benchPlanning, printPlanningBench, planningRuns },
+    { benchStart, printStartBench, startRuns },
+  ] = await Promise.all([import("./retrieval.js"), import("./server.js"), import("./planning.js"), import("./start.js")]);
   const native = process.env.NATIVE_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
   const nativeUrl = native === "off" ? undefined : native;
   const retrieval = await benchRetrieval({
@@ -41,11 +44,13 @@ async function main(quick: boolean): Promise<void> {
   printRetrievalBench(retrieval);
   const server = await benchServer({ root, seconds: quick ? 3 : 10, warmupSeconds: quick ? 1 : 2 });
   printServerBench(server);
+  const planning = await benchPlanning({ root, ...planningRuns(quick) });
+  printPlanningBench(planning);
   const start = await benchStart({ root, ...startRuns(quick) });
   printStartBench(start);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const out = join(root, "bench", "results", `bench-${Date.now()}.json`);
-  writeFileSync(out, `${JSON.stringify({ generated_at: new Date().toISOString(), retrieval, server, start }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify({ generated_at: new Date().toISOString(), retrieval, server, planning, start }, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }
 

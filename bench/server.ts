@@ -80,7 +80,7 @@ interface LoadOptions {
 }
 
 /** POSTs the bodies (each connection cycles through them) for `seconds` with autocannon. */
-function load(options: LoadOptions): Promise<LoadFigures> {
+export function load(options: LoadOptions): Promise<LoadFigures> {
   const autocannonOptions = {
     url: options.url,
     method: "POST",
@@ -107,13 +107,13 @@ function load(options: LoadOptions): Promise<LoadFigures> {
 }
 
 /** A POST with the first body must answer 2xx before the server is loaded: a bench of 4xx answers measures nothing. */
-async function preflight(url: string, body: string): Promise<void> {
+export async function preflight(url: string, body: string): Promise<void> {
   const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
   const text = await response.text();
   if (!response.ok) throw new Error(`${url} answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
-async function listen(app: FastifyInstance): Promise<string> {
+export async function listen(app: FastifyInstance): Promise<string> {
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   return `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;

@@ -7,6 +7,7 @@ import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { RunbookSearch } from "../rag/search.js";
 import type { EventType, LifecycleEvent } from "../schemas/events.js";
 import type { TokenBudget } from "../tenants/budget/token-budget.js";
+import type { ArtifactStore } from "./artifact-store.js";
 import type { PlanStateValue } from "./state.js";
 
 /** A chat model in the architect's fallback chain, with the name it is recorded under. */
@@ -22,6 +23,8 @@ export interface GraphDeps {
   models: NamedModel[];
   events: EventBus;
   gitops: GitopsWorkspace;
+  /** the builder's files by SHA-256; the state carries only the digests */
+  artifactStore: ArtifactStore;
   /** organisation policy, loaded from ATLAS_POLICY_DIR (see policies/org/) */
   orgPolicy?: OrgPolicy | undefined;
   clock: () => Date;

@@ -2,7 +2,7 @@ import { Annotation } from "@langchain/langgraph";
 import type { LifecycleEvent } from "../schemas/events.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import type { PlanSpec } from "../schemas/plan.js";
-import type { ApprovalDecision, BuildArtifacts, Finding, ValidationReport } from "../schemas/reports.js";
+import type { ApprovalDecision, ArtifactFile, BuildArtifacts, Finding, ValidationReport } from "../schemas/reports.js";
 
 /** The run state machine, as the seeds name it. */
 export const runStatuses = [
@@ -39,6 +39,16 @@ export interface AppliedChange {
   already_applied: boolean;
 }
 
+/**
+ * A built file as the state carries it: path, kind, SHA-256 and size. Its content is in the
+ * artifact store under its SHA-256 (see artifact-store.ts); checkpoints written before the store
+ * existed still carry `content` here, and readers take it from there.
+ */
+export type ArtifactRef = Omit<ArtifactFile, "content"> & { content?: string };
+
+/** The builder's output as the state carries it: the files by digest, and the digest of the set. */
+export type ArtifactManifest = Omit<BuildArtifacts, "files"> & { files: ArtifactRef[] };
+
 const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_old, value) => value, default: fallback });
 
 /** State carried through the planning graph and checkpointed after every node. */
@@ -49,7 +59,8 @@ export const PlanState = Annotation.Root({
   trace_id: Annotation<string>,
   status: replace<RunStatus>(() => "PENDING"),
   plan: replace<PlanSpec | null>(() => null),
-  artifacts: replace<BuildArtifacts | null>(() => null),
+  /** what the builder made, by digest: contents stay out of the checkpoints */
+  artifacts: replace<ArtifactManifest | null>(() => null),
   validation: replace<ValidationReport | null>(() => null),
   /** validator-driven revisions so far */
   revisions: replace<number>(() => 0),

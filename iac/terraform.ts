@@ -1,6 +1,7 @@
 // @cdktn/hcl2json is the community continuation of CDKTF's hcl2json (CDKTF was deprecated in
 // December 2025): the same API, and the same JSON on every HCL input the tests and fixtures hold.
 import { parse } from "@cdktn/hcl2json";
+import type { HclParseCache } from "./hcl-cache.js";
 import { locateHclBlocks, locateJsonKey } from "./terraform-locate.js";
 import type { IacFile, ParseError, TerraformResource } from "./types.js";
 
@@ -17,20 +18,27 @@ export interface TerraformParseResult {
   errors: ParseError[];
 }
 
+/** Options of {@link parseTerraform}. */
+export interface TerraformParseOptions {
+  /** HCL parse results by content, kept between calls */
+  cache?: HclParseCache | undefined;
+}
+
 type Mode = NonNullable<TerraformResource["mode"]>;
 type Located = (keys: string[], occurrence: number) => number | null;
 
 /**
  * Parses every `.tf` (HCL, via hcl2json) and `.tf.json` file. Each folder is a module:
  * blocks in a subfolder get the address prefix `module.<folder>.`. A file that does not
- * parse becomes a {@link ParseError}; it never throws.
+ * parse becomes a {@link ParseError}; it never throws. With `options.cache`, an HCL file whose
+ * content was parsed before is not parsed again (see {@link HclParseCache}).
  */
-export async function parseTerraform(files: IacFile[]): Promise<TerraformParseResult> {
+export async function parseTerraform(files: IacFile[], options: TerraformParseOptions = {}): Promise<TerraformParseResult> {
   const result: TerraformParseResult = { resources: [], dataSources: [], providers: [], variables: [], errors: [] };
   for (const file of files) {
     const isJson = /\.tf\.json$/i.test(file.path);
     if (!isJson && !/\.tf$/i.test(file.path)) continue;
-    const parsed = isJson ? parseJson(file) : await parseHcl(file);
+    const parsed = isJson ? parseJson(file) : await parseHcl(file, options);
     if ("error" in parsed) {
       result.errors.push(parsed.error);
       continue;
@@ -44,10 +52,14 @@ export async function parseTerraform(files: IacFile[]): Promise<TerraformParseRe
 
 type Parsed = { body: Record<string, unknown>; locate: Located } | { error: ParseError };
 
-async function parseHcl(file: IacFile): Promise<Parsed> {
+async function parseHcl(file: IacFile, { cache }: TerraformParseOptions): Promise<Parsed> {
   try {
-    const body = (await parse(file.path, file.content)) as Record<string, unknown>;
-    const blocks = locateHclBlocks(file.content);
+    let parsed = cache?.get(file.content);
+    if (!parsed) {
+      parsed = { body: (await parse(file.path, file.content)) as Record<string, unknown>, blocks: locateHclBlocks(file.content) };
+      cache?.set(file.content, parsed);
+    }
+    const { body, blocks } = parsed;
     const locate: Located = (keys, occurrence) => blocks.get(keys.length === 3 ? keys.join(".") : `${keys.join(".")}#${occurrence}`) ?? null;
     return { body, locate };
   } catch (error) {

@@ -1,6 +1,6 @@
 import { parseKubernetes } from "../iac/kubernetes.js";
 import { compareStrings } from "../iac/read-folder.js";
-import { parseTerraform } from "../iac/terraform.js";
+import { parseTerraform, type TerraformParseOptions } from "../iac/terraform.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
@@ -13,6 +13,8 @@ export interface ValidateOptions {
   environment?: Environment;
   /** organisation policy; the defaults of {@link defaultOrgPolicy} when absent */
   policy?: OrgPolicy;
+  /** how Terraform is parsed: a cache of HCL parse results to use and fill (iac/hcl-cache.ts) */
+  terraform?: TerraformParseOptions | undefined;
 }
 
 /** Finding counts per severity, plus the total. */
@@ -50,7 +52,7 @@ export function effectiveSeverity(rule: Rule, policy: OrgPolicy): Severity {
  */
 export async function validateIac(files: IacFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
   const policy = options.policy ?? defaultOrgPolicy();
-  const terraform = await parseTerraform(files);
+  const terraform = await parseTerraform(files, options.terraform);
   const kubernetes = parseKubernetes(files);
   const ctx: RuleContext = {
     environment: options.environment,

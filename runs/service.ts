@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { Command } from "@langchain/langgraph";
+import { withContents } from "../graph/artifact-contents.js";
+import type { ArtifactStore } from "../graph/artifact-store.js";
 import type { PlanStateValue } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import { validationError } from "../lib/validation.js";
@@ -14,8 +16,9 @@ export type { ProgressEvent, RunView } from "./driver.js";
  * Runs the planning graph for HTTP and CLI callers, in the caller's request: starts, resumes
  * and rolls back threads, with the run registry's claims guaranteeing one runner per thread and
  * one resume per interrupt. Background runs are `background.ts`; both go through the driver.
+ * Artifact contents are read from `artifactStore` (the state names them by digest).
  */
-export function makePlanService(driver: RunDriver) {
+export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore) {
   const { graph, runs, owner } = driver;
 
   return {
@@ -165,7 +168,9 @@ export function makePlanService(driver: RunDriver) {
       const snapshot = await graph.getState(threadConfig(run));
       const file = (snapshot.values as Partial<PlanStateValue>).artifacts?.files.find((f) => f.path === path);
       if (!file) throw new AtlasError("NOT_FOUND", `No artifact ${path} in thread ${threadId}`);
-      return file;
+      const [read] = await withContents(artifactStore, [file]);
+      if (!read) throw new AtlasError("INTERNAL", `artifact ${path} of thread ${threadId} could not be read`);
+      return read;
     },
 
     async events(threadId: string, tenant: string) {

@@ -80,6 +80,7 @@ const OWNERS: Record<string, string> = {
   atlas_audit: "tenants/audit.ts",
   atlas_token_budgets: "tenants/budget/limits.ts",
   atlas_slack_requests: "server/slack/seen-requests.ts",
+  atlas_artifacts: "graph/artifact-store.ts",
   atlas_migrations: "lib/db/migrate.ts",
   rag_documents: "rag/store/",
   rag_chunks: "rag/store/",

@@ -1,3 +1,4 @@
+import type { TerraformParseOptions } from "../../iac/terraform.js";
 import { validateIac } from "../../policies/engine.js";
 import type { OrgPolicy } from "../../policies/org-policy-schema.js";
 import { budgetFindings, checkBudget, estimateCost } from "../../pricing/index.js";
@@ -11,7 +12,14 @@ const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as co
  */
 export async function validateArtifacts(
   artifacts: BuildArtifacts,
-  options: { environment: "dev" | "staging" | "prod"; region: string; budgetUsd: number; orgPolicy?: OrgPolicy | undefined },
+  options: {
+    environment: "dev" | "staging" | "prod";
+    region: string;
+    budgetUsd: number;
+    orgPolicy?: OrgPolicy | undefined;
+    /** a cache of HCL parse results to use and fill (iac/hcl-cache.ts) */
+    terraform?: TerraformParseOptions | undefined;
+  },
 ): Promise<ValidationReport> {
   const files = artifacts.files
     .filter((file) => file.kind === "terraform" || file.kind === "kubernetes")
@@ -19,6 +27,7 @@ export async function validateArtifacts(
   const policyReport = await validateIac(files, {
     environment: options.environment,
     ...(options.orgPolicy ? { policy: options.orgPolicy } : {}),
+    terraform: options.terraform,
   });
   const estimate = estimateCost(policyReport.resources, { region: options.region });
   const budget = checkBudget(estimate, options.budgetUsd);

@@ -1,6 +1,8 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { withContents } from "../../graph/artifact-contents.js";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { MAX_REVISIONS, type PlanStateUpdate, type PlanStateValue } from "../../graph/state.js";
+import { makeHclParseCache } from "../../iac/hcl-cache.js";
 import { validateArtifacts } from "./check.js";
 
 /**
@@ -8,15 +10,21 @@ import { validateArtifacts } from "./check.js";
  * findings, at most MAX_REVISIONS times; then the design is BLOCKED with the findings as rationale.
  */
 export function makeValidator(deps: GraphDeps) {
+  // Parse results by content, kept as long as this graph: a file validated again unchanged (a run
+  // continued after a crash) skips hcl2json. Builder output names its plan, version and trace, so
+  // two versions or two plans never share a Terraform file.
+  const terraform = { cache: makeHclParseCache() };
   return async function validator(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     if (!state.plan || !state.artifacts) throw new Error("validator reached without a plan and artifacts");
     const threadId = threadIdOf(config, state);
-    const report = await validateArtifacts(state.artifacts, {
-      environment: state.goal.environment,
-      region: state.goal.region,
-      budgetUsd: state.goal.budget.monthly_usd,
-      orgPolicy: deps.orgPolicy,
-    });
+    const files = await withContents(
+      deps.artifactStore,
+      state.artifacts.files.filter((file) => file.kind === "terraform" || file.kind === "kubernetes"),
+    );
+    const report = await validateArtifacts(
+      { ...state.artifacts, files },
+      { environment: state.goal.environment, region: state.goal.region, budgetUsd: state.goal.budget.monthly_usd, orgPolicy: deps.orgPolicy, terraform },
+    );
     const events = [
       await emit(deps, state, threadId, "validate.result", {
         plan_version: report.plan_version,
