@@ -137,7 +137,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
           if (waiting || ended) return { outcome: "ran", view: await driver.settle(run) };
           return { outcome: "ran", view: await driver.drive(run, null, options.onProgress, options.signal) };
         }
-        const input = startInput(job.goal, job.tenant, run.plan_id, job.trace_id);
+        const input = startInput(job.goal, job.tenant, run.plan_id, job.trace_id, Object.keys(state).length === 0);
         return { outcome: "ran", view: await driver.drive({ ...run, trace_id: job.trace_id }, input, options.onProgress, options.signal) };
       } catch (error) {
         return { outcome: "failed", error: error as Error };

@@ -65,14 +65,17 @@ export const planIdOf = (threadId: string) => `plan-${threadId}`;
 /** A new W3C-style trace id: 32 hex characters. */
 export const newTraceId = () => randomBytes(16).toString("hex");
 
-/** The graph input that starts a new plan version on a thread. */
-export function startInput(goal: GoalStatement, tenant: string, planId: string, traceId: string) {
+/**
+ * The graph input that starts a new plan version on a thread. A `fresh` thread (no checkpoint
+ * yet) gets only what differs from the state's defaults: every key in the input is a checkpoint
+ * write, about a fifth of a plan's statements on the embedded database.
+ */
+export function startInput(goal: GoalStatement, tenant: string, planId: string, traceId: string, fresh = false) {
+  const essentials = { goal, tenant, plan_id: planId, trace_id: traceId, status: "IN_PROGRESS" };
+  if (fresh) return essentials;
   return {
-    goal,
-    tenant,
-    plan_id: planId,
-    trace_id: traceId,
-    status: "IN_PROGRESS",
+    ...essentials,
+    // a new version on an old thread: what the previous run left is reset
     revisions: 0,
     open_findings: [],
     revision_comments: [],

@@ -54,7 +54,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         await runs.setCreatedBy(run, owner, request.created_by ?? null);
       }
       if (!run) throw new AtlasError("INTERNAL", "run registry lost a row it just wrote");
-      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal, request.tenant, run.plan_id, traceId), onProgress);
+      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal, request.tenant, run.plan_id, traceId, created), onProgress);
     },
 
     async get(threadId: string, tenant: string): Promise<RunView> {
