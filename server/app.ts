@@ -1,6 +1,7 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { ServerDeps } from "./deps.js";
 import { registerErrorHandler } from "./error-handler.js";
+import { frameworkErrorOptions } from "./framework-errors.js";
 import { httpTimeoutOptions } from "./http-timeouts.js";
 import { registerOpenApi } from "./openapi/document.js";
 import { requireDocumentedRoutes } from "./openapi/documented-routes.js";
@@ -32,6 +33,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     bodyLimit: deps.config.BODY_LIMIT_BYTES,
     requestIdHeader: "x-request-id",
     ...httpTimeoutOptions(deps.config),
+    ...frameworkErrorOptions(deps.config),
   });
   // Every route takes JSON; without this Fastify's default text/plain parser hands routes a
   // string, which fails validation as 400 instead of the honest 415.

@@ -11,6 +11,9 @@ const FASTIFY_CODES: Record<string, keyof typeof errorStatus> = {
   FST_ERR_VALIDATION: "VALIDATION_FAILED",
 };
 
+/** The Atlas code that owns an HTTP status (403 FORBIDDEN, 404 NOT_FOUND, ...), if one does. */
+const codeOfStatus = (status: number) => (Object.keys(errorStatus) as (keyof typeof errorStatus)[]).find((code) => errorStatus[code] === status);
+
 /**
  * The one error handler: 4xx answers say what was wrong and where; 5xx answers are
  * logged with the request's context and return a generic message.
@@ -25,10 +28,13 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const fastifyCode = error.code ? FASTIFY_CODES[error.code] : undefined;
     const clientStatus = typeof error.statusCode === "number" && error.statusCode >= 400 && error.statusCode < 500;
     if (fastifyCode || (clientStatus && !isAtlasError(error))) {
-      const code = fastifyCode ?? "VALIDATION_FAILED";
       const status = fastifyCode ? errorStatus[fastifyCode] : (error.statusCode as number);
+      // a plugin's own client error (@fastify/static's 403 for a path it refuses) keeps its status
+      // and takes the code that owns it; one without such a code is a request Atlas could not take
+      const code = fastifyCode ?? codeOfStatus(status) ?? "VALIDATION_FAILED";
       const message = error instanceof SyntaxError ? `Body is not valid JSON: ${error.message}` : error.message;
-      return reply.status(status).send({ error: { code, message, issues: [{ path: "(body)", message }] } });
+      const issues = fastifyCode || code === "VALIDATION_FAILED" ? { issues: [{ path: "(body)", message }] } : {};
+      return reply.status(status).send({ error: { code, message, ...issues } });
     }
     const code = isAtlasError(error) ? error.code : "INTERNAL";
     request.log.error({ err: error, url: request.url, method: request.method }, "request failed");
