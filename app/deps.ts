@@ -15,7 +15,7 @@ import type { Logger } from "../lib/log.js";
 import { makeMetrics, tenantLabelMode } from "../lib/metrics/index.js";
 import { TokenCallback } from "../lib/metrics/token-callback.js";
 import { loadOrgPolicy } from "../policies/org-policy.js";
-import { type Embedder, makeOpenAIEmbedder } from "../rag/embedder.js";
+import type { Embedder } from "../rag/embedder.js";
 import { makeRunbookSearch, type RunbookSearch } from "../rag/search.js";
 import { makeBackgroundRuns } from "../runs/background.js";
 import { makeRunDriver } from "../runs/driver.js";
@@ -74,12 +74,16 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   const pool = db.pool;
   const clock = overrides.clock ?? (() => new Date());
   const replica = newReplicaId();
-  const models = overrides.models ?? modelChainFromConfig(config);
+  const models = overrides.models ?? (await modelChainFromConfig(config));
   const embedder =
     overrides.embedder !== undefined
       ? overrides.embedder
       : config.OPENAI_API_KEY
-        ? makeOpenAIEmbedder({ apiKey: config.OPENAI_API_KEY, model: config.EMBEDDING_MODEL, baseUrl: config.OPENAI_BASE_URL })
+        ? (await import("../rag/embedder.js")).makeOpenAIEmbedder({
+            apiKey: config.OPENAI_API_KEY,
+            model: config.EMBEDDING_MODEL,
+            baseUrl: config.OPENAI_BASE_URL,
+          })
         : null;
 
   // What replicas share: on Redis when REDIS_URL is set (waited for briefly; if it is down Atlas

@@ -1,10 +1,9 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { ChatOpenAI } from "@langchain/openai";
 import type { NamedModel } from "../graph/deps.js";
 import type { Config } from "../lib/config.js";
 
 /** A chat model on the configured OpenAI-compatible endpoint. */
-function chatModel(config: Config & { OPENAI_API_KEY: string }, name: string): BaseChatModel {
+function chatModel(ChatOpenAI: typeof import("@langchain/openai").ChatOpenAI, config: Config & { OPENAI_API_KEY: string }, name: string): BaseChatModel {
   return new ChatOpenAI({
     apiKey: config.OPENAI_API_KEY,
     model: name,
@@ -15,17 +14,21 @@ function chatModel(config: Config & { OPENAI_API_KEY: string }, name: string): B
   });
 }
 
-/** OPENAI_MODEL then each OPENAI_FALLBACK_MODELS entry; empty without a key (deterministic mode). */
-export function modelChainFromConfig(config: Config): NamedModel[] {
+/**
+ * OPENAI_MODEL then each OPENAI_FALLBACK_MODELS entry; empty without a key (deterministic mode).
+ * The OpenAI client is loaded only when there is a key.
+ */
+export async function modelChainFromConfig(config: Config): Promise<NamedModel[]> {
   const key = config.OPENAI_API_KEY;
   if (!key) return [];
+  const { ChatOpenAI } = await import("@langchain/openai");
   return [config.OPENAI_MODEL, ...config.OPENAI_FALLBACK_MODELS.filter((name) => name !== config.OPENAI_MODEL)].map((name) => ({
     name,
-    model: chatModel({ ...config, OPENAI_API_KEY: key }, name),
+    model: chatModel(ChatOpenAI, { ...config, OPENAI_API_KEY: key }, name),
   }));
 }
 
 /** The primary chat model (OPENAI_MODEL), or null without a key. */
-export function chatModelFromConfig(config: Config): BaseChatModel | null {
-  return modelChainFromConfig(config)[0]?.model ?? null;
+export async function chatModelFromConfig(config: Config): Promise<BaseChatModel | null> {
+  return (await modelChainFromConfig(config))[0]?.model ?? null;
 }

@@ -84,15 +84,15 @@ describe("validateKubernetesSchema", () => {
     return object;
   };
 
-  it("reports fields that break the OpenAPI schema with their JSON pointer", () => {
+  it("reports fields that break the OpenAPI schema with their JSON pointer", async () => {
     const object = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: Public\n  ports:\n    - port: http\n");
-    const issues = validateKubernetesSchema(object);
+    const issues = await validateKubernetesSchema(object);
     expect(issues.map((i) => i.pointer).sort()).toEqual(["/spec/ports/0/port", "/spec/type"]);
     expect(issues.find((i) => i.pointer === "/spec/type")?.message).toContain("LoadBalancer");
   });
 
-  it("accepts valid objects and ignores kinds it has no schema for", () => {
-    expect(validateKubernetesSchema(parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"))).toEqual([]);
-    expect(validateKubernetesSchema(parse("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\nspec: 3\n"))).toEqual([]);
+  it("accepts valid objects and ignores kinds it has no schema for", async () => {
+    expect(await validateKubernetesSchema(parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"))).toEqual([]);
+    expect(await validateKubernetesSchema(parse("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\nspec: 3\n"))).toEqual([]);
   });
 });

@@ -194,7 +194,7 @@ describe("atlas_tokens_total from a model run, against a LOCAL OpenAI-compatible
       OPENAI_MAX_RETRIES: "0",
       METRICS_TENANT_LABEL: "name",
     };
-    t = await buildTestApp(db, { env, overrides: { models: modelChainFromConfig(testConfig(env)) } });
+    t = await buildTestApp(db, { env, overrides: { models: await modelChainFromConfig(testConfig(env)) } });
   });
   afterAll(async () => {
     await t?.close();

@@ -1,6 +1,5 @@
 import type { NamedModel } from "../../graph/deps.js";
 import type { RunbookSearch } from "../../rag/search.js";
-import { askDesignAgent } from "./agent.js";
 import { type FetchedRunbook, recordingSearch } from "./fetched.js";
 import type { DesignProposal } from "./model.js";
 import type { DesignQuestion } from "./prompt.js";
@@ -31,6 +30,8 @@ export async function proposeDesign(
   context: { search: RunbookSearch; spend: ModelSpend },
 ): Promise<DesignOutcome> {
   const failures: string[] = [];
+  // langchain's agent loop is loaded only in model mode (deterministic planning never needs it)
+  const { askDesignAgent } = await import("./agent.js");
   try {
     for (const { name, model } of models) {
       const recorder = recordingSearch(context.search);

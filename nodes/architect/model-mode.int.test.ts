@@ -56,7 +56,7 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
       OPENAI_FALLBACK_MODELS: "stub-fallback",
       OPENAI_MAX_RETRIES: "0",
     });
-    deps = await buildDeps(config, createLogger("silent"), { embedder: null, models: modelChainFromConfig(config) });
+    deps = await buildDeps(config, createLogger("silent"), { embedder: null, models: await modelChainFromConfig(config) });
     await ingestPaths({ pool: deps.db.pool, embedder: null }, [fixtureRunbooksDir]);
   });
   beforeEach(() => stub.reset());

@@ -21,9 +21,10 @@ export const schemaRule: Rule = {
   aliases: [],
   target: "kubernetes",
   remediation: "Fix the field named in the message; the API server would reject the object (kubectl apply --dry-run=server shows the same).",
-  check(ctx) {
-    return ctx.kubernetes.flatMap((object) =>
-      validateKubernetesSchema(object).map((issue) => {
+  async check(ctx) {
+    const checked = await Promise.all(ctx.kubernetes.map(async (object) => ({ object, issues: await validateKubernetesSchema(object) })));
+    return checked.flatMap(({ object, issues }) =>
+      issues.map((issue) => {
         const path = issue.pointer
           .split("/")
           .slice(1)

@@ -65,12 +65,12 @@ function excerptsSent(): Map<string, number> {
 }
 
 describe("chatModelFromConfig", () => {
-  it("is null without an API key", () => {
-    expect(chatModelFromConfig(testConfig())).toBeNull();
+  it("is null without an API key", async () => {
+    expect(await chatModelFromConfig(testConfig())).toBeNull();
   });
 
   it("builds a ChatOpenAI that talks to the configured base URL", async () => {
-    const llm = chatModelFromConfig(testConfig(modelEnv()));
+    const llm = await chatModelFromConfig(testConfig(modelEnv()));
     expect(llm).toBeInstanceOf(ChatOpenAI);
     stub.chatReplies.push({ content: "hello from the stub" });
     const reply = await llm?.invoke("ping");

@@ -78,7 +78,7 @@ describe("token budgets with the model STUB, Redis counters", () => {
       db: await openDatabase({ url: native.url }),
 
       embedder: null,
-      models: modelChainFromConfig(config),
+      models: await modelChainFromConfig(config),
       migrations: readMigrations().filter((m) => !m.requiresVector),
       search: async () => [],
     });
