@@ -19,6 +19,10 @@ export const componentKinds = [
   "cloudwatch-alarms",
   "secrets",
   "kms-key",
+  "rds-mysql",
+  "aurora-cluster",
+  "waf",
+  "vpc-endpoint",
 ] as const;
 
 /** One deployable piece of the design. */
@@ -36,6 +40,15 @@ export const componentSchema = z
   })
   .strict();
 
+/** A VPC the goal names (`existing_components` or a constraint): the Terraform reads it with data sources instead of creating one. */
+export const existingVpcSchema = z
+  .object({
+    vpc_id: z.string().regex(/^vpc-[0-9a-f]{8,17}$/),
+    /** subnets to use; empty: every subnet of the VPC tagged for the tier (data source filter) */
+    subnet_ids: z.array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/)),
+  })
+  .strict();
+
 export const networkSchema = z
   .object({
     vpc_cidr: z.string(),
@@ -44,6 +57,11 @@ export const networkSchema = z
     private_subnets: z.array(z.string()),
     nat_gateways: z.number().int().min(0),
     ingress: z.object({ type: z.enum(["alb", "cloudfront", "none"]), public: z.boolean(), tls: z.boolean() }).strict(),
+    /** where tasks run: private subnets behind NAT, or public subnets with a public IP and no NAT (security groups allow no inbound but the ALB) */
+    task_subnets: z.enum(["private", "public"]).default("private"),
+    /** VPC endpoints: `s3` (gateway, free) and interface endpoints by service name (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, `sqs`) */
+    vpc_endpoints: z.array(z.string()).default([]),
+    existing_vpc: existingVpcSchema.nullable().default(null),
   })
   .strict();
 
@@ -75,13 +93,21 @@ export const computeSchema = z
     image: z.string().min(1),
     /** runs started on a schedule instead of a long-running service; null for services and workers */
     schedule: scheduleSchema.nullable().default(null),
+    /** CPU architecture of tasks (Fargate runtime platform) or nodes */
+    architecture: z.enum(["x86_64", "arm64"]).default("x86_64"),
+    /** Fargate capacity: on-demand, or Spot for interruptible work (workers, pipelines) */
+    capacity: z.enum(["on-demand", "spot"]).default("on-demand"),
   })
   .strict();
+
+/** RDS engines a design can use; `aurora-*` are Aurora clusters (writer plus readers across AZs). */
+export const databaseEngines = ["postgres", "mysql", "aurora-postgresql", "aurora-mysql"] as const;
+export type DatabaseEngine = (typeof databaseEngines)[number];
 
 export const databaseSchema = z
   .object({
     id: z.string(),
-    engine: z.literal("postgres"),
+    engine: z.enum(databaseEngines),
     engine_version: z.string(),
     instance_class: z.string(),
     multi_az: z.boolean(),
@@ -115,6 +141,8 @@ export const securitySchema = z
     kms: z.enum(["aws-managed", "customer-managed"]),
     iam_scopes: z.array(iamScopeSchema),
     secrets: z.array(z.object({ name: z.string(), purpose: z.string() }).strict()),
+    /** an AWS WAF web ACL (managed common and known-bad-inputs rule groups) in front of the public entry point */
+    waf: z.boolean().default(false),
   })
   .strict();
 
@@ -133,8 +161,25 @@ export const costBudgetSchema = z
     monthly_total_usd: z.number().min(0),
     budget_usd: z.number().positive(),
     status: z.enum(["OK", "WARN", "OVER"]),
-    breakdown: z.array(z.object({ component_id: z.string(), monthly_usd: z.number().min(0), detail: z.string() }).strict()),
+    breakdown: z.array(
+      z
+        .object({
+          component_id: z.string(),
+          monthly_usd: z.number().min(0),
+          /** the part that runs whatever the traffic (hours, provisioned storage) */
+          fixed_usd: z.number().min(0).default(0),
+          /** the part priced from the goal's drivers (requests, data out, messages, stored data) */
+          usage_usd: z.number().min(0).default(0),
+          detail: z.string(),
+        })
+        .strict(),
+    ),
+    /** usage-based items left unpriced (no driver in the goal, or not in the price sheet) */
     usage_based: z.array(z.string()),
+    fixed_monthly_usd: z.number().min(0).default(0),
+    usage_monthly_usd: z.number().min(0).default(0),
+    /** the assumptions usage prices rest on, each with where it came from (the goal or a stated default) */
+    usage_assumptions: z.array(z.string()).default([]),
   })
   .strict();
 
@@ -151,6 +196,36 @@ export const performanceBudgetSchema = z
 
 export const citationSchema = z
   .object({ source: z.string(), heading_path: z.array(z.string()), line_start: z.number().int(), line_end: z.number().int(), reason: z.string() })
+  .strict();
+
+export const constraintKinds = [
+  "kubernetes",
+  "cpu-architecture",
+  "nat",
+  "existing-network",
+  "database-engine",
+  "availability-zones",
+  "serverless",
+  "instance-families",
+  "region",
+  "security-control",
+  "budget",
+  "capacity",
+  "unknown",
+] as const;
+
+/** How the plan treated one constraint of the goal (or one of its existing components). */
+export const planConstraintSchema = z
+  .object({
+    /** the goal's words (or `existing <kind> <name> (<id>)`) */
+    text: z.string(),
+    kind: z.enum(constraintKinds),
+    /** hard: must hold or the plan is BLOCKED; soft: a preference the plan may miss, saying why */
+    hard: z.boolean(),
+    status: z.enum(["honoured", "not_honoured", "not_understood"]),
+    /** what in the design honours it, or why it could not be */
+    how: z.string(),
+  })
   .strict();
 
 /** The design contract the builder, validator and reviewer all work from. */
@@ -183,9 +258,11 @@ export const planSpecSchema = z
     citations: z.array(citationSchema),
     diagram: z.string().startsWith("flowchart"),
     revision_notes: z.array(z.string()),
+    constraints: z.array(planConstraintSchema).default([]),
   })
   .strict();
 
+export type PlanConstraint = z.infer<typeof planConstraintSchema>;
 export type PlanSpec = z.infer<typeof planSpecSchema>;
 export type PlanComponent = z.infer<typeof componentSchema>;
 export type PlanSchedule = z.infer<typeof scheduleSchema>;

@@ -57,6 +57,8 @@ function computeSection(d: Design, s: Sized): PlanSpec["compute"] {
       container_port: CONTAINER_PORT,
       image,
       schedule: null,
+      architecture: d.arch,
+      capacity: d.capacity,
     };
   }
   if (s.pipeline) {
@@ -72,6 +74,8 @@ function computeSection(d: Design, s: Sized): PlanSpec["compute"] {
       container_port: CONTAINER_PORT,
       image,
       schedule: pipelineSchedule(p),
+      architecture: d.arch,
+      capacity: d.capacity,
     };
   }
   return {
@@ -86,6 +90,8 @@ function computeSection(d: Design, s: Sized): PlanSpec["compute"] {
     container_port: 443,
     image: "none (static content in S3)",
     schedule: null,
+    architecture: "x86_64",
+    capacity: "on-demand",
   };
 }
 
@@ -204,7 +210,17 @@ export function assemblePlan(fit: FitResult, id: PlanIdentity, capCents: number,
     ...dataSections(d, s),
     security: securityFor(d, s),
     observability: observabilityFor(d, s),
-    cost: { currency: "USD", monthly_total_usd: total, budget_usd: cap, status, breakdown: bill.breakdown, usage_based: bill.usageBased },
+    cost: {
+      currency: "USD",
+      monthly_total_usd: total,
+      budget_usd: cap,
+      status,
+      breakdown: bill.breakdown,
+      usage_based: bill.usageBased,
+      fixed_monthly_usd: bill.fixedCents / 100,
+      usage_monthly_usd: bill.usageCents / 100,
+      usage_assumptions: bill.assumptions,
+    },
     performance: performance(d, s, estimated),
     risks: risksFor({
       evaluated: fit,
@@ -220,5 +236,6 @@ export function assemblePlan(fit: FitResult, id: PlanIdentity, capCents: number,
     citations: id.citations.map((c) => ({ ...c, heading_path: [...c.heading_path] })),
     diagram: renderDiagram(bill.components, d.pattern.def.ingress),
     revision_notes: [...revisionNotes, ...fit.notes],
+    constraints: [],
   };
 }

@@ -10,6 +10,12 @@ export interface Bill {
   breakdown: Breakdown;
   usageBased: string[];
   totalCents: number;
+  /** the part of the total that runs whatever the traffic */
+  fixedCents: number;
+  /** the part priced from the goal's usage drivers */
+  usageCents: number;
+  /** what the usage prices assume, and where each figure came from */
+  assumptions: string[];
 }
 
 /** USD (already rounded to cents by the pricing module) to integer cents. */
@@ -61,8 +67,11 @@ export function priceDrafts(drafts: readonly Draft[], region: string): Bill {
   priced.sort((a, b) => byId(a.component, b.component));
   return {
     components: priced.map((p) => p.component),
-    breakdown: priced.map((p) => ({ component_id: p.component.id, monthly_usd: p.cents / 100, detail: p.detail })),
+    breakdown: priced.map((p) => ({ component_id: p.component.id, monthly_usd: p.cents / 100, fixed_usd: p.cents / 100, usage_usd: 0, detail: p.detail })),
     usageBased: [...new Set(priced.flatMap((p) => p.usage))].sort(),
     totalCents: priced.reduce((sum, p) => sum + p.cents, 0),
+    fixedCents: priced.reduce((sum, p) => sum + p.cents, 0),
+    usageCents: 0,
+    assumptions: [],
   };
 }

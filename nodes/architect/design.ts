@@ -1,4 +1,5 @@
 import type { GoalStatement } from "../../schemas/goal.js";
+import type { DatabaseEngine } from "../../schemas/plan.js";
 import type { ResolvedPattern } from "./patterns.js";
 import { minimumTasks, type Redundancy, strictCompliance } from "./redundancy.js";
 import { growthFactor, type PipelineSizing, type ServiceSizing, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
@@ -20,8 +21,16 @@ export interface Design {
   pattern: ResolvedPattern;
   redundancy: Redundancy;
   arch: Architecture;
+  /** Fargate on-demand, or Spot for interruptible work */
+  capacity: "on-demand" | "spot";
   azCount: number;
   natCount: number;
+  /** how tasks reach the internet and AWS APIs: NAT gateways, public subnets (no NAT), or VPC endpoints (no NAT) */
+  egress: "nat" | "public-subnets" | "vpc-endpoints";
+  /** a VPC the goal names: read with data sources, not created */
+  existingVpc: { vpc_id: string; subnet_ids: string[] } | null;
+  dbEngine: DatabaseEngine;
+  waf: boolean;
   /** Ladder index of the primary; null without a database. */
   database: { rung: number; multiAz: boolean; readReplicas: number } | null;
   cache: boolean;
@@ -87,8 +96,13 @@ export function initialDesign(goal: GoalStatement, pattern: ResolvedPattern, red
     redundancy,
     // Only EKS nodes can be Graviton: the plan has no Fargate architecture field (see budget-fit.ts).
     arch: pattern.platform === "eks" ? (o.arch ?? "x86_64") : "x86_64",
+    capacity: "on-demand",
     azCount,
     natCount: hasCompute ? ((o.natPerAz ?? redundancy.natPerAz) ? azCount : 1) : 0,
+    egress: "nat",
+    existingVpc: null,
+    dbEngine: "postgres",
+    waf: false,
     database: wantsDatabase(goal, pattern)
       ? {
           rung: recommendedDbRung(minRung, goal.environment),

@@ -18,6 +18,10 @@ const KIND_LABEL: Readonly<Record<PlanComponent["kind"], string>> = {
   "cloudwatch-alarms": "CloudWatch alarms",
   secrets: "Secrets Manager",
   "kms-key": "KMS key",
+  "rds-mysql": "RDS MySQL",
+  "aurora-cluster": "Aurora cluster",
+  waf: "AWS WAF",
+  "vpc-endpoint": "VPC endpoints",
 };
 
 /** Dependencies on these (and alarms' edges) are placement, encryption or monitoring: drawn dotted so the data path stands out. */

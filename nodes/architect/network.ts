@@ -29,7 +29,17 @@ export function networkFor(d: Design): Network {
   const type = ingress === "cloudfront" ? "cloudfront" : ingress === "none" ? "none" : "alb";
   const ingressSection = { type, public: ingress === "alb-public" || ingress === "cloudfront", tls } as const;
   if (d.pattern.platform === "none") {
-    return { vpc_cidr: "none", availability_zones: availabilityZones(d), public_subnets: [], private_subnets: [], nat_gateways: 0, ingress: ingressSection };
+    return {
+      vpc_cidr: "none",
+      availability_zones: availabilityZones(d),
+      public_subnets: [],
+      private_subnets: [],
+      nat_gateways: 0,
+      ingress: ingressSection,
+      task_subnets: "private",
+      vpc_endpoints: [],
+      existing_vpc: null,
+    };
   }
   const zones = availabilityZones(d);
   const publicCount = ingress === "alb-public" ? zones.length : Math.max(d.natCount, 1);
@@ -42,5 +52,8 @@ export function networkFor(d: Design): Network {
     private_subnets: Array.from({ length: privateCount }, (_, i) => (eks ? `10.0.${32 * (i + 1)}.0/19` : `10.0.${16 * (i + 1)}.0/20`)),
     nat_gateways: d.natCount,
     ingress: ingressSection,
+    task_subnets: d.egress === "public-subnets" ? "public" : "private",
+    vpc_endpoints: [],
+    existing_vpc: d.existingVpc,
   };
 }

@@ -53,5 +53,6 @@ export function securityFor(d: Design, s: Sized): Security {
     kms: d.customerManagedKey ? "customer-managed" : "aws-managed",
     iam_scopes: iamScopesFor(d, s),
     secrets: secretsFor(d, s),
+    waf: d.waf,
   };
 }
