@@ -24,7 +24,8 @@ const PARTS = ["retrieval", "plans"] as const;
 const USAGE = `usage: pnpm eval [retrieval] [plans]
   retrieval  hit@1, hit@5 and MRR of BM25 against a ts_rank_cd baseline on the sample runbooks
              (and on ../shared/evals/openshift-runbooks when present)
-  plans      the planner on evals/goals/: validator PASS rate, budgets, BLOCKED precision/recall
+  plans      the planner on evals/goals/: validator PASS rate, budgets, BLOCKED precision/recall,
+             SLO met at approval, priced usage, and the constraint suite (evals/constraints/)
   Both when none is named. Results are printed and written to evals/results/.`;
 const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
 
@@ -91,20 +92,58 @@ function printPlanEval(result: PlanEvalResult): void {
     ["artifacts schema-valid", result.artifacts_schema_valid_rate.toFixed(3)],
     ["determinism", result.determinism_rate.toFixed(3)],
     ["run to interrupt p50 / p95 (ms)", `${t.p50} / ${t.p95}`],
+    ["SLO met at approval (estimate >= target)", `${result.slo_met_rate.toFixed(3)} (${result.slo_met.met}/${result.slo_met.approved})`],
+    ["BLOCKED for availability shows the arithmetic", result.slo_blocked_arithmetic_rate.toFixed(3)],
+    ["usage priced (goals with rps, payload or msg/s)", `${result.priced_usage_rate.toFixed(3)} (${result.priced_usage.priced}/${result.priced_usage.goals})`],
+    ["expectation checks (ceilings, plan and Terraform)", result.goal_checks_rate.toFixed(3)],
+    ...constraintRows(result.constraints),
   ];
   const width = Math.max(...rows.map((row) => row[0].length));
   console.log(`| ${"metric".padEnd(width)} | value |`);
   console.log(`|${"-".repeat(width + 2)}|-------|`);
   for (const [name, value] of rows) console.log(`| ${name.padEnd(width)} | ${value} |`);
   for (const failure of result.failures) console.log(`  ! ${failure.file}: ${failure.problem}`);
+  printConstraintSuite(result.constraints);
   console.log("");
-  console.log("| goal | plan (USD/month) | validator (USD/month) | difference |");
-  console.log("|------|-----------------:|----------------------:|-----------:|");
+  console.log("fixed and usage are the plan's parts; the validator prices the rendered Terraform, which carries no traffic figures,");
+  console.log("so its difference is taken against the plan's fixed part.");
+  console.log("| goal | plan (USD/month) | fixed | usage | validator (USD/month) | validator vs fixed |");
+  console.log("|------|-----------------:|------:|------:|----------------------:|-------------------:|");
   for (const c of result.costs) {
     const usd = (value: number | null) => (value === null ? "-" : value.toFixed(2));
-    const diff = c.plan_usd && c.validated_usd !== null ? `${(((c.validated_usd - c.plan_usd) / c.plan_usd) * 100).toFixed(1)} %` : "-";
-    console.log(`| ${c.file} | ${usd(c.plan_usd)} | ${usd(c.validated_usd)} | ${diff} |`);
+    const diff = c.fixed_usd && c.validated_usd !== null ? `${(((c.validated_usd - c.fixed_usd) / c.fixed_usd) * 100).toFixed(1)} %` : "-";
+    console.log(`| ${c.file} | ${usd(c.plan_usd)} | ${usd(c.fixed_usd)} | ${usd(c.usage_usd)} | ${usd(c.validated_usd)} | ${diff} |`);
   }
+}
+
+/** The constraint suite's headline rates, as rows of the plan table. */
+function constraintRows(suite: PlanEvalResult["constraints"]): [string, string][] {
+  if (!suite) return [["constraint suite", "not run (evals/constraints/suite.json absent)"]];
+  const passed = Object.values(suite.by_kind).reduce((sum, k) => sum + k.passed, 0);
+  return [
+    ["constraint honour rate", `${suite.honour_rate.toFixed(3)} (${passed}/${suite.cases})`],
+    ["  of which negated phrasings", suite.negated_honour_rate.toFixed(3)],
+    ["  false honours (honoured, checks fail)", String(suite.false_honours)],
+    ["  not understood", String(suite.not_understood)],
+    ["  SLO met at approval (suite plans)", suite.slo_met_rate.toFixed(3)],
+  ];
+}
+
+/** Per-kind results, outcome counts and each failing case of the constraint suite. */
+function printConstraintSuite(suite: PlanEvalResult["constraints"]): void {
+  if (!suite) return;
+  console.log("");
+  console.log("| constraint kind | cases | passed |");
+  console.log("|-----------------|------:|-------:|");
+  for (const [kind, k] of Object.entries(suite.by_kind)) console.log(`| ${kind} | ${k.cases} | ${k.passed} |`);
+  console.log(
+    `outcomes: ${Object.entries(suite.outcomes)
+      .map(([outcome, n]) => `${outcome} ${n}`)
+      .join(", ")}`,
+  );
+  if (suite.non_discriminating.length)
+    console.log(`checks already hold without the constraint (reading tested, not design): ${suite.non_discriminating.join(", ")}`);
+  for (const f of suite.failures) console.log(`  ! ${f.id}: ${f.outcome}: ${f.detail}`);
 }
 
 /** Runs the named evaluations (both when none is named) and writes their results. */

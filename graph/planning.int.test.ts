@@ -43,8 +43,10 @@ describe("planning graph on the embedded database", () => {
     expect(planSpecSchema.parse(started.plan).version).toBe(1);
     expect(started.validation?.status).toBe("PASS");
     expect(started.artifacts.some((a) => a.path.endsWith(".tf"))).toBe(true);
-    expect(started.artifacts.some((a) => a.kind === "kubernetes")).toBe(true);
-    expect(started.artifacts.some((a) => a.kind === "helm")).toBe(true);
+    // Manifests and a chart only for a design that runs on Kubernetes; this goal names no platform, so ECS and none.
+    const onKubernetes = started.plan?.compute.platform === "eks";
+    expect(started.artifacts.some((a) => a.kind === "kubernetes")).toBe(onKubernetes);
+    expect(started.artifacts.some((a) => a.kind === "helm")).toBe(onKubernetes);
     const request = started.interrupt as { kind: string; diagram: string; cost: { budget_usd: number }; diff: { added: string[] } };
     expect(request.kind).toBe("approval");
     expect(request.diagram.startsWith("flowchart")).toBe(true);

@@ -11,6 +11,12 @@ const rate = z.number().positive();
 const rateTable = z.record(z.string(), rate);
 
 /**
+ * Where a section added after the sheet's own date comes from: the same two fields as the
+ * sheet (`asOf`, `source`), so every figure says when and where it was read.
+ */
+const provenance = { asOf: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), source: z.string().min(1) };
+
+/**
  * One region's on-demand list prices in USD. Hourly figures end in `Hour`, monthly ones in
  * `Month`, per-unit ones name their unit (`perMillionRequests`, `per10kApiCalls`, `...Gb`).
  */
@@ -32,6 +38,8 @@ export const regionPricesSchema = z
       arm64: z.object({ vcpuHour: rate, gbHour: rate }),
       /** Per GB-hour of ephemeral storage above the free 20 GB. */
       ephemeralGbHour: rate,
+      /** Fargate Spot: a variable price, read on `asOf`; Spot runs Linux X86_64 tasks only. */
+      spot: z.object({ x86_64: z.object({ vcpuHour: rate, gbHour: rate }), ...provenance }).strict(),
     }),
     eks: z.object({ clusterHour: rate }),
     rds: z.object({
@@ -82,6 +90,10 @@ export const regionPricesSchema = z
     sns: z.object({ perMillionRequests: rate }),
     lambda: z.object({ perMillionRequests: rate, gbSecond: rate }),
     cloudfront: z.object({ dataOutGb: rate, per10kHttpsRequests: rate }),
+    /** Interface VPC endpoints (PrivateLink): per endpoint per AZ-hour, and per GB processed (first tier). */
+    vpcEndpoint: z.object({ interfaceAzHour: rate, gbProcessed: rate, ...provenance }).strict(),
+    /** AWS WAF: per web ACL-month, per rule (or managed rule group)-month, per million requests. */
+    waf: z.object({ webAclMonth: rate, ruleMonth: rate, perMillionRequests: rate, ...provenance }).strict(),
   })
   .strict();
 

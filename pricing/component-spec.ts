@@ -20,6 +20,8 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
     /** Number of tasks running all month, or started by each scheduled run (default 1). */
     tasks: count,
     architecture: z.enum(["x86_64", "arm64"]).optional(),
+    /** On-demand (default) or Fargate Spot, which runs x86_64 tasks only. */
+    capacity: z.enum(["on-demand", "spot"]).optional(),
     /** Ephemeral storage per task; only the part above the free 20 GB is billed. */
     ephemeralStorageGb: amount.optional(),
     /**
@@ -54,7 +56,28 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("alb"), count }),
   z.object({ kind: z.literal("nlb"), count }),
   z.object({ kind: z.literal("nat"), count }),
-  z.object({ kind: z.literal("public-ipv4"), count }),
+  z.object({
+    kind: z.literal("public-ipv4"),
+    count,
+    /** Hours a month each address is held: all month (730) by default; less for tasks that run on a schedule. */
+    hours: amount.optional(),
+  }),
+  z.object({
+    kind: z.literal("vpc-endpoint"),
+    /** `interface` (default; billed per AZ-hour and per GB) or `gateway` (S3, DynamoDB: free). */
+    type: z.enum(["interface", "gateway"]).optional(),
+    /** Availability zones an interface endpoint has a network interface in (default 1). */
+    azs: count,
+    /** Endpoints of this shape (one per AWS service reached, default 1). */
+    count,
+  }),
+  z.object({
+    kind: z.literal("waf"),
+    /** Rules and managed rule groups in the web ACL; each is billed per month. */
+    rules: z.number().int().nonnegative(),
+    /** Web ACLs of this shape (default 1). */
+    count,
+  }),
   z.object({
     kind: z.literal("ebs"),
     /** `gp2`, `gp3`, `io1`, `st1` or `sc1`. */
@@ -95,6 +118,8 @@ export const USAGE_KEYS: Readonly<Record<ComponentKind, readonly string[]>> = {
   nlb: ["monthly_lcu_hours"],
   nat: ["monthly_data_processed_gb"],
   "public-ipv4": [],
+  "vpc-endpoint": ["monthly_data_processed_gb"],
+  waf: ["monthly_requests"],
   ebs: [],
   s3: ["storage_gb", "monthly_put_requests", "monthly_get_requests"],
   "cloudwatch-alarm": [],

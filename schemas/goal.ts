@@ -4,6 +4,31 @@ export const clouds = ["aws", "gcp", "azure"] as const;
 export const environments = ["dev", "staging", "prod"] as const;
 export const workloadTypes = ["web-api", "worker", "static-site", "data-pipeline", "internal-service"] as const;
 
+/**
+ * What usage prices assume where the goal's workload figures stop. Every field is optional;
+ * the stated default is used (and written into the plan's `cost.usage_assumptions`) otherwise.
+ */
+export const usageAssumptionsSchema = z
+  .object({
+    /** average load over the month as a share of the peak rate; default 0.3 */
+    average_to_peak_ratio: z.number().positive().max(1).optional(),
+    /** typical response body, KiB; default payload_kb, else 10 */
+    response_kb: z.number().min(0).max(102_400).optional(),
+    /** application log written per request or message, KiB; default 1 */
+    log_kb_per_request: z.number().min(0).max(1024).optional(),
+    /** SQS requests per message (send, receive, delete); default 3 */
+    requests_per_message: z.number().min(1).max(100).optional(),
+    /** share of static-site requests CloudFront serves from its cache; default 0.9 */
+    cache_hit_ratio: z.number().min(0).max(1).optional(),
+    /** requests per new client connection (keep-alive) at the load balancer; default 10 */
+    requests_per_connection: z.number().min(1).max(100_000).optional(),
+    /** compressed container image, GB, pulled through NAT at each task start; default 0.5 */
+    image_gb: z.number().min(0).max(50).optional(),
+    /** deployments per month of a long-running service (each pulls the image on every task); default 20 */
+    deploys_per_month: z.number().min(0).max(10_000).optional(),
+  })
+  .strict();
+
 /** What the user wants built: the input of a planning run. */
 export const goalStatementSchema = z
   .object({
@@ -36,6 +61,8 @@ export const goalStatementSchema = z
         needs_cache: z.boolean().optional(),
       })
       .strict(),
+    /** overrides for the defaults usage costs are priced from (average load, response size, ...) */
+    usage_assumptions: usageAssumptionsSchema.optional(),
     slo: z
       .object({
         /** availability objective in percent, e.g. 99.9 */

@@ -2,16 +2,16 @@ import { checkBudget } from "../../pricing/index.js";
 import type { PlanSpec } from "../../schemas/plan.js";
 import { dollars } from "./bill.js";
 import type { FitResult } from "./budget-fit.js";
-import { POSTGRES_VERSION, QUEUE_SETTINGS } from "./components.js";
+import { engineVersion, QUEUE_SETTINGS } from "./components.js";
 import type { Design, Sized } from "./design.js";
 import { renderDiagram } from "./diagram.js";
 import { networkFor } from "./network.js";
 import { observabilityFor } from "./observability.js";
-import { availabilityParts, compositeAvailability } from "./redundancy.js";
 import { risksFor } from "./risks.js";
 import { pipelineSchedule } from "./schedule.js";
 import { securityFor } from "./security.js";
 import { HEADROOM } from "./sizing.js";
+import { availabilityOf } from "./slo.js";
 import { tradeoffsFor } from "./tradeoffs.js";
 
 type Risk = PlanSpec["risks"][number];
@@ -24,6 +24,9 @@ export interface PlanIdentity {
   parentVersion: number | null;
   citations: PlanSpec["citations"];
 }
+
+/** How the summary names each database engine. */
+const ENGINE_NAMES = { postgres: "Postgres", mysql: "MySQL", "aurora-postgresql": "Aurora PostgreSQL", "aurora-mysql": "Aurora MySQL" } as const;
 
 /** AWS's default CloudFront request quota per distribution, the static site's capacity figure. */
 const CLOUDFRONT_RPS_QUOTA = 250_000;
@@ -119,9 +122,9 @@ function dataSections(d: Design, s: Sized): Pick<PlanSpec, "databases" | "caches
       ? [
           {
             id: "db",
-            engine: "postgres",
-            engine_version: POSTGRES_VERSION,
-            instance_class: db.rung.instanceClass,
+            engine: db.engine,
+            engine_version: engineVersion(db.engine),
+            instance_class: db.instanceClass,
             multi_az: db.multiAz,
             storage_gb: db.storageGb,
             max_storage_gb: db.maxStorageGb,
@@ -168,7 +171,7 @@ function summary(d: Design, s: Sized, totalCents: number, capCents: number): str
   if (s.nodes) parts.push(`${s.nodes.nodes} × ${s.nodes.instanceType} nodes`);
   if (s.database)
     parts.push(
-      `Postgres ${s.database.rung.instanceClass} ${s.database.multiAz ? "Multi-AZ" : "Single-AZ"}${s.database.readReplicas > 0 ? ` + ${s.database.readReplicas} replica(s)` : ""}`,
+      `${ENGINE_NAMES[s.database.engine]} ${s.database.instanceClass} ${s.database.multiAz ? "Multi-AZ" : "Single-AZ"}${s.database.readReplicas > 0 ? ` + ${s.database.readReplicas} replica(s)` : ""}`,
     );
   if (s.cache) parts.push(`Redis ${s.cache.nodeType}`);
   if (d.pattern.platform !== "none") parts.push(`${d.azCount} AZ(s)`);
@@ -177,21 +180,19 @@ function summary(d: Design, s: Sized, totalCents: number, capCents: number): str
 }
 
 /** Builds the PlanSpec for a fitted design. */
-export function assemblePlan(fit: FitResult, id: PlanIdentity, capCents: number, revisionNotes: string[], carried: Risk[]): PlanSpec {
+export function assemblePlan(
+  fit: FitResult,
+  id: PlanIdentity,
+  capCents: number,
+  revisionNotes: string[],
+  carried: Risk[],
+  constraints: PlanSpec["constraints"] = [],
+): PlanSpec {
   const { design: d, sized: s, bill } = fit;
   const total = bill.totalCents / 100;
   const cap = capCents / 100;
   const status = checkBudget({ totalMonthlyCost: total }, cap).status;
-  const parts = availabilityParts({
-    ingress: d.pattern.def.ingress,
-    platform: d.pattern.platform,
-    azCount: d.azCount,
-    database: s.database ? { multiAz: s.database.multiAz } : null,
-    queue: d.pattern.def.compute === "worker",
-    // A static site's objects are served from CloudFront's cache; only the pipeline reads S3 in its path.
-    bucket: d.pattern.def.compute === "scheduled",
-  });
-  const estimated = compositeAvailability(parts);
+  const { parts, estimated } = availabilityOf(d, s);
   return {
     plan_id: id.planId,
     version: id.version,
@@ -236,6 +237,6 @@ export function assemblePlan(fit: FitResult, id: PlanIdentity, capCents: number,
     citations: id.citations.map((c) => ({ ...c, heading_path: [...c.heading_path] })),
     diagram: renderDiagram(bill.components, d.pattern.def.ingress),
     revision_notes: [...revisionNotes, ...fit.notes],
-    constraints: [],
+    constraints,
   };
 }

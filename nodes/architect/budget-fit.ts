@@ -1,7 +1,10 @@
 import { type Bill, cents, dollars, priceDrafts } from "./bill.js";
 import { draftsFor } from "./components.js";
+import { familyAllowed } from "./constraints/intent.js";
 import { type Design, type Sized, type StepId, sizeDesign } from "./design.js";
 import { DB_LADDER, dbRung } from "./sizing-db.js";
+import { meetsSlo } from "./slo.js";
+import { usageFor } from "./usage.js";
 
 /** A design with its sizing and its priced bill. */
 export interface Evaluated {
@@ -13,7 +16,7 @@ export interface Evaluated {
 /** Sizes and prices a design. */
 export function evaluate(design: Design): Evaluated {
   const sized = sizeDesign(design);
-  return { design, sized, bill: priceDrafts(draftsFor(design, sized), design.goal.region) };
+  return { design, sized, bill: priceDrafts(draftsFor(design, sized), design.goal.region, usageFor(design, sized)) };
 }
 
 interface Step {
@@ -30,13 +33,28 @@ interface Step {
  */
 export const STEPS: readonly Step[] = [
   {
-    id: "graviton",
-    // EKS only: node_instance_type carries the choice (m7g, t4g). PlanSpec has no field for a
-    // Fargate task's architecture and the builder renders X86_64, so pricing arm64 tasks would
-    // promise a saving the validator never sees.
+    id: "spot",
+    // interruptible work only (queue consumers retry, scheduled runs restart); in prod only when a
+    // constraint allows it. Before Graviton: Spot saves more, and Fargate Spot runs x86_64 tasks only.
     apply: (d) =>
-      d.arch === "x86_64" && d.pattern.platform === "eks"
-        ? { design: { ...d, arch: "arm64" }, note: "Graviton (arm64) EKS nodes: images must be built for linux/arm64" }
+      d.capacity === "on-demand" &&
+      d.arch === "x86_64" &&
+      d.pattern.platform === "ecs-fargate" &&
+      (d.pattern.def.compute === "worker" || d.pattern.def.compute === "scheduled") &&
+      d.intent.spot !== "spot-forbidden" &&
+      (d.goal.environment !== "prod" || d.intent.spot === "spot-allowed")
+        ? { design: { ...d, capacity: "spot" }, note: "Fargate Spot for interruptible work (a reclaimed task's messages or run are retried)" }
+        : null,
+  },
+  {
+    id: "graviton",
+    // Fargate tasks (runtime_platform ARM64) and EKS nodes (m7g, t4g); unless a constraint asks for x86
+    apply: (d) =>
+      d.arch === "x86_64" && d.pattern.platform !== "none" && d.intent.arch !== "x86_64" && d.capacity !== "spot"
+        ? {
+            design: { ...d, arch: "arm64" },
+            note: `Graviton (arm64) ${d.pattern.platform === "eks" ? "EKS nodes" : "Fargate tasks"}: images must be built for linux/arm64`,
+          }
         : null,
   },
   {
@@ -54,15 +72,34 @@ export const STEPS: readonly Step[] = [
     apply: (d) => (d.cache ? { design: { ...d, cache: false }, note: "drop the optional Redis cache; the database takes the full read load" } : null),
   },
   {
+    id: "no-nat",
+    // outside prod, tasks can reach the internet from public subnets: a NAT gateway is ~$33/month
+    // plus data processing; not when a constraint wants NAT or private-only, nor in a VPC Atlas did not make
+    apply: (d) =>
+      d.egress === "nat" &&
+      d.natCount > 0 &&
+      d.goal.environment !== "prod" &&
+      d.intent.nat === undefined &&
+      !d.intent.controls.has("private-only") &&
+      d.existingVpc === null
+        ? {
+            design: { ...d, egress: "public-subnets", natCount: 0 },
+            note: "no NAT gateway: tasks run in public subnets with a public IP, their security group admitting only the load balancer",
+          }
+        : null,
+  },
+  {
     id: "smaller-db-class",
     repeatable: true,
     apply: (d, s) => {
       if (!d.database || !s.database) return null;
       const index = DB_LADDER.findIndex((r) => r.instanceClass === s.database?.rung.instanceClass);
-      if (index <= s.database.minimumRung) return null;
-      const next = dbRung(index - 1);
+      let lower = index - 1;
+      while (lower >= s.database.minimumRung && !familyAllowed(d.intent, dbRung(lower).instanceClass)) lower--;
+      if (lower < s.database.minimumRung) return null;
+      const next = dbRung(lower);
       return {
-        design: { ...d, database: { ...d.database, rung: index - 1 } },
+        design: { ...d, database: { ...d.database, rung: lower } },
         note: `database ${s.database.rung.instanceClass} → ${next.instanceClass} (sizing needs ${dbRung(s.database.minimumRung).instanceClass} for ${s.database.load} qps)`,
       };
     },
@@ -88,6 +125,12 @@ export const STEPS: readonly Step[] = [
       d.database?.multiAz && !d.redundancy.dbMultiAzRequired
         ? { design: { ...d, database: { ...d.database, multiAz: false } }, note: "single-AZ database (the SLO allows it)" }
         : null,
+  },
+  {
+    id: "drop-waf",
+    // a WAF the goal's compliance implies goes last; one a constraint asks for stays
+    apply: (d) =>
+      d.waf && !d.intent.controls.has("waf") ? { design: { ...d, waf: false }, note: "no WAF (the compliance risk stays listed for the approver)" } : null,
   },
 ];
 
@@ -122,6 +165,8 @@ export function fitBudget(start: Design, targetCents: number, options: FitOption
     if (!next) return false;
     const candidate = evaluate(next.design);
     if (candidate.bill.totalCents >= current.bill.totalCents) return false;
+    // no saving may take the design below its availability objective (the SLO gate)
+    if (meetsSlo(current.design, current.sized) && !meetsSlo(candidate.design, candidate.sized)) return false;
     const why = forced ? `${step.id}, validator` : step.id;
     notes.push(`budget-fit (${why}): ${next.note}; ${dollars(current.bill.totalCents)} → ${dollars(candidate.bill.totalCents)}/month${suffix}`);
     applied.push(step.id);
@@ -186,8 +231,8 @@ export function blockedArithmetic(fit: FitResult, capCents: number, targetCents:
     `cheapest design that keeps the sizing and the ${goal.slo.availability} % SLO in ${goal.region} (${goal.environment}):`,
     ...lines,
     `minimum: ${sum} = ${dollars(total)} > ${limit}`,
-    `short by ${dollars(total - targetCents)}; usage-based items (traffic, requests, data processed) are not included`,
+    `short by ${dollars(total - targetCents)}; the total is fixed ${dollars(fit.bill.fixedCents)} + usage ${dollars(fit.bill.usageCents)} (traffic, requests, data processed, as cost.usage_assumptions states)`,
     `downsizing already applied: ${fit.applied.length > 0 ? fit.applied.join(", ") : "none available"}`,
-    `to unblock: raise the budget to at least ${dollars(total)}/month, or lower the availability objective or the traffic target`,
+    `to unblock: raise the budget to at least ${dollars(total)}/month`,
   ];
 }

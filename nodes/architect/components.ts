@@ -1,6 +1,7 @@
 import type { ComponentSpec } from "../../pricing/index.js";
-import type { PlanComponent } from "../../schemas/plan.js";
+import type { DatabaseEngine, PlanComponent } from "../../schemas/plan.js";
 import type { Design, Sized } from "./design.js";
+import { networkFor, vpcEndpointsFor } from "./network.js";
 import { alertsFor, logRetentionDays } from "./observability.js";
 import { pipelineSchedule, scheduledRuns } from "./schedule.js";
 import { secretsFor } from "./security.js";
@@ -18,6 +19,17 @@ export interface Draft {
 
 /** Postgres major version the plan pins. */
 export const POSTGRES_VERSION = "16";
+
+/** The engine version a plan pins for each engine (Aurora's are its own release lines). */
+export function engineVersion(engine: DatabaseEngine): string {
+  const versions: Record<DatabaseEngine, string> = {
+    postgres: POSTGRES_VERSION,
+    mysql: "8.0",
+    "aurora-postgresql": "16.4",
+    "aurora-mysql": "8.0.mysql_aurora.3.08.0",
+  };
+  return versions[engine];
+}
 /** Queue settings: visibility covers ~6× a typical 30-50 s job; five receives before the DLQ. */
 export const QUEUE_SETTINGS = { visibilityTimeoutS: 300, maxReceiveCount: 5 } as const;
 
@@ -70,8 +82,13 @@ function computeDrafts(d: Design, s: Sized, deps: string[]): Draft[] {
           memoryGb: gib(p.memoryMb),
           tasks: p.tasks,
           architecture: arch,
+          capacity: d.capacity,
           schedule: { runsPerMonth: runs.runsPerMonth, runMinutes: schedule.run_minutes },
         },
+        // tasks in public subnets hold a public IPv4 address while a run lasts
+        ...(d.egress === "public-subnets"
+          ? [{ kind: "public-ipv4" as const, count: p.tasks, hours: Number(((runs.runsPerMonth * schedule.run_minutes) / 60).toFixed(2)) }]
+          : []),
       ],
       { size: `${p.cpu} vCPU / ${p.memoryMb} MiB`, count: p.tasks, depends_on: deps },
     );
@@ -80,6 +97,8 @@ function computeDrafts(d: Design, s: Sized, deps: string[]): Draft[] {
   }
   const svc = s.service;
   if (!svc) return [];
+  // tasks in public subnets (no NAT) each hold a public IPv4 address, billed by the hour
+  const publicIps: ComponentSpec[] = d.egress === "public-subnets" ? [{ kind: "public-ipv4", count: svc.tasks }] : [];
   const id = compute === "worker" ? "worker" : "app";
   const role = compute === "worker" ? "queue consumers on ECS Fargate, scaled on backlog per task" : "API tasks on ECS Fargate, target tracking on CPU";
   return [
@@ -87,7 +106,7 @@ function computeDrafts(d: Design, s: Sized, deps: string[]): Draft[] {
       id,
       "ecs-service",
       `${role} (${svc.tasks}-${svc.maxTasks} tasks, ${arch})`,
-      [{ kind: "fargate", vcpu: svc.cpu, memoryGb: gib(svc.memoryMb), tasks: svc.tasks, architecture: arch }],
+      [{ kind: "fargate", vcpu: svc.cpu, memoryGb: gib(svc.memoryMb), tasks: svc.tasks, architecture: arch, capacity: d.capacity }, ...publicIps],
       { size: `${svc.cpu} vCPU / ${svc.memoryMb} MiB`, count: svc.tasks, depends_on: deps },
     ),
   ];
@@ -96,26 +115,40 @@ function computeDrafts(d: Design, s: Sized, deps: string[]): Draft[] {
 function dataDrafts(d: Design, s: Sized, kms: string[]): Draft[] {
   const out: Draft[] = [];
   const db = s.database;
-  if (db) {
-    const rds = { kind: "rds", engine: "postgres", instanceClass: db.rung.instanceClass, storageGb: db.storageGb, storageType: "gp3" } as const;
+  if (db?.engine.startsWith("aurora-")) {
+    // writer plus readers: the read replicas the load needs, and at least one reader in a second AZ
+    const instances = 1 + Math.max(db.readReplicas, db.multiAz ? 1 : 0);
+    const name = db.engine === "aurora-mysql" ? "Aurora MySQL" : "Aurora PostgreSQL";
+    const cluster = draft(
+      "db",
+      "aurora-cluster",
+      `${name} ${engineVersion(db.engine)} cluster: writer and ${instances - 1} reader(s) across AZs, storage replicated six ways over three AZs`,
+      [{ kind: "aurora-instance", instanceClass: db.instanceClass, count: instances }, { kind: "aurora-storage" }],
+      { size: db.instanceClass, count: instances, optional: !d.pattern.def.databaseByDefault, depends_on: ["vpc", ...kms] },
+    );
+    out.push(cluster);
+  } else if (db) {
+    const engine = db.engine === "mysql" ? "mysql" : "postgres";
+    const kind = engine === "mysql" ? "rds-mysql" : "rds-postgres";
+    const name = engine === "mysql" ? "MySQL" : "Postgres";
+    const rds = { kind: "rds", engine, instanceClass: db.instanceClass, storageGb: db.storageGb, storageType: "gp3" } as const;
     out.push(
       draft(
         "db",
-        "rds-postgres",
-        `Postgres ${POSTGRES_VERSION} primary, ${db.multiAz ? "Multi-AZ" : "Single-AZ"}, ${db.storageGb} GB gp3 (autoscaling to ${db.maxStorageGb} GB)`,
+        kind,
+        `${name} ${engineVersion(db.engine)} primary, ${db.multiAz ? "Multi-AZ" : "Single-AZ"}, ${db.storageGb} GB gp3 (autoscaling to ${db.maxStorageGb} GB)`,
         [{ ...rds, multiAz: db.multiAz }],
-        { size: db.rung.instanceClass, optional: !d.pattern.def.databaseByDefault, depends_on: ["vpc", ...kms] },
+        { size: db.instanceClass, optional: !d.pattern.def.databaseByDefault, depends_on: ["vpc", ...kms] },
       ),
     );
     if (db.readReplicas > 0) {
       out.push(
-        draft(
-          "db-replica",
-          "rds-postgres",
-          `Postgres read replica${db.readReplicas > 1 ? "s" : ""} in another AZ`,
-          [{ ...rds, multiAz: false, count: db.readReplicas }],
-          { size: db.rung.instanceClass, count: db.readReplicas, optional: db.readReplicas > db.requiredReplicas, depends_on: ["db"] },
-        ),
+        draft("db-replica", kind, `${name} read replica${db.readReplicas > 1 ? "s" : ""} in another AZ`, [{ ...rds, multiAz: false, count: db.readReplicas }], {
+          size: db.instanceClass,
+          count: db.readReplicas,
+          optional: db.readReplicas > db.requiredReplicas,
+          depends_on: ["db"],
+        }),
       );
     }
   }
@@ -143,9 +176,15 @@ export function draftsFor(d: Design, s: Sized): Draft[] {
   const hasVpc = d.pattern.platform !== "none";
   if (hasVpc) {
     const existing = d.goal.existing_components.find((c) => c.kind === "vpc");
-    drafts.push(
-      draft("vpc", "vpc", existing ? `existing VPC ${existing.name} (reused)` : `VPC across ${d.azCount} AZ(s), private subnets for compute and data`, []),
-    );
+    const vpc = d.existingVpc
+      ? `existing VPC ${d.existingVpc.vpc_id}${existing ? ` (${existing.name})` : ""}, read with data sources; nothing created in its place`
+      : `VPC across ${d.azCount} AZ(s), private subnets for compute and data`;
+    const vpcDraft = draft("vpc", "vpc", vpc, []);
+    if (d.existingVpc)
+      vpcDraft.unpriced.push(`vpc: egress through ${d.existingVpc.vpc_id}'s own routes (its NAT gateways and their data processing are not in this plan)`);
+    drafts.push(vpcDraft);
+  }
+  if (hasVpc && d.natCount > 0) {
     drafts.push(
       draft(
         "nat",
@@ -158,6 +197,8 @@ export function draftsFor(d: Design, s: Sized): Draft[] {
         { count: d.natCount, depends_on: ["vpc"] },
       ),
     );
+  }
+  if (hasVpc) {
     const ecr = draft("ecr", "ecr-repository", "container images (scan on push, immutable tags)", [], { depends_on: kms });
     ecr.unpriced.push("ecr: image storage (GB-months; not in the price sheet)");
     drafts.push(ecr);
@@ -167,6 +208,34 @@ export function draftsFor(d: Design, s: Sized): Draft[] {
   if (ingress === "alb-public" || ingress === "alb-internal") {
     const role = ingress === "alb-public" ? "internet-facing ALB, HTTPS 443 (TLS 1.2+), HTTP redirects" : "internal ALB, HTTPS, reachable from the VPC only";
     drafts.push(draft("alb", "alb", role, [{ kind: "alb" }], { depends_on: ["vpc", computeId] }));
+  }
+  if (d.waf) {
+    // two AWS managed rule groups (common, known bad inputs), each billed as a rule; requests are usage
+    drafts.push(
+      draft(
+        "waf",
+        "waf",
+        `AWS WAF web ACL on the ${ingress === "cloudfront" ? "distribution" : "load balancer"}: managed common and known-bad-inputs rule groups`,
+        [{ kind: "waf", rules: 2 }],
+        {
+          depends_on: [ingress === "cloudfront" ? "cdn" : "alb"],
+        },
+      ),
+    );
+  }
+  const endpoints = vpcEndpointsFor(d);
+  if (endpoints.length > 0) {
+    const interfaces = endpoints.filter((service) => service !== "s3");
+    const azs = networkFor(d).private_subnets.length;
+    drafts.push(
+      draft(
+        "endpoints",
+        "vpc-endpoint",
+        `VPC endpoints: ${endpoints.includes("s3") ? "S3 (gateway, free)" : ""}${interfaces.length > 0 ? `${endpoints.includes("s3") ? "; " : ""}${interfaces.join(", ")} (interface, in ${azs} AZs)` : ""}`,
+        interfaces.length > 0 ? [{ kind: "vpc-endpoint", type: "interface", azs, count: interfaces.length }] : [],
+        { count: endpoints.length, depends_on: ["vpc"] },
+      ),
+    );
   }
   if (ingress === "cloudfront") {
     drafts.push(
@@ -212,7 +281,7 @@ export function draftsFor(d: Design, s: Sized): Draft[] {
   );
   drafts.push(...computeDrafts(d, s, deps));
   const alerts = alertsFor(d, s).length;
-  const unmonitored = new Set(["vpc", "ecr-repository", "secrets", "kms-key", "eks-cluster", "s3-bucket"]);
+  const unmonitored = new Set(["vpc", "ecr-repository", "secrets", "kms-key", "eks-cluster", "s3-bucket", "vpc-endpoint", "waf"]);
   const monitored = drafts.filter((x) => !unmonitored.has(x.component.kind)).map((x) => x.component.id);
   drafts.push(
     draft(

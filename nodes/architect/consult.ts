@@ -15,6 +15,8 @@ export interface ModelContribution {
   model: string | null;
   directives: string[];
   risks: DesignProposal["risks"];
+  /** the answering model's reading of the constraints, when it gave one */
+  readings: NonNullable<DesignProposal["constraints"]> | null;
   /** the node's citations plus the runbooks the answering model fetched */
   citations: Citation[];
   notes: string[];
@@ -34,7 +36,7 @@ export async function consultModels(
   threadId: string,
   runbooks: { citations: Citation[]; excerpts: string },
 ): Promise<ModelContribution> {
-  const none: ModelContribution = { model: null, directives: [], risks: [], citations: runbooks.citations, notes: [], tokens: 0, events: [] };
+  const none: ModelContribution = { model: null, directives: [], risks: [], readings: null, citations: runbooks.citations, notes: [], tokens: 0, events: [] };
   if (deps.models.length === 0) return none;
   const scope = { tenant: state.tenant, run: state.trace_id };
   const tokenBudget = deps.tokenBudget;
@@ -65,6 +67,7 @@ export async function consultModels(
     model: outcome.model,
     directives,
     risks: outcome.proposal.risks,
+    readings: outcome.proposal.constraints ?? null,
     citations: citeFetched(runbooks.citations, outcome.fetched, outcome.model),
     notes: [
       `model ${outcome.model} proposed: ${directives.join(", ") || "the planner's defaults"}. ${outcome.proposal.rationale}`,

@@ -1,13 +1,37 @@
 import type { GoalStatement } from "../../schemas/goal.js";
 import type { DatabaseEngine } from "../../schemas/plan.js";
+import { familyAllowed, type Intent } from "./constraints/intent.js";
 import type { ResolvedPattern } from "./patterns.js";
 import { minimumTasks, type Redundancy, strictCompliance } from "./redundancy.js";
 import { growthFactor, type PipelineSizing, type ServiceSizing, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
-import { CACHE_RPS_THRESHOLD, cacheSize, type DbRung, dbLoad, dbRung, dbStorage, minimumDbRung, recommendedDbRung, requiredReplicas } from "./sizing-db.js";
+import {
+  auroraClassFor,
+  CACHE_RPS_THRESHOLD,
+  cacheSize,
+  DB_LADDER,
+  type DbRung,
+  dbLoad,
+  dbRung,
+  dbStorage,
+  minimumDbRung,
+  recommendedDbRung,
+  requiredReplicas,
+} from "./sizing-db.js";
 import { type Architecture, type NodeSizing, sizeNodes } from "./sizing-nodes.js";
 
 /** Budget-fit steps, in the order they are tried (see `budget-fit.ts`). */
-export const STEP_IDS = ["graviton", "drop-read-replicas", "drop-cache", "smaller-db-class", "single-nat", "fewer-azs", "single-az-db"] as const;
+export const STEP_IDS = [
+  "spot",
+  "graviton",
+  "drop-read-replicas",
+  "drop-cache",
+  "no-nat",
+  "smaller-db-class",
+  "single-nat",
+  "fewer-azs",
+  "single-az-db",
+  "drop-waf",
+] as const;
 
 /** One budget-fit step; directives and findings can pin (rule out) steps. */
 export type StepId = (typeof STEP_IDS)[number];
@@ -31,6 +55,10 @@ export interface Design {
   existingVpc: { vpc_id: string; subnet_ids: string[] } | null;
   dbEngine: DatabaseEngine;
   waf: boolean;
+  /** at least two tasks in two AZs (the SLO gate sets it when one task in one AZ is too little) */
+  computeSpread: boolean;
+  /** what the goal's constraints ask for */
+  intent: Intent;
   /** Ladder index of the primary; null without a database. */
   database: { rung: number; multiAz: boolean; readReplicas: number } | null;
   cache: boolean;
@@ -83,35 +111,68 @@ function databaseLoad(goal: GoalStatement, cached: boolean): number {
   return goal.workload.type === "data-pipeline" ? 100 : dbLoad(peakRate(goal), cached);
 }
 
+/** How tasks reach the internet and AWS APIs, from the NAT and endpoint constraints. */
+function egressFor(intent: Intent): Design["egress"] {
+  if (intent.nat !== "none") return "nat";
+  return intent.endpoints === "preferred" ? "vpc-endpoints" : "public-subnets";
+}
+
+/** NAT gateways: none without NAT egress, one per AZ when asked (or the SLO tier wants it), else one. */
+function natCountFor(egress: Design["egress"], intent: Intent, perAz: boolean, azCount: number): number {
+  if (egress !== "nat") return 0;
+  if (intent.nat === "single") return 1;
+  return intent.nat === "per-az" || perAz ? azCount : 1;
+}
+
+/** The first database rung at or above `rung` whose class the constraints allow (the rung itself when none is). */
+export function allowedDbRung(intent: Intent, rung: number): number {
+  for (let index = rung; index < DB_LADDER.length; index++) if (familyAllowed(intent, dbRung(index).instanceClass)) return index;
+  return rung;
+}
+
 /** The design a goal starts from, before budget fitting. */
-export function initialDesign(goal: GoalStatement, pattern: ResolvedPattern, redundancy: Redundancy, o: DesignOverrides): Design {
+export function initialDesign(goal: GoalStatement, pattern: ResolvedPattern, redundancy: Redundancy, o: DesignOverrides, intent: Intent): Design {
   const cache = o.cache ?? wantsCache(goal, pattern);
   const hasCompute = pattern.platform !== "none";
-  const azCount = hasCompute ? (o.azCount ?? redundancy.azRecommended) : 1;
+  const azWanted = o.azCount ?? Math.max(redundancy.azRecommended, intent.azMin ?? 0);
+  const azCount = hasCompute
+    ? Math.min(3, intent.azMax !== undefined && o.azCount === undefined ? Math.max(redundancy.azMinimum, Math.min(azWanted, intent.azMax)) : azWanted)
+    : 1;
   const minRung = minimumDbRung(databaseLoad(goal, cache), databaseDataGb(goal));
+  const egress = hasCompute ? egressFor(intent) : "nat";
   const replicas = requiredReplicas(databaseLoad(goal, cache)) + (redundancy.readReplicaOption ? 1 : 0);
   return {
     goal,
     pattern,
     redundancy,
-    // Only EKS nodes can be Graviton: the plan has no Fargate architecture field (see budget-fit.ts).
-    arch: pattern.platform === "eks" ? (o.arch ?? "x86_64") : "x86_64",
-    capacity: "on-demand",
+    arch: hasCompute ? (o.arch ?? intent.arch ?? "x86_64") : "x86_64",
+    // Fargate Spot runs x86_64 tasks only: an arm64 constraint wins over a permission to use Spot
+    capacity:
+      intent.spot === "spot-allowed" &&
+      intent.arch !== "arm64" &&
+      pattern.platform === "ecs-fargate" &&
+      (pattern.def.compute === "worker" || pattern.def.compute === "scheduled")
+        ? "spot"
+        : "on-demand",
     azCount,
-    natCount: hasCompute ? ((o.natPerAz ?? redundancy.natPerAz) ? azCount : 1) : 0,
-    egress: "nat",
-    existingVpc: null,
-    dbEngine: "postgres",
-    waf: false,
+    // an existing VPC routes its own egress: Atlas creates (and prices) no NAT gateway in it
+    natCount: hasCompute && !intent.existingVpc ? natCountFor(egress, intent, o.natPerAz ?? redundancy.natPerAz, azCount) : 0,
+    egress,
+    existingVpc: hasCompute ? intent.existingVpc : null,
+    dbEngine: intent.engines?.[0] ?? "postgres",
+    // WAF when a constraint asks, or when PCI, HIPAA or SOC 2 implies it (then the budget may drop it: `drop-waf`)
+    waf: pattern.def.ingress !== "none" && (intent.controls.has("waf") || goal.compliance.some((c) => c === "pci" || c === "hipaa" || c === "soc2")),
+    computeSpread: false,
+    intent,
     database: wantsDatabase(goal, pattern)
       ? {
-          rung: recommendedDbRung(minRung, goal.environment),
+          rung: allowedDbRung(intent, recommendedDbRung(minRung, goal.environment)),
           multiAz: o.dbMultiAz ?? redundancy.dbMultiAzRequired,
           readReplicas: Math.min(5, o.readReplicas ?? replicas),
         }
       : null,
     cache,
-    customerManagedKey: o.customerManagedKey ?? (goal.environment === "prod" || strictCompliance(goal)),
+    customerManagedKey: o.customerManagedKey ?? (goal.environment === "prod" || strictCompliance(goal) || intent.controls.has("customer-managed-kms")),
     deletionProtection: o.deletionProtection ?? redundancy.deletionProtection,
     minBackupDays: o.minBackupDays ?? 0,
     pins: new Set(o.pins ?? []),
@@ -121,6 +182,9 @@ export function initialDesign(goal: GoalStatement, pattern: ResolvedPattern, red
 /** A sized database. */
 export interface DbSizing {
   rung: DbRung;
+  /** the class the design runs: the rung's, or its Aurora equivalent */
+  instanceClass: string;
+  engine: DatabaseEngine;
   minimumRung: number;
   load: number;
   storageGb: number;
@@ -147,7 +211,7 @@ export interface Sized {
 
 function sizeCompute(d: Design, peak: number): Pick<Sized, "service" | "pipeline"> {
   const w = d.goal.workload;
-  const minTasks = minimumTasks(d.redundancy, d.azCount);
+  const minTasks = Math.max(minimumTasks(d.redundancy, d.azCount), d.computeSpread ? 2 : 1);
   const minCpu = d.goal.environment === "prod" ? 0.5 : 0.25;
   switch (d.pattern.def.compute) {
     case "service":
@@ -173,15 +237,28 @@ export function sizeDesign(d: Design): Sized {
   const pods = service ?? (pipeline ? { tasks: pipeline.tasks, cpu: pipeline.cpu, memoryMb: pipeline.memoryMb } : null);
   const nodes =
     d.pattern.platform === "eks" && pods
-      ? sizeNodes({ pods: pods.tasks, podCpu: pods.cpu, podMemoryMb: pods.memoryMb, arch: d.arch, environment: goal.environment, azCount: d.azCount })
+      ? sizeNodes({
+          pods: pods.tasks,
+          podCpu: pods.cpu,
+          podMemoryMb: pods.memoryMb,
+          arch: d.arch,
+          environment: goal.environment,
+          azCount: d.azCount,
+          allowed: (type) => familyAllowed(d.intent, type),
+        })
       : null;
   let database: DbSizing | null = null;
   if (d.database) {
     const load = databaseLoad(goal, d.cache);
     const minimumRung = minimumDbRung(load, databaseDataGb(goal));
     const needed = requiredReplicas(load);
+    const rung = dbRung(allowedDbRung(d.intent, Math.max(d.database.rung, minimumRung)));
+    const aurora = d.dbEngine.startsWith("aurora-") ? auroraClassFor(rung) : null;
     database = {
-      rung: dbRung(Math.max(d.database.rung, minimumRung)),
+      rung,
+      instanceClass: aurora ?? rung.instanceClass,
+      // an Aurora engine on a rung Aurora has no class for stays on RDS (judged against the constraint)
+      engine: d.dbEngine.startsWith("aurora-") && !aurora ? (d.dbEngine === "aurora-mysql" ? "mysql" : "postgres") : d.dbEngine,
       minimumRung,
       load,
       ...dbStorage(databaseDataGb(goal), growth, goal.environment),

@@ -109,10 +109,14 @@ describe("planDeterministic", () => {
   });
 
   it("blocks an impossible budget with per-component arithmetic against the cap", () => {
-    const outcome = planDeterministic(load("26-impossible-prod-9999-cheap.json"), ctx);
+    const outcome = planDeterministic(load("30-impossible-dev-floor.json"), ctx);
     if (outcome.kind !== "blocked") throw new Error("expected blocked");
     const minimum = outcome.arithmetic.find((line) => line.startsWith("minimum: "));
-    expect(minimum).toMatch(/ALB \$16\.43 \+ .* = \$[\d,]+\.\d{2} > cap \$50\.00$/);
+    expect(minimum).toMatch(/ALB \$[\d.]+ \+ .* = \$[\d,]+\.\d{2} > cap \$40\.00$/);
+    // the ALB line's own arithmetic: the fixed hours and the usage it is priced for
+    expect(outcome.arithmetic.find((line) => line.startsWith("alb: "))).toMatch(/730 hours × \$0\.0225 = \$16\.43; usage: Load balancer capacity units/);
+    // advice names only moves that help: a 99 % goal cannot lower its objective further
+    expect(outcome.arithmetic.at(-1)).toBe("lowering the availability objective does not help: even at 99 % the cheapest design is over the budget");
   });
 
   it("uses EKS with node groups when constraints ask for Kubernetes, ECS when they rule it out", () => {
@@ -127,7 +131,10 @@ describe("planDeterministic", () => {
   });
 
   it("keeps a static site free of NAT gateways and VPC compute", () => {
-    const outcome = planDeterministic(load("14-static-site-prod.json"), ctx);
+    // The goal's $100 covered only the fixed parts; its 8,980 rps peak now prices about $13k of
+    // CloudFront requests and data out (usage.ts), so this structural check gives it room.
+    const site = load("14-static-site-prod.json");
+    const outcome = planDeterministic({ ...site, budget: { monthly_usd: 20_000 } }, ctx);
     if (outcome.kind !== "plan") throw new Error("expected a plan");
     const kinds = outcome.plan.components.map((c) => c.kind);
     expect(kinds).toEqual(expect.arrayContaining(["cloudfront", "s3-bucket"]));

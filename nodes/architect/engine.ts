@@ -1,18 +1,22 @@
 import { SUPPORTED_REGIONS } from "../../pricing/index.js";
 import { type GoalStatement, goalStatementSchema } from "../../schemas/goal.js";
-import { type PlanSpec, planSpecSchema } from "../../schemas/plan.js";
+import { type PlanConstraint, type PlanSpec, planSpecSchema } from "../../schemas/plan.js";
 import type { Finding } from "../../schemas/reports.js";
 import { assemblePlan } from "./assemble.js";
 import { cents, dollars } from "./bill.js";
 import { blockedArithmetic, fitBudget } from "./budget-fit.js";
 import { carryFrom, forCap } from "./carry.js";
+import { type Intent, intentOf } from "./constraints/intent.js";
+import { judgeConstraints } from "./constraints/judge.js";
+import { readConstraints } from "./constraints/read.js";
 import { type Design, initialDesign, sizeDesign } from "./design.js";
-import { selectPattern } from "./patterns.js";
+import { type ResolvedPattern, selectPattern } from "./patterns.js";
 import { redundancyFor } from "./redundancy.js";
 import { parseComments } from "./revise-comments.js";
 import { actOnFindings, mergeOverrides } from "./revise-findings.js";
 import { HEADROOM, MAX_TASKS_PER_SERVICE, PIPELINE_GB_PER_VCPU_HOUR } from "./sizing.js";
 import { dbRung, MAX_DB_LOAD } from "./sizing-db.js";
+import { raiseToSlo, sloArithmetic } from "./slo.js";
 
 /** What the architect node hands the planner besides the goal. */
 export interface PlanContext {
@@ -78,6 +82,52 @@ function beyondCatalogue(design: Design): PlanOutcome | null {
   };
 }
 
+/** Lower availability objectives worth trying when the budget blocks a goal: the next tiers down. */
+const LOWER_OBJECTIVES = [99.95, 99.9, 99.5, 99] as const;
+
+/**
+ * Moves besides more money that would unblock a goal the budget blocks, each with its price:
+ * the same goal at a lower availability objective, when that plans within the budget. Only
+ * moves that were tried and fit are named (a lower objective that does not help is not advice).
+ */
+function otherWays(goal: GoalStatement, ctx: PlanContext): string[] {
+  for (const availability of LOWER_OBJECTIVES) {
+    if (availability >= goal.slo.availability) continue;
+    const lower = planDeterministic({ ...goal, slo: { ...goal.slo, availability } }, { ...ctx, findings: [], revisionComments: [] });
+    if (lower.kind === "plan")
+      return [
+        `or lower the availability objective to ${availability} %: that design costs ${dollars(cents(lower.plan.cost.monthly_total_usd))}/month, within the budget`,
+      ];
+  }
+  return ["lowering the availability objective does not help: even at 99 % the cheapest design is over the budget"];
+}
+
+/** A constraint that wants no public entry point turns a public load balancer internal. */
+function privateOnly(pattern: ResolvedPattern, intent: Intent): ResolvedPattern {
+  if (!intent.controls.has("private-only") || pattern.def.ingress !== "alb-public") return pattern;
+  return { ...pattern, def: { ...pattern.def, ingress: "alb-internal" } };
+}
+
+/** Constraints the approver must look at: not understood, or a preference the plan could not meet. */
+function constraintRisks(constraints: readonly PlanConstraint[]): PlanSpec["risks"] {
+  return constraints.flatMap((c, index) => {
+    if (c.status === "not_understood")
+      return [
+        { id: `constraint-not-understood-${index + 1}`, title: `Constraint not understood: "${c.text}"`, severity: "medium" as const, mitigation: c.how },
+      ];
+    if (c.status === "not_honoured")
+      return [
+        {
+          id: `constraint-not-honoured-${index + 1}`,
+          title: `Preference not honoured: "${c.text}"`,
+          severity: "medium" as const,
+          mitigation: `${c.how}; approve only if that is acceptable, or revise the goal`,
+        },
+      ];
+    return [];
+  });
+}
+
 function revisionHeader(ctx: PlanContext): string[] {
   if (ctx.parentVersion === null) return [];
   const previous = ctx.previous ? ` (was ${dollars(cents(ctx.previous.cost.monthly_total_usd))}/month)` : "";
@@ -96,6 +146,8 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext): P
   if (refused) return refused;
 
   const redundancy = redundancyFor(goal);
+  const reading = readConstraints(goal.constraints, goal.existing_components);
+  const intent = intentOf(reading.flatMap((entry) => entry.wishes));
   const inherited = carryFrom(ctx.previous);
   const comments = parseComments(ctx.revisionComments ?? [], redundancy, inherited.comments);
   const findings = actOnFindings(ctx.findings ?? [], inherited.findingRules);
@@ -104,16 +156,31 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext): P
   const goalCents = cents(goal.budget.monthly_usd);
   const staleBudget = comments.budgetCarried === true && inherited.goalBudgetCents !== goalCents;
   const directedUsd = staleBudget ? undefined : comments.budgetUsd;
-  const capCents = cents(directedUsd ?? goal.budget.monthly_usd);
+  // a soft budget's stated allowance (e.g. "can go 20 % over") widens the cap; a reviewer's directive replaces it
+  const allowance = directedUsd === undefined && intent.budgetOverPercent ? 1 + intent.budgetOverPercent / 100 : 1;
+  const capCents = cents((directedUsd ?? goal.budget.monthly_usd) * allowance);
   const carried = forCap(inherited, ctx.previous, capCents);
-  const design = initialDesign(goal, selectPattern(goal, overrides.platform), redundancy, overrides);
+  const pattern = privateOnly(selectPattern(goal, overrides.platform ?? intent.platform), intent);
+  const start = initialDesign(goal, pattern, redundancy, overrides, intent);
 
-  const tooBig = beyondCatalogue(design);
+  const tooBig = beyondCatalogue(start);
   if (tooBig) return tooBig;
+
+  // The SLO is a gate: raise the design until its composite estimate meets the objective, or block.
+  const raised = raiseToSlo(start, sizeDesign);
+  if (!raised.met) {
+    return {
+      kind: "blocked",
+      reason: `no design in the catalogue meets the ${goal.slo.availability} % availability objective: the best estimate is ${raised.availability.estimated} %`,
+      arithmetic: sloArithmetic(raised),
+    };
+  }
+  const design = raised.design;
 
   // The validator prices the Terraform; whatever it found beyond the plan's own total must fit too.
   const quoted = findings.cost.validatorTotalUsd;
-  const found = quoted !== undefined && ctx.previous ? Math.max(0, cents(quoted) - cents(ctx.previous.cost.monthly_total_usd)) : 0;
+  // the validator prices the Terraform, which carries no traffic: compare with the plan's fixed part
+  const found = quoted !== undefined && ctx.previous ? Math.max(0, cents(quoted) - cents(ctx.previous.cost.fixed_monthly_usd)) : 0;
   const reserve = Math.max(found, carried.reserveCents);
   const targetCents = capCents - reserve;
   const fit = fitBudget(design, targetCents, { forceOne: findings.cost.exceeded, carriedSteps: carried.forcedSteps });
@@ -124,13 +191,25 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext): P
       reason: over
         ? `the cheapest design that meets the ${goal.slo.availability} % SLO and the sizing costs ${dollars(fit.bill.totalCents)}/month, over the ${dollars(targetCents)} budget`
         : "the validator priced the plan over budget and no downsizing step is left",
-      arithmetic: blockedArithmetic(fit, capCents, targetCents),
+      arithmetic: [...blockedArithmetic(fit, capCents, targetCents), ...(ctx.previous ? [] : otherWays(goal, ctx))],
     };
   }
-  const notes = [...revisionHeader(ctx), ...findings.notes, ...comments.notes];
+  const constraints = judgeConstraints(reading, { design: fit.design, sized: fit.sized, totalCents: fit.bill.totalCents, capCents });
+  const broken = constraints.filter((c) => c.hard && c.status === "not_honoured");
+  if (broken.length > 0) {
+    return {
+      kind: "blocked",
+      reason: `${broken.length === 1 ? "a hard constraint" : `${broken.length} hard constraints`} cannot be honoured: ${broken.map((c) => `"${c.text}" (${c.how})`).join("; ")}`,
+      arithmetic: [
+        ...broken.map((c) => `${c.kind}: "${c.text}": ${c.how}`),
+        'to unblock: relax the constraint (say "prefer" to make it a preference), or change what makes it impossible (objective, budget, workload)',
+      ],
+    };
+  }
+  const notes = [...revisionHeader(ctx), ...findings.notes, ...comments.notes, ...raised.notes];
   if (directedUsd !== undefined) notes.push(`budget: ${dollars(goalCents)} → ${dollars(capCents)}/month by reviewer directive`);
   if (staleBudget) notes.push(`budget: the goal's budget changed to ${dollars(goalCents)}/month; the earlier budget directive no longer applies`);
   if (reserve > 0) notes.push(`budget reserve: ${dollars(reserve)} held back for cost the validator priced beyond the plan (target ${dollars(targetCents)})`);
-  const plan = assemblePlan(fit, ctx, capCents, notes, findings.risks);
+  const plan = assemblePlan(fit, ctx, capCents, notes, [...findings.risks, ...constraintRisks(constraints)], constraints);
   return { kind: "plan", plan: planSpecSchema.parse(plan) };
 }

@@ -3,6 +3,9 @@ import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import type { GoalStatement } from "../../schemas/goal.js";
 import { planSpecSchema } from "../../schemas/plan.js";
+import { readingDisagreements, screenDirectives } from "./constraints/compare.js";
+import { intentOf } from "./constraints/intent.js";
+import { readConstraints } from "./constraints/read.js";
 import { consultModels } from "./consult.js";
 import { planDeterministic } from "./engine.js";
 
@@ -48,6 +51,11 @@ export function makeArchitect(deps: GraphDeps) {
     const previous = state.plan ?? state.last_approved_plan;
     // The model (when configured) proposes design directives; the planner sizes, prices and decides.
     const model = await consultModels(deps, state, threadId, runbooks);
+    // the rules' reading of the constraints decides; the model's is compared, and its directives
+    // may not undo a constraint
+    const reading = readConstraints(state.goal.constraints, state.goal.existing_components);
+    const screened = screenDirectives(model.directives, intentOf(reading.flatMap((entry) => entry.wishes)));
+    const disagreements = model.readings ? readingDisagreements(reading, model.readings) : [];
     const result = planDeterministic(state.goal, {
       planId: state.plan_id,
       traceId: state.trace_id,
@@ -55,7 +63,7 @@ export function makeArchitect(deps: GraphDeps) {
       parentVersion: previous?.version ?? null,
       citations: model.citations,
       findings: state.open_findings,
-      revisionComments: [...state.revision_comments, ...model.directives],
+      revisionComments: [...state.revision_comments, ...screened.kept],
       ...(previous ? { previous } : {}),
     });
     if (result.kind === "blocked") {
@@ -70,8 +78,14 @@ export function makeArchitect(deps: GraphDeps) {
           risks: [
             ...result.plan.risks,
             ...model.risks.map((risk, i) => ({ id: `model-risk-${i + 1}`, title: risk.title, severity: risk.severity, mitigation: risk.mitigation })),
+            ...disagreements.map((line, i) => ({
+              id: `constraint-reading-differs-${i + 1}`,
+              title: "The model and the rules read a constraint differently",
+              severity: "medium" as const,
+              mitigation: `${line}; check the constraint's status in the plan`,
+            })),
           ],
-          revision_notes: [...result.plan.revision_notes, ...model.notes],
+          revision_notes: [...result.plan.revision_notes, ...model.notes, ...screened.dropped, ...disagreements],
         })
       : { ...result.plan, revision_notes: [...result.plan.revision_notes, ...model.notes] };
     const revised = previous !== null;

@@ -89,6 +89,41 @@ describe("architect in model mode, against a LOCAL OpenAI-compatible STUB (not a
     expect(breakdown).toBeCloseTo(run.plan?.cost.monthly_total_usd ?? -1, 2);
   });
 
+  it("compares the model's reading of the constraints with the rules' and keeps the rules'; a directive against a constraint is not taken", async () => {
+    const constrained = { ...goal, name: "constrained-api", constraints: ["Kubernetes is not allowed in this account", "use MySQL, not Postgres"] };
+    stub.chatReplies.push(
+      toolCallReply("stub-primary", {
+        directives: ["use eks"],
+        risks: [],
+        rationale: "EKS for the platform team.",
+        constraints: [
+          // a model misreading the negation, and agreeing on the engine
+          {
+            text: "Kubernetes is not allowed in this account",
+            wishes: [{ text: "Kubernetes is not allowed in this account", hard: true, kind: "kubernetes", value: "required" }],
+          },
+          {
+            text: "use MySQL, not Postgres",
+            wishes: [{ text: "use MySQL, not Postgres", hard: true, kind: "database-engine", allow: ["mysql", "aurora-mysql"] }],
+          },
+        ],
+      }),
+    );
+    const run = await deps.planner.start({ goal: constrained, tenant: "default" });
+    expect(run.status).toBe("WAIT_FOR_APPROVE");
+    expect(run.plan?.compute.platform).toBe("ecs-fargate");
+    expect(run.plan?.databases[0]?.engine).toMatch(/mysql/);
+    const notes = run.plan?.revision_notes.join("\n") ?? "";
+    expect(notes).toContain('model directive "use eks" not taken: Kubernetes is ruled out');
+    const differs = run.plan?.risks.filter((r) => r.id.startsWith("constraint-reading-differs")) ?? [];
+    expect(differs).toHaveLength(1);
+    expect(differs[0]?.mitigation).toContain('constraint "Kubernetes is not allowed in this account"');
+    expect(run.plan?.constraints.map((c) => [c.kind, c.status])).toEqual([
+      ["kubernetes", "honoured"],
+      ["database-engine", "honoured"],
+    ]);
+  });
+
   it("falls back along the model chain when the main model fails", async () => {
     stub.chatReplies.push({ status: 500 }, toolCallReply("stub-fallback", { directives: [], risks: [], rationale: "defaults are fine" }));
     const run = await deps.planner.start({ goal, tenant: "default" });

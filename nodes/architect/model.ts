@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { constraintReadingSchema } from "./constraints/wishes.js";
 
 /**
  * Design choices a model may propose. Each is a phrase the deterministic planner's revision
@@ -34,6 +35,11 @@ export const designProposalSchema = z
       .max(6)
       .describe("Risks specific to this goal, grounded in the runbook excerpts"),
     rationale: z.string().max(1500).describe("Why these choices, citing runbook sources by path"),
+    constraints: z
+      .array(constraintReadingSchema)
+      .max(60)
+      .optional()
+      .describe("Your reading of each of the goal's constraint texts into typed wishes, one entry per text in order; wishes [] when none applies"),
   })
   .describe("Answer with your design proposal: directives from the allowed list, risks and rationale")
   .meta({ title: "design_proposal" });

@@ -6,9 +6,21 @@ type Network = PlanSpec["network"];
 /** The VPC range every generated design uses; existing VPCs keep their own. */
 export const VPC_CIDR = "10.0.0.0/16";
 
-/** True when an ALB or EKS is present: both need subnets in at least two AZs. */
+/** True when an ALB, EKS or a data store is present: each needs subnets in at least two AZs (RDS and ElastiCache subnet groups too). */
 function needsTwoAzs(d: Design): boolean {
-  return d.pattern.def.ingress === "alb-public" || d.pattern.def.ingress === "alb-internal" || d.pattern.platform === "eks";
+  return d.pattern.def.ingress === "alb-public" || d.pattern.def.ingress === "alb-internal" || d.pattern.platform === "eks" || d.database !== null || d.cache;
+}
+
+/**
+ * Endpoints for tasks without NAT in private subnets: S3 (a free gateway endpoint; ECR keeps
+ * image layers there), ECR's API and registry, CloudWatch Logs, and Secrets Manager or SQS when
+ * the design uses them.
+ */
+export function vpcEndpointsFor(d: Design): string[] {
+  const wanted = d.egress === "vpc-endpoints" || d.intent.endpoints === "preferred";
+  if (!wanted || d.pattern.platform === "none") return [];
+  const secrets = d.database !== null || d.cache;
+  return ["s3", "ecr.api", "ecr.dkr", "logs", ...(secrets ? ["secretsmanager"] : []), ...(d.pattern.def.compute === "worker" ? ["sqs"] : [])];
 }
 
 /** AZ names the design's subnets use: `<region>a`, `b`, `c` in order. */
@@ -43,7 +55,7 @@ export function networkFor(d: Design): Network {
   }
   const zones = availabilityZones(d);
   const publicCount = ingress === "alb-public" ? zones.length : Math.max(d.natCount, 1);
-  const privateCount = Math.max(d.azCount, ingress === "alb-internal" || d.pattern.platform === "eks" ? 2 : 1);
+  const privateCount = Math.max(d.azCount, ingress === "alb-internal" || d.pattern.platform === "eks" || d.database !== null || d.cache ? 2 : 1);
   const eks = d.pattern.platform === "eks";
   return {
     vpc_cidr: VPC_CIDR,
@@ -53,7 +65,7 @@ export function networkFor(d: Design): Network {
     nat_gateways: d.natCount,
     ingress: ingressSection,
     task_subnets: d.egress === "public-subnets" ? "public" : "private",
-    vpc_endpoints: [],
+    vpc_endpoints: vpcEndpointsFor(d),
     existing_vpc: d.existingVpc,
   };
 }

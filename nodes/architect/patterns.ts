@@ -29,10 +29,12 @@ export interface PatternDef {
   optional: PatternSlot[];
 }
 
-const network: PatternSlot[] = [
-  { id: "vpc", kind: "vpc" },
-  { id: "nat", kind: "nat-gateway" },
-];
+const network: PatternSlot[] = [{ id: "vpc", kind: "vpc" }];
+const nat: PatternSlot = {
+  id: "nat",
+  kind: "nat-gateway",
+  when: "tasks in private subnets reach the internet through NAT (always in prod; outside prod, public-subnet tasks or VPC endpoints may replace it)",
+};
 const observe: PatternSlot = { id: "alarms", kind: "cloudwatch-alarms" };
 const registry: PatternSlot = { id: "ecr", kind: "ecr-repository" };
 const db: PatternSlot = { id: "db", kind: "rds-postgres", when: "the workload keeps relational data (needs_database)" };
@@ -47,6 +49,8 @@ const cache: PatternSlot = {
   when: "needs_cache, or a web API at >= 1,000 rps peak (hot reads)",
 };
 const secrets: PatternSlot = { id: "secrets", kind: "secrets", when: "a database or cache needs credentials" };
+const waf: PatternSlot = { id: "waf", kind: "waf", when: "PCI, HIPAA or SOC 2, or a constraint asks for a WAF (the last budget step drops an implied one)" };
+const endpoints: PatternSlot = { id: "endpoints", kind: "vpc-endpoint", when: "no NAT with tasks in private subnets, or a constraint asks for VPC endpoints" };
 const kms: PatternSlot = { id: "kms", kind: "kms-key", when: "prod, PCI or HIPAA: customer-managed encryption key" };
 
 /** The pattern catalogue, one entry per workload type. */
@@ -59,7 +63,7 @@ export const PATTERNS: Readonly<Record<WorkloadType, PatternDef>> = {
     compute: "service",
     databaseByDefault: true,
     required: [...network, { id: "alb", kind: "alb" }, { id: "app", kind: "ecs-service" }, registry, observe],
-    optional: [db, replica, cache, secrets, kms],
+    optional: [nat, endpoints, db, replica, cache, secrets, kms, waf],
   },
   worker: {
     id: "queue-worker",
@@ -76,7 +80,7 @@ export const PATTERNS: Readonly<Record<WorkloadType, PatternDef>> = {
       registry,
       observe,
     ],
-    optional: [db, secrets, kms],
+    optional: [nat, endpoints, db, secrets, kms],
   },
   "static-site": {
     id: "static-site-cdn",
@@ -86,7 +90,7 @@ export const PATTERNS: Readonly<Record<WorkloadType, PatternDef>> = {
     compute: "none",
     databaseByDefault: false,
     required: [{ id: "cdn", kind: "cloudfront" }, { id: "site-bucket", kind: "s3-bucket" }, observe],
-    optional: [kms],
+    optional: [kms, waf],
   },
   "data-pipeline": {
     id: "batch-pipeline",
@@ -96,7 +100,7 @@ export const PATTERNS: Readonly<Record<WorkloadType, PatternDef>> = {
     compute: "scheduled",
     databaseByDefault: false,
     required: [...network, { id: "data-bucket", kind: "s3-bucket" }, { id: "jobs", kind: "ecs-service" }, registry, observe],
-    optional: [db, secrets, kms],
+    optional: [nat, endpoints, db, secrets, kms],
   },
   "internal-service": {
     id: "internal-service",
@@ -106,17 +110,9 @@ export const PATTERNS: Readonly<Record<WorkloadType, PatternDef>> = {
     compute: "service",
     databaseByDefault: false,
     required: [...network, { id: "alb", kind: "alb" }, { id: "app", kind: "ecs-service" }, registry, observe],
-    optional: [db, cache, secrets, kms],
+    optional: [nat, endpoints, db, cache, secrets, kms, waf],
   },
 };
-
-const KUBERNETES = /\b(kubernetes|k8s|eks)\b/i;
-const NEGATED = /\b(no|not|avoid|without|never)\b[^.;,]*\b(kubernetes|k8s|eks)\b/i;
-
-/** True when a goal's constraints ask for Kubernetes (and do not rule it out). */
-export function constraintsWantEks(constraints: readonly string[]): boolean {
-  return constraints.some((text) => KUBERNETES.test(text) && !NEGATED.test(text));
-}
 
 /** A catalogue entry bound to a platform. */
 export interface ResolvedPattern {
@@ -125,12 +121,11 @@ export interface ResolvedPattern {
 }
 
 /**
- * The pattern for a goal: by workload type, on EKS when the constraints (or a reviewer's
- * directive) ask for Kubernetes, otherwise on ECS Fargate.
+ * The pattern for a goal: by workload type, on the platform the constraints (read by
+ * `constraints/read.ts`) or a reviewer's directive ask for, otherwise on ECS Fargate.
  */
-export function selectPattern(goal: GoalStatement, platformOverride?: "ecs-fargate" | "eks"): ResolvedPattern {
+export function selectPattern(goal: GoalStatement, platform: "ecs-fargate" | "eks" = "ecs-fargate"): ResolvedPattern {
   const def = PATTERNS[goal.workload.type];
   if (def.compute === "none") return { def, platform: "none" };
-  const platform = platformOverride ?? (constraintsWantEks(goal.constraints) ? "eks" : "ecs-fargate");
   return { def, platform };
 }

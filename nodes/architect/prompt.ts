@@ -20,6 +20,7 @@ export function designSystemPrompt(maxModelCalls: number): string {
     "You may call runbook_search to read more of the team's runbooks and cost_estimate to price AWS components with the planner's own catalogue.",
     `You have at most ${maxModelCalls} turns in all: look things up only when the excerpts below do not answer, then answer by calling design_proposal.`,
     "Only use directives from the allowed list. Prefer fewer directives; an empty list keeps the planner's defaults.",
+    "Read each of the goal's constraint texts into the constraints field (typed wishes; [] when a text asks for nothing you can type). The planner compares your reading with its own and tells the approver where they differ.",
   ].join("\n");
 }
 

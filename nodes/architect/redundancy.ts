@@ -1,4 +1,5 @@
 import type { GoalStatement } from "../../schemas/goal.js";
+import type { DatabaseEngine } from "../../schemas/plan.js";
 
 /**
  * Availability SLO → redundancy, after the tables in `compute/service-sizing-from-rps.md` and
@@ -63,16 +64,30 @@ export function minimumTasks(redundancy: Redundancy, azCount: number): number {
   return redundancy.tier === "critical" ? Math.max(2, azCount) : 2;
 }
 
-/** Published monthly uptime commitments (percent) the composite estimate multiplies. */
+/**
+ * Published monthly uptime commitments (percent) the composite estimate multiplies: the figure
+ * below which AWS owes a service credit, so a floor the provider stands behind, not a measurement.
+ * One table, each with its source (read 2025; the pages change rarely, check before quoting).
+ */
 export const PUBLISHED_SLA = {
+  /** Elastic Load Balancing SLA: https://aws.amazon.com/elasticloadbalancing/sla/ */
   alb: 99.99,
+  /** Amazon CloudFront SLA: https://aws.amazon.com/cloudfront/sla/ */
   cloudfront: 99.9,
+  /** Amazon S3 SLA, S3 Standard: https://aws.amazon.com/s3/sla/ */
   s3: 99.9,
+  /** Amazon SQS SLA (AWS messaging SLA): https://aws.amazon.com/messaging/sla/ */
   sqs: 99.9,
+  /** Amazon Compute SLA (EC2, ECS, Fargate), region-level, tasks in two or more AZs: https://aws.amazon.com/compute/sla/ */
   computeMultiAz: 99.99,
+  /** Amazon Compute SLA, instance-level (one task or instance, one AZ): https://aws.amazon.com/compute/sla/ */
   computeSingleAz: 99.5,
+  /** Amazon RDS SLA, Multi-AZ DB instance: https://aws.amazon.com/rds/sla/ */
   rdsMultiAz: 99.95,
+  /** Amazon RDS SLA, Single-AZ DB instance: https://aws.amazon.com/rds/sla/ */
   rdsSingleAz: 99.5,
+  /** Amazon Aurora SLA, Multi-AZ DB cluster (instances in two or more AZs): https://aws.amazon.com/rds/aurora/sla/ */
+  auroraMultiAz: 99.99,
 } as const;
 
 /** What sits in the request path, for the composite availability estimate. */
@@ -80,7 +95,9 @@ export interface AvailabilityInput {
   ingress: "alb-public" | "alb-internal" | "cloudfront" | "none";
   platform: "ecs-fargate" | "eks" | "none";
   azCount: number;
-  database: { multiAz: boolean } | null;
+  /** Tasks or pods running at once (services and workers); null for scheduled runs, which start wherever a subnet is. */
+  tasks: number | null;
+  database: { engine: DatabaseEngine; multiAz: boolean } | null;
   queue: boolean;
   bucket: boolean;
 }
@@ -94,7 +111,8 @@ export interface AvailabilityPart {
 /**
  * The serial dependencies of a design. Left out: caches (the service degrades without one),
  * the EKS control plane (running pods keep serving without it) and NAT gateways (egress, not
- * the request path).
+ * the request path). Compute counts as multi-AZ only with subnets in two AZs and, for a
+ * service, at least two tasks: one task is one AZ whatever its subnets.
  */
 export function availabilityParts(input: AvailabilityInput): AvailabilityPart[] {
   const parts: AvailabilityPart[] = [];
@@ -102,17 +120,16 @@ export function availabilityParts(input: AvailabilityInput): AvailabilityPart[] 
   if (input.ingress === "alb-public" || input.ingress === "alb-internal") parts.push({ name: "ALB", percent: PUBLISHED_SLA.alb });
   if (input.queue) parts.push({ name: "SQS", percent: PUBLISHED_SLA.sqs });
   if (input.platform !== "none") {
-    const multi = input.azCount >= 2;
+    const multi = input.azCount >= 2 && (input.tasks === null || input.tasks >= 2);
     const label = input.platform === "eks" ? "EC2 nodes" : "Fargate";
-    parts.push({
-      name: `${label} ${multi ? `across ${input.azCount} AZs` : "in one AZ"}`,
-      percent: multi ? PUBLISHED_SLA.computeMultiAz : PUBLISHED_SLA.computeSingleAz,
-    });
+    const where = multi ? `across ${input.azCount} AZs` : input.tasks === 1 ? "one task in one AZ" : "in one AZ";
+    parts.push({ name: `${label} ${where}`, percent: multi ? PUBLISHED_SLA.computeMultiAz : PUBLISHED_SLA.computeSingleAz });
   }
   if (input.bucket) parts.push({ name: "S3", percent: PUBLISHED_SLA.s3 });
   if (input.database) {
-    const multi = input.database.multiAz;
-    parts.push({ name: `RDS ${multi ? "Multi-AZ" : "Single-AZ"}`, percent: multi ? PUBLISHED_SLA.rdsMultiAz : PUBLISHED_SLA.rdsSingleAz });
+    const { engine, multiAz } = input.database;
+    if (engine.startsWith("aurora-")) parts.push({ name: "Aurora Multi-AZ cluster", percent: PUBLISHED_SLA.auroraMultiAz });
+    else parts.push({ name: `RDS ${multiAz ? "Multi-AZ" : "Single-AZ"}`, percent: multiAz ? PUBLISHED_SLA.rdsMultiAz : PUBLISHED_SLA.rdsSingleAz });
   }
   return parts;
 }
@@ -121,4 +138,9 @@ export function availabilityParts(input: AvailabilityInput): AvailabilityPart[] 
 export function compositeAvailability(parts: readonly AvailabilityPart[]): number {
   const fraction = parts.reduce((acc, part) => acc * (part.percent / 100), 1);
   return Number((fraction * 100).toFixed(3));
+}
+
+/** `ALB 99.99 % × Fargate across 2 AZs 99.99 % × RDS Multi-AZ 99.95 % = 99.93 %`: the arithmetic, for plans and BLOCKED reasons. */
+export function availabilityArithmetic(parts: readonly AvailabilityPart[]): string {
+  return `${parts.map((part) => `${part.name} ${part.percent} %`).join(" × ")} = ${compositeAvailability(parts)} %`;
 }

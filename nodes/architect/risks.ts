@@ -26,6 +26,35 @@ export interface RiskInput {
 /** Connections each task or pod opens to Postgres (a typical pool size). */
 const POOL_PER_TASK = 10;
 
+/**
+ * Unpriced lines that move with request or message traffic: missing them understates the total,
+ * not only rounds it. (Logs of batch jobs and static sites, backups, key and secret calls are small.)
+ */
+const TRAFFIC_LINE = /capacity units|data processed|data transfer|https requests|^queue: requests/i;
+
+/**
+ * How much of the total rests on usage assumptions, and what usage is still unpriced. High when
+ * usage is half the total or more; medium from a fifth, or when a traffic-driven line is unpriced.
+ */
+export function usageCostRisk(bill: Evaluated["bill"]): Omit<Risk, "id"> | null {
+  if (bill.usageCents === 0 && bill.usageBased.length === 0) return null;
+  const share = bill.totalCents > 0 ? bill.usageCents / bill.totalCents : 0;
+  const traffic = bill.usageBased.filter((item) => TRAFFIC_LINE.test(item));
+  const severity: Risk["severity"] = share >= 0.5 ? "high" : share >= 0.2 || traffic.length > 0 ? "medium" : "low";
+  const percent = (share * 100).toFixed(1);
+  const priced =
+    bill.usageCents > 0
+      ? `Usage is ${percent} % of the total (${dollars(bill.usageCents)} of ${dollars(bill.totalCents)}), priced from the assumptions in cost.usage_assumptions`
+      : "No usage is priced in the total";
+  const unpriced = bill.usageBased.length > 0 ? `; ${bill.usageBased.length} usage-based item(s) are still unpriced (cost.usage_based lists them)` : "";
+  const check =
+    bill.usageCents > 0
+      ? "Check cost.usage_assumptions against real traffic and correct them in the goal's usage_assumptions; set an AWS Budgets alert and compare with the first month of Cost Explorer data."
+      : "Estimate usage from the first month of Cost Explorer data and revisit the budget.";
+  const missing = traffic.length > 0 ? ` Traffic-driven lines not in the total: ${traffic.join(", ")}.` : "";
+  return { title: `${priced}${unpriced}`, severity, mitigation: `${check}${missing}` };
+}
+
 /** The risk register, sorted by id. */
 export function risksFor(input: RiskInput): Risk[] {
   const { design: d, sized: s, bill } = input.evaluated;
@@ -97,14 +126,8 @@ export function risksFor(input: RiskInput): Risk[] {
       `Usage-based items come on top; set an AWS Budgets alert at 80 % and review right-sizing monthly${see(c, "cost")}.`,
     );
   }
-  if (bill.usageBased.length > 0) {
-    add(
-      "usage-based-costs",
-      `${bill.usageBased.length} usage-based item(s) (traffic, requests, data processed) are not in the total`,
-      "low",
-      "Estimate them from the first month of Cost Explorer data and revisit the budget.",
-    );
-  }
+  const usageRisk = usageCostRisk(bill);
+  if (usageRisk) add("usage-based-costs", usageRisk.title, usageRisk.severity, usageRisk.mitigation);
   if (d.arch === "arm64") {
     add(
       "arm64-images",

@@ -16,21 +16,24 @@ describe("scheduleExpression", () => {
     expect(scheduleExpression(24)).toBe("cron(0 * * * ? *)");
   });
 
-  it("uses a rate in minutes for other frequencies", () => {
-    expect(scheduleExpression(48)).toBe("rate(30 minutes)");
-    expect(scheduleExpression(1440)).toBe("rate(1 minute)");
-    expect(scheduleExpression(7)).toBe("rate(205 minutes)");
+  it("keeps every schedule clock-aligned (a Kubernetes CronJob can say it too)", () => {
+    expect(scheduleExpression(48)).toBe("cron(0/30 * * * ? *)");
+    expect(scheduleExpression(1440)).toBe("cron(* * * * ? *)");
+    // 7 a day does not divide the day: every 3 hours, 8 runs
+    expect(scheduleExpression(7)).toBe("cron(0 0/3 * * ? *)");
   });
 
   it("runs as often as asked, by the parser the validator prices with", () => {
-    for (const runs of [1, 2, 3, 4, 6, 8, 12, 24, 32, 48, 96, 288, 720, 1440]) expect(perDay(scheduleExpression(runs)), String(runs)).toBe(runs);
-    // Other frequencies get the longest whole-minute interval that still runs as often as asked:
-    // never fewer runs, and one minute more between runs would be too few.
-    for (const runs of [5, 7, 13, 25, 100, 1000]) {
+    for (const runs of [1, 2, 3, 4, 6, 8, 12, 24, 48, 96, 288, 720, 1440]) expect(perDay(scheduleExpression(runs)), String(runs)).toBe(runs);
+    // Other frequencies get the longest clock-aligned interval that still runs as often as asked:
+    // never fewer runs, and the next longer aligned interval would be too few.
+    const aligned = [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120, 180, 240, 360, 480, 720, 1440];
+    for (const runs of [5, 7, 13, 25, 32, 100, 1000]) {
       const expression = scheduleExpression(runs);
-      const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(expression)?.[1]);
-      expect(perDay(expression), expression).toBeGreaterThanOrEqual(runs);
-      expect(perDay(`rate(${minutes + 1} minutes)`), expression).toBeLessThan(runs);
+      const got = perDay(expression);
+      expect(got, expression).toBeGreaterThanOrEqual(runs);
+      const longer = aligned.find((minutes) => 1440 / minutes < got && minutes > 1440 / got);
+      if (longer) expect(1440 / longer, expression).toBeLessThan(runs);
     }
     // No runs a day is treated as one, as the pipeline sizing does.
     expect(scheduleExpression(0)).toBe(scheduleExpression(1));

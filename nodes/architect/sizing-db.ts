@@ -90,3 +90,22 @@ export function cacheSize(environment: string, peakRps: number, azCount: number)
 
 /** A web API at or above this peak rps gets a cache even when the goal does not ask for one. */
 export const CACHE_RPS_THRESHOLD = 1000;
+
+/**
+ * The Aurora class for a rung: Aurora has no m-classes and no class below db.t4g.medium, so the
+ * smaller burstable rungs take db.t4g.medium and the m6g rungs the r6g class of the same size.
+ * Null where the price sheet has no Aurora class big enough (the design keeps RDS).
+ */
+export function auroraClassFor(rung: DbRung): string | null {
+  const byRung: Record<string, string> = {
+    "db.t4g.micro": "db.t4g.medium",
+    "db.t4g.small": "db.t4g.medium",
+    "db.t4g.medium": "db.t4g.medium",
+    "db.t4g.large": "db.r6g.large",
+    "db.m6g.large": "db.r6g.large",
+    "db.m6g.xlarge": "db.r6g.xlarge",
+    "db.r6g.xlarge": "db.r6g.xlarge",
+    "db.r6g.2xlarge": "db.r6g.2xlarge",
+  };
+  return byRung[rung.instanceClass] ?? null;
+}

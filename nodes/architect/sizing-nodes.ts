@@ -42,6 +42,8 @@ export interface NodeInput {
   arch: Architecture;
   environment: string;
   azCount: number;
+  /** whether the goal's constraints allow an instance type (instance-family constraints); all when absent */
+  allowed?: (instanceType: string) => boolean;
 }
 
 function allocatable(type: NodeType): { cpu: number; memoryGb: number } {
@@ -54,7 +56,10 @@ function allocatable(type: NodeType): { cpu: number; memoryGb: number } {
  * outside prod; a node must hold at least two pods unless it is the largest type.
  */
 export function sizeNodes(input: NodeInput): NodeSizing {
-  const candidates = NODE_TYPES.slice(input.environment === "prod" ? 1 : 0);
+  const name = (type: NodeType) => (input.arch === "arm64" ? type.arm : type.x86);
+  const permitted = NODE_TYPES.slice(input.environment === "prod" ? 1 : 0).filter((type) => input.allowed?.(name(type)) ?? true);
+  // no allowed type: keep the default ladder (the constraint is then judged not honoured)
+  const candidates = permitted.length > 0 ? permitted : NODE_TYPES.slice(input.environment === "prod" ? 1 : 0);
   const last = candidates[candidates.length - 1];
   let result: NodeSizing | undefined;
   for (const type of candidates) {
@@ -65,7 +70,7 @@ export function sizeNodes(input: NodeInput): NodeSizing {
     const spare = input.environment === "prod" ? 1 : 0;
     const floor = input.environment === "prod" ? Math.max(2, input.azCount) : Math.max(1, input.azCount);
     const nodes = Math.max(packed + spare, floor);
-    result = { instanceType: input.arch === "arm64" ? type.arm : type.x86, nodes, vcpu: type.vcpu, memoryGb: type.memoryGb };
+    result = { instanceType: name(type), nodes, vcpu: type.vcpu, memoryGb: type.memoryGb };
     if (nodes <= MAX_NODES_PER_TYPE) break;
   }
   if (!result) throw new Error("no EKS node type fits");

@@ -18,13 +18,13 @@ function platformTradeoff(e: Evaluated, c: readonly Citation[]): Tradeoff {
     return {
       decision: "EKS with managed node groups",
       alternatives: ["ECS Fargate"],
-      rationale: `The goal's constraints ask for Kubernetes. EKS costs a $73/month control plane plus nodes and needs upgrades, in exchange for Kubernetes APIs and bin-packing${see(c, "kubernetes")}.`,
+      rationale: `${d.intent.platform === "eks" ? "A constraint of the goal asks for Kubernetes" : "A reviewer directed Kubernetes"}. EKS costs a $73/month control plane plus nodes and needs upgrades, in exchange for Kubernetes APIs and bin-packing${see(c, "kubernetes")}.`,
     };
   }
   return {
     decision: "ECS on Fargate",
     alternatives: ["EKS", "ECS on EC2 Auto Scaling"],
-    rationale: `No nodes to patch or bin-pack and per-task billing; EKS would add a $73/month control plane and cluster operations the goal does not ask for${see(c, "sizing")}.`,
+    rationale: `No nodes to patch or bin-pack and per-task billing; EKS would add a $73/month control plane and cluster operations ${d.intent.platform === "ecs-fargate" ? "a constraint of the goal rules out" : "the goal does not ask for"}${see(c, "sizing")}.`,
   };
 }
 

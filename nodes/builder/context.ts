@@ -5,6 +5,9 @@ import { awsName, resourceTags, tfName, UNTAGGABLE_TYPES } from "./labels.js";
 
 export type ComponentKind = (typeof componentKinds)[number];
 
+/** Untaggable types the builder emits beyond `UNTAGGABLE_TYPES` (capacity providers of a cluster, a WAF association). */
+export const MORE_UNTAGGABLE_TYPES: ReadonlySet<string> = new Set(["aws_ecs_cluster_capacity_providers", "aws_wafv2_web_acl_association"]);
+
 /** A rendered file, path relative to the artifact root. */
 export interface RenderedFile {
   path: string;
@@ -76,7 +79,8 @@ export function makeContext(plan: PlanSpec): BuildContext {
     computeKind,
     component,
     resource(type, name, owner, body, options = {}) {
-      if (UNTAGGABLE_TYPES.has(type)) return resource(type, name, body, [`atlas_component: ${owner} (${type} takes no tags)`]);
+      if (UNTAGGABLE_TYPES.has(type) || MORE_UNTAGGABLE_TYPES.has(type))
+        return resource(type, name, body, [`atlas_component: ${owner} (${type} takes no tags)`]);
       const tags = resourceTags(plan, owner, options.name ?? `${prefix}-${name.replace(/_/g, "-")}`, options.tags);
       return resource(type, name, { ...body, tags: tags as HclValue });
     },

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { buildArtifactsSchema } from "../../schemas/reports.js";
+import { eksApiPlan, eksPipelinePlan } from "../../test/fixtures/plans/eks.js";
 import { samplePlans, staticSitePlan, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
 import { artifactDigest, renderArtifacts } from "./engine.js";
 
@@ -75,6 +76,13 @@ describe("renderArtifacts", () => {
     ]) {
       expect(paths).toContain(`terraform/${file}.tf`);
     }
+    // The ECS task definition and service are Terraform; there is no cluster for manifests or a chart.
+    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual(["README.md"]);
+  });
+
+  it("renders the same API on EKS with its manifests and Helm chart", () => {
+    const paths = renderArtifacts(eksApiPlan).files.map((f) => f.path);
+    expect(renderArtifacts(eksApiPlan).files.find((f) => f.path === "terraform/compute.tf")?.content).toContain("aws_eks_cluster");
     for (const kind of ["namespace", "serviceaccount", "configmap", "deployment", "service", "ingress", "hpa", "pdb", "kustomization"]) {
       expect(paths).toContain(`kubernetes/${kind}.yaml`);
     }
@@ -89,7 +97,29 @@ describe("renderArtifacts", () => {
     ]) {
       expect(paths).toContain(`helm/orders-api/${file}`);
     }
+    expect(paths.some((p) => p.includes("cronjob"))).toBe(false);
     expect(paths).toContain("README.md");
+  });
+
+  it("renders a pipeline on EKS as a CronJob: no Deployment, autoscaler, Service or Ingress, in the manifests or the chart", () => {
+    const paths = renderArtifacts(eksPipelinePlan).files.map((f) => f.path);
+    expect(paths.filter((p) => p.startsWith("kubernetes/")).sort()).toEqual(
+      ["configmap", "cronjob", "kustomization", "namespace", "serviceaccount"].map((kind) => `kubernetes/${kind}.yaml`),
+    );
+    expect(paths.filter((p) => p.startsWith("helm/ledger-export/templates/")).sort()).toEqual(
+      ["_helpers.tpl", "configmap.yaml", "cronjob.yaml", "serviceaccount.yaml"].map((file) => `helm/ledger-export/templates/${file}`),
+    );
+    // EventBridge starts ECS runs; on EKS the CronJob does, so there is no rule to create.
+    expect(paths).not.toContain("terraform/schedule.tf");
+  });
+
+  it("keeps a schedule a CronJob could not keep when the design runs on ECS, where EventBridge runs it as written", () => {
+    const plan = clone(eksPipelinePlan);
+    plan.compute = { ...plan.compute, platform: "ecs-fargate", node_instance_type: null, node_count: 0 };
+    plan.compute.schedule = { expression: "rate(205 minutes)", run_minutes: 45, tasks_per_run: 3 };
+    const files = renderArtifacts(plan).files;
+    expect(files.filter((f) => f.kind === "kubernetes" || f.kind === "helm")).toEqual([]);
+    expect(files.find((f) => f.path === "terraform/schedule.tf")?.content).toContain("rate(205 minutes)");
   });
 
   it("gives a one-replica worker without ingress no Ingress and no PodDisruptionBudget", () => {
@@ -107,19 +137,34 @@ describe("renderArtifacts", () => {
     expect(paths).not.toContain("terraform/compute.tf");
   });
 
-  it("writes a README with the components, the cost and how to apply", () => {
-    const readme = renderArtifacts(webApiProdPlan).files.find((f) => f.path === "README.md");
+  const readmeOf = (plan: typeof webApiProdPlan) => renderArtifacts(plan).files.find((f) => f.path === "README.md");
+
+  it("writes a README with the components, the cost and how to apply, and no kubectl or helm for an ECS design", () => {
+    const readme = readmeOf(webApiProdPlan);
     expect(readme?.kind).toBe("doc");
-    for (const text of [
-      "| orders-db | rds-postgres |",
-      "$852.60",
-      "terraform init",
-      "terraform apply",
-      "kubectl apply -k kubernetes/",
-      "helm upgrade --install orders-api",
-    ]) {
+    for (const text of ["| orders-db | rds-postgres |", "$852.60", "terraform init", "terraform apply", "GET /healthz"]) {
       expect(readme?.content).toContain(text);
     }
+    for (const text of ["kubectl", "helm", "kubernetes/", "Kubernetes"]) expect(readme?.content).not.toContain(text);
+  });
+
+  it("tells an EKS design how to deploy the workload with the manifests or the chart", () => {
+    for (const text of ["aws eks update-kubeconfig", "kubectl apply -k kubernetes/", "helm upgrade --install orders-api helm/orders-api"]) {
+      expect(readmeOf(eksApiPlan)?.content).toContain(text);
+    }
+    const pipeline = readmeOf(eksPipelinePlan)?.content ?? "";
+    for (const text of [
+      "Then deploy the CronJob",
+      "`0 2 * * *` in Etc/UTC",
+      "`cron(0 2 * * ? *)`",
+      "after 45 min",
+      "kubectl create job --from=cronjob/ledger-export",
+    ]) {
+      expect(pipeline).toContain(text);
+    }
+    // A run serves nothing: it must finish, not answer a health check.
+    expect(pipeline).toContain("Each run must exit 0");
+    expect(pipeline).not.toContain("/healthz");
   });
 
   describe("refuses plans it cannot build as written", () => {
@@ -131,7 +176,8 @@ describe("renderArtifacts", () => {
 
     it("accepts an image pinned by digest", () => {
       const digest = `ghcr.io/acme/app@sha256:${"a".repeat(64)}`;
-      const files = renderArtifacts(withCompute(digest)).files;
+      expect(renderArtifacts(withCompute(digest)).files.find((f) => f.path === "terraform/compute.tf")?.content).toContain(digest);
+      const files = renderArtifacts({ ...clone(eksApiPlan), compute: { ...eksApiPlan.compute, image: digest } }).files;
       expect(files.find((f) => f.path === "kubernetes/deployment.yaml")?.content).toContain(digest);
       expect(files.find((f) => f.path === "helm/orders-api/values.yaml")?.content).toContain(`digest: sha256:${"a".repeat(64)}`);
     });

@@ -3,7 +3,7 @@ import type { PlanSpec } from "../../schemas/plan.js";
 import type { ArtifactFile, BuildArtifacts } from "../../schemas/reports.js";
 import { makeContext, type RenderedFile } from "./context.js";
 import { renderHelm } from "./helm.js";
-import { renderKubernetes } from "./kubernetes.js";
+import { renderKubernetes, runsOnKubernetes } from "./kubernetes.js";
 import { renderReadme } from "./readme.js";
 import { renderTerraform } from "./terraform/index.js";
 
@@ -35,17 +35,20 @@ function kindOf(path: string): ArtifactFile["kind"] {
 }
 
 /**
- * Renders a plan into deployable artifacts: Terraform for AWS (`terraform/`), Kubernetes
- * manifests (`kubernetes/`), a Helm chart (`helm/<goal>/`) and a README. Pure and
+ * Renders a plan into deployable artifacts: Terraform for AWS (`terraform/`) and a README
+ * and, only for a design that runs on Kubernetes (EKS), manifests (`kubernetes/`) and a Helm
+ * chart (`helm/<goal>/`). An ECS design's tasks and services are Terraform; a chart for a
+ * cluster it does not have would only mislead. Pure and
  * deterministic: the same plan gives byte-identical files, sorted by path, each with its
  * SHA-256, and a digest over them (see {@link artifactDigest}).
  *
  * @throws AtlasError `VALIDATION_FAILED` when the plan cannot be built as written: a cloud
- *   other than AWS, an unpinned image, a wildcard IAM action or an IAM resource naming nothing
+ *   other than AWS, an unpinned image, a wildcard IAM action, an IAM resource naming nothing, or
+ *   (on EKS) a schedule a CronJob cannot keep exactly
  */
 export function renderArtifacts(plan: PlanSpec): BuildArtifacts {
   const ctx = makeContext(plan);
-  const rendered: RenderedFile[] = [...renderTerraform(ctx), ...renderKubernetes(ctx), ...renderHelm(ctx)];
+  const rendered: RenderedFile[] = [...renderTerraform(ctx), ...(runsOnKubernetes(ctx) ? [...renderKubernetes(ctx), ...renderHelm(ctx)] : [])];
   rendered.push(
     renderReadme(
       ctx,

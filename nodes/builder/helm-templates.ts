@@ -1,20 +1,11 @@
 import { helpersTpl, metadata } from "./helm-helpers.js";
+import { podTemplate } from "./helm-pod.js";
 
 /**
  * The Helm chart's templates. They depend on the plan only through the chart name (used to
  * namespace the helpers); everything else comes from `.Values`, so the per-environment
  * values files change behaviour without touching templates.
  */
-
-function probe(name: string, period: number, failures: number): string {
-  return `          ${name}:
-            httpGet:
-              path: {{ .Values.probes.path | quote }}
-              port: http
-            periodSeconds: ${period}
-            timeoutSeconds: 3
-            failureThreshold: ${failures}`;
-}
 
 const deployment = (chart: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -33,67 +24,29 @@ spec:
       maxUnavailable: 0
       maxSurge: 1
   template:
+${podTemplate(chart, 4, false)}`;
+
+/** The CronJob of a scheduled plan; every number comes from `.Values.cronJob` (the same settings as `kubernetes/cronjob.yaml`). */
+const cronJob = (chart: string) => `apiVersion: batch/v1
+kind: CronJob
+${metadata(chart)}
+spec:
+  schedule: {{ .Values.cronJob.schedule | quote }}
+  timeZone: {{ .Values.cronJob.timeZone | quote }}
+  concurrencyPolicy: {{ .Values.cronJob.concurrencyPolicy }}
+  startingDeadlineSeconds: {{ .Values.cronJob.startingDeadlineSeconds }}
+  jobTemplate:
     metadata:
       labels:
-        {{- include "${chart}.selectorLabels" . | nindent 8 }}
-        app.kubernetes.io/part-of: {{ .Values.atlas.partOf | quote }}
-        app.kubernetes.io/managed-by: atlas
-      annotations:
-        checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
+        {{- include "${chart}.labels" . | nindent 8 }}
     spec:
-      serviceAccountName: {{ include "${chart}.serviceAccountName" . }}
-      automountServiceAccountToken: false
-      terminationGracePeriodSeconds: 30
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: {{ .Values.securityContext.runAsUser }}
-        runAsGroup: {{ .Values.securityContext.runAsUser }}
-        fsGroup: {{ .Values.securityContext.runAsUser }}
-        seccompProfile:
-          type: RuntimeDefault
-      {{- if .Values.topologySpread.enabled }}
-      topologySpreadConstraints:
-        - maxSkew: 1
-          topologyKey: topology.kubernetes.io/zone
-          whenUnsatisfiable: ScheduleAnyway
-          labelSelector:
-            matchLabels:
-              {{- include "${chart}.selectorLabels" . | nindent 14 }}
-      {{- end }}
-      containers:
-        - name: {{ .Chart.Name }}
-          image: {{ include "${chart}.image" . | quote }}
-          imagePullPolicy: {{ .Values.image.pullPolicy }}
-          ports:
-            - name: http
-              containerPort: {{ .Values.containerPort }}
-              protocol: TCP
-          envFrom:
-            - configMapRef:
-                name: {{ include "${chart}.fullname" . }}
-          resources:
-            {{- toYaml .Values.resources | nindent 12 }}
-${probe("startupProbe", 5, 30)}
-${probe("livenessProbe", 10, 3)}
-${probe("readinessProbe", 5, 3)}
-          securityContext:
-            runAsNonRoot: true
-            runAsUser: {{ .Values.securityContext.runAsUser }}
-            runAsGroup: {{ .Values.securityContext.runAsUser }}
-            readOnlyRootFilesystem: true
-            allowPrivilegeEscalation: false
-            capabilities:
-              drop: ["ALL"]
-            seccompProfile:
-              type: RuntimeDefault
-          volumeMounts:
-            - name: tmp
-              mountPath: /tmp
-      volumes:
-        - name: tmp
-          emptyDir:
-            sizeLimit: 256Mi
-`;
+      parallelism: {{ .Values.cronJob.parallelism }}
+      completions: {{ .Values.cronJob.completions }}
+      backoffLimit: {{ .Values.cronJob.backoffLimit }}
+      activeDeadlineSeconds: {{ .Values.cronJob.activeDeadlineSeconds }}
+      ttlSecondsAfterFinished: {{ .Values.cronJob.ttlSecondsAfterFinished }}
+      template:
+${podTemplate(chart, 8, true)}`;
 
 const service = (chart: string) => `apiVersion: v1
 kind: Service
@@ -203,10 +156,12 @@ spec:
 {{- end }}
 `;
 
-/** Template files by name (relative to `templates/`), in a fixed order. */
-export function helmTemplates(chart: string): [string, string][] {
+/** Template files by name (relative to `templates/`), in path order: a CronJob for a scheduled plan, else a Deployment and what serves it. */
+export function helmTemplates(chart: string, scheduled: boolean): [string, string][] {
+  const helpers: [string, string] = ["_helpers.tpl", helpersTpl(chart)];
+  if (scheduled) return [helpers, ["configmap.yaml", configMap(chart)], ["cronjob.yaml", cronJob(chart)], ["serviceaccount.yaml", serviceAccount(chart)]];
   return [
-    ["_helpers.tpl", helpersTpl(chart)],
+    helpers,
     ["configmap.yaml", configMap(chart)],
     ["deployment.yaml", deployment(chart)],
     ["hpa.yaml", hpa(chart)],

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import type { PlanSpec } from "../../schemas/plan.js";
-import { samplePlans, staticSitePlan, webApiProdPlan } from "../../test/fixtures/plans/index.js";
+import { eksApiPlan, eksPipelinePlan, kubernetesPlans } from "../../test/fixtures/plans/eks.js";
+import { staticSitePlan, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
 import { renderArtifacts } from "./engine.js";
 
 type Obj = Record<string, unknown>;
@@ -36,14 +37,17 @@ function leaves(value: unknown, prefix = ""): string[] {
 }
 
 describe("Helm chart", () => {
-  for (const [name, plan] of Object.entries(samplePlans).filter(([, p]) => p.compute.platform !== "none")) {
+  for (const [name, plan] of Object.entries(kubernetesPlans)) {
     describe(name, () => {
       const files = chart(plan);
       const values = parse(files.get("values.yaml") ?? "") as Obj;
+      const scheduled = plan.compute.schedule !== null;
+      const workloadTemplate = scheduled ? "templates/cronjob.yaml" : "templates/deployment.yaml";
 
-      it("has the chart files and templates", () => {
+      it("has the chart files and templates: a CronJob for a schedule, else a Deployment and what serves it", () => {
         const expected = ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-staging.yaml", "values-prod.yaml"];
-        const templates = ["_helpers.tpl", "deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml", "serviceaccount.yaml", "configmap.yaml"];
+        const workload = scheduled ? ["cronjob.yaml"] : ["deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml"];
+        const templates = ["_helpers.tpl", ...workload, "serviceaccount.yaml", "configmap.yaml"];
         expect([...files.keys()].sort()).toEqual([...expected, ...templates.map((t) => `templates/${t}`)].sort());
       });
 
@@ -66,9 +70,12 @@ describe("Helm chart", () => {
           const overrides = parse(files.get(`values-${environment}.yaml`) ?? "") as Obj;
           const undeclared = leaves(overrides).filter((path) => !has(values, path));
           expect(undeclared, environment).toEqual([]);
-          expect(overrides).toMatchObject({ autoscaling: { enabled: true }, config: { APP_ENV: environment } });
-          expect(overrides.replicaCount).toBeTypeOf("number");
+          expect(overrides).toMatchObject({ config: { APP_ENV: environment } });
+          expect(overrides.resources).toMatchObject({ requests: { cpu: expect.any(String) }, limits: { memory: expect.any(String) } });
+          if (scheduled) expect(Object.keys(overrides).sort()).toEqual(["config", "resources"]);
+          else expect(overrides).toMatchObject({ autoscaling: { enabled: true }, replicaCount: expect.any(Number) });
         }
+        if (scheduled) return;
         const prod = parse(files.get("values-prod.yaml") ?? "") as Obj;
         expect(prod).toMatchObject({ podDisruptionBudget: { enabled: true }, topologySpread: { enabled: true } });
         expect((prod.autoscaling as Obj).minReplicas).toBeGreaterThanOrEqual(2);
@@ -76,8 +83,12 @@ describe("Helm chart", () => {
 
       it("values for the plan's environment match the plan", () => {
         const own = parse(files.get(`values-${plan.environment}.yaml`) ?? "") as Obj;
-        expect(own.replicaCount).toBe(plan.compute.min_replicas);
-        expect(own.autoscaling).toMatchObject({ maxReplicas: plan.compute.max_replicas, targetCPUUtilizationPercentage: plan.compute.target_cpu_percent });
+        const size = { cpu: `${plan.compute.cpu * 1000}m`, memory: `${plan.compute.memory_mb}Mi` };
+        expect(own.resources).toEqual({ requests: size, limits: size });
+        if (!scheduled) {
+          expect(own.replicaCount).toBe(plan.compute.min_replicas);
+          expect(own.autoscaling).toMatchObject({ maxReplicas: plan.compute.max_replicas, targetCPUUtilizationPercentage: plan.compute.target_cpu_percent });
+        }
         expect(values.image).toMatchObject({ tag: plan.compute.image.split(":").pop() });
         expect(values.atlas).toEqual({
           component: expect.any(String),
@@ -109,30 +120,53 @@ describe("Helm chart", () => {
         const helpers = files.get("templates/_helpers.tpl") ?? "";
         for (const label of ["atlas.dev/trace-id", "atlas.dev/plan-id", "atlas.dev/component", "app.kubernetes.io/part-of", "atlas.dev/plan-version"])
           expect(helpers).toContain(label);
-        const deployment = files.get("templates/deployment.yaml") ?? "";
+        const workload = files.get(workloadTemplate) ?? "";
         for (const text of [
           "readOnlyRootFilesystem: true",
           "allowPrivilegeEscalation: false",
           'drop: ["ALL"]',
           "runAsNonRoot: true",
-          "maxUnavailable: 0",
-          "livenessProbe",
-          "readinessProbe",
-          "startupProbe",
+          "automountServiceAccountToken: false",
         ]) {
-          expect(deployment).toContain(text);
+          expect(workload).toContain(text);
         }
-        expect(deployment).not.toContain("latest");
+        const serving = ["maxUnavailable: 0", "livenessProbe", "readinessProbe", "startupProbe", "containerPort"];
+        for (const text of serving) expect(workload.includes(text), text).toBe(!scheduled);
+        expect(workload).not.toContain("latest");
       });
     });
   }
 
-  it("is not rendered for a static site", () => {
-    expect(chart(staticSitePlan).size).toBe(0);
+  it.each([
+    ["a static site", staticSitePlan],
+    ["an ECS service", webApiProdPlan],
+  ])("is not rendered for %s, which has no cluster", (_name, plan) => {
+    expect(chart(plan).size).toBe(0);
+    expect(renderArtifacts(plan).files.filter((f) => f.path.startsWith("helm/"))).toEqual([]);
   });
 
-  it("enables the Ingress only when the plan has public ingress", () => {
-    const values = parse(chart(webApiProdPlan).get("values.yaml") ?? "") as Obj;
-    expect(values.ingress).toMatchObject({ enabled: true, tlsSecretName: "orders-api-tls" });
+  it("enables the Ingress only for a service behind an ALB", () => {
+    expect((parse(chart(eksApiPlan).get("values.yaml") ?? "") as Obj).ingress).toMatchObject({
+      enabled: true,
+      className: "alb",
+      tlsSecretName: "orders-api-tls",
+    });
+    expect((parse(chart(workerDevPlan).get("values.yaml") ?? "") as Obj).ingress).toMatchObject({ enabled: false });
+  });
+
+  it("gives a scheduled plan's CronJob template the numbers of its manifest", () => {
+    const files = chart(eksPipelinePlan);
+    const values = parse(files.get("values.yaml") ?? "") as Obj;
+    const manifest = parseAllDocuments(renderArtifacts(eksPipelinePlan).files.find((f) => f.path === "kubernetes/cronjob.yaml")?.content ?? "")[0]?.toJS() as {
+      spec: Obj & { jobTemplate: { spec: Obj } };
+    };
+    const { jobTemplate, ...cronSpec } = manifest.spec;
+    const { template: _template, ...jobSpec } = jobTemplate.spec;
+    expect(values.cronJob).toEqual({ ...cronSpec, ...jobSpec });
+    const template = files.get("templates/cronjob.yaml") ?? "";
+    for (const key of Object.keys(values.cronJob as Obj)) expect(template).toContain(`${key}: {{ .Values.cronJob.${key}`);
+    expect(template).toContain("restartPolicy: Never");
+    expect(values).not.toHaveProperty("autoscaling");
+    expect(values).not.toHaveProperty("ingress");
   });
 });

@@ -1,12 +1,14 @@
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
+import { CronJob } from "kubernetes-models/batch/v1";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
 import { ConfigMap, Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { PlanSpec } from "../../schemas/plan.js";
-import { samplePlans, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
+import { eksApiPlan, eksPipelinePlan, kubernetesPlans } from "../../test/fixtures/plans/eks.js";
+import { staticSitePlan, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
 import { renderArtifacts } from "./engine.js";
 
 // Manifests are checked field by field below; a loose type keeps those reads short.
@@ -20,6 +22,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "v1/ConfigMap": ConfigMap,
   "v1/Service": Service,
   "apps/v1/Deployment": Deployment,
+  "batch/v1/CronJob": CronJob,
   "networking.k8s.io/v1/Ingress": Ingress,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
@@ -38,12 +41,31 @@ const find = (plan: PlanSpec, kind: string) => {
   return found.object;
 };
 
+/** Kinds rendered for a plan, sorted (files come in path order, not apply order). */
+const kindsOf = (plan: PlanSpec) =>
+  objects(plan)
+    .map((o) => o.object.kind as string)
+    .sort();
+
+/** The pod template of the plan's workload: the Deployment's, or the CronJob's for a scheduled plan. */
+function podTemplate(plan: PlanSpec): Obj {
+  return plan.compute.schedule ? find(plan, "CronJob").spec.jobTemplate.spec.template : find(plan, "Deployment").spec.template;
+}
+
 describe("Kubernetes manifests", () => {
-  for (const [name, plan] of Object.entries(samplePlans).filter(([, p]) => p.compute.platform !== "none")) {
+  it.each([
+    ["an ECS service", webApiProdPlan],
+    ["a static site", staticSitePlan],
+  ])("are not rendered for %s, which has no cluster", (_name, plan) => {
+    expect(plan.compute.platform).not.toBe("eks");
+    expect(renderArtifacts(plan).files.filter((f) => f.path.startsWith("kubernetes/") || f.kind === "kubernetes")).toEqual([]);
+  });
+
+  for (const [name, plan] of Object.entries(kubernetesPlans)) {
     describe(name, () => {
       it("every object validates against its kubernetes-models schema", () => {
         const list = objects(plan);
-        expect(list.length).toBeGreaterThanOrEqual(6);
+        expect(list.length).toBeGreaterThanOrEqual(plan.compute.schedule ? 4 : 6);
         for (const { file, object } of list) {
           const Model = MODELS[`${object.apiVersion}/${object.kind}`];
           expect(Model, `${file}: no model for ${object.apiVersion}/${object.kind}`).toBeDefined();
@@ -72,18 +94,15 @@ describe("Kubernetes manifests", () => {
       });
 
       it("hardens the pod and sizes it from the plan", () => {
-        const deployment = find(plan, "Deployment");
-        expect(deployment.spec.replicas).toBe(plan.compute.min_replicas);
-        expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
-        const pod = deployment.spec.template.spec;
+        const pod = podTemplate(plan).spec;
         expect(pod.automountServiceAccountToken).toBe(false);
+        expect(pod.serviceAccountName).toBe(plan.goal_name);
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } });
         const [container] = pod.containers;
         expect(container.image).toBe(plan.compute.image);
         expect(container.image).not.toMatch(/:latest$/);
-        expect(container.ports).toEqual([{ name: "http", containerPort: plan.compute.container_port, protocol: "TCP" }]);
         const expected = { cpu: `${plan.compute.cpu * 1000}m`, memory: `${plan.compute.memory_mb}Mi` };
         expect(container.resources).toEqual({ requests: expected, limits: expected });
-        for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) expect(container[probe].httpGet.path).toBe("/healthz");
         expect(container.securityContext).toMatchObject({
           runAsNonRoot: true,
           runAsUser: 10001,
@@ -93,6 +112,17 @@ describe("Kubernetes manifests", () => {
           seccompProfile: { type: "RuntimeDefault" },
         });
         expect(find(plan, "ServiceAccount").automountServiceAccountToken).toBe(false);
+      });
+
+      if (plan.compute.schedule) return;
+
+      it("runs the service as a Deployment with probes, a ClusterIP Service and a CPU autoscaler", () => {
+        const deployment = find(plan, "Deployment");
+        expect(deployment.spec.replicas).toBe(plan.compute.min_replicas);
+        expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+        const [container] = deployment.spec.template.spec.containers;
+        expect(container.ports).toEqual([{ name: "http", containerPort: plan.compute.container_port, protocol: "TCP" }]);
+        for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) expect(container[probe].httpGet.path).toBe("/healthz");
         expect(find(plan, "Service").spec.type).toBe("ClusterIP");
         expect(find(plan, "HorizontalPodAutoscaler").spec).toMatchObject({
           minReplicas: Math.max(1, plan.compute.min_replicas),
@@ -103,22 +133,82 @@ describe("Kubernetes manifests", () => {
     });
   }
 
-  it("spreads prod pods across zones, keeps one up during disruptions and exposes them with TLS", () => {
-    const pod = find(webApiProdPlan, "Deployment").spec.template.spec;
+  describe("a scheduled pipeline on EKS", () => {
+    const schedule = eksPipelinePlan.compute.schedule;
+    if (!schedule) throw new Error("the EKS pipeline fixture has no schedule");
+
+    it("is one CronJob: no Deployment, autoscaler, Service, Ingress or disruption budget", () => {
+      expect(kindsOf(eksPipelinePlan)).toEqual(["ConfigMap", "CronJob", "Namespace", "ServiceAccount"]);
+    });
+
+    it("starts at the plan's time in UTC, one run at a time, sized and bounded by the plan's schedule", () => {
+      const cronJob = find(eksPipelinePlan, "CronJob");
+      expect(schedule.expression).toBe("cron(0 2 * * ? *)");
+      // minute 0, hour 2, any day of the month, any month; `?` (any day of the week) becomes `*`, and the year field goes
+      expect(cronJob.spec).toMatchObject({ schedule: "0 2 * * *", timeZone: "Etc/UTC", concurrencyPolicy: "Forbid" });
+      expect(cronJob.spec.startingDeadlineSeconds).toBeGreaterThan(0);
+      const job = cronJob.spec.jobTemplate.spec;
+      expect(job).toMatchObject({ parallelism: schedule.tasks_per_run, completions: schedule.tasks_per_run, activeDeadlineSeconds: schedule.run_minutes * 60 });
+      expect(job.backoffLimit).toBeGreaterThanOrEqual(0);
+      expect(job.ttlSecondsAfterFinished).toBeGreaterThan(0);
+      expect(["Never", "OnFailure"]).toContain(job.template.spec.restartPolicy);
+      expect(cronJob.spec.jobTemplate.metadata.labels).toEqual(cronJob.metadata.labels);
+    });
+
+    it("runs the pod the Deployment would, less the port and the probes a batch run has no use for", () => {
+      const asService: PlanSpec = { ...structuredClone(eksPipelinePlan), compute: { ...eksPipelinePlan.compute, schedule: null } };
+      const service = find(asService, "Deployment").spec.template;
+      const run = podTemplate(eksPipelinePlan);
+      expect(run.metadata).toEqual(service.metadata);
+      const { containers: runContainers, restartPolicy, ...runPod } = run.spec;
+      const { containers: serviceContainers, topologySpreadConstraints: _spread, ...servicePod } = service.spec;
+      expect(restartPolicy).toBe("Never");
+      expect(runPod).toEqual(servicePod);
+      const { ports, startupProbe, livenessProbe, readinessProbe, ...serviceContainer } = serviceContainers[0];
+      expect([ports, startupProbe, livenessProbe, readinessProbe].every(Boolean)).toBe(true);
+      expect(runContainers).toEqual([serviceContainer]);
+    });
+
+    it("is refused, naming the expression, when its schedule has no exact CronJob equivalent", () => {
+      const plan: PlanSpec = {
+        ...structuredClone(eksPipelinePlan),
+        compute: { ...eksPipelinePlan.compute, schedule: { ...schedule, expression: "rate(205 minutes)" } },
+      };
+      expect(() => renderArtifacts(plan)).toThrow(
+        expect.objectContaining({ code: "VALIDATION_FAILED", message: expect.stringContaining('"rate(205 minutes)"') }),
+      );
+    });
+  });
+
+  it("gives an API on EKS the Deployment, Service, autoscaler, disruption budget and an ALB Ingress with TLS", () => {
+    expect(kindsOf(eksApiPlan)).toEqual([
+      "ConfigMap",
+      "Deployment",
+      "HorizontalPodAutoscaler",
+      "Ingress",
+      "Namespace",
+      "PodDisruptionBudget",
+      "Service",
+      "ServiceAccount",
+    ]);
+    const pod = find(eksApiPlan, "Deployment").spec.template.spec;
     expect(pod.topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 })]);
-    expect(find(webApiProdPlan, "PodDisruptionBudget").spec.minAvailable).toBe(1);
-    expect(find(webApiProdPlan, "Ingress").spec.tls).toEqual([{ secretName: "orders-api-tls" }]);
+    expect(find(eksApiPlan, "PodDisruptionBudget").spec.minAvailable).toBe(1);
+    const ingress = find(eksApiPlan, "Ingress");
+    expect(ingress.spec).toMatchObject({ ingressClassName: "alb", tls: [{ secretName: "orders-api-tls" }] });
+    expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internet-facing");
   });
 
-  it("does not spread, budget or expose the single dev worker", () => {
+  it("does not spread, budget or expose the single dev worker (it keeps its in-cluster Service)", () => {
     expect(find(workerDevPlan, "Deployment").spec.template.spec.topologySpreadConstraints).toBeUndefined();
-    const kinds = objects(workerDevPlan).map((o) => o.object.kind);
-    expect(kinds).not.toContain("PodDisruptionBudget");
-    expect(kinds).not.toContain("Ingress");
+    expect(kindsOf(workerDevPlan)).toEqual(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Namespace", "Service", "ServiceAccount"]);
   });
 
-  it("lists every manifest in the kustomization, in apply order", () => {
-    const files = renderArtifacts(webApiProdPlan).files.filter((f) => f.kind === "kubernetes");
+  it.each([
+    ["eks-api", eksApiPlan],
+    ["eks-pipeline", eksPipelinePlan],
+  ])("%s: lists every manifest in the kustomization, namespace first", (_name, plan) => {
+    const files = renderArtifacts(plan).files.filter((f) => f.kind === "kubernetes");
     const kustomization = parseAllDocuments(files.find((f) => f.path === "kubernetes/kustomization.yaml")?.content ?? "")[0]?.toJS() as Obj;
     expect(kustomization.resources[0]).toBe("namespace.yaml");
     expect([...kustomization.resources].sort()).toEqual(

@@ -1,8 +1,10 @@
 import { stringify } from "yaml";
 import { appConfig } from "./config.js";
 import type { BuildContext, RenderedFile } from "./context.js";
+import { cronJob } from "./kubernetes-job.js";
+import { podTemplate } from "./kubernetes-pod.js";
 import { GENERATOR, k8sAnnotations, k8sLabels, selectorLabels } from "./labels.js";
-import { HEALTH_PATH, pinnedImage, planSizing, RUN_AS_USER } from "./sizing.js";
+import { HEALTH_PATH, planSizing } from "./sizing.js";
 import { TLS_POLICY } from "./terraform/alb.js";
 
 type Obj = Record<string, unknown>;
@@ -10,38 +12,19 @@ type Obj = Record<string, unknown>;
 /** Port the Service exposes inside the cluster; it forwards to the container's named port `http`. */
 export const SERVICE_PORT = 80;
 
-/** True when the plan gets an Ingress: a public ALB, or any ALB on EKS (the controller builds it from the Ingress). */
-export function hasIngress(ctx: BuildContext): boolean {
-  const { ingress } = ctx.plan.network;
-  return ingress.type === "alb" && (ingress.public || ctx.plan.compute.platform === "eks");
+/** True when the design runs on Kubernetes (EKS): only then are manifests and a Helm chart rendered. */
+export function runsOnKubernetes(ctx: BuildContext): boolean {
+  return ctx.plan.compute.platform === "eks";
 }
 
-/** The pod's container: pinned image, probes, requests and limits, and a locked-down security context. */
-function container(ctx: BuildContext): Obj {
-  const { plan } = ctx;
-  const sizing = planSizing(plan);
-  const probe = (extra: Obj) => ({ httpGet: { path: HEALTH_PATH, port: "http" }, timeoutSeconds: 3, ...extra });
-  return {
-    name: plan.goal_name,
-    image: pinnedImage(plan).image,
-    imagePullPolicy: "IfNotPresent",
-    ports: [{ name: "http", containerPort: plan.compute.container_port, protocol: "TCP" }],
-    envFrom: [{ configMapRef: { name: plan.goal_name } }],
-    resources: { requests: { ...sizing.resources }, limits: { ...sizing.resources } },
-    startupProbe: probe({ periodSeconds: 5, failureThreshold: 30 }),
-    livenessProbe: probe({ periodSeconds: 10, failureThreshold: 3 }),
-    readinessProbe: probe({ periodSeconds: 5, failureThreshold: 3 }),
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: RUN_AS_USER,
-      runAsGroup: RUN_AS_USER,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    },
-    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-  };
+/** True when runs start on a schedule: a CronJob instead of a Deployment with its autoscaler, Service and Ingress. */
+export function isScheduled(ctx: BuildContext): boolean {
+  return ctx.plan.compute.schedule !== null;
+}
+
+/** True when the plan gets an Ingress: a service on EKS behind an ALB, which the load balancer controller builds from the Ingress. */
+export function hasIngress(ctx: BuildContext): boolean {
+  return runsOnKubernetes(ctx) && !isScheduled(ctx) && ctx.plan.network.ingress.type === "alb";
 }
 
 function deployment(ctx: BuildContext, meta: Obj, selector: Record<string, string>): Obj {
@@ -58,31 +41,13 @@ function deployment(ctx: BuildContext, meta: Obj, selector: Record<string, strin
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: { ...selector, "app.kubernetes.io/part-of": ctx.plan.goal_name, "app.kubernetes.io/managed-by": "atlas" } },
-        spec: {
-          serviceAccountName: ctx.plan.goal_name,
-          automountServiceAccountToken: false,
-          terminationGracePeriodSeconds: 30,
-          securityContext: {
-            runAsNonRoot: true,
-            runAsUser: RUN_AS_USER,
-            runAsGroup: RUN_AS_USER,
-            fsGroup: RUN_AS_USER,
-            seccompProfile: { type: "RuntimeDefault" },
-          },
-          ...(spread ? { topologySpreadConstraints: spread } : {}),
-          containers: [container(ctx)],
-          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
-        },
-      },
+      template: podTemplate(ctx, selector, { job: false, ...(spread ? { spread } : {}) }),
     },
   };
 }
 
-/** The ALB controller's settings, for EKS, where the Ingress is what creates the load balancer. */
+/** The ALB controller's settings: on EKS the Ingress is what creates the load balancer. */
 function ingressAnnotations(ctx: BuildContext): Obj {
-  if (ctx.plan.compute.platform !== "eks") return {};
   return {
     "alb.ingress.kubernetes.io/scheme": ctx.plan.network.ingress.public ? "internet-facing" : "internal",
     "alb.ingress.kubernetes.io/target-type": "ip",
@@ -93,32 +58,14 @@ function ingressAnnotations(ctx: BuildContext): Obj {
   };
 }
 
-/**
- * The service's Kubernetes objects, in apply order, each with the trace labels and in the
- * plan's own namespace. Empty for designs without a service to run (static sites).
- */
-export function kubernetesObjects(ctx: BuildContext): { file: string; object: Obj }[] {
-  if (!ctx.hasService) return [];
-  const { plan } = ctx;
-  const owner = ctx.component([ctx.computeKind]);
-  const labels = k8sLabels(plan, owner);
-  const annotations = k8sAnnotations(plan);
-  const name = plan.goal_name;
-  const meta = (extra: Obj = {}) => ({ name, namespace: ctx.namespace, labels, annotations: { ...annotations, ...extra } });
-  const selector = selectorLabels(plan, owner);
-  const sizing = planSizing(plan);
-  const out: { file: string; object: Obj }[] = [
-    {
-      file: "namespace.yaml",
-      object: {
-        apiVersion: "v1",
-        kind: "Namespace",
-        // The pods meet the "restricted" Pod Security Standard; enforcing it keeps it that way.
-        metadata: { name: ctx.namespace, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" }, annotations },
-      },
-    },
-    { file: "serviceaccount.yaml", object: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(), automountServiceAccountToken: false } },
-    { file: "configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(), data: appConfig(ctx) } },
+type Manifest = { file: string; object: Obj };
+type Meta = (extra?: Obj) => { name: string; namespace: string; labels: Record<string, string>; annotations: Obj };
+
+/** A long-running service: Deployment, ClusterIP Service, CPU autoscaler, a disruption budget from two pods, and the Ingress when it has an ALB. */
+function serviceObjects(ctx: BuildContext, meta: Meta, selector: Record<string, string>): Manifest[] {
+  const name = ctx.plan.goal_name;
+  const sizing = planSizing(ctx.plan);
+  const out: Manifest[] = [
     { file: "deployment.yaml", object: deployment(ctx, meta(), selector) },
     {
       file: "service.yaml",
@@ -154,13 +101,46 @@ export function kubernetesObjects(ctx: BuildContext): { file: string; object: Ob
   if (hasIngress(ctx)) {
     const backend = { service: { name, port: { name: "http" } } };
     const spec: Obj = {
-      ...(plan.compute.platform === "eks" ? { ingressClassName: "alb" } : {}),
+      ingressClassName: "alb",
       tls: [{ secretName: `${name}-tls` }],
       rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
     };
     out.push({ file: "ingress.yaml", object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: meta(ingressAnnotations(ctx)), spec } });
   }
   return out;
+}
+
+/**
+ * The workload's Kubernetes objects, in apply order, each with the trace labels and in the
+ * plan's own namespace: a Deployment and what serves it, or for a scheduled plan one CronJob
+ * (a run serves nothing, so no Service, Ingress, autoscaler or disruption budget). Empty for
+ * designs that do not run on Kubernetes: ECS services and static sites.
+ */
+export function kubernetesObjects(ctx: BuildContext): Manifest[] {
+  if (!runsOnKubernetes(ctx)) return [];
+  const { plan } = ctx;
+  const owner = ctx.component([ctx.computeKind]);
+  const labels = k8sLabels(plan, owner);
+  const annotations = k8sAnnotations(plan);
+  const meta: Meta = (extra = {}) => ({ name: plan.goal_name, namespace: ctx.namespace, labels, annotations: { ...annotations, ...extra } });
+  const selector = selectorLabels(plan, owner);
+  const schedule = plan.compute.schedule;
+  return [
+    {
+      file: "namespace.yaml",
+      object: {
+        apiVersion: "v1",
+        kind: "Namespace",
+        // The pods meet the "restricted" Pod Security Standard; enforcing it keeps it that way.
+        metadata: { name: ctx.namespace, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" }, annotations },
+      },
+    },
+    { file: "serviceaccount.yaml", object: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(), automountServiceAccountToken: false } },
+    { file: "configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(), data: appConfig(ctx) } },
+    ...(schedule
+      ? [{ file: "cronjob.yaml", object: cronJob(schedule, meta(), podTemplate(ctx, selector, { job: true })) }]
+      : serviceObjects(ctx, meta, selector)),
+  ];
 }
 
 /** `kubernetes/<kind>.yaml` files plus a kustomization, so `kubectl apply -k kubernetes/` applies them in order. */

@@ -1,6 +1,7 @@
 import { RUN_MINUTES_TAG } from "../../pricing/index.js";
 import type { BuildContext, RenderedFile } from "./context.js";
-import { hasIngress } from "./kubernetes.js";
+import { hasIngress, isScheduled, runsOnKubernetes } from "./kubernetes.js";
+import { cronJobSettings } from "./kubernetes-job.js";
 import { GENERATOR } from "./labels.js";
 import { HEALTH_PATH, RUN_AS_USER } from "./sizing.js";
 import { alertsWithoutAlarm } from "./terraform/observability.js";
@@ -32,18 +33,23 @@ function unwatched(ctx: BuildContext, metric: string): string {
   return "this Terraform does not create what it watches";
 }
 
+/**
+ * How to apply: Terraform, which on ECS is the whole deployment (tasks, services, schedules);
+ * on EKS it builds the cluster, and the workload goes on with the manifests or the chart.
+ */
 function applySteps(ctx: BuildContext): string[] {
   const { plan } = ctx;
   const lines = ["```sh", "cd terraform", "terraform init", "terraform plan -out plan.tfplan", "terraform apply plan.tfplan", "```"];
-  if (!ctx.hasService) return lines;
+  if (!runsOnKubernetes(ctx)) return lines;
   const chart = `helm/${plan.goal_name}`;
-  if (plan.compute.platform === "eks")
-    lines.push("", "```sh", `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`, "```");
+  const workload = isScheduled(ctx) ? "the CronJob" : "the service";
   lines.push(
     "",
-    plan.compute.platform === "eks"
-      ? "Then deploy the service with either the plain manifests or the Helm chart (not both):"
-      : "Terraform runs the service on ECS Fargate. The manifests and the chart describe the same service for a Kubernetes cluster, should it move:",
+    "```sh",
+    `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`,
+    "```",
+    "",
+    `Then deploy ${workload} with either the plain manifests or the Helm chart (not both):`,
     "",
     "```sh",
     "kubectl apply -k kubernetes/",
@@ -53,26 +59,39 @@ function applySteps(ctx: BuildContext): string[] {
   return lines;
 }
 
-/** How runs start: the schedule Terraform creates, or what to do when nothing starts them. */
+/** How runs start: the EventBridge rule (ECS) or the CronJob (EKS), or what to do when nothing starts them. */
 function scheduleNotes(ctx: BuildContext): string[] {
   const { plan } = ctx;
   const schedule = plan.compute.schedule;
   if (!ctx.hasService) return [];
   if (schedule && plan.compute.platform === "ecs-fargate") {
+    const utc = schedule.expression.startsWith("cron(") ? " (UTC)" : "";
     return [
-      `- EventBridge starts ${schedule.tasks_per_run} task(s) per run on \`${schedule.expression}\`${schedule.expression.startsWith("cron(") ? " (UTC)" : ""}, with no service in between (\`terraform/schedule.tf\`). Each run is expected to last about ${schedule.run_minutes} min: the cost assumes it, and the task definition's \`${RUN_MINUTES_TAG}\` tag records it for the validator. Start an extra run with \`aws ecs run-task\` and the target's network settings.`,
+      `- EventBridge starts ${schedule.tasks_per_run} task(s) per run on \`${schedule.expression}\`${utc}, with no service in between (\`terraform/schedule.tf\`). Each run is expected to last about ${schedule.run_minutes} min: the cost assumes it, and the task definition's \`${RUN_MINUTES_TAG}\` tag records it for the validator. Start an extra run with \`aws ecs run-task\` and the target's network settings.`,
     ];
   }
-  if (schedule)
+  if (schedule) {
+    const job = cronJobSettings(schedule);
     return [
-      `- The plan's schedule (\`${schedule.expression}\`) is not rendered for Kubernetes: the workload starts with no pod; run it from a CronJob or by hand.`,
+      `- A CronJob (\`kubernetes/cronjob.yaml\`) starts ${job.parallelism} pod(s) per run on \`${job.schedule}\` in ${job.timeZone}, the plan's \`${schedule.expression}\`; a run never starts while the last one is still going (\`concurrencyPolicy: Forbid\`). A run still going after ${schedule.run_minutes} min, the length the cost assumes, is stopped (\`activeDeadlineSeconds\`); failed pods are replaced up to ${job.backoffLimit} times within it. Start an extra run with \`kubectl create job --from=cronjob/${plan.goal_name} ${plan.goal_name}-manual -n ${ctx.namespace}\`.`,
     ];
+  }
   if (plan.compute.min_replicas === 0) {
+    const start = runsOnKubernetes(ctx) ? "`kubectl scale deployment`" : "`aws ecs run-task` or an EventBridge Scheduler schedule";
     return [
-      "- The service starts with no running task (`min_replicas` 0) and the plan carries no schedule: start runs with `aws ecs run-task` or an EventBridge Scheduler schedule, since CPU-based autoscaling never scales up from zero.",
+      `- The service starts with no running ${runsOnKubernetes(ctx) ? "pod" : "task"} (\`min_replicas\` 0) and the plan carries no schedule: start runs with ${start}, since CPU-based autoscaling never scales up from zero.`,
     ];
   }
   return [];
+}
+
+/** What the image must do: answer the health check as a service, exit 0 as a scheduled run; either way as UID RUN_AS_USER writing only to /tmp. */
+function imageContract(ctx: BuildContext): string {
+  const { plan } = ctx;
+  const duty = isScheduled(ctx)
+    ? "Each run must exit 0 once its work is done"
+    : `The service must answer \`GET ${HEALTH_PATH}\` on port ${plan.compute.container_port}`;
+  return `- ${duty}, run as UID ${RUN_AS_USER} and write only to \`/tmp\`.`;
 }
 
 /**
@@ -96,7 +115,7 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     "| --- | --- | --- | --- | ---: | ---: |",
     ...plan.components.map((c) => `| ${cell(c.id)} | ${c.kind} | ${cell(c.role)} | ${cell(c.size ?? "-")} | ${c.count} | ${usd(c.monthly_usd)} |`),
     "",
-    "Every Terraform resource is tagged `atlas_trace_id`, `atlas_plan_id`, `atlas_plan_version` and `atlas_component`; every Kubernetes object carries the matching `atlas.dev/*` labels.",
+    `Every Terraform resource is tagged \`atlas_trace_id\`, \`atlas_plan_id\`, \`atlas_plan_version\` and \`atlas_component\`${runsOnKubernetes(ctx) ? "; every Kubernetes object carries the matching `atlas.dev/*` labels" : ""}.`,
     "",
     "## Cost",
     "",
@@ -110,15 +129,12 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
       ? ["- Secrets are created empty: set each value with `aws secretsmanager put-secret-value` (never in Terraform)."]
       : []),
     ...(ctx.hasService
-      ? [
-          `- The image \`${plan.compute.image}\` must exist; push release images to the \`ecr_repository_url\` output (tags are immutable).`,
-          `- The service must answer \`GET ${HEALTH_PATH}\` on port ${plan.compute.container_port}, run as UID ${RUN_AS_USER} and write only to \`/tmp\`.`,
-        ]
+      ? [`- The image \`${plan.compute.image}\` must exist; push release images to the \`ecr_repository_url\` output (tags are immutable).`, imageContract(ctx)]
       : []),
     ...(plan.compute.platform === "eks"
       ? ["- The cluster's API endpoint is private: run `kubectl` and `helm` from inside the VPC (VPN, bastion or SSM port forwarding)."]
       : []),
-    ...(plan.compute.platform === "eks" && hasIngress(ctx)
+    ...(hasIngress(ctx)
       ? [
           "- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`).",
         ]

@@ -1,7 +1,8 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { kubernetesPlans } from "../../test/fixtures/plans/eks.js";
 import { samplePlans } from "../../test/fixtures/plans/index.js";
 import { makeTmpDir, removeTmpDir } from "../../test/helpers/tmp.js";
 import { renderArtifacts } from "./engine.js";
@@ -14,11 +15,14 @@ function available(command: string, ...args: string[]): boolean {
 const hasTerraform = available("terraform", "version");
 const hasKubectl = available("kubectl", "version", "--client");
 
+/** The sample plans plus the Kubernetes variants (an EKS API and an EKS pipeline). */
+const allPlans = { ...samplePlans, ...kubernetesPlans };
+
 describe("artifacts through the real tools (when installed)", () => {
   let root = "";
   beforeAll(() => {
     root = makeTmpDir("atlas-builder-");
-    for (const [name, plan] of Object.entries(samplePlans)) {
+    for (const [name, plan] of Object.entries(allPlans)) {
       for (const file of renderArtifacts(plan).files) {
         const path = join(root, name, file.path);
         mkdirSync(dirname(path), { recursive: true });
@@ -39,12 +43,18 @@ describe("artifacts through the real tools (when installed)", () => {
     }
   });
 
-  it.skipIf(!hasKubectl)("`kubectl kustomize` builds the manifests into the objects the files hold", () => {
-    for (const [name, plan] of Object.entries(samplePlans)) {
-      if (plan.compute.platform === "none") continue;
+  it("renders a kubernetes/ folder only for the designs that run on EKS", () => {
+    for (const [name, plan] of Object.entries(allPlans)) expect(existsSync(join(root, name, "kubernetes")), name).toBe(plan.compute.platform === "eks");
+  });
+
+  it.skipIf(!hasKubectl)("`kubectl kustomize` builds the manifests into the workload each plan runs: a CronJob for a schedule, else a Deployment", () => {
+    for (const [name, plan] of Object.entries(kubernetesPlans)) {
       const built = execFileSync("kubectl", ["kustomize", join(root, name, "kubernetes")], { encoding: "utf8" });
       const kinds = [...built.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
-      expect(kinds, name).toContain("Deployment");
+      const [expected, absent] = plan.compute.schedule ? ["CronJob", "Deployment"] : ["Deployment", "CronJob"];
+      expect(kinds, name).toContain(expected);
+      expect(kinds, name).not.toContain(absent);
+      expect(kinds.includes("HorizontalPodAutoscaler"), name).toBe(!plan.compute.schedule);
       expect(built, name).toContain(`namespace: ${plan.goal_name}-${plan.environment}`);
     }
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateIac } from "../../policies/engine.js";
 import { estimateCost } from "../../pricing/index.js";
+import { eksPipelinePlan, kubernetesPlans } from "../../test/fixtures/plans/eks.js";
 import { samplePlans } from "../../test/fixtures/plans/index.js";
 import { renderArtifacts } from "./engine.js";
 
@@ -12,7 +13,7 @@ import { renderArtifacts } from "./engine.js";
 const KNOWN_PRICING_GAPS = new Set(["aws_ecr_repository", "aws_ecr_lifecycle_policy", "aws_flow_log", "aws_cloudfront_origin_access_control"]);
 
 describe("built artifacts pass the validator and the estimator", () => {
-  for (const [name, plan] of Object.entries(samplePlans)) {
+  for (const [name, plan] of Object.entries({ ...samplePlans, ...kubernetesPlans })) {
     describe(name, () => {
       const artifacts = renderArtifacts(plan);
       const files = artifacts.files.filter((f) => f.kind === "terraform" || f.kind === "kubernetes").map(({ path, content }) => ({ path, content }));
@@ -36,4 +37,21 @@ describe("built artifacts pass the validator and the estimator", () => {
       });
     });
   }
+
+  it("the Kubernetes rules read the CronJob's pod: a weakened copy of the pipeline's is flagged", async () => {
+    const files = renderArtifacts(eksPipelinePlan)
+      .files.filter((f) => f.kind === "kubernetes")
+      .map(({ path, content }) => ({
+        path,
+        content: path === "kubernetes/cronjob.yaml" ? content.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true") : content,
+      }));
+    expect(files.find((f) => f.path === "kubernetes/cronjob.yaml")?.content).toContain("allowPrivilegeEscalation: true");
+    const report = await validateIac(files, { environment: eksPipelinePlan.environment });
+    expect(report.findings.filter((f) => f.rule_id === "K8S_ALLOW_PRIVILEGE_ESCALATION")).toEqual([
+      expect.objectContaining({
+        resource: `CronJob/${eksPipelinePlan.goal_name}-${eksPipelinePlan.environment}/${eksPipelinePlan.goal_name}`,
+        file: "kubernetes/cronjob.yaml",
+      }),
+    ]);
+  });
 });

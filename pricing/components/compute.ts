@@ -24,19 +24,24 @@ function scheduleLabel(schedule: NonNullable<Spec<"fargate">["schedule"]>): stri
 }
 
 /**
- * Fargate tasks: vCPU-hours, GB-hours and extra ephemeral storage. Tasks run all month, or,
- * with a `schedule`, only for runs per month × minutes per run (Fargate bills per second).
+ * Fargate tasks: vCPU-hours, GB-hours and extra ephemeral storage, at on-demand or Spot rates.
+ * Tasks run all month, or, with a `schedule`, only for runs per month × minutes per run
+ * (Fargate bills per second). Spot is a moving price: the line names the date it was read.
  */
 export function priceFargate(spec: Spec<"fargate">, prices: RegionPrices): PricingResult {
   const arch = spec.architecture ?? "x86_64";
-  const rates = prices.fargate[arch];
+  const spot = spec.capacity === "spot";
+  // "Fargate Spot only supports Linux tasks with the X86_64 architecture" (Amazon ECS developer guide).
+  if (spot && arch !== "x86_64") return fail("Fargate Spot runs x86_64 tasks only; arm64 tasks cannot use it");
+  const rates = spot ? prices.fargate.spot.x86_64 : prices.fargate[arch];
   const tasks = spec.tasks ?? 1;
   const schedule = spec.schedule;
   const hours = schedule ? (schedule.runsPerMonth * schedule.runMinutes) / 60 : HOURS_PER_MONTH;
   const label = schedule ? scheduleLabel(schedule) : "";
+  const what = spot ? `Fargate Spot (price of ${prices.fargate.spot.asOf}, varies)` : "Fargate";
   const components = [
-    hourly(`Fargate vCPU (${arch}${label})`, rates.vcpuHour, tasks * spec.vcpu, "vCPU-hours", hours),
-    hourly(`Fargate memory (${arch}${label})`, rates.gbHour, tasks * spec.memoryGb, "GB-hours", hours),
+    hourly(`${what} vCPU (${arch}${label})`, rates.vcpuHour, tasks * spec.vcpu, "vCPU-hours", hours),
+    hourly(`${what} memory (${arch}${label})`, rates.gbHour, tasks * spec.memoryGb, "GB-hours", hours),
   ];
   const extraGb = (spec.ephemeralStorageGb ?? 0) - FARGATE_FREE_EPHEMERAL_GB;
   if (extraGb > 0) {

@@ -3,8 +3,8 @@ import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
 import { priceEc2, priceEksControlPlane, priceFargate, priceLambda } from "./compute.js";
 import { priceAuroraInstance, priceAuroraStorage, priceEbs, priceElastiCache, priceRds, priceS3 } from "./data.js";
-import { priceAlb, priceCloudFront, priceDataTransfer, priceNat, priceNlb, pricePublicIpv4 } from "./network.js";
-import { priceAlarm, priceKmsKey, priceLogs, priceSecret, priceSns, priceSqs } from "./services.js";
+import { priceAlb, priceCloudFront, priceDataTransfer, priceNat, priceNlb, pricePublicIpv4, priceVpcEndpoint } from "./network.js";
+import { priceAlarm, priceKmsKey, priceLogs, priceSecret, priceSns, priceSqs, priceWaf } from "./services.js";
 
 /**
  * The one place component arithmetic happens: full-precision cost components for `spec`
@@ -40,6 +40,10 @@ export function priceSpec(spec: ComponentSpec, prices: RegionPrices, values: Usa
       return priceNat(spec, prices, values);
     case "public-ipv4":
       return pricePublicIpv4(spec, prices);
+    case "vpc-endpoint":
+      return priceVpcEndpoint(spec, prices, values);
+    case "waf":
+      return priceWaf(spec, prices, values);
     case "data-transfer":
       return priceDataTransfer(spec, prices, values);
     case "cloudfront":

@@ -26,9 +26,24 @@ export function priceNat(spec: Spec<"nat">, prices: RegionPrices, values: UsageV
   return ok([hourly("NAT gateway", prices.nat.hour, spec.count ?? 1), usage("Data processed", "GB", prices.nat.gbProcessed, values.monthly_data_processed_gb)]);
 }
 
-/** Public IPv4 addresses (Elastic IPs and other public addresses), billed hourly. */
+/** Public IPv4 addresses (Elastic IPs, and those AWS assigns to tasks and instances), billed per hour held. */
 export function pricePublicIpv4(spec: Spec<"public-ipv4">, prices: RegionPrices): PricingResult {
-  return ok([hourly("Public IPv4 address", prices.publicIpv4Hour, spec.count ?? 1)]);
+  const held = spec.hours === undefined ? "" : ` (held ${Number(spec.hours.toPrecision(4))} h a month)`;
+  return ok([hourly(`Public IPv4 address${held}`, prices.publicIpv4Hour, spec.count ?? 1, "hours", spec.hours)]);
+}
+
+/**
+ * VPC endpoint: an interface endpoint bills each hour it has a network interface in each
+ * zone, plus every GB it processes (usage); a gateway endpoint (S3, DynamoDB) is free.
+ */
+export function priceVpcEndpoint(spec: Spec<"vpc-endpoint">, prices: RegionPrices, values: UsageValues): PricingResult {
+  if (spec.type === "gateway") return ok([]);
+  const rates = prices.vpcEndpoint;
+  const azs = spec.azs ?? 1;
+  return ok([
+    hourly(`Interface endpoint (${azs} AZ${azs === 1 ? "" : "s"})`, rates.interfaceAzHour, azs * (spec.count ?? 1), "AZ-hours"),
+    usage("Data processed", "GB", rates.gbProcessed, values.monthly_data_processed_gb),
+  ]);
 }
 
 /** Data transfer out to the internet (first tier): fixed when given, else usage-based. */

@@ -52,3 +52,14 @@ export function priceSqs(prices: RegionPrices, values: UsageValues): PricingResu
 export function priceSns(prices: RegionPrices, values: UsageValues): PricingResult {
   return ok([usage("Publish requests", "1M requests", prices.sns.perMillionRequests, values.monthly_requests, 1e6)]);
 }
+
+/** AWS WAF web ACL: per ACL-month and per rule (or managed rule group)-month, plus requests inspected (usage). */
+export function priceWaf(spec: Spec<"waf">, prices: RegionPrices, values: UsageValues): PricingResult {
+  const rates = prices.waf;
+  const acls = spec.count ?? 1;
+  return ok([
+    monthly("Web ACL", "ACL-months", rates.webAclMonth, acls),
+    monthly("Rules and managed rule groups", "rule-months", rates.ruleMonth, spec.rules * acls),
+    usage("Requests inspected", "1M requests", rates.perMillionRequests, values.monthly_requests, 1e6),
+  ]);
+}

@@ -2,7 +2,7 @@ import type { TerraformResource } from "../../iac/types.js";
 import type { ComponentSpec } from "../component-spec.js";
 import { scheduleRuns } from "../schedule.js";
 import { block, blocks, optionalBool, optionalNumber, optionalString, Unpriceable } from "./attributes.js";
-import { findRelated, type MapContext } from "./references.js";
+import { findRelated, type MapContext, referencedName } from "./references.js";
 import { DEFAULT_RUN_MINUTES, RUN_MINUTES_TAG, usageTag } from "./usage-tags.js";
 
 /**
@@ -18,14 +18,85 @@ function taskSize(value: string | undefined, unitWord: RegExp, what: string, tas
   return units / 1024;
 }
 
-function usesFargate(a: Record<string, unknown>): boolean {
+type FargateSpec = Extract<ComponentSpec, { kind: "fargate" }>;
+
+/** One entry of a capacity provider strategy. */
+interface StrategyEntry {
+  provider: string;
+  weight: number;
+  base: number;
+}
+
+const FARGATE_PROVIDERS = new Set(["FARGATE", "FARGATE_SPOT"]);
+
+function strategyOf(entries: Record<string, unknown>[]): StrategyEntry[] {
+  return entries.map((e) => ({
+    provider: optionalString(e, "capacity_provider") ?? "",
+    weight: optionalNumber(e, "weight") ?? 0,
+    base: optionalNumber(e, "base") ?? 0,
+  }));
+}
+
+/**
+ * How the tasks of a service (or a scheduled run) get capacity: `launch_type`, else their own
+ * `capacity_provider_strategy`, else the default strategy of their cluster's
+ * `aws_ecs_cluster_capacity_providers`. Null when they do not run on Fargate (EC2 launch
+ * type or EC2 capacity providers: the instances carry the cost).
+ * @throws Unpriceable for a strategy mixing Fargate with EC2 capacity providers
+ */
+function fargateStrategy(a: Record<string, unknown>, ctx: MapContext, from: TerraformResource, cluster: unknown): StrategyEntry[] | null {
   const launchType = optionalString(a, "launch_type");
-  if (launchType !== undefined) return launchType === "FARGATE";
-  const providers = blocks(a, "capacity_provider_strategy").map((s) => optionalString(s, "capacity_provider"));
-  if (providers.includes("FARGATE_SPOT")) {
-    throw new Unpriceable("Fargate Spot is priced by the market, not by the on-demand price sheet");
+  if (launchType !== undefined) return launchType === "FARGATE" ? [{ provider: "FARGATE", weight: 1, base: 0 }] : null;
+  let strategy = strategyOf(blocks(a, "capacity_provider_strategy"));
+  if (strategy.length === 0) {
+    const clusterName = referencedName(cluster, "aws_ecs_cluster");
+    const providers = findRelated(ctx, from, "aws_ecs_cluster_capacity_providers", undefined, (c) =>
+      clusterName !== undefined ? referencedName(c.attributes.cluster_name, "aws_ecs_cluster") === clusterName : false,
+    );
+    strategy = providers ? strategyOf(blocks(providers.attributes, "default_capacity_provider_strategy")) : [];
   }
-  return providers.includes("FARGATE");
+  const fargate = strategy.filter((s) => FARGATE_PROVIDERS.has(s.provider));
+  if (fargate.length === 0) return null;
+  if (fargate.length < strategy.length) throw new Unpriceable("its capacity provider strategy mixes Fargate with EC2 capacity providers");
+  return fargate;
+}
+
+/**
+ * Tasks per provider, the way ECS places them: the provider with a `base` runs that many
+ * first, the rest are shared by `weight` (rounded to whole tasks). A strategy that gives no
+ * weights (they default to 0) is read as equal shares.
+ */
+function splitTasks(tasks: number, strategy: StrategyEntry[]): { onDemand: number; spot: number } {
+  const sum = (entries: StrategyEntry[], pick: (s: StrategyEntry) => number) => entries.reduce((total, s) => total + pick(s), 0);
+  const spotEntries = strategy.filter((s) => s.provider === "FARGATE_SPOT");
+  const first = Math.min(
+    tasks,
+    sum(strategy, (s) => s.base),
+  );
+  const spotBase = Math.min(
+    first,
+    sum(spotEntries, (s) => s.base),
+  );
+  const unweighted = sum(strategy, (s) => s.weight) === 0;
+  const weight = (s: StrategyEntry) => (unweighted ? 1 : s.weight);
+  const rest = tasks - first;
+  const spot = spotBase + (rest > 0 ? Math.round((rest * sum(spotEntries, weight)) / sum(strategy, weight)) : 0);
+  return { onDemand: tasks - spot, spot };
+}
+
+/** Fargate specs for `tasks` tasks placed by `strategy`: on-demand and Spot lines, as many as have tasks. */
+function placedTasks(task: TerraformResource, tasks: number, strategy: StrategyEntry[]): FargateSpec[] {
+  const { onDemand, spot } = splitTasks(tasks, strategy);
+  const specs: FargateSpec[] = [];
+  if (onDemand > 0 || spot === 0) specs.push(taskSpec(task, onDemand));
+  if (spot > 0) specs.push({ ...taskSpec(task, spot), capacity: "spot" });
+  return specs;
+}
+
+/** True when tasks get a public IPv4 address (billed per hour like any other). */
+function assignsPublicIp(a: Record<string, unknown>): boolean {
+  const network = block(a, "network_configuration");
+  return network !== undefined && optionalBool(network, "assign_public_ip") === true;
 }
 
 /** The task definition a service or event target runs: by reference, by a literal family (`app:3`), or the only one. */
@@ -38,7 +109,7 @@ function taskDefinition(ctx: MapContext, resource: TerraformResource, value: unk
 }
 
 /** One Fargate task of a definition: its cpu, memory, architecture and ephemeral storage. */
-function taskSpec(task: TerraformResource, tasks: number): Extract<ComponentSpec, { kind: "fargate" }> {
+function taskSpec(task: TerraformResource, tasks: number): FargateSpec {
   const t = task.attributes;
   const platform = block(t, "runtime_platform");
   const arch = platform ? optionalString(platform, "cpu_architecture") : undefined;
@@ -54,13 +125,19 @@ function taskSpec(task: TerraformResource, tasks: number): Extract<ComponentSpec
 }
 
 /**
- * `aws_ecs_service`: on Fargate, desired_count × the task definition's cpu and memory.
- * On EC2 the service itself is free; its container instances carry the cost.
+ * `aws_ecs_service`: on Fargate, desired_count × the task definition's cpu and memory, at
+ * on-demand or Spot rates as its capacity provider strategy places them, plus a public IPv4
+ * address per task when they get one. On EC2 the service itself is free; its container
+ * instances carry the cost.
  */
 export function mapEcsService(resource: TerraformResource, ctx: MapContext): ComponentSpec[] | "free" {
   const a = resource.attributes;
-  if (!usesFargate(a)) return "free";
-  return [taskSpec(taskDefinition(ctx, resource, a.task_definition), optionalNumber(a, "desired_count") ?? 0)];
+  const strategy = fargateStrategy(a, ctx, resource, a.cluster);
+  if (!strategy) return "free";
+  const tasks = optionalNumber(a, "desired_count") ?? 0;
+  const specs: ComponentSpec[] = placedTasks(taskDefinition(ctx, resource, a.task_definition), tasks, strategy);
+  if (assignsPublicIp(a) && tasks > 0) specs.push({ kind: "public-ipv4", count: tasks });
+  return specs;
 }
 
 /** Minutes one run lasts: the task definition's run-minutes tag, else the default, said in the cost line. */
@@ -74,14 +151,16 @@ function runMinutes(task: TerraformResource): { runMinutes: number; note?: strin
 /**
  * `aws_cloudwatch_event_target` with an `ecs_target` on Fargate: a scheduled task, billed
  * for runs per month (from the rule's `schedule_expression`) × `task_count` × minutes per run
- * (see `usage-tags.ts`) × the task definition's cpu and memory. Other targets (Lambda, SNS,
+ * (see `usage-tags.ts`) × the task definition's cpu and memory, on-demand or Spot as its
+ * strategy says, and each task's public IPv4 address for as long as it runs. Other targets (Lambda, SNS,
  * SQS…) bill on the target's side, and a disabled rule starts nothing: both are free here.
  * A rule driven by an event pattern cannot be priced: how often it fires is not in the code.
  */
 export function mapEventTarget(resource: TerraformResource, ctx: MapContext): ComponentSpec[] | "free" {
   const a = resource.attributes;
   const ecs = block(a, "ecs_target");
-  if (!ecs || !usesFargate(ecs)) return "free";
+  const strategy = ecs ? fargateStrategy(ecs, ctx, resource, a.arn) : null;
+  if (!ecs || !strategy) return "free";
   const rule = findRelated(ctx, resource, "aws_cloudwatch_event_rule", a.rule, (c) => c.attributes.name === a.rule);
   if (!rule) throw new Unpriceable("its rule is not among the resources given");
   const r = rule.attributes;
@@ -92,5 +171,9 @@ export function mapEventTarget(resource: TerraformResource, ctx: MapContext): Co
   const runs = scheduleRuns(expression);
   if (!runs.ok) throw new Unpriceable(`schedule_expression "${expression}" of ${rule.address} cannot be counted: ${runs.reason}`);
   const task = taskDefinition(ctx, resource, ecs.task_definition_arn);
-  return [{ ...taskSpec(task, optionalNumber(ecs, "task_count") ?? 1), schedule: { runsPerMonth: runs.runsPerMonth, ...runMinutes(task) } }];
+  const tasks = optionalNumber(ecs, "task_count") ?? 1;
+  const schedule = { runsPerMonth: runs.runsPerMonth, ...runMinutes(task) };
+  const specs: ComponentSpec[] = placedTasks(task, tasks, strategy).map((spec) => ({ ...spec, schedule }));
+  if (assignsPublicIp(ecs)) specs.push({ kind: "public-ipv4", count: tasks, hours: (schedule.runsPerMonth * schedule.runMinutes) / 60 });
+  return specs;
 }

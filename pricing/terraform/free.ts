@@ -64,6 +64,8 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   // Scheduled rules fire AWS events, which EventBridge does not bill; targets are priced on their own.
   "aws_cloudwatch_event_rule",
   "aws_placement_group",
+  // The association costs nothing; the web ACL is priced.
+  "aws_wafv2_web_acl_association",
 ]);
 
 /** Prefixes of free families: IAM, S3 bucket settings, and providers that create nothing billable on AWS. */

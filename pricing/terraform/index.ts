@@ -5,7 +5,7 @@ import { mapAutoscalingGroup, mapEksNodeGroup, mapInstance } from "./compute.js"
 import { mapCacheCluster, mapDbInstance, mapEbsVolume, mapRdsCluster, mapRdsClusterInstance, mapReplicationGroup } from "./data.js";
 import { mapEcsService, mapEventTarget } from "./ecs.js";
 import { isFreeType } from "./free.js";
-import { mapLoadBalancer, mapMetricAlarm, mapVpcEndpoint } from "./network.js";
+import { mapLoadBalancer, mapMetricAlarm, mapVpcEndpoint, mapWebAcl } from "./network.js";
 import type { MapContext } from "./references.js";
 import { mapS3Bucket } from "./usage-tags.js";
 
@@ -36,6 +36,7 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
   aws_lb: mapLoadBalancer,
   aws_alb: mapLoadBalancer,
   aws_vpc_endpoint: mapVpcEndpoint,
+  aws_wafv2_web_acl: mapWebAcl,
   aws_cloudwatch_metric_alarm: mapMetricAlarm,
 };
 

@@ -3,6 +3,7 @@ import type { BuildContext } from "../context.js";
 import { type HclValue, interpolate, ref } from "../hcl.js";
 import { tfName } from "../labels.js";
 import { clusterName } from "./eks.js";
+import { auroraInstanceCount, engineFacts } from "./engines.js";
 import { natCount } from "./network.js";
 import { SCHEDULE_RULE } from "./schedule.js";
 import { siteBucket } from "./static-site.js";
@@ -43,7 +44,7 @@ function guess(ctx: BuildContext, text: string): Named | null {
   const tokens = m.split(/[^a-z0-9]+/).filter(Boolean);
   const has = (...words: string[]) => words.some((w) => tokens.some((t) => t.startsWith(w)));
   const alb = plan.network.ingress.type === "alb";
-  if (plan.databases.length > 0 && has("db", "database", "rds", "postgres", "replica")) {
+  if (plan.databases.length > 0 && has("db", "database", "rds", "postgres", "mysql", "aurora", "replica")) {
     const metric = has("lag")
       ? "ReplicaLag"
       : has("connection")
@@ -118,6 +119,12 @@ function dimensionsFor(ctx: BuildContext, named: Named, text: string): Dimension
     case "AWS/RDS": {
       if (!db) return null;
       const name = tfName(db.id);
+      if (engineFacts(db).aurora) {
+        // The writer's metrics follow the writer through a failover; readers are watched together.
+        const cluster = ref(`aws_rds_cluster.${name}.cluster_identifier`);
+        if (named.metric !== "AuroraReplicaLag") return [{ DBClusterIdentifier: cluster, Role: "WRITER" }];
+        return auroraInstanceCount(db) > 1 ? [{ DBClusterIdentifier: cluster, Role: "READER" }] : null;
+      }
       if (named.metric !== "ReplicaLag") return [{ DBInstanceIdentifier: ref(`aws_db_instance.${name}.identifier`) }];
       return db.read_replicas > 0
         ? Array.from({ length: db.read_replicas }, (_, i) => ({ DBInstanceIdentifier: ref(`aws_db_instance.${name}_replica_${i + 1}.identifier`) }))
@@ -135,11 +142,18 @@ function dimensionsFor(ctx: BuildContext, named: Named, text: string): Dimension
   }
 }
 
+/** Aurora names two RDS metrics differently: its storage grows by itself (local storage is what runs out), and replica lag is its own metric. */
+function auroraMetric(metric: string): string {
+  if (metric === "FreeStorageSpace") return "FreeLocalStorage";
+  if (metric === "ReplicaLag") return "AuroraReplicaLag";
+  return metric;
+}
+
 function statisticFor(metric: string): string {
   if (/(Count|Errors|ErrorPortAllocation|FailedInvocations|Evictions|restarts)$/.test(metric) && metric !== "UnHealthyHostCount") return "Sum";
-  if (/^(FreeStorageSpace|FreeableMemory|CPUCreditBalance)$/.test(metric)) return "Minimum";
+  if (/^(FreeStorageSpace|FreeLocalStorage|FreeableMemory|CPUCreditBalance)$/.test(metric)) return "Minimum";
   if (
-    /^(ApproximateAgeOfOldestMessage|ApproximateNumberOfMessagesVisible|DatabaseConnections|ReplicaLag|UnHealthyHostCount|DatabaseMemoryUsagePercentage)$/.test(
+    /^(ApproximateAgeOfOldestMessage|ApproximateNumberOfMessagesVisible|DatabaseConnections|ReplicaLag|AuroraReplicaLag|UnHealthyHostCount|DatabaseMemoryUsagePercentage)$/.test(
       metric,
     )
   )
@@ -151,8 +165,10 @@ function statisticFor(metric: string): string {
 function scaleFor(named: Named, text: string): number {
   const unit = text.match(/\((ms|s|GB|GiB|MB|%)\)\s*$/)?.[1] ?? (/_ms\b|\bms\b|milli/i.test(text) ? "ms" : /_gb\b/i.test(text) ? "GB" : undefined);
   if (named.metric === "TargetResponseTime" && unit === "ms") return 0.001;
-  if (/^(FreeStorageSpace|FreeableMemory)$/.test(named.metric) && (unit === "GB" || unit === "GiB")) return 1024 ** 3;
-  if (/^(FreeStorageSpace|FreeableMemory)$/.test(named.metric) && unit === "MB") return 1024 ** 2;
+  // RDS ReplicaLag is in seconds, Aurora's AuroraReplicaLag in milliseconds.
+  if (named.metric === "AuroraReplicaLag" && unit !== "ms") return 1000;
+  if (/^(FreeStorageSpace|FreeLocalStorage|FreeableMemory)$/.test(named.metric) && (unit === "GB" || unit === "GiB")) return 1024 ** 3;
+  if (/^(FreeStorageSpace|FreeLocalStorage|FreeableMemory)$/.test(named.metric) && unit === "MB") return 1024 ** 2;
   return 1;
 }
 
@@ -165,7 +181,7 @@ function scaleFor(named: Named, text: string): number {
  */
 export function metricFor(ctx: BuildContext, text: string): MetricTarget | null {
   const structured = text.match(STRUCTURED);
-  const named: Named | null = structured
+  const found: Named | null = structured
     ? {
         namespace: structured[1] ?? "",
         metric: structured[2] ?? "",
@@ -173,7 +189,7 @@ export function metricFor(ctx: BuildContext, text: string): MetricTarget | null 
         ...(structured[4] ? { percentile: structured[4] } : {}),
       }
     : guess(ctx, text);
-  if (!named) {
+  if (!found) {
     return {
       namespace: `Atlas/${ctx.plan.goal_name}`,
       metric: text,
@@ -183,6 +199,9 @@ export function metricFor(ctx: BuildContext, text: string): MetricTarget | null 
       globalService: false,
     };
   }
+  const first = ctx.plan.databases[0];
+  const aurora = found.namespace === "AWS/RDS" && first !== undefined && engineFacts(first).aurora;
+  const named = aurora ? { ...found, metric: auroraMetric(found.metric) } : found;
   const dimensions = dimensionsFor(ctx, named, text);
   if (!dimensions) return null;
   return {

@@ -1,7 +1,7 @@
 import type { BuildContext } from "../context.js";
 import { block, ref } from "../hcl.js";
 import { HEALTH_PATH } from "../sizing.js";
-import { subnetIds } from "./network.js";
+import { subnetIds, vpcId } from "./network.js";
 import type { TfSection } from "./shared.js";
 
 /** TLS 1.2 and 1.3 only, forward secrecy: AWS's recommended policy for new listeners. */
@@ -34,7 +34,7 @@ export function renderAlb(ctx: BuildContext): TfSection[] {
           port: plan.compute.container_port,
           protocol: "HTTP",
           target_type: "ip",
-          vpc_id: ref("aws_vpc.main.id"),
+          vpc_id: vpcId(ctx),
           deregistration_delay: 30,
           health_check: block({
             enabled: true,

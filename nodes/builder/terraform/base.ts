@@ -1,10 +1,12 @@
 import type { BuildContext } from "../context.js";
 import { block, type HclBlock, type HclValue, ref } from "../hcl.js";
 import { tfName, traceTags } from "../labels.js";
-import { natCount, subnetIds } from "./network.js";
-import { needsGlobalProvider } from "./observability.js";
+import { databaseEndpoint, engineFacts } from "./engines.js";
+import { natCount, subnetIds, vpcId } from "./network.js";
+import { alarmsNeedGlobalProvider } from "./observability.js";
 import type { TfSection } from "./shared.js";
 import { siteBucket } from "./static-site.js";
+import { WEB_ACL, wafNeedsGlobalProvider, wafScope } from "./waf.js";
 
 /** versions.tf: Terraform 1.6+ and the AWS provider 5.x. */
 export function renderVersions(): TfSection[] {
@@ -23,13 +25,12 @@ export function renderVersions(): TfSection[] {
 export function renderProviders(ctx: BuildContext): TfSection[] {
   const defaultTags = block({ tags: traceTags(ctx.plan) });
   const blocks: HclBlock[] = [{ type: "provider", labels: ["aws"], body: { region: ctx.plan.region, default_tags: defaultTags } }];
-  if (needsGlobalProvider(ctx)) {
-    blocks.push({
-      type: "provider",
-      labels: ["aws"],
-      body: { alias: "us_east_1", region: "us-east-1", default_tags: defaultTags },
-      comment: ["CloudFront publishes its metrics in us-east-1 only."],
-    });
+  const why = [
+    ...(alarmsNeedGlobalProvider(ctx) ? ["CloudFront publishes its metrics in us-east-1 only."] : []),
+    ...(wafNeedsGlobalProvider(ctx) ? ["A web ACL for CloudFront must be created in us-east-1."] : []),
+  ];
+  if (why.length > 0) {
+    blocks.push({ type: "provider", labels: ["aws"], body: { alias: "us_east_1", region: "us-east-1", default_tags: defaultTags }, comment: why });
   }
   blocks.push({ type: "data", labels: ["aws_caller_identity", "current"], body: {} }, { type: "data", labels: ["aws_partition", "current"], body: {} });
   return [{ file: "providers.tf", blocks }];
@@ -81,7 +82,7 @@ export function renderOutputs(ctx: BuildContext): TfSection[] {
   const blocks: HclBlock[] = [];
   if (ctx.hasNetwork) {
     blocks.push(
-      output("vpc_id", "VPC of the design", ref("aws_vpc.main.id")),
+      output("vpc_id", "VPC of the design", vpcId(ctx)),
       output("private_subnet_ids", "Private subnets (services, databases, caches)", subnetIds(ctx, "private")),
     );
     if (natCount(ctx) > 0)
@@ -98,7 +99,7 @@ export function renderOutputs(ctx: BuildContext): TfSection[] {
   if (plan.compute.platform === "ecs-fargate") blocks.push(output("ecs_cluster_name", "ECS cluster", ref("aws_ecs_cluster.main.name")));
   if (plan.compute.platform === "eks") blocks.push(output("eks_cluster_name", "aws eks update-kubeconfig --name <this>", ref("aws_eks_cluster.main.name")));
   for (const db of plan.databases)
-    blocks.push(output(`database_${tfName(db.id)}_endpoint`, `PostgreSQL ${db.id} (TLS required)`, ref(`aws_db_instance.${tfName(db.id)}.endpoint`)));
+    blocks.push(output(`database_${tfName(db.id)}_endpoint`, `${engineFacts(db).label} ${db.id} (TLS required)`, databaseEndpoint(db)));
   for (const cache of plan.caches)
     blocks.push(
       output(
@@ -110,6 +111,7 @@ export function renderOutputs(ctx: BuildContext): TfSection[] {
   for (const bucket of plan.buckets)
     blocks.push(output(`bucket_${tfName(bucket.id)}_name`, `S3 bucket ${bucket.id}`, ref(`aws_s3_bucket.${tfName(bucket.id)}.bucket`)));
   for (const queue of plan.queues) blocks.push(output(`queue_${tfName(queue.id)}_url`, `SQS queue ${queue.id}`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)));
+  if (wafScope(ctx)) blocks.push(output("web_acl_arn", "AWS WAF web ACL in front of the public entry point", ref(`${WEB_ACL}.arn`)));
   if (siteBucket(ctx)) blocks.push(output("cloudfront_domain_name", "Point the site's DNS records here", ref("aws_cloudfront_distribution.site.domain_name")));
   return blocks.length > 0 ? [{ file: "outputs.tf", blocks }] : [];
 }

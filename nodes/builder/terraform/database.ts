@@ -1,26 +1,18 @@
 import type { BuildContext } from "../context.js";
 import { block, type HclBlock, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
-import { subnetIds } from "./network.js";
+import { auroraCluster } from "./aurora.js";
+import { DATABASE_COMPONENTS, engineFacts, parameterFamily, supportsPerformanceInsights } from "./engines.js";
 import { kmsArn, type TfSection } from "./shared.js";
+import { databaseSubnetIds } from "./topology.js";
 
 type Database = BuildContext["plan"]["databases"][number];
 
-/** `postgres16` for 16.4; 9.x versions keep their minor (`postgres9.6`). */
-function parameterFamily(version: string): string {
-  const [major = "16", minor = "0"] = version.split(".");
-  return Number(major) >= 10 ? `postgres${major}` : `postgres${major}.${minor}`;
-}
-
-/** Performance Insights is not offered on the smallest burstable classes. */
-function supportsPerformanceInsights(instanceClass: string): boolean {
-  return !/\.(micro|small)$/.test(instanceClass);
-}
-
-/** One PostgreSQL instance (and its read replicas): encrypted, private, TLS-only, managed master password. */
-function postgres(ctx: BuildContext, db: Database, index: number): HclBlock[] {
+/** One RDS instance, PostgreSQL or MySQL (and its read replicas): encrypted, private, TLS-only, managed master password. */
+function rdsInstance(ctx: BuildContext, db: Database, index: number): HclBlock[] {
   const name = tfName(db.id);
-  const owner = ctx.component(["rds-postgres"], { id: db.id, index });
+  const facts = engineFacts(db);
+  const owner = ctx.component([facts.component, ...DATABASE_COMPONENTS], { id: db.id, index });
   const key = kmsArn(ctx);
   const prod = ctx.plan.environment === "prod";
   const insights = supportsPerformanceInsights(db.instance_class);
@@ -28,16 +20,17 @@ function postgres(ctx: BuildContext, db: Database, index: number): HclBlock[] {
   const blocks: HclBlock[] = [
     ctx.resource("aws_db_parameter_group", name, owner, {
       name: identifier,
-      family: parameterFamily(db.engine_version),
+      family: parameterFamily(db.engine, db.engine_version),
       description: `${db.id}: TLS required, slow statements logged`,
-      parameter: [block({ name: "rds.force_ssl", value: "1" }), block({ name: "log_min_duration_statement", value: "1000" })],
+      parameter: facts.parameters.map((p) => block(p)),
     }),
     ctx.resource("aws_db_instance", name, owner, {
       identifier,
-      engine: "postgres",
+      engine: facts.engine,
       engine_version: db.engine_version,
       instance_class: db.instance_class,
-      db_name: name.replace(/^r_/, "db_").slice(0, 63),
+      port: facts.port,
+      db_name: name.replace(/^r_/, "db_").slice(0, facts.engine === "mysql" ? 64 : 63),
       username: "app_admin",
       manage_master_user_password: true,
       master_user_secret_kms_key_id: key,
@@ -62,7 +55,7 @@ function postgres(ctx: BuildContext, db: Database, index: number): HclBlock[] {
       auto_minor_version_upgrade: true,
       apply_immediately: false,
       ca_cert_identifier: "rds-ca-rsa2048-g1",
-      enabled_cloudwatch_logs_exports: ["postgresql", "upgrade"],
+      enabled_cloudwatch_logs_exports: facts.logs,
       performance_insights_enabled: insights,
       performance_insights_retention_period: insights ? 7 : undefined,
       performance_insights_kms_key_id: insights ? key : undefined,
@@ -122,18 +115,21 @@ function redis(ctx: BuildContext, cache: BuildContext["plan"]["caches"][number],
   });
 }
 
-/** data.tf (databases and caches): subnet groups, PostgreSQL instances, Redis replication groups. */
+/**
+ * data.tf (databases and caches): subnet groups across at least two zones (see
+ * `databaseSpareSubnets`), RDS instances or Aurora clusters per engine, Redis replication groups.
+ */
 export function renderDatabases(ctx: BuildContext): TfSection[] {
   const { databases, caches } = ctx.plan;
   const blocks: HclBlock[] = [];
   if (databases.length > 0) {
-    const owner = ctx.component(["rds-postgres"]);
-    blocks.push(ctx.resource("aws_db_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: subnetIds(ctx, "private") }));
-    blocks.push(...databases.flatMap((db, index) => postgres(ctx, db, index)));
+    const owner = ctx.component(DATABASE_COMPONENTS);
+    blocks.push(ctx.resource("aws_db_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: databaseSubnetIds(ctx) }));
+    blocks.push(...databases.flatMap((db, index) => (engineFacts(db).aurora ? auroraCluster(ctx, db, index) : rdsInstance(ctx, db, index))));
   }
   if (caches.length > 0) {
     const owner = ctx.component(["elasticache-redis"]);
-    blocks.push(ctx.resource("aws_elasticache_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: subnetIds(ctx, "private") }));
+    blocks.push(ctx.resource("aws_elasticache_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: databaseSubnetIds(ctx) }));
     blocks.push(...caches.map((cache, index) => redis(ctx, cache, index)));
   }
   return blocks.length > 0 ? [{ file: "data.tf", blocks }] : [];

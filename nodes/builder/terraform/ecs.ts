@@ -4,16 +4,19 @@ import type { BuildContext } from "../context.js";
 import { block, call, type HclValue, ref, tpl } from "../hcl.js";
 import { tfName } from "../labels.js";
 import { fargateSize, pinnedImage, planSizing, RUN_AS_USER } from "../sizing.js";
-import { subnetIds } from "./network.js";
+import { auroraInstanceCount, databaseHost, databaseSecretArn, engineFacts } from "./engines.js";
+import { capacityProviders, fargateCapacity, taskNetwork } from "./fargate.js";
 import type { TfSection } from "./shared.js";
 
 /** Environment values only Terraform knows (endpoints, ARNs), handed to the ECS task directly. */
 function terraformEnvironment(ctx: BuildContext): [string, HclValue][] {
   const out: [string, HclValue][] = [];
   for (const db of ctx.plan.databases) {
-    const name = tfName(db.id);
-    out.push([`DATABASE_${envKey(db.id)}_HOST`, ref(`aws_db_instance.${name}.address`)]);
-    out.push([`DATABASE_${envKey(db.id)}_SECRET_ARN`, ref(`aws_db_instance.${name}.master_user_secret[0].secret_arn`)]);
+    out.push([`DATABASE_${envKey(db.id)}_HOST`, databaseHost(db)]);
+    out.push([`DATABASE_${envKey(db.id)}_SECRET_ARN`, databaseSecretArn(db)]);
+    // Aurora readers share one endpoint that balances reads across them.
+    if (engineFacts(db).aurora && auroraInstanceCount(db) > 1)
+      out.push([`DATABASE_${envKey(db.id)}_READER_HOST`, ref(`aws_rds_cluster.${tfName(db.id)}.reader_endpoint`)]);
   }
   for (const cache of ctx.plan.caches)
     out.push([`REDIS_${envKey(cache.id)}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)]);
@@ -48,6 +51,15 @@ function containerDefinition(ctx: BuildContext): HclValue {
   };
 }
 
+/** The listener must exist before the service registers targets; Spot must be on the cluster before a service asks for it. */
+function serviceDependencies(ctx: BuildContext): HclValue[] | undefined {
+  const deps = [
+    ...(ctx.hasAlb ? [ref("aws_lb_listener.https")] : []),
+    ...(ctx.plan.compute.capacity === "spot" ? [ref("aws_ecs_cluster_capacity_providers.main")] : []),
+  ];
+  return deps.length > 0 ? deps : undefined;
+}
+
 /**
  * ECS Fargate: cluster with Container Insights and the task definition, plus a service with
  * CPU target tracking. A scheduled plan gets no service: EventBridge starts its runs
@@ -77,13 +89,14 @@ export function renderEcs(ctx: BuildContext): TfSection[] {
         memory: String(size.memory),
         execution_role_arn: ref("aws_iam_role.task_execution.arn"),
         task_role_arn: ref("aws_iam_role.workload.arn"),
-        runtime_platform: block({ operating_system_family: "LINUX", cpu_architecture: "X86_64" }),
+        runtime_platform: block({ operating_system_family: "LINUX", cpu_architecture: plan.compute.architecture === "arm64" ? "ARM64" : "X86_64" }),
         volume: block({ name: "tmp" }),
         container_definitions: call("jsonencode", [containerDefinition(ctx)]),
       },
       // Terraform has no field for how long a run lasts; the validator prices runs by this tag.
       schedule ? { tags: { [RUN_MINUTES_TAG]: String(schedule.run_minutes) } } : {},
     ),
+    ...capacityProviders(ctx, owner),
   ];
   if (schedule) return [{ file: "compute.tf", blocks: base }];
   const sizing = planSizing(plan);
@@ -96,7 +109,7 @@ export function renderEcs(ctx: BuildContext): TfSection[] {
           name: plan.goal_name,
           cluster: ref("aws_ecs_cluster.main.id"),
           task_definition: ref("aws_ecs_task_definition.app.arn"),
-          launch_type: "FARGATE",
+          ...fargateCapacity(ctx),
           platform_version: "1.4.0",
           desired_count: sizing.replicas,
           deployment_minimum_healthy_percent: 100,
@@ -105,17 +118,13 @@ export function renderEcs(ctx: BuildContext): TfSection[] {
           propagate_tags: "SERVICE",
           health_check_grace_period_seconds: ctx.hasAlb ? 60 : undefined,
           deployment_circuit_breaker: block({ enable: true, rollback: true }),
-          network_configuration: block({
-            subnets: subnetIds(ctx, "private"),
-            security_groups: [ref("aws_security_group.service.id")],
-            assign_public_ip: false,
-          }),
+          network_configuration: taskNetwork(ctx),
           load_balancer: ctx.hasAlb
             ? block({ target_group_arn: ref("aws_lb_target_group.service.arn"), container_name: plan.goal_name, container_port: plan.compute.container_port })
             : undefined,
           // Autoscaling owns the running count once the service exists.
           lifecycle: block({ ignore_changes: [ref("desired_count")] }),
-          depends_on: ctx.hasAlb ? [ref("aws_lb_listener.https")] : undefined,
+          depends_on: serviceDependencies(ctx),
         }),
         r("aws_appautoscaling_target", "app", owner, {
           service_namespace: "ecs",

@@ -1,8 +1,9 @@
+import { AtlasError } from "../../../lib/errors.js";
 import type { BuildContext } from "../context.js";
 import { block, ref } from "../hcl.js";
 import { awsName } from "../labels.js";
-import { subnetIds } from "./network.js";
 import { assumeRolePolicy, kmsArn, managedPolicy, policyDocument, type TfSection } from "./shared.js";
+import { subnetIds, taskTier } from "./topology.js";
 
 /** Kubernetes version of new clusters; bump deliberately, one minor version at a time. */
 export const EKS_VERSION = "1.31";
@@ -18,8 +19,24 @@ function nodePolicyName(policy: string): string {
 }
 
 /** Node group instance families with a `g` after the generation number run on Graviton (ARM). */
-function amiType(instanceType: string): string {
-  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType) ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+function isGraviton(instanceType: string): boolean {
+  return /^[a-z]+\d+[a-z]*g[a-z]*\./.test(instanceType);
+}
+
+/**
+ * The node group's AMI type, which must match the instance type's CPU. A plan asking for arm64
+ * nodes on an x86 instance type cannot launch a node, so the builder refuses it rather than
+ * quietly running x86.
+ * @throws AtlasError `VALIDATION_FAILED` naming the instance type
+ */
+function amiType(ctx: BuildContext, instanceType: string): string {
+  const arm = isGraviton(instanceType);
+  if (ctx.plan.compute.architecture === "arm64" && !arm) {
+    throw new AtlasError("VALIDATION_FAILED", `compute.architecture is arm64 but node type ${instanceType} is x86_64`, {
+      issues: [{ path: "compute.node_instance_type", message: "use a Graviton type (m7g, c7g, r7g, t4g…) for arm64 nodes" }],
+    });
+  }
+  return arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
 
 /** The EKS cluster's name; the control-plane log group must be named after it. */
@@ -95,8 +112,9 @@ export function renderEks(ctx: BuildContext): TfSection[] {
           cluster_name: ref("aws_eks_cluster.main.name"),
           node_group_name: awsName(63, ctx.prefix, "nodes"),
           node_role_arn: ref("aws_iam_role.eks_nodes.arn"),
-          subnet_ids: subnetIds(ctx, "private"),
-          ami_type: amiType(instanceType),
+          // Nodes in public subnets (no NAT) get public addresses from the subnet; pods stay behind the cluster security group.
+          subnet_ids: subnetIds(ctx, taskTier(ctx)),
+          ami_type: amiType(ctx, instanceType),
           capacity_type: "ON_DEMAND",
           instance_types: [instanceType],
           scaling_config: block({ desired_size: nodeCount, min_size: nodeCount, max_size: Math.max(nodeCount + 1, nodeCount * 2) }),

@@ -2,6 +2,7 @@ import { AtlasError } from "../../../lib/errors.js";
 import type { BuildContext } from "../context.js";
 import { type HclBlock, type HclValue, ref, tpl } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
+import { databaseArn, databaseSecretArn } from "./engines.js";
 import { ACCOUNT_ID, assumeRolePolicy, KMS_KEY, managedPolicy, PARTITION, policyDocument, type Statement, type TfSection } from "./shared.js";
 
 type Scope = BuildContext["plan"]["security"]["iam_scopes"][number];
@@ -22,7 +23,7 @@ function resourceIndex(ctx: BuildContext): Map<string, HclValue[]> {
   }
   for (const q of plan.queues) index.set(q.id, [ref(`aws_sqs_queue.${tfName(q.id)}.arn`)]);
   for (const s of plan.security.secrets) index.set(s.name, [ref(`aws_secretsmanager_secret.${tfName(s.name)}.arn`)]);
-  for (const db of plan.databases) index.set(db.id, [ref(`aws_db_instance.${tfName(db.id)}.arn`)]);
+  for (const db of plan.databases) index.set(db.id, [databaseArn(db)]);
   for (const c of plan.caches) index.set(c.id, [ref(`aws_elasticache_replication_group.${tfName(c.id)}.arn`)]);
   if (ctx.hasService) index.set("ecr", [ref("aws_ecr_repository.app.arn")]);
   if (ctx.cmk) index.set("kms", [ref(`${KMS_KEY}.arn`)]);
@@ -66,7 +67,7 @@ function builtInStatements(ctx: BuildContext): Statement[] {
   const { plan } = ctx;
   const secrets: HclValue[] = [
     ...plan.security.secrets.map((s) => ref(`aws_secretsmanager_secret.${tfName(s.name)}.arn`)),
-    ...plan.databases.map((db) => ref(`aws_db_instance.${tfName(db.id)}.master_user_secret[0].secret_arn`)),
+    ...plan.databases.map((db) => databaseSecretArn(db)),
   ];
   const out: Statement[] = [];
   if (secrets.length > 0)

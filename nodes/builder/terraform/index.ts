@@ -7,6 +7,7 @@ import { renderDatabases } from "./database.js";
 import { renderEcr } from "./ecr.js";
 import { renderEcs } from "./ecs.js";
 import { renderEks } from "./eks.js";
+import { renderEndpoints } from "./endpoints.js";
 import { renderIam } from "./iam.js";
 import { renderNetwork } from "./network.js";
 import { renderObservability } from "./observability.js";
@@ -16,6 +17,7 @@ import { renderSecurity } from "./security.js";
 import type { TfSection } from "./shared.js";
 import { renderStaticSite } from "./static-site.js";
 import { renderStorage } from "./storage.js";
+import { renderWaf } from "./waf.js";
 
 /**
  * The Terraform root module for a plan, one file per concern under `terraform/`. Renderers
@@ -27,6 +29,7 @@ export function renderTerraform(ctx: BuildContext): RenderedFile[] {
     ...renderProviders(ctx),
     ...renderVariables(ctx),
     ...renderNetwork(ctx),
+    ...renderEndpoints(ctx),
     ...renderSecurity(ctx),
     ...renderAlb(ctx),
     ...renderEcs(ctx),
@@ -35,6 +38,7 @@ export function renderTerraform(ctx: BuildContext): RenderedFile[] {
     ...renderDatabases(ctx),
     ...renderStorage(ctx),
     ...renderStaticSite(ctx),
+    ...renderWaf(ctx),
     ...renderIam(ctx),
     ...renderSchedule(ctx),
     ...renderSecrets(ctx),

@@ -1,71 +1,54 @@
 import type { BuildContext } from "../context.js";
-import { block, type HclBlock, type HclExpr, ref, tpl } from "../hcl.js";
-import { tfName } from "../labels.js";
+import { block, type HclBlock, ref, tpl } from "../hcl.js";
+import { gatewayEndpoints, interfaceEndpoints } from "./endpoints.js";
+import { existingVpc, existingVpcData } from "./existing-vpc.js";
 import { assumeRolePolicy, kmsArn, logRetentionDays, policyDocument, type TfSection } from "./shared.js";
+import { availabilityZonesData, databaseSpareSubnets, natCount, privateTableCount, type Subnet, subnets, taskTier, vpcId } from "./topology.js";
 
-/** One subnet the plan asks for. */
-export interface Subnet {
-  name: string;
-  cidr: string;
-  az: string;
-}
+export { natCount, type Subnet, subnetIds, subnets, vpcId } from "./topology.js";
 
-/** Public or private subnets: the plan's CIDRs in order, spread over its availability zones. */
-export function subnets(ctx: BuildContext, tier: "public" | "private"): Subnet[] {
-  const { availability_zones: zones } = ctx.plan.network;
-  const cidrs = tier === "public" ? ctx.plan.network.public_subnets : ctx.plan.network.private_subnets;
-  return cidrs.map((cidr, index) => {
-    const az = zones[index % zones.length] ?? "";
-    const name = tfName(`${tier}-${az}`);
-    // Two subnets of one tier in the same zone need distinct names.
-    return { name: index < zones.length ? name : `${name}_${Math.floor(index / zones.length) + 1}`, cidr, az };
-  });
-}
-
-/** References to the subnets' ids, for `subnet_ids`-style arguments. */
-export function subnetIds(ctx: BuildContext, tier: "public" | "private"): HclExpr[] {
-  return subnets(ctx, tier).map((s) => ref(`aws_subnet.${s.name}.id`));
-}
-
-/** How many NAT gateways get built: the plan's count, bounded by the public subnets they live in. */
-export function natCount(ctx: BuildContext): number {
-  return Math.min(ctx.plan.network.nat_gateways, subnets(ctx, "public").length);
-}
-
-/** network.tf: VPC with flow logs, subnets, internet and NAT gateways, route tables. */
+/** network.tf: the VPC with flow logs, subnets, internet and NAT gateways, route tables; or data sources for an existing VPC. */
 export function renderNetwork(ctx: BuildContext): TfSection[] {
   if (!ctx.hasNetwork) return [];
   const vpc = ctx.component(["vpc"]);
+  if (existingVpc(ctx)) {
+    const needs = { routeTables: gatewayEndpoints(ctx).length > 0, subnetZones: interfaceEndpoints(ctx).length > 0 };
+    return [{ file: "network.tf", blocks: [...existingVpcData(ctx, needs), ...flowLogs(ctx, vpc)] }];
+  }
   const nat = ctx.component(["nat-gateway", "vpc"]);
   const eks = ctx.plan.compute.platform === "eks";
+  // EKS managed nodes in public subnets need an address at launch; ECS tasks ask for theirs (assign_public_ip).
+  const publicNodes = eks && taskTier(ctx) === "public";
   const r = ctx.resource;
   const publics = subnets(ctx, "public");
   const privates = subnets(ctx, "private");
+  const spares = databaseSpareSubnets(ctx);
   const blocks: HclBlock[] = [
     r("aws_vpc", "main", vpc, { cidr_block: ctx.plan.network.vpc_cidr, enable_dns_support: true, enable_dns_hostnames: true }, { name: ctx.prefix }),
     // Adopting the default security group with no rules closes it: nothing can use it by accident.
     r("aws_default_security_group", "default", vpc, { vpc_id: ref("aws_vpc.main.id") }),
     ...flowLogs(ctx, vpc),
   ];
+  if (spares.some((s) => typeof s.az !== "string")) blocks.push(availabilityZonesData());
   for (const s of publics) {
     blocks.push(
       r(
         "aws_subnet",
         s.name,
         vpc,
-        { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false },
+        { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: publicNodes },
         eks ? { tags: { "kubernetes.io/role/elb": "1" } } : {},
       ),
     );
   }
-  for (const s of privates) {
+  for (const s of [...privates, ...spares]) {
     blocks.push(
       r(
         "aws_subnet",
         s.name,
         vpc,
         { vpc_id: ref("aws_vpc.main.id"), cidr_block: s.cidr, availability_zone: s.az, map_public_ip_on_launch: false },
-        eks ? { tags: { "kubernetes.io/role/internal-elb": "1" } } : {},
+        eks && !spares.includes(s) ? { tags: { "kubernetes.io/role/internal-elb": "1" } } : {},
       ),
     );
   }
@@ -93,17 +76,17 @@ export function renderNetwork(ctx: BuildContext): TfSection[] {
       }),
     );
   }
-  // One private route table per NAT gateway (zone-local egress), or one without a default route.
-  const tables = Math.max(1, nats);
+  const tables = privateTableCount(ctx);
   for (let i = 0; i < tables; i++) {
     const route = nats > 0 ? block({ cidr_block: "0.0.0.0/0", nat_gateway_id: ref(`aws_nat_gateway.nat_${i + 1}.id`) }) : undefined;
     blocks.push(r("aws_route_table", `private_${i + 1}`, nats > 0 ? nat : vpc, { vpc_id: ref("aws_vpc.main.id"), route }));
   }
-  privates.forEach((s, index) => {
+  // Database subnets added for the second zone share the first private table: they need no egress.
+  [...privates, ...spares].forEach((s, index) => {
     blocks.push(
       r("aws_route_table_association", s.name, vpc, {
         subnet_id: ref(`aws_subnet.${s.name}.id`),
-        route_table_id: ref(`aws_route_table.private_${(index % tables) + 1}.id`),
+        route_table_id: ref(`aws_route_table.private_${spares.includes(s) ? 1 : (index % tables) + 1}.id`),
       }),
     );
   });
@@ -134,7 +117,7 @@ function flowLogs(ctx: BuildContext, vpc: string): HclBlock[] {
       ]),
     }),
     r("aws_flow_log", "vpc", vpc, {
-      vpc_id: ref("aws_vpc.main.id"),
+      vpc_id: vpcId(ctx),
       traffic_type: "ALL",
       log_destination_type: "cloud-watch-logs",
       log_destination: ref("aws_cloudwatch_log_group.flow_logs.arn"),

@@ -3,7 +3,7 @@ import { block, type HclBlock, type HclBody, type HclValue, ref } from "../hcl.j
 import { awsName, tfName } from "../labels.js";
 import { type MetricTarget, metricFor } from "./alarms.js";
 import { clusterName } from "./eks.js";
-import { kmsArn, logRetentionDays, type TfSection } from "./shared.js";
+import { GLOBAL_PROVIDER, kmsArn, logRetentionDays, type TfSection } from "./shared.js";
 
 const COMPARISON = {
   ">": "GreaterThanThreshold",
@@ -12,11 +12,8 @@ const COMPARISON = {
   "<=": "LessThanOrEqualToThreshold",
 } as const;
 
-/** Alias of the us-east-1 provider that CloudFront alarms need when the plan's region is another one. */
-export const GLOBAL_PROVIDER = "aws.us_east_1";
-
 /** True when some alarm watches a CloudFront metric from outside us-east-1 (providers.tf then adds the alias). */
-export function needsGlobalProvider(ctx: BuildContext): boolean {
+export function alarmsNeedGlobalProvider(ctx: BuildContext): boolean {
   return ctx.plan.region !== "us-east-1" && ctx.plan.observability.alerts.some((a) => metricFor(ctx, a.metric)?.globalService === true);
 }
 

@@ -13,8 +13,9 @@ import { renderArtifacts } from "../engine.js";
 
 const GOALS = join(import.meta.dirname, "..", "..", "..", "evals", "goals");
 
-function planFor(file: string): PlanSpec {
-  const goal = goalStatementSchema.parse(JSON.parse(readFileSync(join(GOALS, file), "utf8")));
+function planFor(file: string, slo?: number): PlanSpec {
+  const read = goalStatementSchema.parse(JSON.parse(readFileSync(join(GOALS, file), "utf8")));
+  const goal = slo === undefined ? read : { ...read, slo: { ...read.slo, availability: slo } };
   const outcome = planDeterministic(goal, { planId: "plan-test", traceId: "a".repeat(32), version: 1, parentVersion: null, citations: [] });
   if (outcome.kind !== "plan") throw new Error(`${file} was blocked: ${outcome.reason}`);
   return outcome.plan;
@@ -40,12 +41,14 @@ type Statement = { Sid: string; Action: string[]; Resource: string | string[]; C
 
 const pipelines = [
   // runs_per_day 1: once a day at a fixed hour; 24: at the top of every hour.
+  // The hourly prod pipeline's 99.9 % is beyond what its serial parts' published SLAs give (best 99.88 %), so the SLO
+  // gate blocks it; at 99.5 % it plans, and the schedule is what is checked here.
   { file: "15-pipeline-daily-dev.json", expression: "cron(0 2 * * ? *)" },
-  { file: "16-pipeline-hourly-prod.json", expression: "cron(0 * * * ? *)" },
+  { file: "16-pipeline-hourly-prod.json", expression: "cron(0 * * * ? *)", slo: 99.5 },
 ];
 
-describe.each(pipelines)("scheduled pipeline $file", ({ file, expression }) => {
-  const plan = planFor(file);
+describe.each(pipelines)("scheduled pipeline $file", ({ file, expression, slo }) => {
+  const plan = planFor(file, slo);
   const schedule = plan.compute.schedule;
 
   it("carries the schedule in the plan", () => {
@@ -120,7 +123,7 @@ describe.each(pipelines)("scheduled pipeline $file", ({ file, expression }) => {
   });
 
   it("is deterministic", () => {
-    expect(renderArtifacts(plan).digest).toBe(renderArtifacts(planFor(file)).digest);
+    expect(renderArtifacts(plan).digest).toBe(renderArtifacts(planFor(file, slo)).digest);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { BuildContext } from "../context.js";
 import { block, interpolate, ref } from "../hcl.js";
 import { awsName } from "../labels.js";
-import { subnetIds } from "./network.js";
+import { fargateCapacity, taskNetwork } from "./fargate.js";
 import { ACCOUNT_ID, assumeRolePolicy, PARTITION, policyDocument, type TfSection } from "./shared.js";
 
 /** The EventBridge rule that starts the plan's runs; alarms watch its FailedInvocations. */
@@ -17,7 +17,7 @@ const MAX_EVENT_AGE_S = 900;
 /**
  * schedule.tf, for a plan with `compute.schedule` on ECS Fargate: an EventBridge rule with the
  * plan's schedule expression, a target that runs `tasks_per_run` copies of the task definition
- * on Fargate in the private subnets (no public IP, the service security group), and the role
+ * on Fargate (on demand or Spot, in the subnets `taskNetwork` picks, in the service security group), and the role
  * EventBridge assumes to do it. The role may only run this task definition in this cluster, tag
  * the tasks it starts, and pass the task's own two roles to ECS.
  */
@@ -64,16 +64,12 @@ export function renderSchedule(ctx: BuildContext): TfSection[] {
           ecs_target: block({
             task_definition_arn: taskArn,
             task_count: schedule.tasks_per_run,
-            launch_type: "FARGATE",
+            ...fargateCapacity(ctx),
             platform_version: "1.4.0",
             propagate_tags: "TASK_DEFINITION",
             enable_ecs_managed_tags: true,
             enable_execute_command: false,
-            network_configuration: block({
-              subnets: subnetIds(ctx, "private"),
-              security_groups: [ref("aws_security_group.service.id")],
-              assign_public_ip: false,
-            }),
+            network_configuration: taskNetwork(ctx),
           }),
           retry_policy: block({ maximum_event_age_in_seconds: MAX_EVENT_AGE_S, maximum_retry_attempts: 3 }),
         }),

@@ -7,6 +7,9 @@ export interface TfSection {
   blocks: HclBlock[];
 }
 
+/** Alias of the us-east-1 provider: CloudFront metrics and CloudFront web ACLs exist in us-east-1 only. */
+export const GLOBAL_PROVIDER = "aws.us_east_1";
+
 /** The customer-managed key, when the plan asks for one. */
 export const KMS_KEY = "aws_kms_key.main";
 

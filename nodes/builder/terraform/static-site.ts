@@ -2,22 +2,14 @@ import type { BuildContext } from "../context.js";
 import { block, ref } from "../hcl.js";
 import { tfName } from "../labels.js";
 import type { TfSection } from "./shared.js";
+import { siteBucket } from "./site.js";
+import { WEB_ACL, wafScope } from "./waf.js";
+
+export { siteBucket } from "./site.js";
 
 /** AWS managed policies, by their fixed ids: CachingOptimized and SecurityHeadersPolicy. */
 const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
 const SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
-
-type Bucket = BuildContext["plan"]["buckets"][number];
-
-/**
- * The bucket CloudFront serves: the first one marked `public_website`, or, when the plan's
- * ingress is CloudFront (static sites), its first bucket. Either way the bucket stays private.
- */
-export function siteBucket(ctx: BuildContext): Bucket | undefined {
-  const { buckets, network, compute } = ctx.plan;
-  const cdn = network.ingress.type === "cloudfront" || compute.platform === "none";
-  return buckets.find((b) => b.public_website) ?? (cdn ? buckets[0] : undefined);
-}
 
 /**
  * cdn.tf: CloudFront in front of the private site bucket, reading it through origin access
@@ -47,6 +39,7 @@ export function renderStaticSite(ctx: BuildContext): TfSection[] {
           default_root_object: "index.html",
           http_version: "http2and3",
           price_class: "PriceClass_100",
+          web_acl_id: wafScope(ctx) === "CLOUDFRONT" ? ref(`${WEB_ACL}.arn`) : undefined,
           aliases: ref("var.domain_names"),
           origin: block({
             origin_id: origin,
