@@ -93,7 +93,7 @@ const LOWER_OBJECTIVES = [99.95, 99.9, 99.5, 99] as const;
 function otherWays(goal: GoalStatement, ctx: PlanContext): string[] {
   for (const availability of LOWER_OBJECTIVES) {
     if (availability >= goal.slo.availability) continue;
-    const lower = planDeterministic({ ...goal, slo: { ...goal.slo, availability } }, { ...ctx, findings: [], revisionComments: [] });
+    const lower = planDeterministic({ ...goal, slo: { ...goal.slo, availability } }, { ...ctx, findings: [], revisionComments: [] }, { advise: false });
     if (lower.kind === "plan")
       return [
         `or lower the availability objective to ${availability} %: that design costs ${dollars(cents(lower.plan.cost.monthly_total_usd))}/month, within the budget`,
@@ -140,7 +140,7 @@ function revisionHeader(ctx: PlanContext): string[] {
  * `priceComponent`, downsizes in a fixed order to fit the budget, and blocks with arithmetic
  * when even the cheapest allowed design does not fit. Same inputs, byte-identical output.
  */
-export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext): PlanOutcome {
+export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext, options: { advise?: boolean } = {}): PlanOutcome {
   const goal = goalStatementSchema.parse(goalInput);
   const refused = unsupported(goal);
   if (refused) return refused;
@@ -191,7 +191,8 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext): P
       reason: over
         ? `the cheapest design that meets the ${goal.slo.availability} % SLO and the sizing costs ${dollars(fit.bill.totalCents)}/month, over the ${dollars(targetCents)} budget`
         : "the validator priced the plan over budget and no downsizing step is left",
-      arithmetic: [...blockedArithmetic(fit, capCents, targetCents), ...(ctx.previous ? [] : otherWays(goal, ctx))],
+      // a first version blocked by money also says which lower objective would fit (tried once, not nested)
+      arithmetic: [...blockedArithmetic(fit, capCents, targetCents), ...(ctx.previous || options.advise === false ? [] : otherWays(goal, ctx))],
     };
   }
   const constraints = judgeConstraints(reading, { design: fit.design, sized: fit.sized, totalCents: fit.bill.totalCents, capCents });

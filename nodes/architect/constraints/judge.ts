@@ -135,7 +135,7 @@ function control(wish: Wish<"security-control">, d: Design): Verdict {
   }
 }
 
-function budget(wish: Wish<"budget">, d: Design, totalCents: number, capCents: number): Verdict {
+function budget(wish: Wish<"budget">, totalCents: number, capCents: number): Verdict {
   const within = totalCents <= capCents;
   const cap = `$${(capCents / 100).toFixed(2)}`;
   if (wish.hard) return within ? honoured(`within the ${cap} cap, usage included`) : missed(`over the ${cap} cap`);
@@ -172,7 +172,7 @@ function judgeWish(wish: ConstraintWish, d: Design, s: Sized, totalCents: number
     case "security-control":
       return control(wish, d);
     case "budget":
-      return budget(wish, d, totalCents, capCents);
+      return budget(wish, totalCents, capCents);
   }
 }
 

@@ -1,8 +1,7 @@
 import type { BuildContext } from "../context.js";
-import { block, type HclBlock, ref } from "../hcl.js";
-import { awsName, tfName } from "../labels.js";
-import { auroraInstanceCount, DATABASE_COMPONENTS, engineFacts, parameterFamily, supportsPerformanceInsights } from "./engines.js";
-import { kmsArn } from "./shared.js";
+import { type HclBlock, ref } from "../hcl.js";
+import { awsName } from "../labels.js";
+import { auroraInstanceCount, databaseBasics } from "./engines.js";
 
 type Database = BuildContext["plan"]["databases"][number];
 
@@ -17,20 +16,9 @@ const AURORA_MIN_BACKUP_DAYS = 1;
  * take over. Instances spread over the subnet group's zones on their own.
  */
 export function auroraCluster(ctx: BuildContext, db: Database, index: number): HclBlock[] {
-  const name = tfName(db.id);
-  const facts = engineFacts(db);
-  const owner = ctx.component([facts.component, ...DATABASE_COMPONENTS], { id: db.id, index });
-  const key = kmsArn(ctx);
-  const prod = ctx.plan.environment === "prod";
-  const insights = supportsPerformanceInsights(db.instance_class);
-  const identifier = awsName(63, ctx.prefix, db.id);
+  const { name, facts, owner, key, prod, insights, identifier, parameters } = databaseBasics(ctx, db, index);
   const blocks: HclBlock[] = [
-    ctx.resource("aws_rds_cluster_parameter_group", name, owner, {
-      name: identifier,
-      family: parameterFamily(db.engine, db.engine_version),
-      description: `${db.id}: TLS required, slow statements logged`,
-      parameter: facts.parameters.map((p) => block(p)),
-    }),
+    ctx.resource("aws_rds_cluster_parameter_group", name, owner, parameters),
     ctx.resource("aws_rds_cluster", name, owner, {
       cluster_identifier: identifier,
       engine: facts.engine,

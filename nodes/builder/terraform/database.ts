@@ -1,8 +1,8 @@
 import type { BuildContext } from "../context.js";
-import { block, type HclBlock, ref } from "../hcl.js";
+import { type HclBlock, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
 import { auroraCluster } from "./aurora.js";
-import { DATABASE_COMPONENTS, engineFacts, parameterFamily, supportsPerformanceInsights } from "./engines.js";
+import { DATABASE_COMPONENTS, databaseBasics, engineFacts } from "./engines.js";
 import { kmsArn, type TfSection } from "./shared.js";
 import { databaseSubnetIds } from "./topology.js";
 
@@ -10,20 +10,9 @@ type Database = BuildContext["plan"]["databases"][number];
 
 /** One RDS instance, PostgreSQL or MySQL (and its read replicas): encrypted, private, TLS-only, managed master password. */
 function rdsInstance(ctx: BuildContext, db: Database, index: number): HclBlock[] {
-  const name = tfName(db.id);
-  const facts = engineFacts(db);
-  const owner = ctx.component([facts.component, ...DATABASE_COMPONENTS], { id: db.id, index });
-  const key = kmsArn(ctx);
-  const prod = ctx.plan.environment === "prod";
-  const insights = supportsPerformanceInsights(db.instance_class);
-  const identifier = awsName(63, ctx.prefix, db.id);
+  const { name, facts, owner, key, prod, insights, identifier, parameters } = databaseBasics(ctx, db, index);
   const blocks: HclBlock[] = [
-    ctx.resource("aws_db_parameter_group", name, owner, {
-      name: identifier,
-      family: parameterFamily(db.engine, db.engine_version),
-      description: `${db.id}: TLS required, slow statements logged`,
-      parameter: facts.parameters.map((p) => block(p)),
-    }),
+    ctx.resource("aws_db_parameter_group", name, owner, parameters),
     ctx.resource("aws_db_instance", name, owner, {
       identifier,
       engine: facts.engine,

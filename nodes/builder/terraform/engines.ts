@@ -1,7 +1,8 @@
 import type { DatabaseEngine } from "../../../schemas/plan.js";
 import type { BuildContext, ComponentKind } from "../context.js";
-import { type HclExpr, ref } from "../hcl.js";
-import { tfName } from "../labels.js";
+import { block, type HclExpr, ref } from "../hcl.js";
+import { awsName, tfName } from "../labels.js";
+import { kmsArn } from "./shared.js";
 
 type Database = BuildContext["plan"]["databases"][number];
 
@@ -124,4 +125,25 @@ export function databaseEndpoint(db: Database): HclExpr {
 /** Number of Aurora instances: the writer plus one per read replica, and at least two when Multi-AZ. */
 export function auroraInstanceCount(db: Database): number {
   return Math.max(1 + db.read_replicas, db.multi_az ? 2 : 1);
+}
+
+/** What an RDS instance and an Aurora cluster both start from: names, engine facts, owner, key, and the parameter group's content. */
+export function databaseBasics(ctx: BuildContext, db: Database, index: number) {
+  const facts = engineFacts(db);
+  const identifier = awsName(63, ctx.prefix, db.id);
+  return {
+    name: tfName(db.id),
+    facts,
+    owner: ctx.component([facts.component, ...DATABASE_COMPONENTS], { id: db.id, index }),
+    key: kmsArn(ctx),
+    prod: ctx.plan.environment === "prod",
+    insights: supportsPerformanceInsights(db.instance_class),
+    identifier,
+    parameters: {
+      name: identifier,
+      family: parameterFamily(db.engine, db.engine_version),
+      description: `${db.id}: TLS required, slow statements logged`,
+      parameter: facts.parameters.map((p) => block(p)),
+    },
+  };
 }
