@@ -108,6 +108,23 @@ function privateOnly(pattern: ResolvedPattern, intent: Intent): ResolvedPattern 
   return { ...pattern, def: { ...pattern.def, ingress: "alb-internal" } };
 }
 
+/**
+ * Atlas has no latency model: a p95 objective is alerted on and written into the SLOs, but no
+ * estimate is checked against it, and the approver is told so rather than shown a silent pass.
+ */
+function latencyRisk(goal: GoalStatement): PlanSpec["risks"] {
+  const p95 = goal.slo.p95_latency_ms;
+  if (p95 === undefined) return [];
+  return [
+    {
+      id: "p95-not-estimated",
+      title: `The ${p95} ms p95 objective is not checked: Atlas estimates capacity and availability, not latency`,
+      severity: "medium",
+      mitigation: `Load-test at the peak rate before approving; the plan alerts when the load balancer's p95 passes ${p95} ms and tracks it as an SLO`,
+    },
+  ];
+}
+
 /** Constraints the approver must look at: not understood, or a preference the plan could not meet. */
 function constraintRisks(constraints: readonly PlanConstraint[]): PlanSpec["risks"] {
   return constraints.flatMap((c, index) => {
@@ -211,6 +228,6 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext, op
   if (directedUsd !== undefined) notes.push(`budget: ${dollars(goalCents)} → ${dollars(capCents)}/month by reviewer directive`);
   if (staleBudget) notes.push(`budget: the goal's budget changed to ${dollars(goalCents)}/month; the earlier budget directive no longer applies`);
   if (reserve > 0) notes.push(`budget reserve: ${dollars(reserve)} held back for cost the validator priced beyond the plan (target ${dollars(targetCents)})`);
-  const plan = assemblePlan(fit, ctx, capCents, notes, [...findings.risks, ...constraintRisks(constraints)], constraints);
+  const plan = assemblePlan(fit, ctx, capCents, notes, [...findings.risks, ...constraintRisks(constraints), ...latencyRisk(goal)], constraints);
   return { kind: "plan", plan: planSpecSchema.parse(plan) };
 }

@@ -64,4 +64,14 @@ describe("the SLO gate", () => {
       }
     }
   });
+
+  it("a p95 objective it cannot estimate is named at approval, not passed in silence", () => {
+    const outcome = planDeterministic(goal({ slo: { availability: 99, p95_latency_ms: 250 } }), ctx);
+    if (outcome.kind !== "plan") throw new Error(outcome.reason);
+    const risk = outcome.plan.risks.find((r) => r.id === "p95-not-estimated");
+    expect(risk?.title).toContain("250 ms p95 objective is not checked");
+    const without = planDeterministic(goal({}), ctx);
+    if (without.kind !== "plan") throw new Error(without.reason);
+    expect(without.plan.risks.map((r) => r.id)).not.toContain("p95-not-estimated");
+  });
 });
