@@ -5,13 +5,13 @@ import type { IacFile } from "./types.js";
 /** Folders that hold tool state or dependencies, never infrastructure code of the project. */
 const SKIPPED_DIRS = new Set(["node_modules", ".terraform", ".git"]);
 
-/** True for file names the validator reads: Terraform (HCL or JSON) and Kubernetes manifests. */
+/** True for file names the validator reads: Terraform (HCL or JSON, and tfvars) and Kubernetes manifests. */
 export function isIacFileName(name: string): boolean {
-  return /\.(tf|tf\.json|ya?ml|json)$/i.test(name);
+  return /\.(tf|tf\.json|tfvars|ya?ml|json)$/i.test(name);
 }
 
 /**
- * Reads every Terraform (`.tf`, `.tf.json`) and manifest (`.yaml`, `.yml`, `.json`) file
+ * Reads every Terraform (`.tf`, `.tf.json`, `.tfvars`) and manifest (`.yaml`, `.yml`, `.json`) file
  * under `dir`, recursively. Paths are relative to `dir`, use forward slashes and come back
  * sorted so reports are identical across machines.
  */

@@ -68,7 +68,7 @@ function stripComments(line: string, state: { inComment: boolean }): string {
 
 const LABEL = String.raw`(?:"([^"]*)"|([A-Za-z_][\w-]*))`;
 const TWO_LABELS = new RegExp(String.raw`^\s*(resource|data)\s+${LABEL}\s+${LABEL}\s*\{`);
-const ONE_LABEL = new RegExp(String.raw`^\s*(provider|variable)\s+${LABEL}\s*\{`);
+const ONE_LABEL = new RegExp(String.raw`^\s*(provider|variable|module)\s+${LABEL}\s*\{`);
 
 function matchHeader(text: string): string | null {
   const two = text.match(TWO_LABELS);

@@ -66,7 +66,7 @@ describe("parseTerraform", () => {
     ]);
   });
 
-  it("keeps interpolations as strings and reads data sources, providers and variables", async () => {
+  it("evaluates known variables, keeps unknown interpolations as strings and reads data sources, providers and variables", async () => {
     const content = [
       'variable "region" {\n  default = "eu-west-1"\n}',
       'provider "aws" {\n  region = var.region\n}',
@@ -75,7 +75,10 @@ describe("parseTerraform", () => {
       `resource "aws_s3_bucket" "b" {\n  bucket = "x-${TF}{var.region}"\n  count  = var.n\n}`,
     ].join("\n");
     const result = await parseTerraform([{ path: "main.tf", content }]);
-    expect(result.resources[0]?.attributes).toEqual({ bucket: `x-${TF}{var.region}`, count: `${TF}{var.n}` });
+    // var.region has a default; var.n is not declared, so count stays the raw expression and is marked.
+    expect(result.resources[0]?.attributes).toEqual({ bucket: "x-eu-west-1", count: `${TF}{var.n}` });
+    expect(result.resources[0]?.unevaluated).toEqual(["count"]);
+    expect(result.providers[0]?.attributes.region).toBe("eu-west-1");
     expect(result.dataSources.map((d) => [d.address, d.line])).toEqual([["data.aws_iam_policy_document.d", 11]]);
     expect(result.providers.map((p) => [p.address, p.line])).toEqual([
       ["provider.aws", 4],

@@ -2,7 +2,9 @@
 // December 2025): the same API, and the same JSON on every HCL input the tests and fixtures hold.
 import { parse } from "@cdktn/hcl2json";
 import type { HclParseCache } from "./hcl-cache.js";
+import { compareStrings } from "./read-folder.js";
 import { locateHclBlocks, locateJsonKey } from "./terraform-locate.js";
+import { evaluateFolders, type FolderBlocks, type ModuleReport } from "./terraform-modules.js";
 import type { IacFile, ParseError, TerraformResource } from "./types.js";
 
 /** Everything the validator needs from a folder of Terraform. */
@@ -15,6 +17,8 @@ export interface TerraformParseResult {
   providers: TerraformResource[];
   /** `variable` blocks (type = `variable`, name = variable name) */
   variables: TerraformResource[];
+  /** `module` calls: local ones evaluated (their blocks are in the lists above), others not */
+  modules: ModuleReport[];
   errors: ParseError[];
 }
 
@@ -22,32 +26,72 @@ export interface TerraformParseResult {
 export interface TerraformParseOptions {
   /** HCL parse results by content, kept between calls */
   cache?: HclParseCache | undefined;
+  /** root module variable values, as `-var k=v` gives them; they win over tfvars and defaults */
+  vars?: Readonly<Record<string, unknown>> | undefined;
 }
 
 type Mode = NonNullable<TerraformResource["mode"]>;
 type Located = (keys: string[], occurrence: number) => number | null;
 
 /**
- * Parses every `.tf` (HCL, via hcl2json) and `.tf.json` file. Each folder is a module:
- * blocks in a subfolder get the address prefix `module.<folder>.`. A file that does not
- * parse becomes a {@link ParseError}; it never throws. With `options.cache`, an HCL file whose
- * content was parsed before is not parsed again (see {@link HclParseCache}).
+ * Parses every `.tf` (HCL, via hcl2json) and `.tf.json` file, then evaluates them as Terraform
+ * would (iac/evaluate.ts): variables from defaults, `terraform.tfvars`, `*.auto.tfvars` and
+ * `options.vars`; locals; `count`, `for_each` and `dynamic` blocks; local modules. Each folder is
+ * a module: a folder no local module block calls is a root, its blocks addressed
+ * `module.<folder>.` below the top. A file that does not parse becomes a {@link ParseError}; it
+ * never throws. With `options.cache`, an HCL file whose content was parsed before is not parsed
+ * again (see {@link HclParseCache}).
  */
 export async function parseTerraform(files: IacFile[], options: TerraformParseOptions = {}): Promise<TerraformParseResult> {
-  const result: TerraformParseResult = { resources: [], dataSources: [], providers: [], variables: [], errors: [] };
+  const errors: ParseError[] = [];
+  const folders = new Map<string, FolderBlocks>();
+  const tfvarsFiles: { folder: string; order: string; values: Record<string, unknown> }[] = [];
   for (const file of files) {
-    const isJson = /\.tf\.json$/i.test(file.path);
-    if (!isJson && !/\.tf$/i.test(file.path)) continue;
+    const tfvars = tfvarsOrder(file.path);
+    const isJson = /\.tf(?:vars)?\.json$/i.test(file.path);
+    if (!tfvars && !isJson && !/\.tf$/i.test(file.path)) continue;
+    if (!tfvars && /\.tfvars\.json$/i.test(file.path)) continue;
     const parsed = isJson ? parseJson(file) : await parseHcl(file, options);
     if ("error" in parsed) {
-      result.errors.push(parsed.error);
+      errors.push(parsed.error);
       continue;
     }
-    collect(file.path, parsed.body, parsed.locate, result);
+    if (tfvars) tfvarsFiles.push({ folder: folderOf(file.path), order: tfvars, values: parsed.body });
+    else collect(file.path, parsed.body, parsed.locate, folderBlocks(folders, folderOf(file.path)));
   }
+  tfvarsFiles.sort((a, b) => compareStrings(a.order, b.order));
+  for (const { folder, values } of tfvarsFiles) folderBlocks(folders, folder).tfvars.push(values);
+  const result: TerraformParseResult = { ...evaluateFolders(folders, options.vars ?? {}), errors };
   const byPosition = (a: TerraformResource, b: TerraformResource) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1);
   for (const list of [result.resources, result.dataSources, result.providers, result.variables]) list.sort(byPosition);
   return result;
+}
+
+/**
+ * The files Terraform loads by itself, with a key giving its load order: `terraform.tfvars`,
+ * `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order. Null for any other file
+ * (`prod.tfvars` is only read with `-var-file`).
+ */
+function tfvarsOrder(path: string): string | null {
+  const name = path.slice(path.lastIndexOf("/") + 1);
+  if (name === "terraform.tfvars") return "0";
+  if (name === "terraform.tfvars.json") return "1";
+  if (/\.auto\.tfvars(?:\.json)?$/.test(name)) return `2${name}`;
+  return null;
+}
+
+function folderOf(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash < 0 ? "" : path.slice(0, slash);
+}
+
+function folderBlocks(folders: Map<string, FolderBlocks>, folder: string): FolderBlocks {
+  let blocks = folders.get(folder);
+  if (!blocks) {
+    blocks = { resources: [], dataSources: [], providers: [], variables: [], locals: {}, calls: [], tfvars: [] };
+    folders.set(folder, blocks);
+  }
+  return blocks;
 }
 
 type Parsed = { body: Record<string, unknown>; locate: Located } | { error: ParseError };
@@ -96,12 +140,11 @@ export function jsonError(path: string, content: string, error: unknown): ParseE
   return { file: path, line, message: `JSON syntax error: ${text}` };
 }
 
-function collect(path: string, body: Record<string, unknown>, locate: Located, out: TerraformParseResult): void {
-  const slash = path.lastIndexOf("/");
-  const module = slash < 0 ? "" : path.slice(0, slash);
-  const prefix = module ? `module.${module}.` : "";
+/** Adds one file's blocks to its folder's, addressed relative to the module (the folder). */
+function collect(path: string, body: Record<string, unknown>, locate: Located, out: FolderBlocks): void {
+  const module = folderOf(path);
   const make = (mode: Mode, type: string, name: string, address: string, line: number | null, attributes: Record<string, unknown>) =>
-    ({ type, name, address: prefix + address, file: path, line, attributes, mode, module }) satisfies TerraformResource;
+    ({ type, name, address, file: path, line, attributes, mode, module }) satisfies TerraformResource;
 
   for (const [blockType, mode, list] of [
     ["resource", "managed", out.resources],
@@ -135,6 +178,12 @@ function collect(path: string, body: Record<string, unknown>, locate: Located, o
             list.push(make(mode, type, name, address, line, clean(attrs)));
           });
       }
+    }
+  }
+  for (const block of asArray(body.locals)) Object.assign(out.locals, Object.fromEntries(entries(block)));
+  for (const block of asArray(body.module)) {
+    for (const [name, bodies] of entries(block)) {
+      for (const attrs of asArray(bodies).filter(isRecord)) out.calls.push({ name, file: path, line: locate(["module", name], 0), attributes: clean(attrs) });
     }
   }
 }

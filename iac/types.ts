@@ -25,6 +25,13 @@ export interface TerraformResource {
   mode?: "managed" | "data" | "provider" | "variable";
   /** folder of the module that declares it, relative to the folder given; `""` for the root */
   module?: string;
+  /**
+   * Attribute paths (`ingress[0].cidr_blocks[0]`) whose value stays unknown before plan (a
+   * resource attribute, an unset variable, an unsupported function): they keep their raw `${...}`.
+   */
+  unevaluated?: string[];
+  /** What evaluation could not do exactly, e.g. a `dynamic` block whose for_each is unknown. */
+  notes?: string[];
 }
 
 /** A Kubernetes object read from a YAML or JSON manifest. */

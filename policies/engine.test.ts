@@ -13,7 +13,8 @@ describe("validateIac", () => {
     expect(report.findings).toEqual([]);
     expect(report.status).toBe("PASS");
     expect(report.resources.length).toBeGreaterThan(30);
-    expect(report.resources.some((r) => r.address === "module.modules/network.aws_flow_log.main")).toBe(true);
+    // modules/network is called by `module "network"` in main.tf, so its resources take that name.
+    expect(report.resources.some((r) => r.address === "module.network.aws_flow_log.main")).toBe(true);
     expect(report.objects.map((o) => o.kind)).toContain("Deployment");
 
     const policy = await loadOrgPolicy(join(import.meta.dirname, "org"));
@@ -52,7 +53,7 @@ describe("validateIac", () => {
     // Chart.yaml and values.yaml are neither objects nor errors.
     expect(report.findings.some((f) => f.file.startsWith("chart/"))).toBe(false);
     expect(report.findings.find((f) => f.rule_id === "AWS_ELASTICACHE_AT_REST_ENCRYPTION")?.resource).toBe(
-      "module.modules/cache.aws_elasticache_replication_group.sessions",
+      "module.cache.aws_elasticache_replication_group.sessions",
     );
   });
 

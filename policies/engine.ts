@@ -1,6 +1,7 @@
 import { parseKubernetes } from "../iac/kubernetes.js";
 import { compareStrings } from "../iac/read-folder.js";
 import { parseTerraform, type TerraformParseOptions } from "../iac/terraform.js";
+import type { ModuleReport } from "../iac/terraform-modules.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
@@ -82,6 +83,7 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
       });
     }
   }
+  findings.push(...moduleFindings(terraform.modules, policy));
   findings.sort(compareFindings);
   const summary = Object.fromEntries([...SEVERITIES.map((s) => [s, 0]), ["total", findings.length]]) as SeveritySummary;
   for (const finding of findings) summary[finding.severity]++;
@@ -94,6 +96,32 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     objects: kubernetes.objects,
     skipped: kubernetes.skipped,
   };
+}
+
+/** The id of the finding for a module call whose resources were not read. */
+export const MODULE_NOT_EVALUATED = "TF_MODULE_NOT_EVALUATED";
+
+/**
+ * One finding per module call that could not be evaluated (registry or git source, folder
+ * missing), so a report never says PASS with nothing to show over code it did not read. The
+ * policy may disable the id or change its severity like any rule's.
+ */
+export function moduleFindings(modules: readonly ModuleReport[], policy: OrgPolicy): Finding[] {
+  if (policy.disable.includes(MODULE_NOT_EVALUATED)) return [];
+  const severity = policy.severity_overrides[MODULE_NOT_EVALUATED] ?? "medium";
+  return modules
+    .filter((module) => !module.evaluated)
+    .map((module) => ({
+      rule_id: MODULE_NOT_EVALUATED,
+      aliases: [],
+      severity,
+      resource: module.address,
+      file: module.file,
+      line: module.line,
+      message: `${module.address} (source "${module.source}") was not evaluated: ${module.reason ?? "unknown source"}; resources inside were not checked or priced`,
+      remediation:
+        "Validate the plan JSON (terraform show -json) to see the module's resources, vendor the module into a local folder, or review it separately.",
+    }));
 }
 
 /** File, then line (unlocated first), then rule id, resource and message. */

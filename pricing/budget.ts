@@ -1,6 +1,6 @@
 import { AtlasError } from "../lib/errors.js";
 import { fromCents, toCents } from "./money.js";
-import type { CostEstimate } from "./types.js";
+import type { CostEstimate, ResourceCost } from "./types.js";
 
 /** Percentage of the cap from which a budget check warns. */
 export const BUDGET_WARN_PERCENT = 80;
@@ -33,7 +33,12 @@ export interface CostFinding {
 }
 
 /** The parts of an estimate a budget check reads. */
-export type BudgetInput = Pick<CostEstimate, "totalMonthlyCost"> & Partial<Pick<CostEstimate, "totalUsageBasedItems" | "resources">>;
+export type BudgetInput = Pick<CostEstimate, "totalMonthlyCost"> &
+  Partial<Pick<CostEstimate, "totalUsageBasedItems">> & {
+    resources?: readonly Pick<ResourceCost, "address" | "monthlyCost">[];
+    /** resources left out of the total because they could not be priced */
+    unpricedResources?: number;
+  };
 
 const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
 
@@ -65,7 +70,10 @@ export function checkBudget(estimate: BudgetInput, monthlyCap: number): BudgetCh
         : `Estimated ${usd.format(total)}/month is ${percent} of the ${usd.format(cap)} monthly budget.`;
   const unpriced = estimate.totalUsageBasedItems ?? 0;
   const tail = unpriced > 0 ? ` ${unpriced} usage-based item(s) without usage figures are not included.` : "";
-  return { status, cap, total, ratio, message: head + tail };
+  const missing = estimate.unpricedResources ?? 0;
+  // an unpriced resource is not $0: say the total is a lower bound
+  const unknown = missing > 0 ? ` ${missing} resource(s) could not be priced and are not included: the real total is higher.` : "";
+  return { status, cap, total, ratio, message: head + tail + unknown };
 }
 
 function largestResources(estimate: BudgetInput): string {

@@ -17,20 +17,58 @@ export const findingSchema = z
   })
   .strict();
 
+/**
+ * The cost section of every validation report (CLI `--json`, `POST /architect/validate`, the
+ * graph's validator node). Totals are priced lines only: what could not be priced is listed in
+ * `unpriced`, never counted as $0 silently, and `unpriced_gate` says what it did to the status.
+ */
+export const costSectionSchema = z
+  .object({
+    region: z.string(),
+    /** the price sheet's version; null for a region without one (then every cost is unpriced) */
+    price_version: z.string().nullable(),
+    monthly_total_usd: z.number(),
+    /** lines that depend only on configuration (instances, hours, provisioned storage) */
+    fixed_monthly_usd: z.number(),
+    /** usage-based lines priced from supplied usage figures */
+    usage_monthly_usd: z.number(),
+    /** null when no budget was given */
+    budget_usd: z.number().nullable(),
+    /** OK below 80 % of the budget, WARN up to 100 %, OVER above; null without a budget */
+    status: z.enum(["OK", "WARN", "OVER"]).nullable(),
+    resources: z.array(z.object({ address: z.string(), type: z.string(), monthly_usd: z.number(), fixed_usd: z.number(), usage_usd: z.number() }).strict()),
+    unpriced: z.array(z.object({ address: z.string(), type: z.string(), reason: z.string() }).strict()),
+    /** resources with no fixed charge whose usage has no price here (e.g. ECR storage) */
+    usage_only: z.array(z.object({ address: z.string(), type: z.string(), note: z.string() }).strict()),
+    /** usage-based lines left out of the total: no usage figure, or usage-only resources */
+    usage_based_items: z.number().int(),
+    allow_unpriced: z.boolean(),
+    /**
+     * none: nothing unpriced; fail: a budget is set and something is unpriced, so the status is FAIL;
+     * allowed: the same, accepted by `allow_unpriced`; no_budget: unpriced, reported as findings only
+     */
+    unpriced_gate: z.enum(["none", "fail", "allowed", "no_budget"]),
+  })
+  .strict();
+
 export const validationReportSchema = z
   .object({
     status: z.enum(["PASS", "FAIL"]),
     plan_version: z.number().int(),
     findings: z.array(findingSchema),
     summary: z.record(z.string(), z.number().int()),
-    cost: z
-      .object({
-        monthly_total_usd: z.number(),
-        budget_usd: z.number(),
-        status: z.enum(["OK", "WARN", "OVER"]),
-        usage_based_items: z.number().int(),
-      })
-      .strict(),
+    // Reports stored before the full cost section carried only the first four fields: the rest stay optional.
+    cost: costSectionSchema.partial({
+      region: true,
+      price_version: true,
+      fixed_monthly_usd: true,
+      usage_monthly_usd: true,
+      resources: true,
+      unpriced: true,
+      usage_only: true,
+      allow_unpriced: true,
+      unpriced_gate: true,
+    }),
     checked_files: z.number().int(),
   })
   .strict();
@@ -79,6 +117,7 @@ export const buildArtifactsSchema = z
 
 export type Finding = z.infer<typeof findingSchema>;
 export type ValidationReport = z.infer<typeof validationReportSchema>;
+export type CostSection = z.infer<typeof costSectionSchema>;
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 export type ArtifactFile = z.infer<typeof artifactFileSchema>;
 export type BuildArtifacts = z.infer<typeof buildArtifactsSchema>;

@@ -117,7 +117,7 @@ describe("plan routes (app.inject, embedded Postgres)", () => {
     const clean = await readIacFolder(join(repoRoot, "test/fixtures/iac/clean-stack"));
     const passing = await post("/architect/validate", { files: clean, environment: "prod" });
     expect(passing.json().status).toBe("PASS");
-    expect(passing.json().cost.totalMonthlyCost).toBeGreaterThan(0);
+    expect(passing.json().cost.monthly_total_usd).toBeGreaterThan(0);
     const bad = await post("/architect/validate", { files: [{ path: "../etc/passwd", content: "" }] });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues[0].path).toBe("files[0].path");

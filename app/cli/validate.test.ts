@@ -1,5 +1,7 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { makeTmpDir, removeTmpDir } from "../../test/helpers/tmp.js";
 import { runCli } from "./validate.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "iac");
@@ -57,6 +59,28 @@ describe("pnpm validate", () => {
     expect(rules.find((r) => r.id === "K8S_IMAGE_TAG")).toMatchObject({ severity: "high", aliases: ["CKV_K8S_14", "KSV-0013"] });
     expect(rules.some((r) => r.id === "ORG_S3_OWNER_TAG")).toBe(true);
     expect(rules.some((r) => r.id === "AWS_EKS_SECRETS_ENCRYPTION")).toBe(false);
+  });
+
+  it("reads variables as Terraform does: the default, then --var (a bad --var is a usage error)", async () => {
+    const dir = makeTmpDir("atlas-validate-var-");
+    try {
+      writeFileSync(
+        join(dir, "main.tf"),
+        [
+          'variable "public" {\n  type    = bool\n  default = false\n}',
+          'resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t4g.micro"\n  allocated_storage   = 20\n  storage_encrypted   = true\n  publicly_accessible = var.public\n}',
+        ].join("\n\n"),
+      );
+      const ids = (out: string) => (JSON.parse(out) as { findings: { rule_id: string; resource: string }[] }).findings.map((f) => f.rule_id);
+      const closed = await cli(dir, "--json");
+      const open = await cli(dir, "--json", "--var", "public=true");
+      expect(ids(open.stdout).filter((id) => !ids(closed.stdout).includes(id))).toEqual(["AWS_RDS_PUBLIC"]);
+      const bad = await cli(dir, "--var", "public");
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain("--var wants name=value");
+    } finally {
+      removeTmpDir(dir);
+    }
   });
 
   it("exits 2 on usage errors", async () => {

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { isAtlasError } from "../../lib/errors.js";
 import { ENVIRONMENTS, type Environment } from "../../policies/types.js";
@@ -6,8 +6,15 @@ import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
 
 const usage = (command: string) => `Usage:
   ${command} <dir> [--json] [--env dev|staging|prod] [--policy <dir>]
+      [--region <aws-region>] [--budget USD] [--allow-unpriced] [--usage-file <infracost-usage.yml>]
+      [--var name=value ...]
   ${command} --rules [--json] [--policy <dir>]
 
+Terraform is read as Terraform evaluates it: variable defaults, terraform.tfvars, *.auto.tfvars and
+--var (strongest), locals, count, for_each, dynamic blocks and local modules. Registry and git modules
+cannot be fetched: each is a TF_MODULE_NOT_EVALUATED finding.
+Every report has a cost section (region us-east-1 unless --region). With --budget, the status
+FAILs over the budget and while any resource is unpriced, unless --allow-unpriced.
 Exit codes: 0 PASS, 1 FAIL, 2 usage or input error.
 `;
 
@@ -16,7 +23,19 @@ const options = {
   env: { type: "string" },
   policy: { type: "string" },
   rules: { type: "boolean" },
+  region: { type: "string" },
+  budget: { type: "string" },
+  "allow-unpriced": { type: "boolean" },
+  "usage-file": { type: "string" },
+  var: { type: "string", multiple: true },
 } as const;
+
+/** A budget in USD of at least one cent, or why not. */
+function parseBudget(text: string | undefined): number | null | string {
+  if (text === undefined) return null;
+  const amount = Number(text);
+  return text.trim() !== "" && Number.isFinite(amount) && amount >= 0.01 ? amount : `--budget must be an amount in USD of at least 0.01, got "${text}"`;
+}
 
 /** Runs the validator CLI with `argv` (without node and script) and returns the exit code. */
 export async function runCli(argv: string[], io: CliIo, command = "pnpm validate"): Promise<number> {
@@ -33,6 +52,11 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     io.stderr(text);
     return 2;
   }
+  const budget = parseBudget(values.budget);
+  if (typeof budget === "string") {
+    io.stderr(`${budget}\n`);
+    return 2;
+  }
   // loaded only now: --help and usage errors need none of it (the rules load the Kubernetes schemas)
   const [
     { readIacFolder },
@@ -40,12 +64,18 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     { loadOrgPolicy },
     { defaultOrgPolicy },
     { formatReport, formatRules, reportJson },
+    { gateCost },
+    { parseUsageFile },
+    { formatCost },
   ] = await Promise.all([
     import("../../iac/read-folder.js"),
     import("../../policies/engine.js"),
     import("../../policies/org-policy.js"),
     import("../../policies/org-policy-schema.js"),
     import("../../policies/report-format.js"),
+    import("../../nodes/validator/cost-gate.js"),
+    import("../../pricing/usage-file.js"),
+    import("./cost-text.js"),
   ]);
   try {
     const policy = values.policy ? await loadOrgPolicy(values.policy) : defaultOrgPolicy();
@@ -63,12 +93,45 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
       io.stderr(`Not a folder: ${dir}\n`);
       return 2;
     }
+    let usage: Awaited<ReturnType<typeof parseUsageFile>> | undefined;
+    const usageFile = values["usage-file"];
+    if (usageFile !== undefined) {
+      const content = await readFile(usageFile, "utf8").catch(() => null);
+      if (content === null) {
+        io.stderr(`Cannot read usage file ${usageFile}\n`);
+        return 2;
+      }
+      usage = parseUsageFile(content);
+      if (!usage.ok) {
+        io.stderr(`Invalid usage file ${usageFile}${usage.path === "" ? "" : ` at ${usage.path}`}: ${usage.message}\n`);
+        return 2;
+      }
+    }
+    const vars: Record<string, string> = {};
+    for (const pair of values.var ?? []) {
+      const at = pair.indexOf("=");
+      if (at <= 0) {
+        io.stderr(`--var wants name=value, got "${pair}"\n`);
+        return 2;
+      }
+      vars[pair.slice(0, at)] = pair.slice(at + 1);
+    }
     const files = await readIacFolder(resolve(dir));
-    const report = await validateIac(files, { policy, ...(env ? { environment: env as Environment } : {}) });
+    const scanned = await validateIac(files, { policy, terraform: { vars }, ...(env ? { environment: env as Environment } : {}) });
+    const gated = gateCost(scanned, scanned.resources, {
+      region: values.region ?? "us-east-1",
+      usage: usage?.ok ? usage.usage : undefined,
+      budgetUsd: budget,
+      allowUnpriced: values["allow-unpriced"] === true,
+      failOn: policy.fail_on,
+      unpricedSeverity: policy.severity_overrides.COST_UNPRICED,
+    });
+    const report = { ...scanned, status: gated.status, findings: gated.findings, summary: gated.summary };
     if (values.json) {
-      io.stdout(reportJson(report, { environment: env ?? null, fail_on: policy.fail_on, policy_files: policy.sources, files: files.length }));
+      const extra = { environment: env ?? null, fail_on: policy.fail_on, policy_files: policy.sources, files: files.length, cost: gated.cost };
+      io.stdout(reportJson(report, extra));
     } else {
-      io.stdout(formatReport(report, policy.fail_on, files.length));
+      io.stdout(`${formatReport(report, policy.fail_on, files.length)}\n${formatCost(gated.cost)}`);
     }
     return report.status === "FAIL" ? 1 : 0;
   } catch (error) {

@@ -1,14 +1,13 @@
 import type { TerraformParseOptions } from "../../iac/terraform.js";
 import { validateIac } from "../../policies/engine.js";
 import type { OrgPolicy } from "../../policies/org-policy-schema.js";
-import { budgetFindings, checkBudget, estimateCost } from "../../pricing/index.js";
-import type { BuildArtifacts, Finding, ValidationReport } from "../../schemas/reports.js";
-
-const SEVERITY_RANK = { info: 0, low: 1, medium: 2, high: 3, critical: 4 } as const;
+import type { BuildArtifacts, ValidationReport } from "../../schemas/reports.js";
+import { gateCost } from "./cost-gate.js";
 
 /**
  * Validates built artifacts: syntax and schema, security and organisation policy, and cost
- * against the budget. FAIL when a finding is high or critical (or the policy's threshold).
+ * against the budget. FAIL when a finding is high or critical (or the policy's threshold), or when
+ * a resource could not be priced (its cost would be missing from the budget check).
  */
 export async function validateArtifacts(
   artifacts: BuildArtifacts,
@@ -29,23 +28,22 @@ export async function validateArtifacts(
     ...(options.orgPolicy ? { policy: options.orgPolicy } : {}),
     terraform: options.terraform,
   });
-  const estimate = estimateCost(policyReport.resources, { region: options.region });
-  const budget = checkBudget(estimate, options.budgetUsd);
-  const findings: Finding[] = [...policyReport.findings, ...(budgetFindings(estimate, options.budgetUsd) as Finding[])];
+  const gated = gateCost(policyReport, policyReport.resources, {
+    region: options.region,
+    budgetUsd: options.budgetUsd,
+    // the graph always has a budget: an unpriced resource fails the design until it is priced
+    allowUnpriced: false,
+    failOn: "high",
+    unpricedSeverity: options.orgPolicy?.severity_overrides.COST_UNPRICED,
+  });
   const summary: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0, info: 0 };
-  for (const finding of findings) summary[finding.severity] = (summary[finding.severity] ?? 0) + 1;
-  const failed = policyReport.status === "FAIL" || findings.some((finding) => SEVERITY_RANK[finding.severity] >= SEVERITY_RANK.high);
+  for (const finding of gated.findings) summary[finding.severity] = (summary[finding.severity] ?? 0) + 1;
   return {
-    status: failed ? "FAIL" : "PASS",
+    status: gated.status,
     plan_version: artifacts.plan_version,
-    findings,
+    findings: gated.findings,
     summary,
-    cost: {
-      monthly_total_usd: estimate.totalMonthlyCost,
-      budget_usd: options.budgetUsd,
-      status: budget.status,
-      usage_based_items: estimate.totalUsageBasedItems,
-    },
+    cost: gated.cost,
     checked_files: files.length,
   };
 }

@@ -33,8 +33,18 @@ export function makeValidator(deps: GraphDeps) {
         monthly_usd: report.cost.monthly_total_usd,
       }),
     ];
-    if (report.cost.status !== "OK") {
-      events.push(await emit(deps, state, threadId, "budget.warning", { ...report.cost }));
+    if (report.cost.status !== null && report.cost.status !== "OK") {
+      // the summary fields only: the per-resource lines stay in the report
+      const { monthly_total_usd, budget_usd, status, usage_based_items } = report.cost;
+      events.push(
+        await emit(deps, state, threadId, "budget.warning", {
+          monthly_total_usd,
+          budget_usd,
+          status,
+          usage_based_items,
+          unpriced: report.cost.unpriced?.length ?? 0,
+        }),
+      );
     }
     if (report.status === "PASS") {
       events.push(
@@ -46,7 +56,11 @@ export function makeValidator(deps: GraphDeps) {
       );
       return { validation: report, status: "WAIT_FOR_APPROVE", events };
     }
-    const blocking = report.findings.filter((finding) => finding.severity === "high" || finding.severity === "critical");
+    // an unpriced resource fails the design under its budget whatever its severity: the architect must see it
+    const unpricedBlocks = report.cost.unpriced_gate === "fail";
+    const blocking = report.findings.filter(
+      (finding) => finding.severity === "high" || finding.severity === "critical" || (unpricedBlocks && finding.rule_id === "COST_UNPRICED"),
+    );
     if (state.revisions >= MAX_REVISIONS) {
       const blocked = {
         stage: "validator" as const,

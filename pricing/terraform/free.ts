@@ -66,7 +66,27 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_placement_group",
   // The association costs nothing; the web ACL is priced.
   "aws_wafv2_web_acl_association",
+  // ECR bills stored images and transfer on the repository; its policies are configuration.
+  "aws_ecr_lifecycle_policy",
+  "aws_ecr_repository_policy",
+  // CloudFront bills requests and transfer on the distribution; these only configure it.
+  "aws_cloudfront_origin_access_control",
+  "aws_cloudfront_origin_access_identity",
+  "aws_cloudfront_cache_policy",
+  "aws_cloudfront_origin_request_policy",
+  "aws_cloudfront_response_headers_policy",
+  "aws_lb_listener_certificate",
 ]);
+
+/**
+ * Types with no fixed monthly charge whose whole cost is usage the catalogue has no price for.
+ * They are not "unpriced" (nothing configured is missing from the total) and not free either:
+ * the cost report lists them as usage-based with the note below.
+ */
+const USAGE_ONLY: Readonly<Record<string, string>> = {
+  // https://aws.amazon.com/ecr/pricing/: $0.10 per GB-month of stored images, plus data transfer out
+  aws_ecr_repository: "no fixed charge; image storage ($0.10/GB-month) and data transfer are usage-based and not estimated",
+};
 
 /** Prefixes of free families: IAM, S3 bucket settings, and providers that create nothing billable on AWS. */
 const FREE_PREFIXES: readonly string[] = [
@@ -82,7 +102,12 @@ const FREE_PREFIXES: readonly string[] = [
   "helm_",
 ];
 
-/** True when a resource of this type costs nothing by itself. */
+/** True when a resource of this type has no fixed monthly charge (free, or usage-only: see `usageOnlyNote`). */
 export function isFreeType(type: string): boolean {
-  return FREE_TYPES.has(type) || FREE_PREFIXES.some((prefix) => type.startsWith(prefix));
+  return FREE_TYPES.has(type) || Object.hasOwn(USAGE_ONLY, type) || FREE_PREFIXES.some((prefix) => type.startsWith(prefix));
+}
+
+/** For a type whose cost is usage the catalogue cannot price, what that usage is; undefined otherwise. */
+export function usageOnlyNote(type: string): string | undefined {
+  return Object.hasOwn(USAGE_ONLY, type) ? USAGE_ONLY[type] : undefined;
 }

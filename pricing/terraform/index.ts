@@ -20,6 +20,17 @@ export type ResourcePlan =
 
 type Mapper = (resource: TerraformResource, ctx: MapContext) => ComponentSpec[] | "free";
 
+/**
+ * A VPC flow log into CloudWatch Logs is billed as ingestion on its destination log group, which
+ * is priced there (usage-based): nothing more on the flow log itself. Delivery to S3 or Firehose
+ * is billed per GB delivered at a rate the catalogue does not hold, so it stays unpriced.
+ */
+function mapFlowLog(resource: TerraformResource): "free" {
+  const destination = resource.attributes.log_destination_type;
+  if (destination === undefined || destination === null || destination === "cloud-watch-logs") return "free";
+  throw new Unpriceable(`flow logs delivered to ${JSON.stringify(destination)} are billed per GB delivered; that rate is not in the catalogue`);
+}
+
 const MAPPERS: Readonly<Record<string, Mapper>> = {
   aws_instance: mapInstance,
   aws_autoscaling_group: mapAutoscalingGroup,
@@ -38,6 +49,7 @@ const MAPPERS: Readonly<Record<string, Mapper>> = {
   aws_vpc_endpoint: mapVpcEndpoint,
   aws_wafv2_web_acl: mapWebAcl,
   aws_cloudwatch_metric_alarm: mapMetricAlarm,
+  aws_flow_log: mapFlowLog,
 };
 
 /** Types whose whole cost is one spec that no attribute changes. */

@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { gateCost } from "../../nodes/validator/cost-gate.js";
 import { validateIac } from "../../policies/engine.js";
-import { estimateCost, SUPPORTED_REGIONS } from "../../pricing/index.js";
-import { findingSchema } from "../../schemas/reports.js";
+import { defaultOrgPolicy } from "../../policies/org-policy-schema.js";
+import { parseResourceUsage } from "../../pricing/usage-file.js";
+import { costSectionSchema, findingSchema } from "../../schemas/reports.js";
 import type { ServerDeps } from "../deps.js";
 import { errors, json } from "../responses.js";
 
@@ -24,7 +26,20 @@ export const validateBodySchema = z
       .min(1)
       .max(500),
     environment: z.enum(["dev", "staging", "prod"]).optional(),
+    /** region whose prices to use; us-east-1 when absent */
     region: z.string().optional(),
+    /** monthly budget in USD: over it, or anything unpriced (unless `allow_unpriced`), the status is FAIL */
+    budget_usd: z.number().min(0.01).max(1e9).optional(),
+    /** accept an incomplete total under a budget instead of failing on unpriced resources */
+    allow_unpriced: z.boolean().optional(),
+    /** monthly usage per resource address: an Infracost usage file's `resource_usage` map */
+    usage: z
+      .record(z.string(), z.unknown())
+      .superRefine((usage, ctx) => {
+        const parsed = parseResourceUsage(usage);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message, path: parsed.path === "" ? [] : [parsed.path] });
+      })
+      .optional(),
   })
   .strict();
 
@@ -35,8 +50,8 @@ export const validateResponseSchema = z.object({
   skipped: z.array(z.unknown()),
   resources: z.number().int(),
   kubernetes_objects: z.number().int(),
-  /** Infracost-like estimate; null for a region without prices */
-  cost: z.record(z.string(), z.unknown()).nullable(),
+  /** totals, per-resource lines and what could not be priced (everything, for a region without prices) */
+  cost: costSectionSchema,
 });
 
 /**
@@ -47,7 +62,9 @@ export const validateRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
   const schema = {
     tags: ["validation"],
     summary: "The validator and a cost estimate on uploaded Terraform / Kubernetes files",
-    description: "The same rules and organisation policy as the graph's validator node; `cost` is null for a region without prices.",
+    description:
+      "The same rules and organisation policy as the graph's validator node. `cost` lists what could not be priced (all of it for a region " +
+      "without prices); with `budget_usd`, an unpriced resource makes the status FAIL unless `allow_unpriced`.",
     body: validateBodySchema,
     response: { 200: json(validateResponseSchema, "OK"), 400: errors.invalid },
   };
@@ -57,16 +74,24 @@ export const validateRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
       ...(body.environment ? { environment: body.environment } : {}),
       ...(deps.orgPolicy ? { policy: deps.orgPolicy } : {}),
     });
-    const region = body.region ?? "us-east-1";
-    const cost = SUPPORTED_REGIONS.includes(region) ? estimateCost(report.resources, { region }) : null;
+    const policy = deps.orgPolicy ?? defaultOrgPolicy();
+    const usage = body.usage ? parseResourceUsage(body.usage) : undefined;
+    const gated = gateCost(report, report.resources, {
+      region: body.region ?? "us-east-1",
+      usage: usage?.ok ? usage.usage : undefined,
+      budgetUsd: body.budget_usd ?? null,
+      allowUnpriced: body.allow_unpriced === true,
+      failOn: policy.fail_on,
+      unpricedSeverity: policy.severity_overrides.COST_UNPRICED,
+    });
     return {
-      status: report.status,
-      summary: report.summary,
-      findings: report.findings,
+      status: gated.status,
+      summary: gated.summary,
+      findings: gated.findings,
       skipped: report.skipped,
       resources: report.resources.length,
       kubernetes_objects: report.objects.length,
-      cost,
+      cost: gated.cost,
     };
   });
 };

@@ -1,0 +1,38 @@
+/** Values of the HCL evaluator: the unknown marker, the error Terraform would raise, conversions. */
+
+/** A value Terraform would only know at plan or apply time (or one this evaluator does not compute). */
+export const UNKNOWN: unique symbol = Symbol("unknown");
+
+/** Where Terraform itself would report an error (wrong type, missing key); `try` catches it. */
+export class HclEvalError extends Error {}
+
+/** True when `value` is {@link UNKNOWN} or holds it anywhere inside. */
+export function hasUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(hasUnknown);
+  if (isRecord(value)) return Object.values(value).some(hasUnknown);
+  return false;
+}
+
+/** Terraform's conversions: "true"/"false" strings are bools, numeric strings are numbers. */
+export function toBool(v: unknown): boolean {
+  if (typeof v === "boolean") return v;
+  if (v === "true" || v === "false") return v === "true";
+  throw new HclEvalError("not a bool");
+}
+
+export function toNumber(v: unknown): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) return Number(v);
+  throw new HclEvalError("not a number");
+}
+
+export function toStringValue(v: unknown): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" || typeof v === "boolean") return String(v);
+  throw new HclEvalError("not a string");
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
