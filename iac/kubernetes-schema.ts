@@ -1,4 +1,5 @@
 import type { ModelClass } from "./kubernetes-model-table.js";
+import { removedApi } from "./kubernetes-removed.js";
 import type { KubernetesObject } from "./types.js";
 
 /** One place where an object breaks its OpenAPI schema. */
@@ -23,7 +24,10 @@ const loadModels = () => {
  * for kinds without a known schema: an unknown CRD is not evidence of a mistake.
  */
 export async function validateKubernetesSchema(object: KubernetesObject): Promise<SchemaIssue[]> {
-  const Model = (await loadModels())[`${object.apiVersion}/${object.kind}`];
+  const models = await loadModels();
+  // a removed apiVersion of a kind it knows is checked against the version that replaced it
+  const removed = removedApi(object.apiVersion, object.kind);
+  const Model = models[`${object.apiVersion}/${object.kind}`] ?? (removed ? models[`${removed.replacement}/${object.kind}`] : undefined);
   if (!Model) return [];
   try {
     new Model(object.object as never).validate();

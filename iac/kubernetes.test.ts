@@ -91,6 +91,13 @@ describe("validateKubernetesSchema", () => {
     expect(issues.find((i) => i.pointer === "/spec/type")?.message).toContain("LoadBalancer");
   });
 
+  it("checks a removed apiVersion of a known kind against the version that replaced it", async () => {
+    // extensions/v1beta1 Deployments were removed in 1.16; a CRD-like pass would hide the broken field
+    const object = parse("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: three\n");
+    const issues = await validateKubernetesSchema(object);
+    expect(issues.map((i) => i.pointer)).toContain("/spec/replicas");
+  });
+
   it("accepts valid objects and ignores kinds it has no schema for", async () => {
     expect(await validateKubernetesSchema(parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"))).toEqual([]);
     expect(await validateKubernetesSchema(parse("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\nspec: 3\n"))).toEqual([]);

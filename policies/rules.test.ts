@@ -24,6 +24,7 @@ interface Case {
 const CASES: Record<string, Case> = {
   IAC_PARSE_ERROR: { file: "main.tf" },
   K8S_SCHEMA: { file: "deployment.yaml" },
+  K8S_REMOVED_API: { file: "deployment.yaml" },
   AWS_S3_PUBLIC_ACL: { file: "main.tf" },
   AWS_S3_PUBLIC_ACCESS_BLOCK: { file: "main.tf" },
   AWS_S3_ENCRYPTION: { file: "main.tf" },
@@ -80,6 +81,8 @@ const CASES: Record<string, Case> = {
 const NO_PUBLIC_EQUIVALENT = new Set([
   "IAC_PARSE_ERROR",
   "K8S_SCHEMA",
+  // deprecated-API checkers (pluto, kubent) have it; Trivy and Checkov do not
+  "K8S_REMOVED_API",
   "AWS_INSTANCE_TYPE_ALLOWED",
   "AWS_REGION_ALLOWED",
   "K8S_REQUIRED_LABELS",

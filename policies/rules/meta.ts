@@ -1,3 +1,4 @@
+import { removedApi } from "../../iac/kubernetes-removed.js";
 import { validateKubernetesSchema } from "../../iac/kubernetes-schema.js";
 import type { Rule } from "../types.js";
 import { k8sHit } from "./helpers/kubernetes.js";
@@ -35,5 +36,27 @@ export const schemaRule: Rule = {
   },
 };
 
+export const removedApiRule: Rule = {
+  id: "K8S_REMOVED_API",
+  title: "Kubernetes object uses an API version that has been removed",
+  severity: "high",
+  aliases: [],
+  target: "kubernetes",
+  remediation: "Move the object to the apiVersion that replaced it (kubectl convert, or rewrite it) and check the fields that changed.",
+  check(ctx) {
+    return ctx.kubernetes.flatMap((object) => {
+      const removed = removedApi(object.apiVersion, object.kind);
+      if (!removed) return [];
+      return [
+        k8sHit(
+          object,
+          `${object.apiVersion} ${object.kind} was removed in Kubernetes ${removed.removedIn}; the API server refuses it. Use ${removed.replacement}.`,
+          ["apiVersion"],
+        ),
+      ];
+    });
+  },
+};
+
 /** Rules that turn parser and schema results into findings. */
-export const metaRules: Rule[] = [parseErrorRule, schemaRule];
+export const metaRules: Rule[] = [parseErrorRule, schemaRule, removedApiRule];
