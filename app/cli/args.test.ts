@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { recordingIo } from "../../test/helpers/cli-io.js";
 import { type CliSpec, parseCli } from "./args.js";
 
 const spec = {
@@ -9,21 +10,9 @@ const spec = {
 } satisfies CliSpec<Record<string, { type: "string" | "boolean" }>>;
 
 function cli(argv: string[], overrides: Partial<CliSpec<typeof spec.options>> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const result = parseCli(
-    argv,
-    { ...spec, ...overrides },
-    {
-      stdout: (text) => {
-        stdout += text;
-      },
-      stderr: (text) => {
-        stderr += text;
-      },
-    },
-  );
-  return { result, stdout, stderr };
+  const { io, printed } = recordingIo();
+  const result = parseCli(argv, { ...spec, ...overrides }, io);
+  return { result, ...printed };
 }
 
 describe("parseCli", () => {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { recordingIo } from "../../test/helpers/cli-io.js";
 import { runCli } from "./validate.js";
 
 /*
@@ -56,17 +57,9 @@ const gpu = folder("gpu", { "main.tf": GPU_AND_CACHE });
 const nat = folder("nat", { "main.tf": NAT });
 
 async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
+  const { io, printed } = recordingIo();
+  const code = await runCli(argv, io);
+  return { code, ...printed };
 }
 
 describe("pnpm validate: cost section", () => {

@@ -1,23 +1,16 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { recordingIo } from "../../test/helpers/cli-io.js";
 import { makeTmpDir, removeTmpDir } from "../../test/helpers/tmp.js";
 import { runCli } from "./validate.js";
 
 const FIXTURES = join(import.meta.dirname, "..", "..", "test", "fixtures", "iac");
 
 async function cli(...argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await runCli(argv, {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-  });
-  return { code, stdout, stderr };
+  const { io, printed } = recordingIo();
+  const code = await runCli(argv, io);
+  return { code, ...printed };
 }
 
 describe("pnpm validate", () => {
