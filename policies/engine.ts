@@ -6,7 +6,7 @@ import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
 import { builtinRules } from "./rules/index.js";
-import { atLeast, type Environment, type Finding, type Rule, type RuleContext, SEVERITIES, type Severity } from "./types.js";
+import { atLeast, type Environment, type Finding, type Rule, type RuleContext, type RuleHit, SEVERITIES, type Severity } from "./types.js";
 
 /** Options for {@link validateIac}. */
 export interface ValidateOptions {
@@ -66,6 +66,8 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     },
     kubernetes: kubernetes.objects,
     parseErrors: [...terraform.errors, ...kubernetes.errors],
+    files,
+    skipped: kubernetes.skipped,
   };
   const findings: Finding[] = [];
   for (const rule of activeRules(policy)) {
@@ -73,13 +75,14 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     for (const hit of await rule.check(ctx)) {
       findings.push({
         rule_id: rule.id,
-        aliases: [...rule.aliases],
+        aliases: hitAliases(rule, hit),
         severity,
         resource: hit.resource,
         file: hit.file,
         line: hit.line,
         message: hit.message,
         remediation: hit.remediation ?? rule.remediation,
+        ...(hit.unverified ? { unverified: true as const } : {}),
       });
     }
   }
@@ -96,6 +99,17 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     objects: kubernetes.objects,
     skipped: kubernetes.skipped,
   };
+}
+
+/**
+ * The aliases a finding carries: the hit's own when it names them (only those its evidence
+ * matches), else the rule's. A hit naming an alias its rule does not claim is a bug in the rule.
+ */
+export function hitAliases(rule: Rule, hit: RuleHit): string[] {
+  if (!hit.aliases) return [...rule.aliases];
+  const stray = hit.aliases.filter((alias) => !rule.aliases.includes(alias));
+  if (stray.length > 0) throw new Error(`rule ${rule.id} reported aliases it does not claim: ${stray.join(", ")}`);
+  return rule.aliases.filter((alias) => hit.aliases?.includes(alias));
 }
 
 /** The id of the finding for a module call whose resources were not read. */

@@ -1,4 +1,4 @@
-import type { KubernetesObject, ParseError, TerraformResource } from "../iac/types.js";
+import type { IacFile, KubernetesObject, ParseError, SkippedFile, TerraformResource } from "../iac/types.js";
 import type { OrgPolicy } from "./org-policy-schema.js";
 import type { Environment, Severity } from "./severity.js";
 
@@ -18,6 +18,12 @@ export interface Finding {
   line: number | null;
   message: string;
   remediation: string;
+  /**
+   * Present (true) when the rule could not decide: a value it needs stays unknown (a variable
+   * with no value, an attribute known only after apply). The finding says "Cannot verify" and
+   * counts like any other, so a report never passes what it did not check.
+   */
+  unverified?: true;
 }
 
 /** What a rule reports; the engine adds the rule's id, aliases, severity and default remediation. */
@@ -27,6 +33,14 @@ export interface RuleHit {
   line: number | null;
   message: string;
   remediation?: string;
+  /**
+   * The aliases this hit's evidence matches, when the rule claims several checks and only
+   * some fail here (one missing S3 public-access flag is one Trivy check, not four). Must be
+   * a subset of the rule's aliases; absent means all of them.
+   */
+  aliases?: readonly string[];
+  /** The rule could not decide because a deciding value is unknown (see {@link Finding.unverified}). */
+  unverified?: true;
 }
 
 /** Everything a rule may look at. */
@@ -41,6 +55,10 @@ export interface RuleContext {
   };
   kubernetes: KubernetesObject[];
   parseErrors: ParseError[];
+  /** every file given, as read (for rules about raw text: hard-coded credentials, values files) */
+  files: readonly IacFile[];
+  /** files deliberately not parsed (Helm templates, kustomize configuration) */
+  skipped: readonly SkippedFile[];
 }
 
 /** A check over parsed infrastructure code. Rules are data plus one pure function. */

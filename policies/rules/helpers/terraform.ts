@@ -86,3 +86,20 @@ export function linkedTo(ctx: RuleContext, target: TerraformResource, types: str
 export function hit(resource: TerraformResource, message: string, remediation?: string): RuleHit {
   return { resource: resource.address, file: resource.file, line: resource.line, message, ...(remediation ? { remediation } : {}) };
 }
+
+/**
+ * A hit for a high-severity check whose deciding `attribute` stays unknown (`value` is the
+ * expression left unresolved): the report says it could not verify, it does not pass.
+ */
+export function cannotVerify(resource: TerraformResource, attribute: string, value: unknown, aliases?: readonly string[]): RuleHit {
+  const shown = typeof value === "string" ? value : JSON.stringify(value);
+  return {
+    ...hit(
+      resource,
+      `Cannot verify: ${attribute} is ${shown}, a value not known before apply (a variable with no value, or another resource's attribute).`,
+      `Give the value (--var, --var-file, terraform.tfvars) or validate the plan JSON (terraform show -json), where Terraform has resolved it.`,
+    ),
+    ...(aliases ? { aliases } : {}),
+    unverified: true,
+  };
+}
