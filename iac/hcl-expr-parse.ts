@@ -1,8 +1,9 @@
 /**
  * A small parser for the HCL expressions hcl2json leaves as `${...}` strings. It covers what
  * real module code writes in attribute values: literals, references with `.attr` and `[index]`,
- * function calls, tuples, objects, unary and binary operators and `c ? a : b`. Anything else
- * (for expressions, splats, `...` expansion, directives) throws {@link ExprSyntaxError}: the
+ * function calls (with a final `...` expansion), tuples, objects, unary and binary operators,
+ * `c ? a : b`, `for` expressions (list and map forms, `if`, grouping `...`) and splats (`[*]`,
+ * `.*`). Anything else (template directives, nested splats) throws {@link ExprSyntaxError}: the
  * caller treats the value as unknown rather than guessing.
  */
 export type Expr =
@@ -10,12 +11,20 @@ export type Expr =
   | { k: "tpl"; parts: (string | Expr)[] }
   | { k: "ref"; name: string }
   | { k: "get"; obj: Expr; key: Expr }
-  | { k: "call"; fn: string; args: Expr[] }
+  /** `expand`: the last argument is a list spread into arguments (`f(list...)`) */
+  | { k: "call"; fn: string; args: Expr[]; expand?: boolean }
   | { k: "cond"; c: Expr; a: Expr; b: Expr }
   | { k: "bin"; op: string; l: Expr; r: Expr }
   | { k: "un"; op: string; e: Expr }
   | { k: "tuple"; items: Expr[] }
-  | { k: "object"; entries: [Expr, Expr][] };
+  | { k: "object"; entries: [Expr, Expr][] }
+  /** `obj[*].a.b`: `each` is evaluated once per element, the element bound to {@link SPLAT_ITEM} */
+  | { k: "splat"; obj: Expr; each: Expr }
+  /** `[for k, v in coll : value if cond]`, or `{for ... : key => value...}` when `key` is set */
+  | { k: "for"; keyVar?: string; valVar: string; coll: Expr; key?: Expr; value: Expr; cond?: Expr; group: boolean };
+
+/** The name a splat's element is bound to while `each` is evaluated (no identifier can clash). */
+export const SPLAT_ITEM = "<splat item>";
 
 /** An expression outside the supported subset (or not an expression at all). */
 export class ExprSyntaxError extends Error {}
@@ -189,15 +198,83 @@ export function parseExpression(src: string): Expr {
         const tok = tokens[pos++];
         if (tok?.t === "id") e = { k: "get", obj: e, key: { k: "lit", v: tok.v } };
         else if (tok?.t === "num" && Number.isInteger(tok.v)) e = { k: "get", obj: e, key: { k: "lit", v: tok.v } };
-        else throw new ExprSyntaxError("splat or bad attribute access");
+        else if (tok?.t === "op" && tok.v === "*") e = splat(e, false);
+        else throw new ExprSyntaxError("bad attribute access");
       } else if (peek("[")) {
         pos++;
-        if (peek("*")) throw new ExprSyntaxError("splat");
+        if (peek("*")) {
+          pos++;
+          expect("]");
+          e = splat(e, true);
+          continue;
+        }
         const key = conditional();
         expect("]");
         e = { k: "get", obj: e, key };
       } else return e;
     }
+  };
+  /**
+   * The traversal after `[*]` (attributes and indexes) or `.*` (attributes only), applied to
+   * each element. A splat inside a splat is not evaluated.
+   */
+  const splat = (obj: Expr, full: boolean): Expr => {
+    let each: Expr = { k: "ref", name: SPLAT_ITEM };
+    for (;;) {
+      if (peek(".") && tokens[pos + 1]?.t !== "op") {
+        pos++;
+        const tok = tokens[pos++] as Token;
+        if (tok.t === "num" && !Number.isInteger(tok.v)) throw new ExprSyntaxError("bad attribute access");
+        each = { k: "get", obj: each, key: { k: "lit", v: tok.v } };
+      } else if (full && peek("[")) {
+        pos++;
+        if (peek("*")) throw new ExprSyntaxError("nested splat");
+        each = { k: "get", obj: each, key: conditional() };
+        expect("]");
+      } else if (peek(".")) {
+        throw new ExprSyntaxError("nested splat");
+      } else return { k: "splat", obj, each };
+    }
+  };
+  const identifier = (): string => {
+    const tok = tokens[pos++];
+    if (tok?.t !== "id") throw new ExprSyntaxError("expected a name");
+    return tok.v;
+  };
+  const isWord = (word: string, at = pos): boolean => tokens[at]?.t === "id" && tokens[at]?.v === word;
+  /** `for k, v in coll : ...` up to and including `close` (the `for` keyword is next). */
+  const forExpression = (close: "]" | "}"): Expr => {
+    pos++;
+    const first = identifier();
+    let keyVar: string | undefined;
+    let valVar = first;
+    if (peek(",")) {
+      pos++;
+      keyVar = first;
+      valVar = identifier();
+    }
+    if (!isWord("in")) throw new ExprSyntaxError("expected in");
+    pos++;
+    const coll = conditional();
+    expect(":");
+    let key: Expr | undefined;
+    if (close === "}") {
+      key = conditional();
+      expect("=>");
+    }
+    const value = conditional();
+    let group = false;
+    if (close === "}" && peek("...")) {
+      pos++;
+      group = true;
+    }
+    let cond: Expr | undefined;
+    if (isWord("if")) {
+      pos++;
+      cond = conditional();
+    }
+    expect(close);
+    return { k: "for", ...(keyVar ? { keyVar } : {}), valVar, coll, ...(key ? { key } : {}), value, ...(cond ? { cond } : {}), group };
   };
   const list = (close: string, item: () => void) => {
     while (!peek(close)) {
@@ -215,16 +292,19 @@ export function parseExpression(src: string): Expr {
     if (tok.t === "id") {
       if (tok.v === "true" || tok.v === "false") return { k: "lit", v: tok.v === "true" };
       if (tok.v === "null") return { k: "lit", v: null };
-      if (tok.v === "for") throw new ExprSyntaxError("for expression");
       if (!peek("(")) return { k: "ref", name: tok.v };
       pos++;
       const args: Expr[] = [];
+      let expand = false;
       list(")", () => {
-        if (peek("...")) throw new ExprSyntaxError("argument expansion");
+        if (expand) throw new ExprSyntaxError("only the last argument may be expanded");
         args.push(conditional());
-        if (peek("...")) throw new ExprSyntaxError("argument expansion");
+        if (peek("...")) {
+          pos++;
+          expand = true;
+        }
       });
-      return { k: "call", fn: tok.v, args };
+      return expand ? { k: "call", fn: tok.v, args, expand } : { k: "call", fn: tok.v, args };
     }
     if (tok.v === "(") {
       const e = conditional();
@@ -232,13 +312,13 @@ export function parseExpression(src: string): Expr {
       return e;
     }
     if (tok.v === "[") {
-      if (tokens[pos]?.t === "id" && tokens[pos]?.v === "for") throw new ExprSyntaxError("for expression");
+      if (isWord("for")) return forExpression("]");
       const items: Expr[] = [];
       list("]", () => items.push(conditional()));
       return { k: "tuple", items };
     }
     if (tok.v === "{") {
-      if (tokens[pos]?.t === "id" && tokens[pos]?.v === "for") throw new ExprSyntaxError("for expression");
+      if (isWord("for")) return forExpression("}");
       const entries: [Expr, Expr][] = [];
       list("}", () => {
         const keyTok = tokens[pos];

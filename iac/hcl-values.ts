@@ -36,3 +36,24 @@ export function toStringValue(v: unknown): string {
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
+
+/** Marks the arrays that stand for Terraform sets (a set's `for` key is the element, not an index). */
+const SET = Symbol("set");
+
+/**
+ * A Terraform set as an array: duplicates removed, strings sorted (Terraform's order for a set of
+ * strings), marked so {@link isSetValue} can tell it from a list. Throws for a non-list.
+ */
+export function toSetValue(v: unknown): unknown[] {
+  if (!Array.isArray(v)) throw new HclEvalError("not a list or set");
+  const unique: unknown[] = [];
+  for (const item of v) if (!unique.some((u) => JSON.stringify(u) === JSON.stringify(item))) unique.push(item);
+  const sorted = unique.every((u) => typeof u === "string") ? (unique as string[]).sort() : unique;
+  Object.defineProperty(sorted, SET, { value: true });
+  return sorted;
+}
+
+/** True for an array {@link toSetValue} made (copies, e.g. through `tolist`, are lists again). */
+export function isSetValue(v: unknown): boolean {
+  return Array.isArray(v) && (v as unknown as Record<symbol, unknown>)[SET] === true;
+}

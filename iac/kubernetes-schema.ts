@@ -27,10 +27,14 @@ export async function validateKubernetesSchema(object: KubernetesObject): Promis
   const models = await loadModels();
   // a removed apiVersion of a kind it knows is checked against the version that replaced it
   const removed = removedApi(object.apiVersion, object.kind);
-  const Model = models[`${object.apiVersion}/${object.kind}`] ?? (removed ? models[`${removed.replacement}/${object.kind}`] : undefined);
+  const own = models[`${object.apiVersion}/${object.kind}`];
+  const Model = own ?? (removed ? models[`${removed.replacement}/${object.kind}`] : undefined);
   if (!Model) return [];
+  // Checked against the replacement, the object's own apiVersion is what K8S_REMOVED_API reports:
+  // validate the rest of it as the replacement version.
+  const body = own ? object.object : { ...(object.object as Record<string, unknown>), apiVersion: removed?.replacement };
   try {
-    new Model(object.object as never).validate();
+    new Model(body as never).validate();
     return [];
   } catch (error) {
     const errors = (error as { errors?: unknown }).errors;

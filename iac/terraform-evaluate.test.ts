@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateIac } from "../policies/engine.js";
+import { estimateCost } from "../pricing/estimate.js";
 import { parseTerraform } from "./terraform.js";
 import type { IacFile } from "./types.js";
 
@@ -152,7 +153,7 @@ resource "aws_security_group" "web" {
     expect(resources[0]?.attributes.dynamic).toBeUndefined();
   });
 
-  it("drops a resource whose count is a known 0 and keeps count N as one resource with count = N", async () => {
+  it("drops a resource whose count is a known 0 and expands count N into N instances addressed [0]..[N-1]", async () => {
     const content = `
 variable "create" {
   default = false
@@ -172,10 +173,15 @@ resource "aws_instance" "web" {
 `;
     const report = await validateIac([{ path: "main.tf", content }]);
     expect(report.findings.filter((f) => f.resource === "aws_db_instance.off")).toEqual([]);
-    expect(report.resources.map((r) => [r.address, r.attributes.count])).toEqual([["aws_instance.web", 3]]);
+    // Each instance stands for itself: no `count` left for pricing to multiply by again.
+    expect(report.resources.map((r) => [r.address, r.attributes.count])).toEqual([
+      ["aws_instance.web[0]", undefined],
+      ["aws_instance.web[1]", undefined],
+      ["aws_instance.web[2]", undefined],
+    ]);
   });
 
-  it("drops a for_each over an empty map and evaluates one over a known set", async () => {
+  it("drops a for_each over an empty map and expands one over a known set, each.key bound", async () => {
     const content = `
 resource "aws_s3_bucket" "none" {
   for_each = {}
@@ -187,7 +193,10 @@ resource "aws_sqs_queue" "q" {
 }
 `;
     const { resources } = await parseTerraform([{ path: "main.tf", content }]);
-    expect(resources.map((r) => [r.address, r.attributes.for_each])).toEqual([["aws_sqs_queue.q", ["a", "b"]]]);
+    expect(resources.map((r) => [r.address, r.attributes.name, r.attributes.for_each])).toEqual([
+      ['aws_sqs_queue.q["a"]', "a", undefined],
+      ['aws_sqs_queue.q["b"]', "b", undefined],
+    ]);
   });
 
   it("reports a registry module as TF_MODULE_NOT_EVALUATED, naming it and its source", async () => {
@@ -236,5 +245,210 @@ module "db" {
     const ingress = resources[0]?.attributes.ingress as Record<string, unknown>[];
     expect(ingress[0]?.cidr_blocks).toEqual([`${TF}{aws_vpc.main.cidr_block}`]);
     expect(resources[0]?.unevaluated).toEqual(["ingress[0].cidr_blocks[0]"]);
+  });
+
+  it("binds count.index in each instance, as for_each binds each.key and each.value", async () => {
+    const content = `
+variable "cidr" {
+  default = "10.0.0.0/16"
+}
+variable "queues" {
+  default = { orders = 60, emails = 300 }
+}
+resource "aws_subnet" "private" {
+  count      = 2
+  vpc_id     = aws_vpc.main.id
+  cidr_block = cidrsubnet(var.cidr, 8, count.index)
+  tags       = { Name = "private-${TF}{count.index}" }
+}
+resource "aws_sqs_queue" "q" {
+  for_each                   = var.queues
+  name                       = each.key
+  visibility_timeout_seconds = each.value
+}
+`;
+    const { resources } = await parseTerraform([{ path: "main.tf", content }]);
+    expect(
+      resources.map((r) => [r.address, r.attributes.cidr_block ?? r.attributes.name, r.attributes.tags ?? r.attributes.visibility_timeout_seconds]),
+    ).toEqual([
+      ["aws_subnet.private[0]", "10.0.0.0/24", { Name: "private-0" }],
+      ["aws_subnet.private[1]", "10.0.1.0/24", { Name: "private-1" }],
+      ['aws_sqs_queue.q["emails"]', "emails", 300],
+      ['aws_sqs_queue.q["orders"]', "orders", 60],
+    ]);
+    // A reference to another resource stays unknown in every instance.
+    expect(resources[0]?.attributes.vpc_id).toBe(`${TF}{aws_vpc.main.id}`);
+  });
+
+  it("expands a for_each whose map keys are known even when its values are not", async () => {
+    const content = `
+resource "aws_sqs_queue" "q" {
+  for_each = { a = aws_kms_key.k.arn, b = aws_kms_key.k.arn }
+  name              = each.key
+  kms_master_key_id = each.value
+}
+`;
+    const { resources } = await parseTerraform([{ path: "main.tf", content }]);
+    expect(resources.map((r) => [r.address, r.attributes.name, r.attributes.kms_master_key_id])).toEqual([
+      ['aws_sqs_queue.q["a"]', "a", `${TF}{each.value}`],
+      ['aws_sqs_queue.q["b"]', "b", `${TF}{each.value}`],
+    ]);
+  });
+
+  it("treats toset() and set-typed variables as sets: a dynamic block's key is the element", async () => {
+    const content = `
+variable "names" {
+  type    = set(string)
+  default = ["web", "api", "web"]
+}
+resource "aws_security_group" "sg" {
+  name = "sg"
+  dynamic "ingress" {
+    for_each = var.names
+    content {
+      description = "${TF}{ingress.key}=${TF}{ingress.value}"
+      from_port   = 443
+      to_port     = 443
+      protocol    = "tcp"
+      cidr_blocks = ["10.0.0.0/8"]
+    }
+  }
+}
+`;
+    const { resources } = await parseTerraform([{ path: "main.tf", content }]);
+    const ingress = resources[0]?.attributes.ingress as Record<string, unknown>[];
+    expect(ingress.map((i) => i.description)).toEqual(["api=api", "web=web"]);
+  });
+
+  it("keeps a huge count as one resource with count = N (priced N times) and a note, not N resources", async () => {
+    const content = `resource "aws_sqs_queue" "many" {\n  count = 5000\n  name  = "q-${TF}{count.index}"\n}\n`;
+    const { resources } = await parseTerraform([{ path: "main.tf", content }]);
+    expect(resources.map((r) => [r.address, r.attributes.count, r.attributes.name])).toEqual([["aws_sqs_queue.many", 5000, `q-${TF}{count.index}`]]);
+    expect(resources[0]?.notes?.[0]).toMatch(/5000 instances were checked once/);
+  });
+
+  it("keeps one resource carrying an unknown count or for_each, as before", async () => {
+    const content = `
+resource "aws_nat_gateway" "az" {
+  count     = length(data.aws_availability_zones.all.names)
+  subnet_id = "subnet-${TF}{count.index}"
+}
+resource "aws_sqs_queue" "q" {
+  for_each = toset(data.aws_sqs_queues.all.queue_urls)
+  name     = each.key
+}
+`;
+    const { resources } = await parseTerraform([{ path: "main.tf", content }]);
+    expect(resources.map((r) => [r.address, r.attributes.count ?? r.attributes.for_each])).toEqual([
+      ["aws_nat_gateway.az", `${TF}{length(data.aws_availability_zones.all.names)}`],
+      ["aws_sqs_queue.q", `${TF}{toset(data.aws_sqs_queues.all.queue_urls)}`],
+    ]);
+    expect(resources[0]?.unevaluated).toEqual(["count", "subnet_id"]);
+  });
+
+  it("prices count instances once each: N instances cost N times one", async () => {
+    const nat = (count: string) => `resource "aws_nat_gateway" "main" {\n  ${count}\n  subnet_id = "subnet-1"\n}\n`;
+    const total = async (count: string) => {
+      const { resources } = await parseTerraform([{ path: "main.tf", content: nat(count) }]);
+      return { addresses: resources.map((r) => r.address), usd: estimateCost(resources, { region: "us-east-1" }).totalMonthlyCost };
+    };
+    const one = await total("");
+    const three = await total("count = 3");
+    expect(three.addresses).toEqual(["aws_nat_gateway.main[0]", "aws_nat_gateway.main[1]", "aws_nat_gateway.main[2]"]);
+    expect(one.usd).toBeGreaterThan(0);
+    expect(three.usd).toBeCloseTo(3 * one.usd, 2);
+  });
+
+  it("expands a local module's count and for_each, count.index and each.* visible to its inputs", async () => {
+    const files = [
+      {
+        path: "main.tf",
+        content: `
+module "replica" {
+  count  = 2
+  source = "./modules/db"
+  name   = "replica-${TF}{count.index}"
+  public = count.index == 1
+}
+module "tenant" {
+  for_each = { acme = false, globex = true }
+  source   = "./modules/db"
+  name     = each.key
+  public   = each.value
+}
+module "off" {
+  count  = 0
+  source = "./modules/db"
+  name   = "off"
+}
+`,
+      },
+      { path: "modules/db/variables.tf", content: 'variable "name" {}\nvariable "public" {\n  default = false\n}\n' },
+      {
+        path: "modules/db/main.tf",
+        content: 'resource "aws_db_instance" "this" {\n  identifier          = var.name\n  publicly_accessible = var.public\n  storage_encrypted   = true\n}\n',
+      },
+    ];
+    const report = await validateIac(files);
+    expect(report.resources.map((r) => [r.address, r.attributes.identifier, r.attributes.publicly_accessible])).toEqual([
+      ["module.replica[0].aws_db_instance.this", "replica-0", false],
+      ["module.replica[1].aws_db_instance.this", "replica-1", true],
+      ['module.tenant["acme"].aws_db_instance.this', "acme", false],
+      ['module.tenant["globex"].aws_db_instance.this', "globex", true],
+    ]);
+    const publicFindings = report.findings.filter((f) => f.rule_id === "AWS_RDS_PUBLIC").map((f) => f.resource);
+    expect(publicFindings).toEqual(["module.replica[1].aws_db_instance.this", 'module.tenant["globex"].aws_db_instance.this']);
+  });
+
+  it("evaluates for expressions, splats and file() in real blocks, path.module pointing at the module's folder", async () => {
+    const files = [
+      {
+        path: "main.tf",
+        content: `
+variable "rules" {
+  default = [{ port = 22, cidr = "0.0.0.0/0" }, { port = 443, cidr = "10.0.0.0/8" }]
+}
+resource "aws_security_group" "web" {
+  name = "web"
+  dynamic "ingress" {
+    for_each = [for r in var.rules : r if r.port == 22]
+    content {
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      protocol    = "tcp"
+      cidr_blocks = [ingress.value.cidr]
+    }
+  }
+  tags = { ports = join(",", var.rules[*].port) }
+}
+module "app" {
+  source = "./modules/app"
+}
+`,
+      },
+      {
+        path: "modules/app/main.tf",
+        content: `
+resource "aws_iam_policy" "read" {
+  name   = "read"
+  policy = file("${TF}{path.module}/policy.json")
+}
+resource "aws_iam_policy" "unseen" {
+  name   = "unseen"
+  policy = file("${TF}{path.module}/not-read.json")
+}
+`,
+      },
+      { path: "modules/app/policy.json", content: '{"Version":"2012-10-17","Statement":[]}' },
+    ];
+    const { resources } = await parseTerraform(files);
+    const web = resources.find((r) => r.address === "aws_security_group.web");
+    expect(web?.attributes.ingress).toEqual([{ from_port: 22, to_port: 22, protocol: "tcp", cidr_blocks: ["0.0.0.0/0"] }]);
+    expect(web?.attributes.tags).toEqual({ ports: "22,443" });
+    const policies = resources.filter((r) => r.type === "aws_iam_policy").map((r) => [r.address, r.attributes.policy]);
+    expect(policies).toEqual([
+      ["module.app.aws_iam_policy.read", '{"Version":"2012-10-17","Statement":[]}'],
+      ["module.app.aws_iam_policy.unseen", `${TF}{file("${TF}{path.module}/not-read.json")}`],
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { posix } from "node:path";
-import { evaluateResource, instanceCount, makeScope, resolveVariables } from "./evaluate.js";
-import { evaluateValue } from "./hcl-expr-eval.js";
-import type { TerraformResource } from "./types.js";
+import { evaluateResource, expandInstances, instanceSuffix, makeScope, resolveVariables } from "./evaluate.js";
+import { evaluateValue, withNames } from "./hcl-expr-eval.js";
+import type { IacFile, TerraformResource } from "./types.js";
 
 /** A `module "name" { source = ... }` block as written, before evaluation. */
 export interface ModuleCall {
@@ -37,6 +37,13 @@ export interface ModuleReport {
   reason?: string;
 }
 
+/** Where one module instance sits: its root folder (where `file()` paths start) and its address prefix. */
+interface Placement {
+  root: string;
+  prefix: string;
+  stack: string[];
+}
+
 /** What evaluating every module gives: blocks at their full addresses, and the module calls. */
 export interface EvaluatedBlocks {
   resources: TerraformResource[];
@@ -57,9 +64,17 @@ const MAX_DEPTH = 16;
  * (`source = "./..."`) is evaluated once per call, with the call's arguments as its variables
  * and addresses `module.<name>.<type>.<name>`; every other folder is a root, evaluated with its
  * tfvars and `given` (`-var` values), addressed as before (`module.<folder>.` below the top).
+ * A module call with a known `count` / `for_each` is evaluated once per instance
+ * (`module.<name>[0].`, `module.<name>["key"].`), `count.index` / `each.*` visible to its inputs.
  * Registry and git sources cannot be fetched offline: they are reported, not evaluated.
+ * `files` (the validated folder's) are what `file()` and `templatefile()` can read.
  */
-export function evaluateFolders(folders: ReadonlyMap<string, FolderBlocks>, given: Readonly<Record<string, unknown>>): EvaluatedBlocks {
+export function evaluateFolders(
+  folders: ReadonlyMap<string, FolderBlocks>,
+  given: Readonly<Record<string, unknown>>,
+  files: readonly IacFile[] = [],
+): EvaluatedBlocks {
+  const contents = new Map(files.map((file) => [file.path, file.content]));
   const out: EvaluatedBlocks = { resources: [], dataSources: [], providers: [], variables: [], modules: [] };
   const called = new Set<string>();
   for (const [folder, blocks] of folders) {
@@ -72,37 +87,49 @@ export function evaluateFolders(folders: ReadonlyMap<string, FolderBlocks>, give
   for (const folder of roots) {
     const blocks = folders.get(folder) as FolderBlocks;
     const variables = resolveVariables(blocks.variables, blocks.tfvars, given);
-    instantiate(folders, folder, variables, folder ? `module.${folder}.` : "", [folder], out);
+    instantiate(folders, contents, folder, variables, { root: folder, prefix: folder ? `module.${folder}.` : "", stack: [folder] }, out);
   }
   return out;
 }
 
+/**
+ * `path.module` relative to the root module's folder, which is where Terraform runs (so where
+ * `file()` paths start); `path.root` and `path.cwd` are that folder.
+ */
+function scopeContext(contents: ReadonlyMap<string, string>, root: string, folder: string) {
+  const module = posix.relative(root || ".", folder || ".") || ".";
+  const readFile = (path: string): string | undefined => {
+    if (posix.isAbsolute(path)) return undefined;
+    const inFolder = posix.normalize(posix.join(root || ".", path));
+    return contents.get(inFolder);
+  };
+  return { paths: { module, root: ".", cwd: "." }, readFile };
+}
+
 function instantiate(
   folders: ReadonlyMap<string, FolderBlocks>,
+  contents: ReadonlyMap<string, string>,
   folder: string,
   variables: Map<string, unknown>,
-  prefix: string,
-  stack: string[],
+  { root, prefix, stack }: Placement,
   out: EvaluatedBlocks,
 ): void {
   const blocks = folders.get(folder) as FolderBlocks;
-  const scope = makeScope(variables, blocks.locals);
+  const scope = makeScope(variables, blocks.locals, scopeContext(contents, root, folder));
   const place = (resource: TerraformResource) => ({ ...resource, address: prefix + resource.address });
   for (const [from, to] of [
     [blocks.resources, out.resources],
     [blocks.dataSources, out.dataSources],
     [blocks.providers, out.providers],
   ] as const) {
-    for (const resource of from) {
-      const evaluated = evaluateResource(resource, scope);
-      if (evaluated) to.push(place(evaluated));
-    }
+    for (const resource of from) to.push(...evaluateResource(resource, scope).map(place));
   }
   out.variables.push(...blocks.variables.map(place));
   for (const call of blocks.calls) {
     const source = typeof call.attributes.source === "string" ? call.attributes.source : String(call.attributes.source);
     const report = { address: `${prefix}module.${call.name}`, name: call.name, source, file: call.file, line: call.line };
-    if (instanceCount(call.attributes, scope).count === 0) continue;
+    const instances = expandInstances(call.attributes, scope);
+    if (instances?.length === 0) continue;
     const target = localTarget(folder, call.attributes.source);
     const reason =
       target === null
@@ -114,10 +141,15 @@ function instantiate(
             : undefined;
     out.modules.push(reason ? { ...report, evaluated: false, reason } : { ...report, evaluated: true });
     if (reason || target === null) continue;
-    const inputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(call.attributes)) if (!META_ARGUMENTS.has(key)) inputs[key] = evaluateValue(value, scope);
     const target_blocks = folders.get(target) as FolderBlocks;
-    instantiate(folders, target, resolveVariables(target_blocks.variables, [], inputs), `${report.address}.`, [...stack, target], out);
+    // An unknown count / for_each: one instance, its inputs evaluated without count.index / each.
+    for (const { key, names } of instances ?? [{ key: null, names: {} }]) {
+      const inputs: Record<string, unknown> = {};
+      const callScope = withNames(scope, names);
+      for (const [name, value] of Object.entries(call.attributes)) if (!META_ARGUMENTS.has(name)) inputs[name] = evaluateValue(value, callScope);
+      const placement = { root, prefix: `${report.address}${instanceSuffix(key)}.`, stack: [...stack, target] };
+      instantiate(folders, contents, target, resolveVariables(target_blocks.variables, [], inputs), placement, out);
+    }
   }
 }
 

@@ -5,7 +5,8 @@ import type { HclParseCache } from "./hcl-cache.js";
 import { compareStrings } from "./read-folder.js";
 import { locateHclBlocks, locateJsonKey } from "./terraform-locate.js";
 import { evaluateFolders, type FolderBlocks, type ModuleReport } from "./terraform-modules.js";
-import type { IacFile, ParseError, TerraformResource } from "./types.js";
+import { isTerraformPlanFile, parseTerraformPlans } from "./terraform-plan.js";
+import type { IacFile, ParseError, SkippedFile, TerraformResource } from "./types.js";
 
 /** Everything the validator needs from a folder of Terraform. */
 export interface TerraformParseResult {
@@ -20,6 +21,8 @@ export interface TerraformParseResult {
   /** `module` calls: local ones evaluated (their blocks are in the lists above), others not */
   modules: ModuleReport[];
   errors: ParseError[];
+  /** Terraform source not read because a plan JSON made from it is given (see {@link parseTerraform}) */
+  skipped: SkippedFile[];
 }
 
 /** Options of {@link parseTerraform}. */
@@ -44,13 +47,22 @@ type Located = (keys: string[], occurrence: number) => number | null;
  */
 export async function parseTerraform(files: IacFile[], options: TerraformParseOptions = {}): Promise<TerraformParseResult> {
   const errors: ParseError[] = [];
+  const skipped: SkippedFile[] = [];
   const folders = new Map<string, FolderBlocks>();
   const tfvarsFiles: { folder: string; order: string; values: Record<string, unknown> }[] = [];
+  // A plan JSON is what Terraform resolved from the source in its folder: reading both would
+  // count every resource twice, so the plan wins there (and below it, where its modules live).
+  const planFolders = files.filter(isTerraformPlanFile).map((file) => folderOf(file.path));
+  const underPlan = (path: string) => planFolders.some((folder) => folder === "" || path.startsWith(`${folder}/`));
   for (const file of files) {
     const tfvars = tfvarsOrder(file.path);
     const isJson = /\.tf(?:vars)?\.json$/i.test(file.path);
     if (!tfvars && !isJson && !/\.tf$/i.test(file.path)) continue;
     if (!tfvars && /\.tfvars\.json$/i.test(file.path)) continue;
+    if (underPlan(file.path)) {
+      skipped.push({ file: file.path, reason: "Terraform source beside a plan JSON: the plan holds what Terraform resolved from it" });
+      continue;
+    }
     const parsed = isJson ? parseJson(file) : await parseHcl(file, options);
     if ("error" in parsed) {
       errors.push(parsed.error);
@@ -61,7 +73,13 @@ export async function parseTerraform(files: IacFile[], options: TerraformParseOp
   }
   tfvarsFiles.sort((a, b) => compareStrings(a.order, b.order));
   for (const { folder, values } of tfvarsFiles) folderBlocks(folders, folder).tfvars.push(values);
-  const result: TerraformParseResult = { ...evaluateFolders(folders, options.vars ?? {}), errors };
+  const result: TerraformParseResult = { ...evaluateFolders(folders, options.vars ?? {}, files), errors, skipped };
+  // Plan JSON (terraform show -json) holds what Terraform resolved: taken as it is, never evaluated again.
+  const plans = parseTerraformPlans(files);
+  result.resources.push(...plans.resources);
+  result.dataSources.push(...plans.dataSources);
+  result.providers.push(...plans.providers);
+  result.errors.push(...plans.errors);
   const byPosition = (a: TerraformResource, b: TerraformResource) => (a.file === b.file ? (a.line ?? 0) - (b.line ?? 0) : a.file < b.file ? -1 : 1);
   for (const list of [result.resources, result.dataSources, result.providers, result.variables]) list.sort(byPosition);
   return result;

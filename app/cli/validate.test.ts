@@ -76,6 +76,74 @@ describe("pnpm validate", () => {
     }
   });
 
+  it("validates a plan JSON file (terraform show -json), pricing in the plan's region unless --region says otherwise", async () => {
+    const planJson = join(FIXTURES, "plan-json", "modules-count", "plan.json");
+    const { code, stdout } = await cli(planJson, "--json");
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.files).toBe(1);
+    expect(report.findings).toContainEqual(
+      expect.objectContaining({ rule_id: "AWS_RDS_PUBLIC", resource: "module.db.aws_db_instance.this[0]", file: "plan.json" }),
+    );
+    expect(report.cost.region).toBe("eu-west-1");
+    expect(report.cost.unpriced).toEqual([]);
+    expect(report.cost.resources.map((r: { address: string }) => r.address)).toContain("module.db.aws_db_instance.this[0]");
+    const west = JSON.parse((await cli(planJson, "--json", "--region", "us-west-2")).stdout);
+    expect(west.cost.region).toBe("us-west-2");
+    expect(west.cost.monthly_total_usd).not.toBe(report.cost.monthly_total_usd);
+    // the .tf source it came from names the same region through its provider's var.region default
+    const source = JSON.parse((await cli(join(FIXTURES, "plan-json", "modules-count", "src"), "--json")).stdout);
+    expect(source.cost.region).toBe("eu-west-1");
+    expect(source.cost.monthly_total_usd).toBe(report.cost.monthly_total_usd);
+  });
+
+  it("reads --var-file (HCL or JSON) over tfvars files, merged with --var in command-line order", async () => {
+    const dir = makeTmpDir("atlas-validate-var-file-");
+    try {
+      writeFileSync(
+        join(dir, "main.tf"),
+        [
+          'variable "public" {\n  type    = bool\n  default = true\n}',
+          'variable "encrypted" {\n  type    = bool\n  default = true\n}',
+          'resource "aws_db_instance" "db" {\n  engine              = "postgres"\n  instance_class      = "db.t4g.micro"\n  allocated_storage   = 20\n  storage_encrypted   = var.encrypted\n  publicly_accessible = var.public\n}',
+        ].join("\n\n"),
+      );
+      // Terraform loads these by itself; every -var-file below must win over them.
+      writeFileSync(join(dir, "terraform.tfvars"), "public = false\n");
+      writeFileSync(join(dir, "z.auto.tfvars"), "encrypted = false\n");
+      const open = join(dir, "open.tfvars");
+      writeFileSync(open, "public    = true\nencrypted = true\n");
+      const closed = join(dir, "closed.tfvars.json");
+      writeFileSync(closed, JSON.stringify({ public: false }));
+      const ids = async (...flags: string[]) => {
+        const { code, stdout, stderr } = await cli(dir, "--json", ...flags);
+        expect(stderr).toBe("");
+        expect(code).toBeLessThan(2);
+        return (JSON.parse(stdout) as { findings: { rule_id: string }[] }).findings.map((f) => f.rule_id).filter((id) => id.startsWith("AWS_RDS_"));
+      };
+      const tfvarsOnly = await ids();
+      expect(tfvarsOnly).not.toContain("AWS_RDS_PUBLIC");
+      expect(tfvarsOnly).toContain("AWS_RDS_ENCRYPTION");
+      const opened = await ids("--var-file", open);
+      expect(opened).toContain("AWS_RDS_PUBLIC");
+      expect(opened).not.toContain("AWS_RDS_ENCRYPTION");
+      expect(await ids("--var-file", open, "--var-file", closed)).not.toContain("AWS_RDS_PUBLIC");
+      expect(await ids(`--var-file=${closed}`, "--var", "public=true")).toContain("AWS_RDS_PUBLIC");
+      expect(await ids("--var", "public=true", "--var-file", closed)).not.toContain("AWS_RDS_PUBLIC");
+
+      const missing = await cli(dir, "--var-file", join(dir, "nope.tfvars"));
+      expect(missing.code).toBe(2);
+      expect(missing.stderr).toContain(`Cannot read var file ${join(dir, "nope.tfvars")}`);
+      const broken = join(dir, "broken.tfvars");
+      writeFileSync(broken, "public = \n");
+      const bad = await cli(dir, "--var-file", broken);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toContain(`Invalid var file ${broken}`);
+    } finally {
+      removeTmpDir(dir);
+    }
+  });
+
   it("exits 2 on usage errors", async () => {
     expect((await cli()).code).toBe(2);
     expect((await cli("a", "b")).code).toBe(2);

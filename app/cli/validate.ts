@@ -1,20 +1,25 @@
 import { readFile, stat } from "node:fs/promises";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import { isAtlasError } from "../../lib/errors.js";
 import { ENVIRONMENTS, type Environment } from "../../policies/types.js";
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
+import { commandLineVars } from "./validate-vars.js";
 
 const usage = (command: string) => `Usage:
-  ${command} <dir> [--json] [--env dev|staging|prod] [--policy <dir>]
+  ${command} <dir | plan.json> [--json] [--env dev|staging|prod] [--policy <dir>]
       [--region <aws-region>] [--budget USD] [--allow-unpriced] [--usage-file <infracost-usage.yml>]
-      [--var name=value ...]
+      [--var name=value ...] [--var-file <file.tfvars | file.tfvars.json> ...]
   ${command} --rules [--json] [--policy <dir>]
 
-Terraform is read as Terraform evaluates it: variable defaults, terraform.tfvars, *.auto.tfvars and
---var (strongest), locals, count, for_each, dynamic blocks and local modules. Registry and git modules
-cannot be fetched: each is a TF_MODULE_NOT_EVALUATED finding.
-Every report has a cost section (region us-east-1 unless --region). With --budget, the status
-FAILs over the budget and while any resource is unpriced, unless --allow-unpriced.
+Terraform is read as Terraform evaluates it: variable defaults, terraform.tfvars, *.auto.tfvars, then
+--var and --var-file in command-line order (strongest), locals, count, for_each, dynamic blocks and
+local modules. Registry and git modules cannot be fetched: each is a TF_MODULE_NOT_EVALUATED finding.
+A value that stays unknown and decides a high-severity check is a "Cannot verify" finding, not a pass.
+A plan JSON (terraform plan -out plan.out && terraform show -json plan.out > plan.json) is read with the
+values Terraform resolved, modules included; give the plan alone, not beside the .tf it came from.
+Every report has a cost section (region: --region, else the region the aws provider names, else
+us-east-1). With --budget, the status FAILs over the budget and while any resource is unpriced, unless
+--allow-unpriced.
 Exit codes: 0 PASS, 1 FAIL, 2 usage or input error.
 `;
 
@@ -28,6 +33,7 @@ const options = {
   "allow-unpriced": { type: "boolean" },
   "usage-file": { type: "string" },
   var: { type: "string", multiple: true },
+  "var-file": { type: "string", multiple: true },
 } as const;
 
 /** A budget in USD of at least one cent, or why not. */
@@ -35,6 +41,15 @@ function parseBudget(text: string | undefined): number | null | string {
   if (text === undefined) return null;
   const amount = Number(text);
   return text.trim() !== "" && Number.isFinite(amount) && amount >= 0.01 ? amount : `--budget must be an amount in USD of at least 0.01, got "${text}"`;
+}
+
+/**
+ * The region to price in when --region is not given: the one the aws provider names (in the
+ * Terraform or a plan JSON), else us-east-1. Several regions: the first, with a note to say so.
+ */
+function pricingRegion(named: readonly string[], io: CliIo): string {
+  if (named.length > 1) io.stderr(`The aws providers name several regions (${named.join(", ")}); pricing uses ${named[0]}. Pass --region to choose.\n`);
+  return named[0] ?? "us-east-1";
 }
 
 /** Runs the validator CLI with `argv` (without node and script) and returns the exit code. */
@@ -89,8 +104,9 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
       return 0;
     }
     const dir = positionals[0] as string;
-    if (!(await stat(dir).catch(() => null))?.isDirectory()) {
-      io.stderr(`Not a folder: ${dir}\n`);
+    const target = await stat(dir).catch(() => null);
+    if (!target || (!target.isDirectory() && !target.isFile())) {
+      io.stderr(`Not a folder or file: ${dir}\n`);
       return 2;
     }
     let usage: Awaited<ReturnType<typeof parseUsageFile>> | undefined;
@@ -107,19 +123,16 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
         return 2;
       }
     }
-    const vars: Record<string, string> = {};
-    for (const pair of values.var ?? []) {
-      const at = pair.indexOf("=");
-      if (at <= 0) {
-        io.stderr(`--var wants name=value, got "${pair}"\n`);
-        return 2;
-      }
-      vars[pair.slice(0, at)] = pair.slice(at + 1);
+    const vars = await commandLineVars(argv, options);
+    if (typeof vars === "string") {
+      io.stderr(`${vars}\n`);
+      return 2;
     }
-    const files = await readIacFolder(resolve(dir));
+    // a single file (a plan JSON, one .tf) is validated alone, under its own name
+    const files = target.isFile() ? [{ path: basename(dir), content: await readFile(dir, "utf8") }] : await readIacFolder(resolve(dir));
     const scanned = await validateIac(files, { policy, terraform: { vars }, ...(env ? { environment: env as Environment } : {}) });
     const gated = gateCost(scanned, scanned.resources, {
-      region: values.region ?? "us-east-1",
+      region: values.region ?? pricingRegion(scanned.regions, io),
       usage: usage?.ok ? usage.usage : undefined,
       budgetUsd: budget,
       allowUnpriced: values["allow-unpriced"] === true,

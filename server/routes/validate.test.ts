@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerDeps } from "../deps.js";
@@ -84,5 +86,29 @@ describe("POST /architect/validate: cost section", () => {
     const res = await post({ files: [{ path: "main.tf", content: NAT }], ...extra });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.issues.map((i: { path: string }) => i.path)).toEqual([path]);
+  });
+});
+
+describe("POST /architect/validate: a Terraform plan JSON", () => {
+  const fixture = join(import.meta.dirname, "..", "..", "test", "fixtures", "iac", "plan-json", "modules-count");
+  const read = (path: string) => ({ path, content: readFileSync(join(fixture, path), "utf8") });
+
+  it("applies the same rules and prices the same as the .tf source it was planned from", async () => {
+    const fromPlan = (await post({ files: [read("plan.json")], region: "eu-west-1" })).json();
+    const source = [read("src/main.tf"), read("src/modules/db/main.tf")].map((f) => ({ ...f, path: f.path.replace(/^src\//, "") }));
+    const fromSource = (await post({ files: source, region: "eu-west-1" })).json();
+    // SECRET_* rules read raw file text, which differs between a plan and its source
+    const rules = (body: { findings: { rule_id: string; resource: string }[] }) =>
+      body.findings
+        .filter((f) => !f.rule_id.startsWith("SECRET_"))
+        .map((f) => `${f.rule_id} ${f.resource}`)
+        .sort();
+    expect(rules(fromPlan)).toEqual(rules(fromSource));
+    expect(rules(fromPlan)).toContain("AWS_RDS_PUBLIC module.db.aws_db_instance.this[0]");
+    expect(fromPlan.resources).toBe(7);
+    expect(fromPlan.kubernetes_objects).toBe(0);
+    expect(fromPlan.cost.unpriced).toEqual([]);
+    expect(fromPlan.cost.monthly_total_usd).toBeGreaterThan(0);
+    expect(fromPlan.cost.monthly_total_usd).toBe(fromSource.cost.monthly_total_usd);
   });
 });

@@ -26,7 +26,7 @@ export const validateBodySchema = z
       .min(1)
       .max(500),
     environment: z.enum(["dev", "staging", "prod"]).optional(),
-    /** region whose prices to use; us-east-1 when absent */
+    /** region whose prices to use; when absent, the region of the Terraform's aws provider, else us-east-1 */
     region: z.string().optional(),
     /** monthly budget in USD: over it, or anything unpriced (unless `allow_unpriced`), the status is FAIL */
     budget_usd: z.number().min(0.01).max(1e9).optional(),
@@ -77,7 +77,8 @@ export const validateRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
     const policy = deps.orgPolicy ?? defaultOrgPolicy();
     const usage = body.usage ? parseResourceUsage(body.usage) : undefined;
     const gated = gateCost(report, report.resources, {
-      region: body.region ?? "us-east-1",
+      // the region asked for, else the one the Terraform's aws provider names, else us-east-1
+      region: body.region ?? report.regions[0] ?? "us-east-1",
       usage: usage?.ok ? usage.usage : undefined,
       budgetUsd: body.budget_usd ?? null,
       allowUnpriced: body.allow_unpriced === true,
