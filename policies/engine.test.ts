@@ -50,8 +50,10 @@ describe("validateIac", () => {
     expect(report.status).toBe("FAIL");
     expect(report.findings.every((f) => f.line !== null)).toBe(true);
     expect(report.skipped).toEqual([expect.objectContaining({ file: "chart/templates/deployment.yaml" })]);
-    // Chart.yaml and values.yaml are neither objects nor errors.
-    expect(report.findings.some((f) => f.file.startsWith("chart/"))).toBe(false);
+    // Chart.yaml and values.yaml are neither objects nor errors; the chart itself is named as not rendered.
+    expect(report.findings.filter((f) => f.file.startsWith("chart/")).map((f) => `${f.rule_id} ${f.file}`)).toEqual([
+      "HELM_CHART_NOT_RENDERED chart/Chart.yaml",
+    ]);
     expect(report.findings.find((f) => f.rule_id === "AWS_ELASTICACHE_AT_REST_ENCRYPTION")?.resource).toBe(
       "module.cache.aws_elasticache_replication_group.sessions",
     );
@@ -68,7 +70,10 @@ describe("validateIac", () => {
   });
 
   it("counts findings per severity and fails at the policy's threshold", async () => {
-    const files = [{ path: "logs.tf", content: 'resource "aws_cloudwatch_log_group" "a" {\n  name = "a"\n}\n' }];
+    // Encrypted with a customer key, so the missing retention is the only (low) finding.
+    const files = [
+      { path: "logs.tf", content: 'resource "aws_cloudwatch_log_group" "a" {\n  name = "a"\n  kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/k"\n}\n' },
+    ];
     const report = await validateIac(files);
     expect(report.summary).toEqual({ critical: 0, high: 0, medium: 0, low: 1, info: 0, total: 1 });
     expect(report.status).toBe("PASS");
@@ -77,7 +82,14 @@ describe("validateIac", () => {
   });
 
   it("applies environment-aware rules only when the environment calls for them", async () => {
-    const files = [{ path: "db.tf", content: 'resource "aws_db_instance" "a" {\n  engine = "postgres"\n  storage_encrypted = true\n}\n' }];
+    const db = [
+      'engine = "postgres"',
+      "storage_encrypted = true",
+      "iam_database_authentication_enabled = true",
+      "performance_insights_enabled = true",
+      'performance_insights_kms_key_id = "arn:aws:kms:eu-west-1:111122223333:key/k"',
+    ];
+    const files = [{ path: "db.tf", content: `resource "aws_db_instance" "a" {\n  ${db.join("\n  ")}\n}\n` }];
     const ids = async (environment?: "dev" | "prod") => (await validateIac(files, environment ? { environment } : {})).findings.map((f) => f.rule_id);
     expect(await ids("dev")).toEqual([]);
     expect(await ids()).toEqual([]);

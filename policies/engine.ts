@@ -31,6 +31,12 @@ export interface ValidationReport {
   objects: KubernetesObject[];
   /** files deliberately not parsed (Helm templates, kustomize configuration) */
   skipped: SkippedFile[];
+  /**
+   * AWS regions the default `aws` providers name once evaluated (a literal, a variable with a
+   * value, or a plan's provider config), in file order: where to price when the caller names
+   * no region.
+   */
+  regions: string[];
 }
 
 /** The rules a policy turns on: built-ins minus `disable`, plus its custom rules. */
@@ -67,7 +73,7 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     kubernetes: kubernetes.objects,
     parseErrors: [...terraform.errors, ...kubernetes.errors],
     files,
-    skipped: kubernetes.skipped,
+    skipped: [...terraform.skipped, ...kubernetes.skipped],
   };
   const findings: Finding[] = [];
   for (const rule of activeRules(policy)) {
@@ -97,8 +103,20 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     summary,
     resources: terraform.resources,
     objects: kubernetes.objects,
-    skipped: kubernetes.skipped,
+    skipped: [...terraform.skipped, ...kubernetes.skipped],
+    regions: providerRegions(terraform.providers),
   };
+}
+
+/** Known regions of the default (unaliased) `aws` providers, without repeats. */
+export function providerRegions(providers: readonly TerraformResource[]): string[] {
+  const regions: string[] = [];
+  for (const provider of providers) {
+    if (provider.type !== "aws" || provider.name !== "default") continue;
+    const region = provider.attributes.region;
+    if (typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && !regions.includes(region)) regions.push(region);
+  }
+  return regions;
 }
 
 /**

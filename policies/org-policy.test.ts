@@ -53,7 +53,11 @@ describe("organisation policy", () => {
     const policy = mergeOrgPolicy([
       {
         source: "p.yaml",
-        data: { disable: ["CKV_AWS_19", "AWS_S3_VERSIONING"], severity_overrides: { AWS_S3_PUBLIC_ACL: "low", "AWS-0094": "info" }, fail_on: "medium" },
+        data: {
+          disable: ["CKV_AWS_19", "AWS_S3_VERSIONING", "AWS_S3_ACCESS_LOGGING"],
+          severity_overrides: { AWS_S3_PUBLIC_ACL: "low", "AWS-0094": "info" },
+          fail_on: "medium",
+        },
       },
     ]);
     const after = await validateIac(files, { policy });

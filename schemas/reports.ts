@@ -14,6 +14,8 @@ export const findingSchema = z
     line: z.number().int().nullable(),
     message: z.string(),
     remediation: z.string(),
+    /** true when the rule could not decide because a deciding value is unknown ("Cannot verify") */
+    unverified: z.literal(true).optional(),
   })
   .strict();
 

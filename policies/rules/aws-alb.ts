@@ -1,12 +1,23 @@
 import type { TerraformResource } from "../../iac/types.js";
 import { isInterpolated } from "../path.js";
 import type { Rule, RuleContext } from "../types.js";
-import { blocks, bool, hit, ofType, references, str, UNKNOWN } from "./helpers/terraform.js";
+import { blocks, bool, cannotVerify, hit, hitWith, ofType, references, str, UNKNOWN, unresolvedInput } from "./helpers/terraform.js";
 
 const LISTENERS = ["aws_lb_listener", "aws_alb_listener"];
 const BALANCERS = ["aws_lb", "aws_alb"];
 /** Policies that refuse TLS 1.0 and 1.1 (AWS's TLS13-1-0/1-1 variants still accept them). */
 const MODERN_TLS = /(TLS13-1-[23]|TLS-1-2|FS-1-2)/;
+/** The policies AWS-0047 names as outdated (the provider default, ELBSecurityPolicy-2016-08, is one). */
+const TRIVY_OUTDATED = new Set([
+  "ELBSecurityPolicy-2015-05",
+  "ELBSecurityPolicy-2016-08",
+  "ELBSecurityPolicy-FS-2018-06",
+  "ELBSecurityPolicy-FS-1-1-2019-08",
+  "ELBSecurityPolicy-TLS-1-0-2015-04",
+  "ELBSecurityPolicy-TLS-1-1-2017-01",
+  "ELBSecurityPolicy-TLS13-1-0-2021-06",
+  "ELBSecurityPolicy-TLS13-1-1-2021-06",
+]);
 
 /** The load balancer a listener belongs to, when it is declared in the same module. */
 function balancerOf(ctx: RuleContext, listener: TerraformResource): TerraformResource | undefined {
@@ -41,7 +52,15 @@ export const albHttpListener: Rule = {
         );
         return actions.length === 0 || !redirects;
       })
-      .map((listener) => hit(listener, "HTTP listener forwards traffic in clear text instead of redirecting to HTTPS."));
+      .map((listener) => {
+        // AWS-0054 accepts any redirect; a redirect to another plain-HTTP place is only ours (and Checkov's).
+        const redirects = blocks(listener.attributes.default_action).some((action) => action.type === "redirect");
+        return hitWith(
+          listener,
+          redirects ? ["CKV_AWS_2", "CKV2_AWS_20"] : ["CKV_AWS_2", "CKV2_AWS_20", "AWS-0054"],
+          "HTTP listener forwards traffic in clear text instead of redirecting to HTTPS.",
+        );
+      });
   },
 };
 
@@ -57,9 +76,13 @@ export const albTlsPolicy: Rule = {
       .filter((listener) => ["HTTPS", "TLS"].includes(protocolOf(ctx, listener) ?? ""))
       .flatMap((listener) => {
         const policy = str(listener.attributes.ssl_policy);
-        if (policy === UNKNOWN || (policy && MODERN_TLS.test(policy))) return [];
+        if (policy === UNKNOWN) {
+          return unresolvedInput(listener.attributes.ssl_policy) ? [cannotVerify(listener, "ssl_policy", listener.attributes.ssl_policy)] : [];
+        }
+        if (policy && MODERN_TLS.test(policy)) return [];
         const why = policy ? `ssl_policy "${policy}" accepts` : "No ssl_policy: the provider default ELBSecurityPolicy-2016-08 accepts";
-        return [hit(listener, `${why} TLS 1.0 and 1.1.`)];
+        const trivy = policy === undefined || TRIVY_OUTDATED.has(policy);
+        return [hitWith(listener, trivy ? ["CKV_AWS_103", "AWS-0047"] : ["CKV_AWS_103"], `${why} TLS 1.0 and 1.1.`)];
       });
   },
 };

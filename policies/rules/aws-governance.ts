@@ -1,5 +1,5 @@
 import type { Rule, RuleHit } from "../types.js";
-import { hit, literals, ofType, str, UNKNOWN } from "./helpers/terraform.js";
+import { bool, cannotVerify, hit, literals, nested, ofType, str, UNKNOWN, unresolvedInput } from "./helpers/terraform.js";
 
 /** `t3.*` → /^t3\..*$/ */
 function globToRegExp(glob: string): RegExp {
@@ -71,5 +71,28 @@ export const regionAllowed: Rule = {
   },
 };
 
-/** Organisation allow-list rules; they do nothing unless the policy sets the list. */
-export const governanceRules: Rule[] = [instanceTypeAllowed, regionAllowed];
+export const configAggregatorAllRegions: Rule = {
+  id: "AWS_CONFIG_AGGREGATOR_ALL_REGIONS",
+  title: "AWS Config aggregator does not collect from all regions",
+  severity: "high",
+  aliases: ["AWS-0019"],
+  target: "terraform",
+  remediation: "Set all_regions = true in the aggregator's account_aggregation_source or organization_aggregation_source (instead of listing regions).",
+  check(ctx) {
+    const hits: RuleHit[] = [];
+    for (const aggregator of ofType(ctx, "aws_config_configuration_aggregator")) {
+      const sources = [...nested(aggregator.attributes, "account_aggregation_source"), ...nested(aggregator.attributes, "organization_aggregation_source")];
+      for (const source of sources) {
+        const value = source.all_regions;
+        if (unresolvedInput(value)) hits.push(cannotVerify(aggregator, "all_regions", value));
+        else if (bool(value) !== true && bool(value) !== UNKNOWN) {
+          hits.push(hit(aggregator, "all_regions is not true: resources in regions not listed are never recorded, unused regions included."));
+        }
+      }
+    }
+    return hits;
+  },
+};
+
+/** Organisation allow-list rules (they do nothing unless the policy sets the list), and AWS Config. */
+export const governanceRules: Rule[] = [instanceTypeAllowed, regionAllowed, configAggregatorAllRegions];

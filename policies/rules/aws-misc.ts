@@ -1,6 +1,6 @@
 import type { TerraformResource } from "../../iac/types.js";
-import type { Rule } from "../types.js";
-import { bool, hit, num, ofType, str, UNKNOWN } from "./helpers/terraform.js";
+import type { Rule, RuleHit } from "../types.js";
+import { bool, cannotVerify, hit, num, ofType, str, UNKNOWN, unresolvedInput } from "./helpers/terraform.js";
 
 /** Valkey replication groups are encrypted at rest by default; Redis ones are not. */
 function atRestDefault(group: TerraformResource): boolean {
@@ -15,12 +15,15 @@ export const elasticacheAtRest: Rule = {
   target: "terraform",
   remediation: "Set at_rest_encryption_enabled = true (optionally with kms_key_id); it requires replacing the replication group.",
   check(ctx) {
-    return ofType(ctx, "aws_elasticache_replication_group")
-      .filter((group) => {
-        const value = bool(group.attributes.at_rest_encryption_enabled);
-        return value === false || (value === undefined && !atRestDefault(group));
-      })
-      .map((group) => hit(group, "at_rest_encryption_enabled is not true: snapshots and swap hold cached data in clear."));
+    const hits: RuleHit[] = [];
+    for (const group of ofType(ctx, "aws_elasticache_replication_group")) {
+      const raw = group.attributes.at_rest_encryption_enabled;
+      const value = bool(raw);
+      if (value === false || (value === undefined && !atRestDefault(group))) {
+        hits.push(hit(group, "at_rest_encryption_enabled is not true: snapshots and swap hold cached data in clear."));
+      } else if (unresolvedInput(raw)) hits.push(cannotVerify(group, "at_rest_encryption_enabled", raw));
+    }
+    return hits;
   },
 };
 
@@ -32,12 +35,14 @@ export const elasticacheInTransit: Rule = {
   target: "terraform",
   remediation: "Set transit_encryption_enabled = true and connect with TLS (rediss://); add auth_token or RBAC user groups.",
   check(ctx) {
-    return ofType(ctx, "aws_elasticache_replication_group")
-      .filter((group) => {
-        const value = bool(group.attributes.transit_encryption_enabled);
-        return value !== true && value !== UNKNOWN;
-      })
-      .map((group) => hit(group, "transit_encryption_enabled is not true: clients and replicas talk in clear text."));
+    const hits: RuleHit[] = [];
+    for (const group of ofType(ctx, "aws_elasticache_replication_group")) {
+      const raw = group.attributes.transit_encryption_enabled;
+      const value = bool(raw);
+      if (value !== true && value !== UNKNOWN) hits.push(hit(group, "transit_encryption_enabled is not true: clients and replicas talk in clear text."));
+      else if (unresolvedInput(raw)) hits.push(cannotVerify(group, "transit_encryption_enabled", raw));
+    }
+    return hits;
   },
 };
 

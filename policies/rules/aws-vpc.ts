@@ -1,5 +1,5 @@
 import type { Rule } from "../types.js";
-import { bool, hit, ofType, references } from "./helpers/terraform.js";
+import { blocks, bool, hit, nested, ofType, references } from "./helpers/terraform.js";
 
 export const vpcFlowLogs: Rule = {
   id: "AWS_VPC_FLOW_LOGS",
@@ -35,5 +35,35 @@ export const subnetPublicIp: Rule = {
   },
 };
 
+export const defaultVpc: Rule = {
+  id: "AWS_DEFAULT_VPC",
+  title: "Configuration manages the default VPC",
+  severity: "high",
+  aliases: ["AWS-0101"],
+  target: "terraform",
+  remediation: "Create a dedicated aws_vpc with private subnets and flow logs for the workload instead of managing (and using) the default VPC.",
+  check(ctx) {
+    return ofType(ctx, "aws_default_vpc").map((vpc) =>
+      hit(vpc, "aws_default_vpc brings the default VPC into use: public subnets that give every instance a public IP, and no flow logs."),
+    );
+  },
+};
+
+export const defaultSecurityGroupRules: Rule = {
+  id: "AWS_DEFAULT_SG_RULES",
+  title: "Default security group allows traffic",
+  severity: "low",
+  aliases: ["CKV2_AWS_12", "AWS-0173"],
+  target: "terraform",
+  remediation: "Declare aws_default_security_group with no ingress or egress blocks, so anything left in the default group can talk to nothing.",
+  check(ctx) {
+    return ofType(ctx, "aws_default_security_group")
+      .filter((group) =>
+        ["ingress", "egress"].some((direction) => blocks(group.attributes[direction]).length > 0 || nested(group.attributes, "dynamic", direction).length > 0),
+      )
+      .map((group) => hit(group, "The default security group has rules: resources placed in it by default get that access without anyone choosing it."));
+  },
+};
+
 /** VPC-level rules. */
-export const vpcRules: Rule[] = [vpcFlowLogs, subnetPublicIp];
+export const vpcRules: Rule[] = [vpcFlowLogs, subnetPublicIp, defaultVpc, defaultSecurityGroupRules];

@@ -27,6 +27,9 @@ const NAMESPACED_KINDS = new Set([
   "ResourceQuota",
 ]);
 
+/** Kinds that run pods. */
+const WORKLOAD_KINDS = new Set(["Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob"]);
+
 /** Annotations that make a cloud load balancer internal-only. */
 const INTERNAL_LB: Record<string, RegExp> = {
   "service.beta.kubernetes.io/aws-load-balancer-internal": /^(true|0\.0\.0\.0\/0)$/i,
@@ -72,6 +75,9 @@ export const defaultNamespace: Rule = {
             ? "No metadata.namespace: it lands in the kubectl context's namespace, usually default."
             : "Deployed to the default namespace, where quotas, policies and RBAC are rarely set.",
           ["metadata", "namespace"],
+          undefined,
+          // Trivy's KSV-0110 is about workloads only; Checkov's check covers every namespaced kind.
+          WORKLOAD_KINDS.has(object.kind) ? ["CKV_K8S_21", "KSV-0110"] : ["CKV_K8S_21"],
         ),
       );
   },
@@ -140,5 +146,65 @@ export const replicaBounds: Rule = {
   },
 };
 
-/** Organisational rules: labels, namespaces, exposure, replica bounds. */
-export const governanceK8sRules: Rule[] = [requiredLabels, defaultNamespace, serviceExposure, replicaBounds];
+/** Control-plane components kubeadm runs as static pods in kube-system (Trivy's exception list). */
+const CORE_COMPONENTS = new Set(["kube-apiserver", "etcd", "kube-controller-manager", "kube-scheduler"]);
+
+function isCoreComponent(object: KubernetesObject): boolean {
+  const labels = get(object.object, "metadata", "labels");
+  return (
+    isObj(labels) &&
+    labels.tier === "control-plane" &&
+    typeof labels.component === "string" &&
+    CORE_COMPONENTS.has(labels.component) &&
+    get(object.object, "spec", "priorityClassName") === "system-node-critical"
+  );
+}
+
+export const kubeSystemNamespace: Rule = {
+  id: "K8S_KUBE_SYSTEM_NAMESPACE",
+  title: "Workload deployed to the kube-system namespace",
+  severity: "medium",
+  aliases: ["KSV-0037"],
+  target: "kubernetes",
+  remediation: "Deploy application workloads to their own namespace; keep kube-system for the cluster's own components.",
+  check(ctx) {
+    return ctx.kubernetes
+      .filter((object) => WORKLOAD_KINDS.has(object.kind) && object.namespace === "kube-system" && !isCoreComponent(object))
+      .map((object) =>
+        k8sHit(object, "Runs in kube-system, next to the control plane's components and their highly privileged service accounts.", ["metadata", "namespace"]),
+      );
+  },
+};
+
+/** True when a NetworkPolicy selects pods or peers in any way Trivy's KSV-0038 accepts. */
+function networkPolicySelects(spec: Record<string, unknown>): boolean {
+  if (isObj(spec.podSelector) || isObj(spec.namespaceSelector)) return true;
+  const peers = [
+    ...(Array.isArray(spec.ingress) ? spec.ingress : []).flatMap((rule) => (isObj(rule) && Array.isArray(rule.from) ? rule.from : [])),
+    ...(Array.isArray(spec.egress) ? spec.egress : []).flatMap((rule) => (isObj(rule) && Array.isArray(rule.to) ? rule.to : [])),
+  ];
+  return peers.some((peer) => isObj(peer) && (isObj(peer.podSelector) || isObj(peer.namespaceSelector)));
+}
+
+export const networkPolicySelector: Rule = {
+  id: "K8S_NETWORK_POLICY_SELECTOR",
+  title: "NetworkPolicy selects no pods or namespaces",
+  severity: "medium",
+  aliases: ["KSV-0038"],
+  target: "kubernetes",
+  remediation: "Set spec.podSelector (an empty {} selects every pod of the namespace) and select peers with podSelector or namespaceSelector.",
+  check(ctx) {
+    return ctx.kubernetes
+      .filter((object) => object.kind === "NetworkPolicy")
+      .filter((object) => {
+        const spec = get(object.object, "spec");
+        return !isObj(spec) || !networkPolicySelects(spec);
+      })
+      .map((object) =>
+        k8sHit(object, "The policy has no podSelector or namespaceSelector, so it restricts no traffic of the pods it was meant for.", ["spec"]),
+      );
+  },
+};
+
+/** Organisational rules: labels, namespaces, exposure, replica bounds, network policy selectors. */
+export const governanceK8sRules: Rule[] = [requiredLabels, defaultNamespace, serviceExposure, replicaBounds, kubeSystemNamespace, networkPolicySelector];

@@ -1,5 +1,5 @@
 import type { Rule, RuleContext, RuleHit } from "../types.js";
-import { type ContainerRef, containers, get, isObj, k8sHit, LONG_RUNNING_KINDS, workloads } from "./helpers/kubernetes.js";
+import { type ContainerRef, containerLabel, containers, get, isObj, k8sHit, LONG_RUNNING_KINDS, workloads } from "./helpers/kubernetes.js";
 
 type Resource = "cpu" | "memory";
 
@@ -40,7 +40,7 @@ function probeRule(id: string, field: "livenessProbe" | "readinessProbe", aliase
       return workloads(ctx, LONG_RUNNING_KINDS).flatMap((pod) =>
         containers(pod, false)
           .filter((c) => !isObj(c.container[field]))
-          .map((c) => k8sHit(pod.object, `Container "${c.name}" has no ${field}: ${why}`, c.path)),
+          .map((c) => k8sHit(pod.object, `${containerLabel(c)} has no ${field}: ${why}`, c.path)),
       );
     },
   };
@@ -50,12 +50,15 @@ export const livenessProbe = probeRule("K8S_LIVENESS_PROBE", "livenessProbe", ["
 
 export const readinessProbe = probeRule("K8S_READINESS_PROBE", "readinessProbe", ["CKV_K8S_9"], "traffic is sent before the app can serve it.");
 
-function resourceRule(id: string, kind: "limits" | "requests", aliases: string[], severity: Rule["severity"], why: string): Rule {
+/** The Checkov and Trivy check of each missing value, e.g. a missing CPU limit is CKV_K8S_11 / KSV-0011. */
+type ResourceAliases = Record<Resource, readonly string[]>;
+
+function resourceRule(id: string, kind: "limits" | "requests", aliases: ResourceAliases, severity: Rule["severity"], why: string): Rule {
   return {
     id,
     title: `Container has no CPU or memory ${kind}`,
     severity,
-    aliases,
+    aliases: [...aliases.cpu, ...aliases.memory],
     target: "kubernetes",
     remediation: `Set resources.${kind}.cpu and resources.${kind}.memory on every container (or a LimitRange with defaults for the namespace).`,
     check(ctx) {
@@ -67,7 +70,17 @@ function resourceRule(id: string, kind: "limits" | "requests", aliases: string[]
           // A limit without a request makes Kubernetes use the limit as the request.
           if (kind === "requests") for (const key of declared(c, "limits")) have.add(key);
           const missing = (["cpu", "memory"] as Resource[]).filter((r) => !have.has(r) && !defaults[kind].has(r));
-          if (missing.length > 0) hits.push(k8sHit(pod.object, `Container "${c.name}" has no ${missing.join(" or ")} ${kind}: ${why}`, c.path));
+          if (missing.length === 0) continue;
+          const message = `${containerLabel(c)} has no ${missing.join(" or ")} ${kind}: ${why}`;
+          hits.push(
+            k8sHit(
+              pod.object,
+              message,
+              c.path,
+              undefined,
+              missing.flatMap((r) => aliases[r]),
+            ),
+          );
         }
       }
       return hits;
@@ -78,7 +91,7 @@ function resourceRule(id: string, kind: "limits" | "requests", aliases: string[]
 export const resourceLimits = resourceRule(
   "K8S_RESOURCE_LIMITS",
   "limits",
-  ["CKV_K8S_11", "CKV_K8S_13", "KSV-0011", "KSV-0018"],
+  { cpu: ["CKV_K8S_11", "KSV-0011"], memory: ["CKV_K8S_13", "KSV-0018"] },
   "medium",
   "one container can starve its neighbours on the node.",
 );
@@ -86,7 +99,7 @@ export const resourceLimits = resourceRule(
 export const resourceRequests = resourceRule(
   "K8S_RESOURCE_REQUESTS",
   "requests",
-  ["CKV_K8S_10", "CKV_K8S_12", "KSV-0015", "KSV-0016"],
+  { cpu: ["CKV_K8S_10", "KSV-0015"], memory: ["CKV_K8S_12", "KSV-0016"] },
   "medium",
   "the scheduler cannot place the pod sensibly and it is evicted first.",
 );
@@ -114,7 +127,7 @@ export const imageTagRule: Rule = {
         const tag = imageTag(image);
         if (tag !== null && tag !== "latest") return [];
         const why = tag === null ? "has no tag (so it means latest)" : "uses the latest tag";
-        return [k8sHit(pod.object, `Container "${c.name}" image ${image} ${why}: what runs changes without a deploy.`, [...c.path, "image"])];
+        return [k8sHit(pod.object, `${containerLabel(c)} image ${image} ${why}: what runs changes without a deploy.`, [...c.path, "image"])];
       }),
     );
   },

@@ -11,6 +11,8 @@ export interface Statement {
   /** principal identifiers (`*`, account ARNs, service names); empty when none is given */
   principals: string[];
   hasCondition: boolean;
+  /** the condition keys tested (`aws:MultiFactorAuthPresent`, `aws:PrincipalOrgID`) */
+  conditionKeys: string[];
 }
 
 /** A policy document and the Terraform block that declares it. */
@@ -39,6 +41,7 @@ export function jsonStatements(doc: unknown): Statement[] {
       resources: list(s.Resource),
       principals,
       hasCondition: typeof s.Condition === "object" && s.Condition !== null && Object.keys(s.Condition).length > 0,
+      conditionKeys: blocks(s.Condition).flatMap((operators) => blocks(Object.values(operators)).flatMap((tests) => Object.keys(tests))),
     };
   });
 }
@@ -51,6 +54,7 @@ export function dataSourceStatements(attrs: Record<string, unknown>): Statement[
     resources: list(s.resources),
     principals: blocks(s.principals).flatMap((p) => list(p.identifiers)),
     hasCondition: blocks(s.condition).length > 0,
+    conditionKeys: blocks(s.condition).flatMap((c) => list(c.variable)),
   }));
 }
 

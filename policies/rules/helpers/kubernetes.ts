@@ -57,6 +57,16 @@ export interface ContainerRef {
   container: Obj;
   path: Path;
   init: boolean;
+  /** an ephemeral (debug) container: no ports, probes or resources, but the same security context */
+  ephemeral: boolean;
+}
+
+/** Which containers of a pod spec to visit besides the regular ones. */
+export interface ContainerSelection {
+  /** init containers (default true: Trivy and the Pod Security Standards check them) */
+  init?: boolean;
+  /** ephemeral containers (default false: Trivy does not read them, the Pod Security Standards do) */
+  ephemeral?: boolean;
 }
 
 /** Pod specs of every workload (optionally only of `kinds`). */
@@ -71,9 +81,15 @@ export function workloads(ctx: RuleContext, kinds?: string[]): PodSpecRef[] {
   return refs;
 }
 
-/** Containers (and, unless told otherwise, init containers) of a pod spec. */
-export function containers(pod: PodSpecRef, includeInit = true): ContainerRef[] {
-  const groups = includeInit ? (["containers", "initContainers"] as const) : (["containers"] as const);
+/**
+ * Containers of a pod spec: the regular ones, init containers unless `which.init` is false, and
+ * ephemeral containers when `which.ephemeral` is true. A boolean is read as `which.init`.
+ */
+export function containers(pod: PodSpecRef, which: boolean | ContainerSelection = {}): ContainerRef[] {
+  const selection = typeof which === "boolean" ? { init: which } : which;
+  const groups = ["containers"];
+  if (selection.init !== false) groups.push("initContainers");
+  if (selection.ephemeral === true) groups.push("ephemeralContainers");
   return groups.flatMap((group) => {
     const list = pod.spec[group];
     if (!Array.isArray(list)) return [];
@@ -85,11 +101,39 @@ export function containers(pod: PodSpecRef, includeInit = true): ContainerRef[] 
               container,
               path: [...pod.path, group, index],
               init: group === "initContainers",
+              ephemeral: group === "ephemeralContainers",
             },
           ]
         : [],
     );
   });
+}
+
+/** Every container the security checks read: regular, init and ephemeral. */
+export const ALL_CONTAINERS: ContainerSelection = { init: true, ephemeral: true };
+
+/** Path of the pod template's metadata (annotations live there): `metadata` of a Pod, `.../template/metadata` otherwise. */
+export function podMetadataPath(pod: PodSpecRef): Path {
+  return pod.object.kind === "Pod" ? ["metadata"] : [...pod.path.slice(0, -1), "metadata"];
+}
+
+/** The pod template's annotations (a Pod's own for kind Pod); empty when there are none. */
+export function podAnnotations(pod: PodSpecRef): Record<string, string> {
+  const annotations = get(pod.object.object, ...podMetadataPath(pod), "annotations");
+  if (!isObj(annotations)) return {};
+  return Object.fromEntries(Object.entries(annotations).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+/** The container label used in messages: `Container "web"`, `Init container "wait"`, `Ephemeral container "debug"`. */
+export function containerLabel(c: ContainerRef): string {
+  if (c.init) return `Init container "${c.name}"`;
+  if (c.ephemeral) return `Ephemeral container "${c.name}"`;
+  return `Container "${c.name}"`;
+}
+
+/** Strings of a list field (`verbs`, `resources`); anything else is dropped. */
+export function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
 /** `Kind/namespace/name`, or `Kind/name` for cluster-scoped kinds. A missing namespace is `default`. */
@@ -107,9 +151,19 @@ export function lineAt(object: KubernetesObject, path: Path): number {
   return object.line;
 }
 
-/** A hit located at `path` inside the object (or at the object). */
-export function k8sHit(object: KubernetesObject, message: string, path: Path = [], remediation?: string): RuleHit {
-  return { resource: objectRef(object), file: object.file, line: lineAt(object, path), message, ...(remediation ? { remediation } : {}) };
+/**
+ * A hit located at `path` inside the object (or at the object). `aliases` narrows the rule's
+ * aliases to the checks this hit's evidence matches (see RuleHit.aliases).
+ */
+export function k8sHit(object: KubernetesObject, message: string, path: Path = [], remediation?: string, aliases?: readonly string[]): RuleHit {
+  return {
+    resource: objectRef(object),
+    file: object.file,
+    line: lineAt(object, path),
+    message,
+    ...(remediation ? { remediation } : {}),
+    ...(aliases ? { aliases } : {}),
+  };
 }
 
 /** Reads a nested value; undefined when any step is missing. */

@@ -103,3 +103,21 @@ export function cannotVerify(resource: TerraformResource, attribute: string, val
     unverified: true,
   };
 }
+
+/**
+ * True when `value` (or any string inside it) still holds an unresolved variable or local
+ * (`${var.x}`, `${local.y}`): an input nobody gave. References to other resources'
+ * attributes (`${aws_vpc.main.cidr_block}`) are not inputs: they are decided by the
+ * configuration itself, so they never make a check "cannot verify".
+ */
+export function unresolvedInput(value: unknown): boolean {
+  if (typeof value === "string") return /\$\{[^}]*\b(var|local)\.[\w-]+/.test(value);
+  if (Array.isArray(value)) return value.some(unresolvedInput);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(unresolvedInput);
+  return false;
+}
+
+/** A hit that names the aliases its evidence matches (see `RuleHit.aliases`). */
+export function hitWith(resource: TerraformResource, aliases: readonly string[], message: string, remediation?: string): RuleHit {
+  return { ...hit(resource, message, remediation), aliases };
+}
