@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isAtlasError } from "../lib/errors.js";
-import { getRegionPrices, HOURS_PER_MONTH, SUPPORTED_REGIONS } from "./catalogue.js";
+import { ec2HourlyRate, getRegionPrices, HOURS_PER_MONTH, SUPPORTED_REGIONS } from "./catalogue.js";
 
 const sizes = (families: string[], list: string[]) => families.flatMap((f) => list.map((s) => `${f}.${s}`));
 
@@ -16,7 +16,7 @@ const CACHE = [...sizes(["cache.t3", "cache.t4g"], ["micro", "small", "medium"])
 
 describe("catalogue", () => {
   it("has the three required regions, each valid and dated", () => {
-    expect(SUPPORTED_REGIONS).toEqual(["eu-west-1", "us-east-1", "us-west-2"]);
+    expect(SUPPORTED_REGIONS).toEqual(expect.arrayContaining(["eu-west-1", "us-east-1", "us-west-2"]));
     for (const region of SUPPORTED_REGIONS) {
       const sheet = getRegionPrices(region);
       expect(sheet.region).toBe(region);
@@ -27,7 +27,8 @@ describe("catalogue", () => {
     }
   });
 
-  it.each(SUPPORTED_REGIONS)("covers every required size in %s", (region) => {
+  // the other regions' sheets leave out rates not known with confidence (see regions.test.ts)
+  it.each(["eu-west-1", "us-east-1", "us-east-2", "us-west-2"])("covers every required size in %s", (region) => {
     const sheet = getRegionPrices(region);
     expect(EC2.filter((t) => !(t in sheet.ec2))).toEqual([]);
     expect(RDS.filter((c) => !(c in sheet.rds.postgres))).toEqual([]);
@@ -52,6 +53,7 @@ describe("catalogue", () => {
     for (const region of SUPPORTED_REGIONS) {
       const ec2 = getRegionPrices(region).ec2;
       for (const family of ["m5", "m6i", "c6i", "r6i", "t3"]) {
+        if (ec2[`${family}.large`] === undefined) continue; // a family a sheet leaves out (regions.test.ts)
         expect(ec2[`${family}.xlarge`]).toBeCloseTo(2 * (ec2[`${family}.large`] ?? Number.NaN), 10);
       }
     }
@@ -60,7 +62,15 @@ describe("catalogue", () => {
   it("never prices Ireland below N. Virginia for the same item", () => {
     const us = getRegionPrices("us-east-1");
     const eu = getRegionPrices("eu-west-1");
-    for (const [type, price] of Object.entries(us.ec2)) expect(eu.ec2[type]).toBeGreaterThanOrEqual(price);
+    // Ireland lists fewer families; every type it does price must not be cheaper.
+    let compared = 0;
+    for (const [type, price] of Object.entries(us.ec2)) {
+      const irish = ec2HourlyRate(eu, type);
+      if (!irish.ok) continue;
+      expect(irish.hour, type).toBeGreaterThanOrEqual(price);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(54);
     for (const [cls, price] of Object.entries(us.rds.postgres)) expect(eu.rds.postgres[cls]).toBeGreaterThanOrEqual(price);
   });
 
@@ -72,7 +82,9 @@ describe("catalogue", () => {
       caught = error;
     }
     expect(isAtlasError(caught)).toBe(true);
-    expect((caught as Error).message).toContain("eu-west-1, us-east-1, us-west-2");
+    expect((caught as Error).message).toContain(
+      "ap-northeast-1, ap-south-1, ap-southeast-1, ap-southeast-2, eu-central-1, eu-west-1, eu-west-2, us-east-1, us-east-2, us-west-2",
+    );
     expect((caught as { code: string }).code).toBe("VALIDATION_FAILED");
   });
 });

@@ -33,14 +33,19 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("eks-control-plane"), count }),
   z.object({
     kind: z.literal("rds"),
-    /** `postgres` or `mysql` (MariaDB is billed at MySQL rates). */
+    /**
+     * Terraform's engine name: `postgres`, `mysql`, `mariadb` (billed at MySQL rates),
+     * `oracle-ee`, `oracle-se2` (and their `-cdb` forms), `sqlserver-ex`, `-web`, `-se`, `-ee`.
+     */
     engine: z.string().min(1),
+    /** `license-included` or `bring-your-own-license`; matters for Oracle (SQL Server is license-included). */
+    licenseModel: z.string().optional(),
     instanceClass: z.string().min(1),
     multiAz: z.boolean().optional(),
     storageGb: amount.optional(),
-    /** `gp2` (default), `gp3` or `io1`. */
+    /** `gp2` (default), `gp3`, `io1`, `io2` or `standard` (magnetic). */
     storageType: z.string().optional(),
-    /** Provisioned IOPS (io1), or total IOPS for gp3 (billed above the baseline). */
+    /** Provisioned IOPS (io1, io2: AWS bills at least 1,000), or total IOPS for gp3 (billed above the baseline). */
     iops: amount.optional(),
     count,
   }),
@@ -55,6 +60,7 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
   }),
   z.object({ kind: z.literal("alb"), count }),
   z.object({ kind: z.literal("nlb"), count }),
+  z.object({ kind: z.literal("gwlb"), count }),
   z.object({ kind: z.literal("nat"), count }),
   z.object({
     kind: z.literal("public-ipv4"),
@@ -64,8 +70,11 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("vpc-endpoint"),
-    /** `interface` (default; billed per AZ-hour and per GB) or `gateway` (S3, DynamoDB: free). */
-    type: z.enum(["interface", "gateway"]).optional(),
+    /**
+     * `interface` (default; billed per AZ-hour and per GB), `gateway` (S3, DynamoDB: free) or
+     * `gateway-load-balancer` (one zone each; billed per endpoint-hour and per GB).
+     */
+    type: z.enum(["interface", "gateway", "gateway-load-balancer"]).optional(),
     /** Availability zones an interface endpoint has a network interface in (default 1). */
     azs: count,
     /** Endpoints of this shape (one per AWS service reached, default 1). */
@@ -80,15 +89,34 @@ export const componentSpecSchema = z.discriminatedUnion("kind", [
   }),
   z.object({
     kind: z.literal("ebs"),
-    /** `gp2`, `gp3`, `io1`, `st1` or `sc1`. */
+    /** `gp2`, `gp3`, `io1`, `io2`, `st1`, `sc1` or `standard` (magnetic). */
     volumeType: z.string().min(1),
     sizeGb: amount,
     iops: amount.optional(),
     throughputMbps: amount.optional(),
     count,
+    /** What the line should say about an assumed figure (e.g. a root volume sized by convention). */
+    note: z.string().optional(),
   }),
   z.object({ kind: z.literal("s3"), /** Stored data; omit to make storage usage-based. */ storageGb: amount.optional() }),
-  z.object({ kind: z.literal("cloudwatch-alarm"), count, highResolution: z.boolean().optional() }),
+  z.object({
+    kind: z.literal("cloudwatch-alarm"),
+    count,
+    highResolution: z.boolean().optional(),
+    /** Alarm metrics each alarm is billed for (default 1): one per metric in a metric-math expression, 3 for anomaly detection. */
+    metrics: z.number().int().positive().optional(),
+    /** Why `metrics` is not 1, for the cost line. */
+    note: z.string().optional(),
+  }),
+  z.object({ kind: z.literal("cloudwatch-composite-alarm"), count }),
+  z.object({
+    kind: z.literal("cloudwatch-metrics"),
+    /** Metrics each item publishes, billed as custom metrics (EC2 detailed monitoring: 7). */
+    metrics: z.number().int().positive(),
+    count,
+    /** What publishes them, for the cost line. */
+    note: z.string().optional(),
+  }),
   z.object({ kind: z.literal("cloudwatch-logs") }),
   z.object({ kind: z.literal("secrets-manager"), count }),
   z.object({ kind: z.literal("kms-key"), count }),
@@ -110,19 +138,22 @@ export const USAGE_KEYS: Readonly<Record<ComponentKind, readonly string[]>> = {
   ec2: [],
   fargate: [],
   "eks-control-plane": [],
-  rds: ["backup_storage_gb"],
+  rds: ["backup_storage_gb", "monthly_standard_io_requests"],
   "aurora-instance": ["monthly_acu_hours"],
   "aurora-storage": ["storage_gb", "monthly_io_requests"],
   elasticache: [],
   alb: ["monthly_lcu_hours"],
   nlb: ["monthly_lcu_hours"],
+  gwlb: ["monthly_glcu_hours"],
   nat: ["monthly_data_processed_gb"],
   "public-ipv4": [],
   "vpc-endpoint": ["monthly_data_processed_gb"],
   waf: ["monthly_requests"],
-  ebs: [],
+  ebs: ["monthly_standard_io_requests"],
   s3: ["storage_gb", "monthly_put_requests", "monthly_get_requests"],
   "cloudwatch-alarm": [],
+  "cloudwatch-composite-alarm": [],
+  "cloudwatch-metrics": [],
   "cloudwatch-logs": ["monthly_ingested_gb", "storage_gb"],
   "secrets-manager": ["monthly_api_calls"],
   "kms-key": ["monthly_requests"],

@@ -15,11 +15,11 @@ describe("estimateCost on awkward input", () => {
   it("lists what it cannot price as unsupported, with a reason, without failing", () => {
     const result = estimateCost(
       [
-        res("aws_instance", "odd", { instance_type: "x1e.32xlarge" }),
+        res("aws_instance", "odd", { instance_type: "u-6tb1.112xlarge" }),
         res("aws_instance", "templated", { instance_type: "${var.instance_type}" }),
         res("aws_route53_zone", "main", {}),
         res("aws_ecs_service", "orphan", { launch_type: "FARGATE", desired_count: 1, task_definition: "${aws_ecs_task_definition.gone.arn}" }),
-        res("aws_db_instance", "oracle", { engine: "oracle-ee", instance_class: "db.m5.large" }),
+        res("aws_db_instance", "oracle", { engine: "db2-se", instance_class: "db.m5.large" }),
         res("aws_instance", "ok", { instance_type: "t3.micro" }),
       ],
       { region: "us-east-1" },
@@ -33,12 +33,13 @@ describe("estimateCost on awkward input", () => {
       "aws_route53_zone.main",
     ]);
     const reason = (address: string) => result.unsupported.find((u) => u.address === address)?.reason;
-    expect(reason("aws_instance.odd")).toContain("x1e.32xlarge");
+    expect(reason("aws_instance.odd")).toContain("u-6tb1.112xlarge");
     expect(reason("aws_instance.templated")).toContain("${var.instance_type}");
     expect(reason("aws_route53_zone.main")).toContain("no price mapping");
     expect(reason("aws_ecs_service.orphan")).toContain("task definition");
-    expect(reason("aws_db_instance.oracle")).toContain("oracle-ee");
-    expect(result.totalMonthlyCost).toBe(7.59);
+    expect(reason("aws_db_instance.oracle")).toContain("db2-se");
+    // t3.micro and its assumed 8 GB gp2 root volume
+    expect(result.totalMonthlyCost).toBe(cents(cents(730 * 0.0104) + cents(8 * 0.1)));
   });
 
   it("resolves the only task definition, a family name, and references inside a module", () => {
@@ -69,7 +70,7 @@ describe("estimateCost on awkward input", () => {
       ],
       { region: "us-east-1" },
     );
-    expect(find(inModule, "module.app.aws_autoscaling_group.asg")?.monthlyCost).toBe(cents(2 * 730 * 0.0832));
+    expect(find(inModule, "module.app.aws_autoscaling_group.asg")?.monthlyCost).toBe(cents(cents(2 * 730 * 0.0832) + cents(2 * 8 * 0.1)));
   });
 
   it("treats EC2-backed ECS services as free and counts literal for_each sets", () => {

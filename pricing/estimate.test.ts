@@ -79,7 +79,8 @@ describe("estimateCost", () => {
     expect(nodes?.monthlyCost).toBe(cents(3 * 730 * 0.096) + cents(3 * 50 * us.ebs.storageGbMonth.gp2));
     const fargate = find(estimate, "aws_ecs_service.api");
     expect(fargate?.monthlyCost).toBe(cents(2 * 0.5 * 730 * 0.04048) + cents(2 * 1 * 730 * 0.004445));
-    expect(find(estimate, "aws_autoscaling_group.workers")?.monthlyCost).toBe(cents(4 * 730 * 0.17));
+    // The template sizes no root volume: each instance gets the assumed 8 GB gp2 one.
+    expect(find(estimate, "aws_autoscaling_group.workers")?.monthlyCost).toBe(cents(cents(4 * 730 * 0.17) + cents(4 * 8 * us.ebs.storageGbMonth.gp2)));
     expect(find(estimate, "aws_db_instance.main")?.monthlyCost).toBe(
       cents(2 * (us.rds.postgres["db.m6i.large"] ?? 0) * 730) + cents(2 * 100 * us.rds.storageGbMonth.gp3),
     );
@@ -128,12 +129,27 @@ describe("estimateCost", () => {
   });
 
   it("rejects an unknown region, listing the supported ones", () => {
-    expect(() => estimateCost(stack, { region: "eu-central-9" })).toThrow(/eu-west-1, us-east-1, us-west-2/);
+    expect(() => estimateCost(stack, { region: "eu-central-9" })).toThrow(/eu-central-1, eu-west-1, eu-west-2, us-east-1, us-east-2, us-west-2/);
   });
 
   it("rejects negative usage figures", () => {
     expect(() => estimateCost(stack, { region: "us-east-1", usage: { "aws_nat_gateway.main": { monthly_data_processed_gb: -1 } } })).toThrow(
       /Invalid estimate options/,
     );
+  });
+});
+
+describe("usage figures for instances of a count or for_each resource", () => {
+  it("takes the exact instance address first, then the [*] wildcard, then the unindexed address", () => {
+    const nat = (index: number) => ({ ...res("aws_nat_gateway", "main"), address: `aws_nat_gateway.main[${index}]` });
+    const usageOf = (usage: Record<string, Record<string, number>>) =>
+      estimateCost([nat(0), nat(1)], { region: "us-east-1", usage }).resources.map((r) => r.monthlyCost);
+    const hour = us.nat.hour * 730;
+    const gb = us.nat.gbProcessed;
+    expect(usageOf({ "aws_nat_gateway.main[*]": { monthly_data_processed_gb: 100 }, "aws_nat_gateway.main[1]": { monthly_data_processed_gb: 10 } })).toEqual([
+      cents(hour + 100 * gb),
+      cents(hour + 10 * gb),
+    ]);
+    expect(usageOf({ "aws_nat_gateway.main": { monthly_data_processed_gb: 20 } })).toEqual([cents(hour + 20 * gb), cents(hour + 20 * gb)]);
   });
 });

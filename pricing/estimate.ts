@@ -73,7 +73,7 @@ export function estimateCost(resources: readonly TerraformResource[], options: E
       unsupported.push({ address, type, reason: plan.reason });
       continue;
     }
-    const values: UsageValues = Object.hasOwn(usage, address) ? (usage[address] ?? {}) : {};
+    const values: UsageValues = usageFor(usage, address);
     const raw: RawComponent[] = [];
     let failure: string | undefined;
     for (const spec of plan.specs) {
@@ -111,4 +111,15 @@ export function estimateCost(resources: readonly TerraformResource[], options: E
     unsupported,
     free,
   };
+}
+
+/**
+ * The usage figures for one resource instance, as Infracost's usage file gives them: the exact
+ * address (`aws_nat_gateway.main[0]`), else the wildcard over its instances
+ * (`aws_nat_gateway.main[*]`), else the resource's address without an index.
+ */
+export function usageFor(usage: Readonly<Record<string, UsageValues>>, address: string): UsageValues {
+  const base = address.replace(/\[(?:\d+|"(?:[^"\\]|\\.)*")\]$/, "");
+  for (const key of [address, `${base}[*]`, base]) if (Object.hasOwn(usage, key)) return usage[key] ?? {};
+  return {};
 }

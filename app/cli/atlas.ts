@@ -24,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   search: { summary: "see what retrieval returns for a query, and why", load: () => import("./search.js") },
   plan: { summary: "design, build and validate a goal; stop at approval or apply", load: () => import("./plan.js") },
   validate: { summary: "run the validator on a Terraform / Kubernetes folder", load: () => import("./validate.js"), failureCode: 2 },
+  prices: { summary: "rebuild price sheets from the AWS Price List bulk offer files", load: () => import("./prices.js"), failureCode: 2 },
 };
 
 const USAGE = `usage: atlas <command> [args]

@@ -26,7 +26,7 @@ resource "aws_elasticache_cluster" "sessions" {
   count           = 3
   cluster_id      = "sessions-\${count.index}"
   engine          = "redis"
-  node_type       = "cache.r6g.4xlarge"
+  node_type       = "cache.m2.xlarge"
   num_cache_nodes = 1
 }
 `;
@@ -70,13 +70,15 @@ describe("pnpm validate: cost section", () => {
     expect(report.status).toBe("FAIL");
     expect(report.cost.budget_usd).toBe(100);
     expect(report.cost.unpriced_gate).toBe("fail");
-    expect(report.cost.unpriced.map((u: { address: string }) => u.address).sort()).toEqual(["aws_elasticache_cluster.sessions", "aws_instance.trainer"]);
+    // count = 3 makes three instances, each unpriced on its own line
+    const sessions = [0, 1, 2].map((i) => `aws_elasticache_cluster.sessions[${i}]`);
+    expect(report.cost.unpriced.map((u: { address: string }) => u.address).sort()).toEqual([...sessions, "aws_instance.trainer"]);
     expect(report.cost.unpriced.find((u: { type: string }) => u.type === "aws_instance").reason).toContain("p4d.24xlarge");
     const unpriced = report.findings.filter((f: { rule_id: string }) => f.rule_id === "COST_UNPRICED");
-    expect(unpriced).toHaveLength(2);
+    expect(unpriced).toHaveLength(4);
     expect(unpriced.every((f: { severity: string }) => f.severity === "medium")).toBe(true);
-    expect(unpriced.find((f: { resource: string }) => f.resource === "aws_elasticache_cluster.sessions").message).toMatch(
-      /aws_elasticache_cluster.*cache\.r6g\.4xlarge/,
+    expect(unpriced.find((f: { resource: string }) => f.resource === "aws_elasticache_cluster.sessions[1]").message).toMatch(
+      /aws_elasticache_cluster.*cache\.m2\.xlarge/,
     );
     // nothing priced, so the total is $0 — and the report says it is not the whole story
     expect(report.cost.monthly_total_usd).toBe(0);
@@ -87,7 +89,7 @@ describe("pnpm validate: cost section", () => {
     const report = JSON.parse(stdout);
     expect(report.cost.unpriced_gate).toBe("allowed");
     expect(report.cost.allow_unpriced).toBe(true);
-    expect(report.findings.filter((f: { rule_id: string }) => f.rule_id === "COST_UNPRICED")).toHaveLength(2);
+    expect(report.findings.filter((f: { rule_id: string }) => f.rule_id === "COST_UNPRICED")).toHaveLength(4);
     // medium findings do not reach the default fail_on: what is left is the policy's own verdict
     const blocking = report.findings.filter((f: { severity: string }) => f.severity === "high" || f.severity === "critical");
     expect(report.status).toBe(blocking.length > 0 ? "FAIL" : "PASS");
@@ -133,7 +135,7 @@ describe("pnpm validate: cost section", () => {
     expect(stdout).toMatch(/Cost \(us-east-1\): \$0\.00\/month/);
     expect(stdout).toContain("budget $100.00: OK");
     expect(stdout).toMatch(
-      /Unpriced, not in the total \(2\):\n {2}aws_elasticache_cluster\.sessions \(aws_elasticache_cluster\): .*\n {2}aws_instance\.trainer/,
+      /Unpriced, not in the total \(4\):\n {2}aws_elasticache_cluster\.sessions\[0\] \(aws_elasticache_cluster\): .*\n(.*\n){2} {2}aws_instance\.trainer/,
     );
     expect(stdout).toContain("--allow-unpriced accepts the incomplete total");
     const natText = (await cli(nat)).stdout;

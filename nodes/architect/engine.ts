@@ -1,3 +1,4 @@
+import { isAtlasError } from "../../lib/errors.js";
 import { SUPPORTED_REGIONS } from "../../pricing/index.js";
 import { type GoalStatement, goalStatementSchema } from "../../schemas/goal.js";
 import { type PlanConstraint, type PlanSpec, planSpecSchema } from "../../schemas/plan.js";
@@ -161,7 +162,31 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext, op
   const goal = goalStatementSchema.parse(goalInput);
   const refused = unsupported(goal);
   if (refused) return refused;
+  try {
+    return planPriced(goal, ctx, options);
+  } catch (error) {
+    return unpricedInRegion(error, goal.region);
+  }
+}
 
+/**
+ * A region's sheet may leave out a size the catalogue picks (a rate the transcriber could not
+ * state with confidence): the plan cannot be priced there, so it is blocked naming the missing rate.
+ */
+function unpricedInRegion(error: unknown, region: string): PlanOutcome {
+  if (!isAtlasError(error) || error.code !== "VALIDATION_FAILED" || !error.message.includes(`the ${region} price sheet`)) throw error;
+  return {
+    kind: "blocked",
+    reason: `${error.message}, so no cost can be checked against the budget`,
+    arithmetic: [
+      `requested region: ${region}`,
+      `unpriced: ${error.message}`,
+      "to unblock: choose a region whose sheet prices it, or add the rate to the sheet",
+    ],
+  };
+}
+
+function planPriced(goal: GoalStatement, ctx: PlanContext, options: { advise?: boolean }): PlanOutcome {
   const redundancy = redundancyFor(goal);
   const reading = readConstraints(goal.constraints, goal.existing_components);
   const intent = intentOf(reading.flatMap((entry) => entry.wishes));

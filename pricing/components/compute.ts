@@ -1,20 +1,18 @@
-import { HOURS_PER_MONTH, type RegionPrices } from "../catalogue.js";
+import { ec2HourlyRate, HOURS_PER_MONTH, type RegionPrices } from "../catalogue.js";
 import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
-import { fail, hourly, lookup, ok, usage } from "./build.js";
+import { fail, hourly, ok, usage } from "./build.js";
 
 type Spec<K extends ComponentSpec["kind"]> = Extract<ComponentSpec, { kind: K }>;
 
 /** Fargate bills ephemeral storage only above this many GB per task. */
 const FARGATE_FREE_EPHEMERAL_GB = 20;
 
-/** EC2 instances, Linux on-demand. */
+/** EC2 instances, Linux on-demand (listed types, or sizes of a family the sheet prices compactly). */
 export function priceEc2(spec: Spec<"ec2">, prices: RegionPrices): PricingResult {
-  const rate = lookup(prices.ec2, spec.instanceType);
-  if (rate === undefined) {
-    return fail(`EC2 instance type "${spec.instanceType}" is not in the ${prices.region} price sheet`);
-  }
-  return ok([hourly(`Instance usage (Linux/UNIX, on-demand, ${spec.instanceType})`, rate, spec.count ?? 1)]);
+  const rate = ec2HourlyRate(prices, spec.instanceType);
+  if (!rate.ok) return fail(rate.reason);
+  return ok([hourly(`Instance usage (Linux/UNIX, on-demand, ${spec.instanceType})`, rate.hour, spec.count ?? 1)]);
 }
 
 /** What a scheduled spec's lines say about the runs they price. */

@@ -3,8 +3,8 @@ import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
 import { priceEc2, priceEksControlPlane, priceFargate, priceLambda } from "./compute.js";
 import { priceAuroraInstance, priceAuroraStorage, priceEbs, priceElastiCache, priceRds, priceS3 } from "./data.js";
-import { priceAlb, priceCloudFront, priceDataTransfer, priceNat, priceNlb, pricePublicIpv4, priceVpcEndpoint } from "./network.js";
-import { priceAlarm, priceKmsKey, priceLogs, priceSecret, priceSns, priceSqs, priceWaf } from "./services.js";
+import { priceAlb, priceCloudFront, priceDataTransfer, priceGwlb, priceNat, priceNlb, pricePublicIpv4, priceVpcEndpoint } from "./network.js";
+import { priceAlarm, priceCompositeAlarm, priceKmsKey, priceLogs, priceMetrics, priceSecret, priceSns, priceSqs, priceWaf } from "./services.js";
 
 /**
  * The one place component arithmetic happens: full-precision cost components for `spec`
@@ -29,13 +29,15 @@ export function priceSpec(spec: ComponentSpec, prices: RegionPrices, values: Usa
     case "elasticache":
       return priceElastiCache(spec, prices);
     case "ebs":
-      return priceEbs(spec, prices);
+      return priceEbs(spec, prices, values);
     case "s3":
       return priceS3(spec, prices, values);
     case "alb":
       return priceAlb(spec, prices, values);
     case "nlb":
       return priceNlb(spec, prices, values);
+    case "gwlb":
+      return priceGwlb(spec, prices, values);
     case "nat":
       return priceNat(spec, prices, values);
     case "public-ipv4":
@@ -50,6 +52,10 @@ export function priceSpec(spec: ComponentSpec, prices: RegionPrices, values: Usa
       return priceCloudFront(prices, values);
     case "cloudwatch-alarm":
       return priceAlarm(spec, prices);
+    case "cloudwatch-composite-alarm":
+      return priceCompositeAlarm(spec, prices);
+    case "cloudwatch-metrics":
+      return priceMetrics(spec, prices);
     case "cloudwatch-logs":
       return priceLogs(prices, values);
     case "secrets-manager":

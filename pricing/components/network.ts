@@ -1,7 +1,7 @@
 import type { RegionPrices } from "../catalogue.js";
 import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
-import { hourly, monthly, ok, usage } from "./build.js";
+import { fail, hourly, monthly, ok, usage } from "./build.js";
 
 type Spec<K extends ComponentSpec["kind"]> = Extract<ComponentSpec, { kind: K }>;
 
@@ -18,6 +18,16 @@ export function priceNlb(spec: Spec<"nlb">, prices: RegionPrices, values: UsageV
   return ok([
     hourly("Network load balancer", prices.elb.nlbHour, spec.count ?? 1),
     usage("Network load balancer capacity units", "NLCU-hours", prices.elb.nlbLcuHour, values.monthly_lcu_hours),
+  ]);
+}
+
+/** Gateway Load Balancer: hours, plus GLCU-hours from usage. */
+export function priceGwlb(spec: Spec<"gwlb">, prices: RegionPrices, values: UsageValues): PricingResult {
+  const rates = prices.gwlb;
+  if (!rates) return fail(`Gateway Load Balancer rates are not in the ${prices.region} price sheet`);
+  return ok([
+    hourly("Gateway load balancer", rates.hour, spec.count ?? 1),
+    usage("Gateway load balancer capacity units", "GLCU-hours", rates.glcuHour, values.monthly_glcu_hours),
   ]);
 }
 
@@ -38,11 +48,22 @@ export function pricePublicIpv4(spec: Spec<"public-ipv4">, prices: RegionPrices)
  */
 export function priceVpcEndpoint(spec: Spec<"vpc-endpoint">, prices: RegionPrices, values: UsageValues): PricingResult {
   if (spec.type === "gateway") return ok([]);
+  if (spec.type === "gateway-load-balancer") return priceGwlbEndpoint(spec, prices, values);
   const rates = prices.vpcEndpoint;
   const azs = spec.azs ?? 1;
   return ok([
     hourly(`Interface endpoint (${azs} AZ${azs === 1 ? "" : "s"})`, rates.interfaceAzHour, azs * (spec.count ?? 1), "AZ-hours"),
     usage("Data processed", "GB", rates.gbProcessed, values.monthly_data_processed_gb),
+  ]);
+}
+
+/** Gateway Load Balancer endpoints: each sits in one subnet (one zone), billed per endpoint-hour and per GB processed. */
+function priceGwlbEndpoint(spec: Spec<"vpc-endpoint">, prices: RegionPrices, values: UsageValues): PricingResult {
+  const rates = prices.gwlb;
+  if (!rates) return fail(`Gateway Load Balancer endpoint rates are not in the ${prices.region} price sheet`);
+  return ok([
+    hourly("Gateway Load Balancer endpoint", rates.endpointHour, spec.count ?? 1, "endpoint-hours"),
+    usage("Data processed", "GB", rates.endpointGbProcessed, values.monthly_data_processed_gb),
   ]);
 }
 

@@ -1,21 +1,41 @@
 import type { RegionPrices } from "../catalogue.js";
 import type { ComponentSpec } from "../component-spec.js";
 import type { PricingResult, UsageValues } from "../types.js";
-import { monthly, ok, usage } from "./build.js";
+import { fail, monthly, ok, usage } from "./build.js";
 
 type Spec<K extends ComponentSpec["kind"]> = Extract<ComponentSpec, { kind: K }>;
 
-/** CloudWatch metric alarms, standard or high resolution, per alarm-month. */
+/**
+ * CloudWatch metric alarms, standard or high resolution, per alarm metric-month: one metric
+ * per alarm, one per metric in a metric-math expression, three for anomaly detection.
+ */
 export function priceAlarm(spec: Spec<"cloudwatch-alarm">, prices: RegionPrices): PricingResult {
   const high = spec.highResolution ?? false;
+  const metrics = spec.metrics ?? 1;
+  const note = spec.note ? ` (${spec.note})` : "";
   return ok([
     monthly(
-      high ? "High-resolution alarm metric" : "Standard-resolution alarm metric",
+      `${high ? "High-resolution alarm metric" : "Standard-resolution alarm metric"}${note}`,
       "alarm-months",
       high ? prices.cloudwatch.highResAlarmMonth : prices.cloudwatch.alarmMonth,
-      spec.count ?? 1,
+      metrics * (spec.count ?? 1),
     ),
   ]);
+}
+
+/** CloudWatch composite alarms, per alarm-month. */
+export function priceCompositeAlarm(spec: Spec<"cloudwatch-composite-alarm">, prices: RegionPrices): PricingResult {
+  const rates = prices.cloudwatchMore;
+  if (!rates) return fail(`CloudWatch composite alarm rates are not in the ${prices.region} price sheet`);
+  return ok([monthly("Composite alarm", "alarm-months", rates.compositeAlarmMonth, spec.count ?? 1)]);
+}
+
+/** Metrics billed as CloudWatch custom metrics (first tier), e.g. EC2 detailed monitoring's 7 per instance. */
+export function priceMetrics(spec: Spec<"cloudwatch-metrics">, prices: RegionPrices): PricingResult {
+  const rates = prices.cloudwatchMore;
+  if (!rates) return fail(`CloudWatch custom metric rates are not in the ${prices.region} price sheet`);
+  const note = spec.note ? ` (${spec.note})` : "";
+  return ok([monthly(`CloudWatch metrics${note}`, "metric-months", rates.metricMonth, spec.metrics * (spec.count ?? 1))]);
 }
 
 /** CloudWatch Logs: ingestion and storage, both usage-based. */

@@ -14,14 +14,21 @@ function rdsEngine(resource: TerraformResource, ctx: MapContext): string {
   return sourceEngine;
 }
 
-/** `aws_db_instance`: class × (2 if Multi-AZ), storage by type, provisioned IOPS. */
+/**
+ * `aws_db_instance`: class × (2 if Multi-AZ), storage by type, provisioned IOPS. An Aurora
+ * engine makes it an instance of an Aurora cluster: priced from the Aurora table, its storage
+ * billed on the `aws_rds_cluster`.
+ */
 export function mapDbInstance(resource: TerraformResource, ctx: MapContext): ComponentSpec[] {
   const a = resource.attributes;
+  const engine = rdsEngine(resource, ctx);
+  if (engine.startsWith("aurora")) return [{ kind: "aurora-instance", instanceClass: requiredString(a, "instance_class") }];
   const iops = optionalNumber(a, "iops");
   return [
     {
       kind: "rds",
-      engine: rdsEngine(resource, ctx),
+      engine,
+      licenseModel: optionalString(a, "license_model"),
       instanceClass: requiredString(a, "instance_class"),
       multiAz: optionalBool(a, "multi_az") ?? false,
       storageGb: optionalNumber(a, "allocated_storage"),

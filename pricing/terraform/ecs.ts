@@ -40,7 +40,7 @@ function strategyOf(entries: Record<string, unknown>[]): StrategyEntry[] {
 /**
  * How the tasks of a service (or a scheduled run) get capacity: `launch_type`, else their own
  * `capacity_provider_strategy`, else the default strategy of their cluster's
- * `aws_ecs_cluster_capacity_providers`. Null when they do not run on Fargate (EC2 launch
+ * `aws_ecs_cluster_capacity_providers`, else the cluster's own (provider < 5.0). Null when they do not run on Fargate (EC2 launch
  * type or EC2 capacity providers: the instances carry the cost).
  * @throws Unpriceable for a strategy mixing Fargate with EC2 capacity providers
  */
@@ -54,6 +54,11 @@ function fargateStrategy(a: Record<string, unknown>, ctx: MapContext, from: Terr
       clusterName !== undefined ? referencedName(c.attributes.cluster_name, "aws_ecs_cluster") === clusterName : false,
     );
     strategy = providers ? strategyOf(blocks(providers.attributes, "default_capacity_provider_strategy")) : [];
+  }
+  if (strategy.length === 0) {
+    // Provider versions before 5.0 set the default strategy on the cluster itself.
+    const clusterResource = findRelated(ctx, from, "aws_ecs_cluster", cluster);
+    strategy = clusterResource ? strategyOf(blocks(clusterResource.attributes, "default_capacity_provider_strategy")) : [];
   }
   const fargate = strategy.filter((s) => FARGATE_PROVIDERS.has(s.provider));
   if (fargate.length === 0) return null;

@@ -64,6 +64,7 @@ const FIXED_SPECS: Readonly<Record<string, ComponentSpec>> = {
   aws_sns_topic: { kind: "sns" },
   aws_lambda_function: { kind: "lambda" },
   aws_cloudfront_distribution: { kind: "cloudfront" },
+  aws_cloudwatch_composite_alarm: { kind: "cloudwatch-composite-alarm" },
 };
 
 const LITERAL_SET = /^\$\{(?:toset\()?\[((?:\s*"[^"$]*"\s*,?)*)\]\)?\}$/;

@@ -9,7 +9,9 @@ export interface MapContext {
 /** `module.net.` for `module.net.aws_subnet.a`, "" at the root: references stay inside a module. */
 export function modulePrefix(resource: TerraformResource): string {
   const local = `${resource.type}.${resource.name}`;
-  return resource.address.endsWith(local) ? resource.address.slice(0, -local.length) : "";
+  // `count` / `for_each` instances end in `[0]` or `["key"]` after the name.
+  const address = resource.address.replace(/\[(?:\d+|"(?:[^"\\]|\\.)*")\]$/, "");
+  return address.endsWith(local) ? address.slice(0, -local.length) : "";
 }
 
 /** The resource name in a reference such as "${aws_launch_template.web.id}", if any. */
