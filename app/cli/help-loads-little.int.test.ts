@@ -38,6 +38,8 @@ describe("a CLI's --help and usage errors load none of what the command runs on"
     ["app/cli/plan.ts", ["goal.json", "--approve"], 2],
     ["app/cli/validate.ts", ["--help"], 0],
     ["app/cli/validate.ts", [".", "--env", "qa"], 2],
+    ["app/cli/prices.ts", ["--help"], 0],
+    ["app/cli/prices.ts", ["refresh", "--region", "mars-north-1"], 2],
     ["app/cli/schemas.ts", ["--help"], 0],
     ["app/cli/atlas.ts", ["keys", "--help"], 0],
   ] as const)("%s %j", async (script, args, code) => {
