@@ -53,7 +53,7 @@ describe("CLI --help prints the usage on stdout, exits 0 and opens no database",
     ["app/cli/plan.ts", /^usage: pnpm plan/],
     ["app/cli/keys.ts", /^usage: pnpm keys/],
     ["app/cli/migrate.ts", /^usage: pnpm migrate/],
-    ["app/cli/validate.ts", /pnpm validate <dir>/],
+    ["app/cli/validate.ts", /pnpm validate <dir \| plan\.json>/],
     ["app/cli/schemas.ts", /^usage: pnpm schemas/],
   ])("%s --help", async (script, usage) => {
     const result = await runTs(script, ["--help"], childEnv({ ATLAS_DATA_DIR: join(dataDir, "unused") }));
