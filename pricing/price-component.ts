@@ -35,7 +35,8 @@ function toIssues(error: z.ZodError, root: string): FieldIssue[] {
  * @example priceComponent({ kind: "rds", engine: "postgres", instanceClass: "db.m6i.large", multiAz: true, storageGb: 100, storageType: "gp3" }, "us-east-1")
  * @param usage monthly usage figures for usage-based items; keys per kind in `USAGE_KEYS`
  * @throws AtlasError `VALIDATION_FAILED` for a malformed spec or usage, an unsupported
- *   region, or a size the price sheet does not list (the message says which)
+ *   region, or a size the price sheet does not list (the message says which; `details.unpricedIn`
+ *   names the region then)
  */
 export function priceComponent(spec: ComponentSpec, region: string, usage: UsageValues = {}): ComponentPrice {
   const parsedSpec = componentSpecSchema.safeParse(spec);
@@ -49,7 +50,8 @@ export function priceComponent(spec: ComponentSpec, region: string, usage: Usage
   const prices = getRegionPrices(region);
   const result = priceSpec(parsedSpec.data, prices, parsedUsage.data);
   if (!result.ok) {
-    throw new AtlasError("VALIDATION_FAILED", result.reason, { issues: [{ path: "spec", message: result.reason }] });
+    // a valid spec the region's sheet has no rate for: callers may tell it from a malformed spec
+    throw new AtlasError("VALIDATION_FAILED", result.reason, { issues: [{ path: "spec", message: result.reason }], details: { unpricedIn: prices.region } });
   }
   const rounded = roundComponents(result.components);
   return {

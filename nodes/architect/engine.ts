@@ -174,7 +174,7 @@ export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext, op
  * state with confidence): the plan cannot be priced there, so it is blocked naming the missing rate.
  */
 function unpricedInRegion(error: unknown, region: string): PlanOutcome {
-  if (!isAtlasError(error) || error.code !== "VALIDATION_FAILED" || !error.message.includes(`the ${region} price sheet`)) throw error;
+  if (!isAtlasError(error) || error.details?.unpricedIn !== region) throw error;
   return {
     kind: "blocked",
     reason: `${error.message}, so no cost can be checked against the budget`,
