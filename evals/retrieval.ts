@@ -72,3 +72,70 @@ export function readOpenshiftPairs(folder: string): { description: RetrievalCase
     summary: pairs.map((pair) => ({ query: pair.query_summary, expected: pair.expected })),
   };
 }
+
+/** Candidates advice weighs before refusing: its 8 chunks × the search's candidate factor of 4. */
+const ADVICE_CANDIDATES = 32;
+
+/**
+ * The best relevance among the chunks advice would weigh for a query (the same top-ranked
+ * candidates, threshold 0): advice answers when this reaches the threshold, else refuses.
+ */
+export async function bestRelevance(search: RunbookSearch, query: string, collection: string): Promise<number> {
+  const hits = await search(query, { top_k: ADVICE_CANDIDATES, threshold: 0, collapse_by_file: false, filters: { collection } });
+  return Math.max(0, ...hits.map((hit) => hit.relevance));
+}
+
+/** A question set's best relevances, labelled in-corpus (should be answered) or off-topic (should be refused). */
+export interface RelevanceSample {
+  set: string;
+  collection: string;
+  off_topic: boolean;
+  best: number[];
+}
+
+export async function sampleRelevance(search: RunbookSearch, set: string, queries: string[], collection: string, offTopic: boolean): Promise<RelevanceSample> {
+  const best: number[] = [];
+  for (const query of queries) best.push(await bestRelevance(search, query, collection));
+  return { set, collection, off_topic: offTopic, best };
+}
+
+/** What a threshold does to one question set: the share answered (in-corpus) or refused (off-topic). */
+export interface RefusalScore {
+  set: string;
+  threshold: number;
+  queries: number;
+  /** "answered" for in-corpus sets, "refused" for off-topic ones */
+  measure: "answered" | "refused";
+  rate: number;
+}
+
+export function refusalScore(sample: RelevanceSample, threshold: number): RefusalScore {
+  const answered = sample.best.filter((value) => value >= threshold).length;
+  const n = sample.best.length || 1;
+  const rate = sample.off_topic ? (sample.best.length - answered) / n : answered / n;
+  return { set: sample.set, threshold, queries: sample.best.length, measure: sample.off_topic ? "refused" : "answered", rate: Number(rate.toFixed(3)) };
+}
+
+/** Off-topic questions (expected refusal): one `{"query": …}` object per line. */
+export function readOffTopicQuestions(path: string): string[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => (JSON.parse(line) as { query: string }).query);
+}
+
+/**
+ * A table of answer and refusal rates per question set at each threshold, the configured one
+ * marked, so the threshold can be chosen on the labelled sets and its trade-off seen.
+ */
+export function refusalTable(samples: RelevanceSample[], thresholds: number[], configured: number): string[] {
+  const columns = [...new Set([...thresholds, configured])].sort((a, b) => a - b);
+  const header = ["set", "measure", "queries", ...columns.map((t) => (t === configured ? `*${t}` : String(t)))];
+  const rows = samples.map((sample) => {
+    const scores = columns.map((t) => refusalScore(sample, t));
+    return [sample.set, scores[0]?.measure ?? "", String(sample.best.length), ...scores.map((s) => s.rate.toFixed(3))];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(" | ")} |`;
+  return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
+}

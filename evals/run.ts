@@ -11,7 +11,20 @@ import { migrate } from "../lib/db/migrate.js";
 import { createLogger } from "../lib/log.js";
 import { makeRunbookSearch } from "../rag/search.js";
 import { evalPlans, type PlanEvalResult } from "./plans.js";
-import { atlasRanker, type RetrievalScore, readDocsQuestions, readOpenshiftPairs, scoreRanker, tsRankBaseline } from "./retrieval.js";
+import {
+  atlasRanker,
+  type RefusalScore,
+  type RelevanceSample,
+  type RetrievalScore,
+  readDocsQuestions,
+  readOffTopicQuestions,
+  readOpenshiftPairs,
+  refusalScore,
+  refusalTable,
+  sampleRelevance,
+  scoreRanker,
+  tsRankBaseline,
+} from "./retrieval.js";
 
 /**
  * `pnpm eval [retrieval] [plans]`: retrieval quality on the sample runbooks' question set and
@@ -29,7 +42,7 @@ const USAGE = `usage: pnpm eval [retrieval] [plans]
   Both when none is named. Results are printed and written to evals/results/.`;
 const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
 
-async function retrievalEval(): Promise<RetrievalScore[]> {
+async function retrievalEval(): Promise<{ scores: RetrievalScore[]; refusal: RefusalScore[] }> {
   const db = await openDatabase({});
   try {
     await migrate(db.pool);
@@ -52,7 +65,29 @@ async function retrievalEval(): Promise<RetrievalScore[]> {
     for (const [name, cases, collection] of sets) {
       for (const [ranker, rank] of Object.entries(rankers)) scores.push(await scoreRanker(name, ranker, cases, collection, rank));
     }
-    return scores;
+    // Refusal: in-corpus questions should be answered, off-topic ones refused, at the configured threshold.
+    const offTopic = readOffTopicQuestions(join(root, "evals", "questions", "off-topic.jsonl"));
+    const samples: RelevanceSample[] = [];
+    for (const [name, cases, collection] of sets) {
+      samples.push(
+        await sampleRelevance(
+          search,
+          name,
+          cases.map((c) => c.query),
+          collection,
+          false,
+        ),
+      );
+    }
+    for (const collection of pairs ? ["docs", "openshift-runbooks"] : ["docs"]) {
+      samples.push(await sampleRelevance(search, `off-topic vs ${collection}`, offTopic, collection, true));
+    }
+    const threshold = loadConfig({}).RAG_RELEVANCY_THRESHOLD;
+    console.log("");
+    console.log(`answered (in-corpus) and refused (off-topic) by relevance threshold; * is RAG_RELEVANCY_THRESHOLD's default`);
+    for (const line of refusalTable(samples, [0.1, 0.2, 0.25, 0.26, 0.27, 0.28, 0.29, 0.3, 0.35], threshold)) console.log(line);
+    console.log("");
+    return { scores, refusal: samples.map((sample) => refusalScore(sample, threshold)) };
   } finally {
     await db.close();
   }
@@ -150,9 +185,10 @@ function printConstraintSuite(suite: PlanEvalResult["constraints"]): void {
 async function main(wanted: readonly string[]): Promise<void> {
   const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
   if (wanted.includes("retrieval")) {
-    const scores = await retrievalEval();
+    const { scores, refusal } = await retrievalEval();
     printTable(scores);
     results.retrieval = scores;
+    results.refusal = refusal;
   }
   if (wanted.includes("plans")) {
     console.log("");

@@ -9,7 +9,7 @@ describe("loadConfig", () => {
     expect(config.HOST).toBe("127.0.0.1");
     expect(config.RAG_TOP_K).toBe(15);
     expect(config.RAG_COLLAPSE_BY_FILE).toBe(true);
-    expect(config.RAG_RELEVANCY_THRESHOLD).toBe(0.1);
+    expect(config.RAG_RELEVANCY_THRESHOLD).toBe(0.28);
     expect(config.BODY_LIMIT_BYTES).toBe(1_048_576);
     expect(config.LOG_LEVEL).toBe("info");
     expect(config.DATABASE_URL).toBeUndefined();

@@ -112,8 +112,8 @@ export const configSchema = z.object({
   // --- retrieval ---
   /** Hits returned by retrieval when the caller does not say. */
   RAG_TOP_K: z.coerce.number().int().min(1).max(100).default(15),
-  /** Minimum relevance (0..1) a hit needs; below it a hit is dropped. */
-  RAG_RELEVANCY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.1),
+  /** Minimum relevance (0..1) a hit needs; below it a hit is dropped. Chosen with `pnpm eval retrieval`. */
+  RAG_RELEVANCY_THRESHOLD: z.coerce.number().min(0).max(1).default(0.28),
   /** At most one hit per source file. */
   RAG_COLLAPSE_BY_FILE: booleanFromEnv.default(true),
 

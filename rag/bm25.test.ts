@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { B, documentWeight, idf, K1, needsReweight, REWEIGHT_DRIFT, relevance } from "./bm25.js";
+import { B, documentWeight, idf, K1, needsReweight, REWEIGHT_DRIFT, relevance, UNSEEN_TERM_WEIGHT } from "./bm25.js";
 
 describe("BM25 halves", () => {
   it("uses the usual parameters", () => {
@@ -33,18 +33,30 @@ describe("BM25 halves", () => {
 });
 
 describe("relevance", () => {
-  it("is the share of the query's idf mass, within 0..1", () => {
-    const idfs = [2, 1, 1];
-    expect(relevance(0, idfs)).toBe(0);
-    expect(relevance(2, idfs)).toBeCloseTo(0.5, 12);
-    expect(relevance(4, idfs)).toBe(1);
-    expect(relevance(9, idfs)).toBe(1);
-    expect(relevance(3, [])).toBe(0);
-    for (const score of [0, 0.3, 1.7, 3.9, 12]) {
-      const value = relevance(score, idfs);
-      expect(value).toBeGreaterThanOrEqual(0);
-      expect(value).toBeLessThanOrEqual(1);
-    }
+  const query = [
+    { term: "replica", idf: 2, seen: true },
+    { term: "lag", idf: 1, seen: true },
+    { term: "postgr", idf: 1, seen: true },
+  ];
+
+  it("is the share of the question's content-term idf mass the chunk holds", () => {
+    expect(relevance(new Set(), query)).toBe(0);
+    expect(relevance(new Set(["replica"]), query)).toBeCloseTo(0.5, 12);
+    expect(relevance(new Set(["replica", "lag", "postgr", "other"]), query)).toBe(1);
+    expect(relevance(new Set(["lag", "unrelated"]), query)).toBeCloseTo(0.25, 12);
+    expect(relevance(new Set(["anything"]), [])).toBe(0);
+  });
+
+  it("counts terms the store has never seen against coverage, more than a seen term", () => {
+    const withUnseen = [
+      { term: "bake", idf: 3, seen: true },
+      { term: "sourdough", idf: 3, seen: false },
+    ];
+    // one shared word of two: a half at most if the unknown word weighed like a known one
+    expect(relevance(new Set(["bake"]), withUnseen)).toBeCloseTo(3 / (3 + 3 * UNSEEN_TERM_WEIGHT), 12);
+    expect(relevance(new Set(["bake"]), withUnseen)).toBeLessThan(0.5);
+    // a chunk cannot match a term the store does not hold, even if its text were to
+    expect(relevance(new Set(["bake", "sourdough"]), withUnseen)).toBeLessThan(0.5);
   });
 });
 

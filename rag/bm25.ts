@@ -25,12 +25,32 @@ export function idf(documentFrequency: number, documentCount: number): number {
 }
 
 /**
- * Maps a BM25 score onto 0..1: the share of the query's IDF mass a chunk matches, where a
- * chunk of average length holding every query term once scores 1. Used for the threshold.
+ * How much more than a seen term of the highest IDF a term the store has never seen weighs
+ * against coverage: an unknown word is the strongest sign the question is about something else.
  */
-export function relevance(score: number, queryIdfs: number[]): number {
-  const mass = queryIdfs.reduce((sum, weight) => sum + weight, 0);
-  return mass > 0 ? Math.min(1, score / mass) : 0;
+export const UNSEEN_TERM_WEIGHT = 2;
+
+/** One content term of a question with its IDF, and whether any chunk in the store holds it. */
+export interface ContentTermWeight {
+  term: string;
+  idf: number;
+  seen: boolean;
+}
+
+/**
+ * Whether a chunk is about the question, 0..1: the share of the question's content-term IDF
+ * mass the chunk holds. Terms the store has never seen count against it (at
+ * `UNSEEN_TERM_WEIGHT` times their IDF), so one shared word among unknown ones does not pass.
+ * Independent of the BM25 score: the ranking decides the order, this decides refusal.
+ */
+export function relevance(chunkTerms: ReadonlySet<string>, query: readonly ContentTermWeight[]): number {
+  let mass = 0;
+  let matched = 0;
+  for (const { term, idf: weight, seen } of query) {
+    mass += seen ? weight : weight * UNSEEN_TERM_WEIGHT;
+    if (seen && chunkTerms.has(term)) matched += weight;
+  }
+  return mass > 0 ? Math.min(1, matched / mass) : 0;
 }
 
 export function needsReweight(weightsAvgdl: number | null, actualAvgdl: number): boolean {

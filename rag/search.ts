@@ -1,7 +1,9 @@
 import type pg from "pg";
 import { analyze, TERM_SPACE, termId } from "./analyzer.js";
-import { idf, relevance } from "./bm25.js";
+import { type ContentTermWeight, idf, relevance } from "./bm25.js";
+import { contentTerms } from "./coverage.js";
 import type { Embedder } from "./embedder.js";
+import { indexedText } from "./lexical.js";
 import { makeSnippet } from "./snippet.js";
 import { termStatistics } from "./store/corpus.js";
 import { denseRanking, lexicalRanking } from "./store/ranking.js";
@@ -36,7 +38,10 @@ export interface SearchHit {
   line_end: number;
   /** ranking score (BM25, or reciprocal-rank fusion when dense retrieval is on); higher is better */
   score: number;
-  /** 0..1: best of lexical coverage and dense cosine similarity; compared with the threshold */
+  /**
+   * 0..1: best of lexical coverage (the IDF share of the question's content terms the chunk
+   * holds, unseen terms counting against it) and dense cosine similarity; compared with the threshold
+   */
   relevance: number;
   lexical_score: number | null;
   dense_score: number | null;
@@ -59,19 +64,30 @@ const RRF_K = 60;
 const CANDIDATE_FACTOR = 4;
 
 /**
- * The query's BM25 half: IDF per term that occurs in the store. `idfs` also counts terms the
- * store has never seen (at the highest IDF), so a query that is mostly about something else
- * does not look well covered because of one common word.
+ * The query's BM25 half (IDF per term the store holds: this ranks) and the weights relevance
+ * is judged on: the question's content terms with their IDF, terms the store has never seen
+ * at the highest IDF and marked unseen, so they count against coverage.
  */
-async function queryWeights(pool: pg.Pool, terms: string[]): Promise<{ vector: string; idfs: number[] } | null> {
-  const ids = [...new Set(terms.map(termId))];
+async function queryWeights(pool: pg.Pool, terms: string[], content: string[]): Promise<{ vector: string; content: ContentTermWeight[] } | null> {
+  const ids = [...new Set([...terms, ...content].map(termId))];
   if (ids.length === 0) return null;
   const { chunkCount: n, df } = await termStatistics(pool, ids);
   const weights = new Map<number, number>();
-  for (const [id, frequency] of df) weights.set(id, idf(frequency, n));
+  for (const id of new Set(terms.map(termId))) {
+    const frequency = df.get(id);
+    if (frequency !== undefined) weights.set(id, idf(frequency, n));
+  }
   if (weights.size === 0) return null;
-  const unseen = ids.filter((id) => !weights.has(id)).map(() => idf(0, n));
-  return { vector: sparsevecLiteral(weights, TERM_SPACE), idfs: [...weights.values(), ...unseen] };
+  const contentWeights = content.map((term) => {
+    const frequency = df.get(termId(term));
+    return { term, idf: idf(frequency ?? 0, n), seen: frequency !== undefined };
+  });
+  return { vector: sparsevecLiteral(weights, TERM_SPACE), content: contentWeights };
+}
+
+/** The index terms a stored chunk was indexed under (as `lexicalTerms` saw them at ingest). */
+function chunkTerms(row: RankedChunk): Set<string> {
+  return new Set(analyze(indexedText({ title: row.title, source: row.source, headingPath: row.heading_path, content: row.content })));
 }
 
 /**
@@ -87,7 +103,7 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
     const terms = analyze(query);
     const limit = topK * CANDIDATE_FACTOR * (collapse ? 3 : 1);
 
-    const weights = await queryWeights(deps.pool, terms);
+    const weights = await queryWeights(deps.pool, terms, contentTerms(query));
     const lexical = weights ? await lexicalRanking(deps.pool, weights.vector, filters, limit) : [];
     const dense =
       deps.embedder && query.trim() ? await denseRanking(deps.pool, vectorLiteral((await deps.embedder.embed([query]))[0] ?? []), filters, limit) : [];
@@ -109,7 +125,7 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
       (a, b) => (dense.length ? b.fused - a.fused : (b.lexical ?? 0) - (a.lexical ?? 0)) || Number(a.row.id) - Number(b.row.id),
     );
     for (const entry of ranked) {
-      const lexicalRelevance = entry.lexical === null || !weights ? 0 : relevance(entry.lexical, weights.idfs);
+      const lexicalRelevance = entry.lexical === null || !weights ? 0 : relevance(chunkTerms(entry.row), weights.content);
       const hitRelevance = Math.max(lexicalRelevance, entry.dense ?? 0);
       if (hitRelevance < threshold) continue;
       const fileKey = `${entry.row.collection}\u0000${entry.row.source}`;

@@ -107,6 +107,25 @@ describe("makeAdvisor", () => {
     expect(await advise({ question: "banana bread" })).toEqual({ answer: NO_COVERAGE_ANSWER, citations: [], mode: "extractive", grounded: false });
   });
 
+  it("names the nearest runbooks when it refuses, asking with no threshold and citing none", async () => {
+    const calls: unknown[] = [];
+    const advise = makeAdvisor({
+      search: async (_query, options) => {
+        calls.push(options);
+        // nothing passes the threshold; below it, the replication runbook is the nearest
+        return options?.threshold === 0 ? replicationHits.slice(0, 1) : [];
+      },
+      llm: new FakeListChatModel({ responses: ["Cancel the replica query [1]."] }),
+      log: silentLog,
+    });
+    const advice = await advise({ question: "banana bread", filters: { collection: "runbooks" } });
+    expect(advice).toMatchObject({ citations: [], mode: "extractive", grounded: false });
+    expect(advice.answer.startsWith(NO_COVERAGE_ANSWER)).toBe(true);
+    expect(advice.answer).toContain("(runbooks/databases/postgres-replication-lag.md)");
+    expect(advice.answer).toContain(replicationHits[0]?.title as string);
+    expect(calls[1]).toEqual({ top_k: 3, threshold: 0, filters: { collection: "runbooks" }, collapse_by_file: true });
+  });
+
   it("asks search for several chunks of a runbook, not one per file", async () => {
     const calls: unknown[] = [];
     const advise = makeAdvisor({

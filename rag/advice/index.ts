@@ -6,7 +6,7 @@ import type { TokenBudget } from "../../tenants/budget/token-budget.js";
 import type { RunbookSearch } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";
 import { modelAdvice } from "./grounded.js";
-import { type Advice, type AdviceRequest, NO_COVERAGE_ANSWER } from "./types.js";
+import { type Advice, type AdviceRequest, refusalAnswer } from "./types.js";
 
 export type { Advice, AdviceRequest, Citation } from "./types.js";
 
@@ -21,6 +21,9 @@ export interface AdviceDeps {
   metrics?: { recordTokens(tenant: string, model: string, tokens: number): void };
   clock?: () => Date;
 }
+
+/** Runbooks a refusal names as the nearest the store holds. */
+const NEAREST_TITLES = 3;
 
 /** Whose question: the caller's tenant (budgets, events). */
 export interface AdviceContext {
@@ -51,7 +54,11 @@ export function makeAdvisor(deps: AdviceDeps) {
       filters: request.filters,
       collapse_by_file: false,
     });
-    if (hits.length === 0) return { answer: NO_COVERAGE_ANSWER, citations: [], mode: "extractive", grounded: false };
+    if (hits.length === 0) {
+      // Refused: say what the store does hold nearest the question, without citing it as support.
+      const nearest = await deps.search(request.question, { top_k: NEAREST_TITLES, threshold: 0, filters: request.filters, collapse_by_file: true });
+      return { answer: refusalAnswer(nearest), citations: [], mode: "extractive", grounded: false };
+    }
     let fallbackReason: string | undefined;
     if (deps.llm) {
       const traceId = randomBytes(16).toString("hex");

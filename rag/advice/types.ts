@@ -35,6 +35,16 @@ export interface AdviceRequest {
 export const NO_COVERAGE_ANSWER =
   "No runbook in the store covers this question, so Atlas will not guess. " + "Ingest a runbook that does (`pnpm ingest <folder>`) or rephrase the question.";
 
+/**
+ * The refusal: no runbook is about the question. Names what the store does hold nearest to it
+ * (titles and files, not cited: they are not support for any answer), so the reader can judge.
+ */
+export function refusalAnswer(nearest: SearchHit[]): string {
+  if (nearest.length === 0) return NO_COVERAGE_ANSWER;
+  const titles = nearest.map((hit) => `${hit.title ?? hit.source} (${hit.collection}/${hit.source})`);
+  return `${NO_COVERAGE_ANSWER} The nearest runbooks in the store, none of them about this question: ${titles.join("; ")}.`;
+}
+
 /** The citation `[id]` for a hit, over the given lines (default: the whole chunk). */
 export function citationFor(hit: SearchHit, id: number, lines = { start: hit.line_start, end: hit.line_end }): Citation {
   return {
