@@ -210,14 +210,18 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
     /**
      * `runs.claim`, but when another runner still holds the thread while its checkpoint already
      * shows one of `from` (it stopped there and is about to release: a background run seen at
-     * WAIT_FOR_APPROVE a moment before its worker let go), waits up to ~2 s for it.
+     * WAIT_FOR_APPROVE a moment before its worker let go), waits for it to let go. The wait is on
+     * that condition, not a fixed time: a loaded machine may take seconds to release, and a runner
+     * that died before releasing loses its claim once it goes stale, which ends the wait too.
      */
     async claimWhenStopped(threadId: string, tenant: string, from: RunStatus[]): Promise<RunRecord | null> {
-      for (let attempt = 0; ; attempt++) {
+      const deadline = Date.now() + (runs.staleClaimSeconds + 1) * 1000;
+      for (;;) {
         const run = await runs.claim(threadId, tenant, from, owner);
-        if (run || attempt >= 20) return run;
+        if (run || Date.now() > deadline) return run;
         const current = await runs.get(threadId, tenant);
-        if (!current?.claimed_by) return null;
+        // let go between the two reads: one more claim decides (it fails only if the status moved on)
+        if (!current?.claimed_by) return runs.claim(threadId, tenant, from, owner);
         const state = (await graph.getState(threadConfig(current))).values as Partial<PlanStateValue>;
         if (!state.status || !from.includes(state.status)) return null;
         await sleep(100);
