@@ -4,8 +4,8 @@ import { describe, expect, it } from "vitest";
 import { gateCost } from "../nodes/validator/cost-gate.js";
 import { type ValidateOptions, validateIac } from "../policies/engine.js";
 import { readIacFolder } from "./read-folder.js";
-import { parseTerraform } from "./terraform.js";
-import { isTerraformPlanFile, moduleCallNames, parseTerraformPlan, parseTerraformPlans, planRegions, UNKNOWN_AFTER_APPLY } from "./terraform-plan.js";
+import { parseTerraform, providerRegions } from "./terraform.js";
+import { isTerraformPlanFile, moduleCallNames, parseTerraformPlan, parseTerraformPlans, UNKNOWN_AFTER_APPLY } from "./terraform-plan.js";
 import type { IacFile, TerraformResource } from "./types.js";
 
 /*
@@ -134,7 +134,7 @@ describe("plan JSON with a local module, count and for_each (fixture modules-cou
         attributes: expect.objectContaining({ region: "eu-west-1" }),
       }),
     ]);
-    expect(planRegions([planFile("modules-count"), planFile("unknown-after-apply")])).toEqual(["eu-west-1", "us-west-2"]);
+    expect(providerRegions(parseTerraformPlans([planFile("modules-count"), planFile("unknown-after-apply")]).providers)).toEqual(["eu-west-1", "us-west-2"]);
   });
 
   it("is taken as it is by parseTerraform: the evaluator does not run over it", async () => {
@@ -326,7 +326,7 @@ describe("plan JSON shapes the fixtures do not cover", () => {
       ["module.db.provider.aws", "module.db", UNKNOWN_AFTER_APPLY],
     ]);
     // an alias is not the default provider, and the default's region is not known
-    expect(planRegions([file])).toEqual([]);
+    expect(providerRegions(parsed.providers)).toEqual([]);
   });
 
   it("splits module addresses into call names, instance keys dropped", () => {

@@ -109,20 +109,6 @@ export function parseTerraformPlan(file: IacFile): TerraformPlanResult {
   return result;
 }
 
-/**
- * The AWS regions of the plans' root default `aws` providers, when the plan makes them known
- * (a constant, or a root variable's value), in file order without repeats.
- */
-export function planRegions(files: readonly IacFile[]): string[] {
-  const regions: string[] = [];
-  for (const provider of parseTerraformPlans(files).providers) {
-    const region = provider.attributes.region;
-    if (provider.type !== "aws" || provider.name !== "default" || provider.module !== "") continue;
-    if (typeof region === "string" && !region.includes("${") && !regions.includes(region)) regions.push(region);
-  }
-  return regions;
-}
-
 /** A resource instance of `planned_values`, with its module's address. */
 interface PlanInstance {
   address: string;

@@ -86,6 +86,20 @@ export async function parseTerraform(files: IacFile[], options: TerraformParseOp
 }
 
 /**
+ * Known regions of the default (unaliased) `aws` providers, once evaluated (a literal, a variable
+ * with a value, a plan's provider config), in file order without repeats: where to price.
+ */
+export function providerRegions(providers: readonly TerraformResource[]): string[] {
+  const regions: string[] = [];
+  for (const provider of providers) {
+    if (provider.type !== "aws" || provider.name !== "default") continue;
+    const region = provider.attributes.region;
+    if (typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && !regions.includes(region)) regions.push(region);
+  }
+  return regions;
+}
+
+/**
  * The files Terraform loads by itself, with a key giving its load order: `terraform.tfvars`,
  * `terraform.tfvars.json`, then `*.auto.tfvars(.json)` in lexical order. Null for any other file
  * (`prod.tfvars` is only read with `-var-file`).

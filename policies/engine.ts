@@ -1,6 +1,6 @@
 import { parseKubernetes } from "../iac/kubernetes.js";
 import { compareStrings } from "../iac/read-folder.js";
-import { parseTerraform, type TerraformParseOptions } from "../iac/terraform.js";
+import { parseTerraform, providerRegions, type TerraformParseOptions } from "../iac/terraform.js";
 import type { ModuleReport } from "../iac/terraform-modules.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
 import { customRule } from "./custom-rules.js";
@@ -106,17 +106,6 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     skipped: [...terraform.skipped, ...kubernetes.skipped],
     regions: providerRegions(terraform.providers),
   };
-}
-
-/** Known regions of the default (unaliased) `aws` providers, without repeats. */
-export function providerRegions(providers: readonly TerraformResource[]): string[] {
-  const regions: string[] = [];
-  for (const provider of providers) {
-    if (provider.type !== "aws" || provider.name !== "default") continue;
-    const region = provider.attributes.region;
-    if (typeof region === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(region) && !regions.includes(region)) regions.push(region);
-  }
-  return regions;
 }
 
 /**
