@@ -90,7 +90,7 @@ describe("--help prints the usage and does nothing else", () => {
     const before = existsSync(results) ? readdirSync(results) : [];
     const help = await runTs("bench/run.ts", ["--help"], childEnv({ NATIVE_DATABASE_URL: "off" }));
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^usage: pnpm bench \[--quick\]\n/);
+    expect(help.stdout).toMatch(/^usage: pnpm bench \[--quick\] \[--sizes [^\]]+\]\n/);
     expect(help.stdout).not.toContain("wrote ");
     expect(existsSync(results) ? readdirSync(results) : []).toEqual(before);
   });

@@ -16,7 +16,7 @@ import { makeMetrics, tenantLabelMode } from "../lib/metrics/index.js";
 import { TokenCallback } from "../lib/metrics/token-callback.js";
 import { loadOrgPolicy } from "../policies/org-policy.js";
 import type { Embedder } from "../rag/embedder.js";
-import { makeRunbookSearch, type RunbookSearch } from "../rag/search.js";
+import { makeRunbookSearch, makeRunbookSections, type RunbookSearch } from "../rag/search.js";
 import { makeBackgroundRuns } from "../runs/background.js";
 import { makeRunDriver } from "../runs/driver.js";
 import { makeRunQueue } from "../runs/queue/index.js";
@@ -129,6 +129,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
         defaults: { top_k: config.RAG_TOP_K, threshold: config.RAG_RELEVANCY_THRESHOLD, collapse_by_file: config.RAG_COLLAPSE_BY_FILE },
       }),
   );
+  // Beside a replaced search (no pgvector), there is no runbook store to read sections from.
+  const runbookSections = overrides.search ? undefined : makeRunbookSections(pool);
   const gitops = makeGitopsWorkspace(config.gitopsDir, { lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn), log });
   const orgPolicy = config.ATLAS_POLICY_DIR ? await loadOrgPolicy(config.ATLAS_POLICY_DIR) : undefined;
   const artifactStore = makeArtifactStore(pool);
@@ -156,6 +158,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     models,
     embedder,
     search,
+    runbookSections,
     events,
     control,
     queue,

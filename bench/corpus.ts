@@ -68,3 +68,34 @@ export function generateCorpus(folder: string, files: number, sectionsPerFile: n
   const queries = Array.from({ length: queryCount }, () => sentence(3 + Math.floor(random() * 5)));
   return { folder, files, sections: files * sectionsPerFile, queries };
 }
+
+/** Sections, hence chunks, per generated file: the chunker makes one chunk per section. */
+export const SECTIONS_PER_FILE = 10;
+
+/** One corpus size the benchmark runs at, named as on the command line ("20k"). */
+export interface CorpusSize {
+  label: string;
+  chunks: number;
+  files: number;
+}
+
+/** "1k" → 1 000 chunks in 100 files; a plain number is a chunk count. Refuses what is not a positive multiple of a file. */
+export function corpusSize(label: string): CorpusSize {
+  const match = /^(\d+)(k?)$/i.exec(label.trim());
+  const chunks = match ? Number(match[1]) * (match[2] ? 1000 : 1) : Number.NaN;
+  if (!Number.isInteger(chunks) || chunks < SECTIONS_PER_FILE || chunks % SECTIONS_PER_FILE !== 0) {
+    throw new Error(`corpus size "${label}": want a chunk count such as 1k, 20k or 5000 (a multiple of ${SECTIONS_PER_FILE})`);
+  }
+  return { label: label.trim().toLowerCase(), chunks, files: chunks / SECTIONS_PER_FILE };
+}
+
+/** "1k,20k" → the sizes, smallest first (growth ratios compare each size with the one before). */
+export function parseSizes(list: string): CorpusSize[] {
+  const sizes = list
+    .split(",")
+    .filter((part) => part.trim())
+    .map(corpusSize);
+  if (!sizes.length) throw new Error("--sizes: name at least one size, e.g. 1k,20k");
+  const distinct = new Map(sizes.map((size) => [size.chunks, size]));
+  return [...distinct.values()].sort((a, b) => a.chunks - b.chunks);
+}

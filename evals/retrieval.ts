@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type pg from "pg";
+import type { Advice, AdviceRequest } from "../rag/advice/index.js";
 import type { RunbookSearch } from "../rag/search.js";
 import { tsRankCdSources } from "../rag/store/baselines.js";
 
@@ -138,4 +139,84 @@ export function refusalTable(samples: RelevanceSample[], thresholds: number[], c
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => (row[i] as string).length)));
   const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(" | ")} |`;
   return [line(header), `|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.map(line)];
+}
+
+/** A question whose answer should draw on one section of one runbook. */
+export interface SectionCase extends RetrievalCase {
+  /** heading text of the section (any of several when a list), e.g. "Resolution" */
+  section: string | string[];
+}
+
+/** How often answers cite a line range inside the expected section of the expected file. */
+export interface SectionScore {
+  set: string;
+  /** cases whose expected section was found in the file (the others are not scored) */
+  queries: number;
+  drawn: number;
+  rate: number;
+  /** cases skipped because the file has no heading with the expected text */
+  missing: number;
+}
+
+/** An advisor as `makeAdvisor` returns it; only the citations are used. */
+export type Advise = (request: AdviceRequest) => Promise<Pick<Advice, "citations">>;
+
+const HEADING_LINE = /^(#{1,6})\s+(.+?)\s*#*\s*$/;
+const FENCE_LINE = /^\s*(```|~~~)/;
+
+/**
+ * The 1-based inclusive line range of the section headed `heading` (case-insensitive, Markdown
+ * emphasis ignored): from its heading to the line before the next heading of the same or a
+ * higher level, so subsections are inside it. Headings inside code fences do not count.
+ */
+export function sectionRange(text: string, heading: string): { start: number; end: number } | null {
+  const lines = text.replace(/\r\n?/g, "\n").split("\n");
+  const wanted = heading.trim().toLowerCase();
+  let inFence = false;
+  let found: { start: number; level: number } | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (FENCE_LINE.test(line)) inFence = !inFence;
+    const match = inFence ? null : HEADING_LINE.exec(line);
+    if (!match) continue;
+    const level = (match[1] as string).length;
+    if (found && level <= found.level) return { start: found.start, end: i };
+    if (!found && (match[2] as string).replace(/[*_`]/g, "").trim().toLowerCase() === wanted) found = { start: i + 1, level };
+  }
+  return found ? { start: found.start, end: lines.length } : null;
+}
+
+/**
+ * Whether extractive answers use the part of the runbook that answers the question: the share
+ * of cases whose answer cites a line range inside the expected section of the expected file.
+ * Files are read from `folder` (the ingested folder the sources are relative to).
+ */
+export async function sectionScore(advise: Advise, cases: SectionCase[], options: { set: string; folder: string; collection: string }): Promise<SectionScore> {
+  let queries = 0;
+  let drawn = 0;
+  let missing = 0;
+  for (const item of cases) {
+    const path = join(options.folder, item.expected);
+    const text = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const headings = Array.isArray(item.section) ? item.section : [item.section];
+    const ranges = headings.map((heading) => sectionRange(text, heading)).filter((range) => range !== null);
+    if (ranges.length === 0) {
+      missing++;
+      continue;
+    }
+    queries++;
+    const advice = await advise({ question: item.query, filters: { collection: options.collection } });
+    const inside = advice.citations.some(
+      (citation) => citation.source === item.expected && ranges.some((range) => citation.line_start >= range.start && citation.line_end <= range.end),
+    );
+    if (inside) drawn++;
+  }
+  return { set: options.set, queries, drawn, rate: Number((drawn / (queries || 1)).toFixed(3)), missing };
+}
+
+export function readSectionQuestions(path: string): SectionCase[] {
+  return readFileSync(path, "utf8")
+    .split("\n")
+    .filter((line) => line.trim())
+    .map((line) => JSON.parse(line) as SectionCase);
 }

@@ -9,7 +9,8 @@ import { loadConfig } from "../lib/config.js";
 import { openDatabase } from "../lib/db/database.js";
 import { migrate } from "../lib/db/migrate.js";
 import { createLogger } from "../lib/log.js";
-import { makeRunbookSearch } from "../rag/search.js";
+import { makeAdvisor } from "../rag/advice/index.js";
+import { makeRunbookSearch, makeRunbookSections, type RunbookSearch, type RunbookSections } from "../rag/search.js";
 import { evalPlans, type PlanEvalResult } from "./plans.js";
 import {
   atlasRanker,
@@ -19,10 +20,14 @@ import {
   readDocsQuestions,
   readOffTopicQuestions,
   readOpenshiftPairs,
+  readSectionQuestions,
   refusalScore,
   refusalTable,
+  type SectionCase,
+  type SectionScore,
   sampleRelevance,
   scoreRanker,
+  sectionScore,
   tsRankBaseline,
 } from "./retrieval.js";
 
@@ -42,7 +47,7 @@ const USAGE = `usage: pnpm eval [retrieval] [plans]
   Both when none is named. Results are printed and written to evals/results/.`;
 const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
 
-async function retrievalEval(): Promise<{ scores: RetrievalScore[]; refusal: RefusalScore[] }> {
+async function retrievalEval(): Promise<{ scores: RetrievalScore[]; refusal: RefusalScore[]; sections: SectionScore[] }> {
   const db = await openDatabase({});
   try {
     await migrate(db.pool);
@@ -87,10 +92,37 @@ async function retrievalEval(): Promise<{ scores: RetrievalScore[]; refusal: Ref
     console.log(`answered (in-corpus) and refused (off-topic) by relevance threshold; * is RAG_RELEVANCY_THRESHOLD's default`);
     for (const line of refusalTable(samples, [0.1, 0.2, 0.25, 0.26, 0.27, 0.28, 0.29, 0.3, 0.35], threshold)) console.log(line);
     console.log("");
-    return { scores, refusal: samples.map((sample) => refusalScore(sample, threshold)) };
+    const sections = await sectionEval(search, makeRunbookSections(db.pool), pairs);
+    console.log("");
+    return { scores, refusal: samples.map((sample) => refusalScore(sample, threshold)), sections };
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Whether extractive answers (no model) draw on the section that answers the question: the
+ * sample runbooks' section questions, and the openshift alerts, whose answer should come from
+ * the runbook's Diagnosis or Mitigation rather than its Meaning or Impact.
+ */
+async function sectionEval(search: RunbookSearch, runbookSections: RunbookSections, pairs: ReturnType<typeof readOpenshiftPairs>): Promise<SectionScore[]> {
+  const advise = makeAdvisor({ search, runbookSections, llm: null, log: createLogger("silent") });
+  const docsCases = readSectionQuestions(join(root, "evals", "questions", "sections.jsonl"));
+  const results = [await sectionScore(advise, docsCases, { set: "docs (sample runbooks)", folder: join(root, "docs"), collection: "docs" })];
+  if (pairs) {
+    for (const [set, pairCases] of [
+      ["openshift: alert description", pairs.description],
+      ["openshift: alert summary", pairs.summary],
+    ] as const) {
+      const cases: SectionCase[] = pairCases.map((pair) => ({ ...pair, section: ["Diagnosis", "Mitigation"] }));
+      results.push(await sectionScore(advise, cases, { set, folder: openshift, collection: "openshift-runbooks" }));
+    }
+  }
+  for (const result of results) {
+    const skipped = result.missing ? `, ${result.missing} without the section skipped` : "";
+    console.log(`${result.set}: answer draws on the expected section: ${result.rate.toFixed(3)} (${result.drawn}/${result.queries}${skipped})`);
+  }
+  return results;
 }
 
 function printTable(scores: RetrievalScore[]): void {
@@ -185,10 +217,11 @@ function printConstraintSuite(suite: PlanEvalResult["constraints"]): void {
 async function main(wanted: readonly string[]): Promise<void> {
   const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
   if (wanted.includes("retrieval")) {
-    const { scores, refusal } = await retrievalEval();
+    const { scores, refusal, sections } = await retrievalEval();
     printTable(scores);
     results.retrieval = scores;
     results.refusal = refusal;
+    results.sections = sections;
   }
   if (wanted.includes("plans")) {
     console.log("");

@@ -6,11 +6,12 @@ import { seedRunbooks } from "../app/seed.js";
 import type { Database } from "../lib/db/database.js";
 import { createLogger } from "../lib/log.js";
 import { indexedText, lexicalTerms } from "../rag/lexical.js";
+import { makeRunbookSearch } from "../rag/search.js";
 import { badFileReasons, writeBadFilesFolder } from "../test/fixtures/bad-files.js";
 import { fakeEmbedding, makeFakeEmbedder } from "../test/fixtures/fake-embedder.js";
 import { testConfig } from "../test/helpers/config.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
-import { resetRunbookStore, statisticsCheck } from "../test/helpers/runbook-store.js";
+import { postedWeights, resetRunbookStore, statisticsCheck } from "../test/helpers/runbook-store.js";
 import { copyFixtureRunbooks, fixtureRunbooksDir, makeTmpDir, removeTmpDir } from "../test/helpers/tmp.js";
 import { chunkDocument } from "./chunker.js";
 import { readSourceRoot } from "./files.js";
@@ -32,6 +33,7 @@ async function expectExactStatistics(): Promise<void> {
   const check = await statisticsCheck(db.pool);
   expect(check.storedDf).toEqual(check.recomputedDf);
   expect(check.stored).toEqual(check.recomputed);
+  expect(check.indexProblems).toEqual([]);
   const { rows } = await db.pool.query<{ n: number }>("select count(*)::int as n from rag_terms where df <= 0");
   expect(rows[0]?.n).toBe(0);
 }
@@ -48,12 +50,6 @@ async function chunkIds(source: string): Promise<string[]> {
     [source],
   );
   return rows.map((row) => row.id);
-}
-
-/** Parses a stored `sparsevec` text into dimension (1-based) → weight. */
-function parseSparsevec(text: string): Map<number, number> {
-  const body = /^\{(.*)\}\/\d+$/.exec(text)?.[1] ?? "";
-  return new Map(body ? body.split(",").map((entry) => entry.split(":").map(Number) as [number, number]) : []);
 }
 
 describe("ingestPaths: add, skip unchanged, update, prune", () => {
@@ -279,21 +275,103 @@ describe("ingestPaths: BM25 weights follow the average chunk length", () => {
     expect(actualAvgdl).toBeGreaterThan(shortAvgdl * 2);
 
     // Every stored weight, short chunks included, now uses the new average length.
-    const { rows } = await db.pool.query<{ title: string | null; source: string; heading_path: string[]; content: string; lexical: string }>(
-      "select d.title, d.source, c.heading_path, c.content, c.lexical::text as lexical from rag_chunks c join rag_documents d on d.id = c.document_id",
+    const { rows } = await db.pool.query<{ id: string; title: string | null; source: string; heading_path: string[]; content: string }>(
+      "select c.id, d.title, d.source, c.heading_path, c.content from rag_chunks c join rag_documents d on d.id = c.document_id",
     );
     expect(rows).toHaveLength(8);
+    const posted = await postedWeights(db.pool);
     for (const row of rows) {
       const terms = lexicalTerms(indexedText({ title: row.title, source: row.source, headingPath: row.heading_path, content: row.content }));
-      const stored = parseSparsevec(row.lexical);
+      const stored = posted.get(Number(row.id)) ?? new Map<number, number>();
       expect(stored.size).toBe(terms.tf.size);
       for (const [id, tf] of terms.tf) {
         const expected = (tf * 2.2) / (tf + 1.2 * (1 - 0.75 + (0.75 * terms.length) / actualAvgdl));
-        const weight = stored.get(id + 1) ?? Number.NaN;
+        const weight = stored.get(id) ?? Number.NaN;
         expect(Math.abs(weight - expected) / expected).toBeLessThan(1e-5);
       }
     }
     await expectExactStatistics();
+  });
+});
+
+describe("ingestPaths: index segments", () => {
+  beforeEach(async () => {
+    await resetRunbookStore(db.pool);
+  });
+
+  async function segments(): Promise<{ chunks: number; dead: number }[]> {
+    const { rows } = await db.pool.query<{ chunks: number; dead: number }>("select chunks, dead from rag_segments order by id");
+    return rows;
+  }
+
+  it("merges small segments once there are more than eight, and the search still finds every file", async () => {
+    const folder = join(tmp, "one-by-one");
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 12; i++) {
+      writeFileSync(join(folder, `note-${i}.md`), `# Note ${i}\n\nThe quokka${i} service restarts nightly.\n`);
+      // one file per ingest: one small segment each
+      await ingestPaths({ pool: db.pool, embedder: null }, [folder]);
+      expect((await segments()).length).toBeLessThanOrEqual(9);
+    }
+    await expectExactStatistics();
+    const search = makeRunbookSearch({ pool: db.pool, embedder: null, defaults: { top_k: 20, threshold: 0, collapse_by_file: true } });
+    for (let i = 0; i < 12; i++) expect((await search(`quokka${i}`)).map((hit) => hit.source)).toEqual([`note-${i}.md`]);
+  });
+
+  it("counts replaced chunks as dead and rebuilds a segment once a quarter of it is gone", async () => {
+    const folder = join(tmp, "churn");
+    mkdirSync(folder, { recursive: true });
+    for (let i = 0; i < 8; i++) writeFileSync(join(folder, `page-${i}.md`), `# Page ${i}\n\nwombat ${i}\n`);
+    await ingestPaths({ pool: db.pool, embedder: null }, [folder]);
+    expect(await segments()).toEqual([{ chunks: 8, dead: 0 }]);
+    writeFileSync(join(folder, "page-0.md"), "# Page 0\n\nwombat zero, revised\n");
+    await ingestPaths({ pool: db.pool, embedder: null }, [folder]);
+    // one of eight gone: kept, with the dead entry counted
+    expect(await segments()).toEqual([
+      { chunks: 8, dead: 1 },
+      { chunks: 1, dead: 0 },
+    ]);
+    await expectExactStatistics();
+    writeFileSync(join(folder, "page-1.md"), "# Page 1\n\nwombat one, revised\n");
+    await ingestPaths({ pool: db.pool, embedder: null }, [folder]);
+    // two of eight gone (25 %): the segments are rebuilt without their dead entries
+    const after = await segments();
+    expect(after.every((segment) => segment.dead === 0)).toBe(true);
+    expect(after.reduce((sum, segment) => sum + segment.chunks, 0)).toBe(8);
+    await expectExactStatistics();
+    const search = makeRunbookSearch({ pool: db.pool, embedder: null, defaults: { top_k: 20, threshold: 0, collapse_by_file: false } });
+    expect((await search("revised")).map((hit) => hit.source).sort()).toEqual(["page-0.md", "page-1.md"]);
+  });
+});
+
+describe("ingestPaths: write-ahead log on the embedded database", () => {
+  beforeEach(async () => {
+    await resetRunbookStore(db.pool);
+  });
+
+  /** Where the last checkpoint's redo starts, and where the log ends, as byte positions. */
+  async function walPositions(): Promise<{ redo: bigint; insert: bigint }> {
+    const { rows } = await db.pool.query<{ redo: string; insert: string }>(
+      "select (redo_lsn - '0/0'::pg_lsn)::text as redo, (pg_current_wal_insert_lsn() - '0/0'::pg_lsn)::text as insert from pg_control_checkpoint()",
+    );
+    return { redo: BigInt(rows[0]?.redo ?? "0"), insert: BigInt(rows[0]?.insert ?? "0") };
+  }
+
+  it("checkpoints after writing when asked, so the log written by the load can be recycled", async () => {
+    const before = await walPositions();
+    await ingestPaths({ pool: db.pool, embedder: null, checkpoint: true }, [copyFixtureRunbooks(tmp, "wal-on")]);
+    const after = await walPositions();
+    expect(after.insert).toBeGreaterThan(before.insert);
+    // the checkpoint happened after the load's writes: redo starts past where the load began
+    expect(after.redo).toBeGreaterThan(before.insert);
+  });
+
+  it("leaves checkpoints to the database when not asked (a server Postgres)", async () => {
+    const before = await walPositions();
+    await ingestPaths({ pool: db.pool, embedder: null }, [copyFixtureRunbooks(tmp, "wal-off")]);
+    const after = await walPositions();
+    expect(after.insert).toBeGreaterThan(before.insert);
+    expect(after.redo).toBeLessThanOrEqual(before.insert);
   });
 });
 

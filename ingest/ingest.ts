@@ -1,13 +1,12 @@
 import type pg from "pg";
 import { AtlasError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
-import { needsReweight } from "../rag/bm25.js";
 import type { Embedder } from "../rag/embedder.js";
 import { indexedText, lexicalTerms } from "../rag/lexical.js";
 import { backfillEmbeddings } from "../rag/reembed.js";
-import { reweightCorpus } from "../rag/reweight.js";
-import { clearEmbeddings, corpusState, dropUnusedTerms, recordEmbeddingModel, setWeightsAvgdl } from "../rag/store/corpus.js";
-import { deleteDocument, documentHashes, type PreparedDocument, pruneCollection, writeDocument } from "../rag/store/documents.js";
+import { maintainIndex } from "../rag/reindex.js";
+import { checkpoint, clearEmbeddings, corpusState, dropUnusedTerms, recordEmbeddingModel, setWeightsAvgdl } from "../rag/store/corpus.js";
+import { deleteDocument, documentHashes, type PreparedDocument, pruneCollection, writeDocuments } from "../rag/store/documents.js";
 import { chunkDocument, documentTitle } from "./chunker.js";
 import { readSourceRoot, type SkippedFile, type SourceFile } from "./files.js";
 
@@ -15,6 +14,28 @@ export interface IngestDeps {
   pool: pg.Pool;
   embedder: Embedder | null;
   log?: Logger;
+  /** Run CHECKPOINT after writing (the embedded database, whose WAL otherwise grows with every bulk load). */
+  checkpoint?: boolean;
+}
+
+/** A batch ends at this many files or this many bytes of text, whichever comes first. */
+const BATCH_FILES = 500;
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** Splits files into write batches. */
+function* batches(files: SourceFile[]): Generator<SourceFile[]> {
+  let batch: SourceFile[] = [];
+  let bytes = 0;
+  for (const file of files) {
+    batch.push(file);
+    bytes += file.bytes;
+    if (batch.length >= BATCH_FILES || bytes >= BATCH_BYTES) {
+      yield batch;
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length) yield batch;
 }
 
 export interface IngestOptions {
@@ -111,27 +132,33 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], options: In
     const changed = root.files.filter((file) => known.get(file.source) !== file.contentHash);
     summary.unchanged += root.files.length - changed.length;
     done += root.skipped.length + root.files.length - changed.length;
-    const prepared = changed.map(prepare);
-    if (avgdl === null) {
-      // First ingest into an empty store: weight with this batch's average length.
-      const lengths = prepared.flatMap((doc) => doc.chunks.map((chunk) => chunk.terms.length));
-      avgdl = lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : null;
-      if (avgdl !== null) await setWeightsAvgdl(deps.pool, avgdl);
-    }
-    if (deps.embedder) await embedChunks(deps.pool, deps.embedder, prepared);
-    for (const doc of prepared) {
-      if (doc.chunks.length === 0) {
-        // The file now holds nothing to index: its previous version must not stay searchable.
-        if (known.has(doc.file.source)) await deleteDocument(deps.pool, root.collection, doc.file.source);
-        summary.skipped++;
-        summary.skipped_files.push({ source: doc.file.source, reason: "no text to index", collection: root.collection });
-      } else {
-        await writeDocument(deps.pool, root.collection, doc, avgdl ?? 1);
-        if (known.has(doc.file.source)) summary.updated++;
-        else summary.added++;
-        summary.chunks += doc.chunks.length;
+    // Batches of files are chunked, analysed and written one after another, so memory holds one
+    // batch, not the corpus, and each batch is a few set-based statements.
+    for (const batch of batches(changed)) {
+      const prepared = batch.map(prepare);
+      if (avgdl === null) {
+        // First ingest into an empty store: weight with the first batch's average length; the
+        // drift check at the end recomputes every weight if the rest of the corpus differs.
+        const lengths = prepared.flatMap((doc) => doc.chunks.map((chunk) => chunk.terms.length));
+        avgdl = lengths.length ? lengths.reduce((a, b) => a + b, 0) / lengths.length : null;
+        if (avgdl !== null) await setWeightsAvgdl(deps.pool, avgdl);
       }
-      options.onProgress?.(++done, total, doc.file.source);
+      if (deps.embedder) await embedChunks(deps.pool, deps.embedder, prepared);
+      const writable = prepared.filter((doc) => doc.chunks.length > 0);
+      await writeDocuments(deps.pool, root.collection, writable, avgdl ?? 1);
+      for (const doc of prepared) {
+        if (doc.chunks.length === 0) {
+          // The file now holds nothing to index: its previous version must not stay searchable.
+          if (known.has(doc.file.source)) await deleteDocument(deps.pool, root.collection, doc.file.source);
+          summary.skipped++;
+          summary.skipped_files.push({ source: doc.file.source, reason: "no text to index", collection: root.collection });
+        } else {
+          if (known.has(doc.file.source)) summary.updated++;
+          else summary.added++;
+          summary.chunks += doc.chunks.length;
+        }
+        options.onProgress?.(++done, total, doc.file.source);
+      }
     }
   }
   if (options.prune) {
@@ -145,13 +172,10 @@ export async function ingestPaths(deps: IngestDeps, paths: string[], options: In
     }
     for (const [collection, sources] of present) summary.pruned += await pruneCollection(deps.pool, collection, sources);
   }
-  const after = await corpusState(deps.pool);
-  const actualAvgdl = Number(after.chunk_count) > 0 ? Number(after.term_total) / Number(after.chunk_count) : 0;
-  if (needsReweight(after.weights_avgdl, actualAvgdl)) {
-    await reweightCorpus(deps.pool, actualAvgdl);
-    summary.reweighted = true;
-  }
+  summary.reweighted = await maintainIndex(deps.pool);
   await dropUnusedTerms(deps.pool);
+  // A bulk load leaves the embedded database's write-ahead log long; a checkpoint lets it go.
+  if (deps.checkpoint && summary.chunks > 0) await checkpoint(deps.pool);
   if (deps.embedder) summary.embedded = await backfillEmbeddings(deps.pool, deps.embedder);
   summary.seconds = Number(((performance.now() - started) / 1000).toFixed(3));
   deps.log?.info({ ingest: { ...summary, skipped_files: undefined } }, "ingest finished");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { termId } from "./analyzer.js";
 import { B, documentWeight, idf, K1, needsReweight, REWEIGHT_DRIFT, relevance, UNSEEN_TERM_WEIGHT } from "./bm25.js";
 
 describe("BM25 halves", () => {
@@ -32,31 +33,34 @@ describe("BM25 halves", () => {
   });
 });
 
+/** The term ids of stemmed terms, as a chunk's index holds them. */
+const ids = (...terms: string[]) => new Set(terms.map(termId));
+
 describe("relevance", () => {
   const query = [
-    { term: "replica", idf: 2, seen: true },
-    { term: "lag", idf: 1, seen: true },
-    { term: "postgr", idf: 1, seen: true },
+    { id: termId("replica"), idf: 2, seen: true },
+    { id: termId("lag"), idf: 1, seen: true },
+    { id: termId("postgr"), idf: 1, seen: true },
   ];
 
   it("is the share of the question's content-term idf mass the chunk holds", () => {
-    expect(relevance(new Set(), query)).toBe(0);
-    expect(relevance(new Set(["replica"]), query)).toBeCloseTo(0.5, 12);
-    expect(relevance(new Set(["replica", "lag", "postgr", "other"]), query)).toBe(1);
-    expect(relevance(new Set(["lag", "unrelated"]), query)).toBeCloseTo(0.25, 12);
-    expect(relevance(new Set(["anything"]), [])).toBe(0);
+    expect(relevance(ids(), query)).toBe(0);
+    expect(relevance(ids("replica"), query)).toBeCloseTo(0.5, 12);
+    expect(relevance(ids("replica", "lag", "postgr", "other"), query)).toBe(1);
+    expect(relevance(ids("lag", "unrelated"), query)).toBeCloseTo(0.25, 12);
+    expect(relevance(ids("anything"), [])).toBe(0);
   });
 
   it("counts terms the store has never seen against coverage, more than a seen term", () => {
     const withUnseen = [
-      { term: "bake", idf: 3, seen: true },
-      { term: "sourdough", idf: 3, seen: false },
+      { id: termId("bake"), idf: 3, seen: true },
+      { id: termId("sourdough"), idf: 3, seen: false },
     ];
     // one shared word of two: a half at most if the unknown word weighed like a known one
-    expect(relevance(new Set(["bake"]), withUnseen)).toBeCloseTo(3 / (3 + 3 * UNSEEN_TERM_WEIGHT), 12);
-    expect(relevance(new Set(["bake"]), withUnseen)).toBeLessThan(0.5);
+    expect(relevance(ids("bake"), withUnseen)).toBeCloseTo(3 / (3 + 3 * UNSEEN_TERM_WEIGHT), 12);
+    expect(relevance(ids("bake"), withUnseen)).toBeLessThan(0.5);
     // a chunk cannot match a term the store does not hold, even if its text were to
-    expect(relevance(new Set(["bake", "sourdough"]), withUnseen)).toBeLessThan(0.5);
+    expect(relevance(ids("bake", "sourdough"), withUnseen)).toBeLessThan(0.5);
   });
 });
 

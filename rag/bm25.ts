@@ -1,12 +1,12 @@
 /**
- * Okapi BM25 split into a document half and a query half whose inner product is the
- * BM25 score, so Postgres can rank with pgvector's sparse inner product (`<#>`):
+ * Okapi BM25 split into a document half (stored in the inverted index's postings) and a
+ * query half (IDF), whose inner product is the BM25 score:
  *
  *   score(q, d) = Σ_t idf(t) · tf(t,d)·(k1+1) / (tf(t,d) + k1·(1 − b + b·|d|/avgdl))
  *                 └ query ┘   └──────────────── document weight ────────────────┘
  *
- * The document half depends on avgdl; weights store the avgdl they were computed with,
- * and ingestion recomputes them when the corpus average drifts (see `needsReweight`).
+ * The document half depends on avgdl; the store records the avgdl its weights use, and
+ * ingestion recomputes them when the corpus average drifts (see `needsReweight`).
  */
 export const K1 = 1.2;
 export const B = 0.75;
@@ -30,9 +30,9 @@ export function idf(documentFrequency: number, documentCount: number): number {
  */
 export const UNSEEN_TERM_WEIGHT = 2;
 
-/** One content term of a question with its IDF, and whether any chunk in the store holds it. */
+/** One content term of a question (its term id) with its IDF, and whether any chunk in the store holds it. */
 export interface ContentTermWeight {
-  term: string;
+  id: number;
   idf: number;
   seen: boolean;
 }
@@ -43,12 +43,12 @@ export interface ContentTermWeight {
  * `UNSEEN_TERM_WEIGHT` times their IDF), so one shared word among unknown ones does not pass.
  * Independent of the BM25 score: the ranking decides the order, this decides refusal.
  */
-export function relevance(chunkTerms: ReadonlySet<string>, query: readonly ContentTermWeight[]): number {
+export function relevance(chunkTerms: ReadonlySet<number>, query: readonly ContentTermWeight[]): number {
   let mass = 0;
   let matched = 0;
-  for (const { term, idf: weight, seen } of query) {
+  for (const { id, idf: weight, seen } of query) {
     mass += seen ? weight : weight * UNSEEN_TERM_WEIGHT;
-    if (seen && chunkTerms.has(term)) matched += weight;
+    if (seen && chunkTerms.has(id)) matched += weight;
   }
   return mass > 0 ? Math.min(1, matched / mass) : 0;
 }

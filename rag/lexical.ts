@@ -1,6 +1,4 @@
-import { analyze, TERM_SPACE, termFrequencies } from "./analyzer.js";
-import { documentWeight } from "./bm25.js";
-import { sparsevecLiteral } from "./store/vectors.js";
+import { analyze, termFrequencies } from "./analyzer.js";
 
 /** What a chunk is indexed under: its document's title, file name and headings, then its text. */
 export function indexedText(parts: { title: string | null; source: string; headingPath: string[]; content: string }): string {
@@ -22,11 +20,4 @@ export interface LexicalTerms {
 export function lexicalTerms(text: string): LexicalTerms {
   const terms = analyze(text);
   return { tf: termFrequencies(terms), length: terms.length };
-}
-
-/** BM25 document weights of a chunk as a `sparsevec` literal. */
-export function lexicalVector(terms: LexicalTerms, avgdl: number): string {
-  const weights = new Map<number, number>();
-  for (const [id, tf] of terms.tf) weights.set(id, documentWeight(tf, terms.length, avgdl));
-  return sparsevecLiteral(weights, TERM_SPACE);
 }

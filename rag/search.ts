@@ -1,14 +1,15 @@
 import type pg from "pg";
-import { analyze, TERM_SPACE, termId } from "./analyzer.js";
+import { analyze, termId } from "./analyzer.js";
 import { type ContentTermWeight, idf, relevance } from "./bm25.js";
 import { contentTerms } from "./coverage.js";
 import type { Embedder } from "./embedder.js";
-import { indexedText } from "./lexical.js";
 import { makeSnippet } from "./snippet.js";
-import { termStatistics } from "./store/corpus.js";
-import { denseRanking, lexicalRanking } from "./store/ranking.js";
+import { documentChunks } from "./store/chunks.js";
+import { queryTermStatistics } from "./store/corpus.js";
+import { denseRanking, rankByTerms } from "./store/ranking.js";
 import type { RankedChunk } from "./store/rows.js";
-import { sparsevecLiteral, vectorLiteral } from "./store/vectors.js";
+import { vectorLiteral } from "./store/vectors.js";
+import type { RankTerm } from "./top-k.js";
 
 /** Narrows a search to part of the store. */
 export interface SearchFilters {
@@ -60,38 +61,39 @@ export type RunbookSearch = (query: string, options?: SearchOptions) => Promise<
 
 /** Reciprocal-rank-fusion constant (Cormack et al. use 60). */
 const RRF_K = 60;
-/** Candidates fetched per ranking before fusion and collapsing. */
+/** Candidates per ranking for each hit when fusing with dense retrieval. */
 const CANDIDATE_FACTOR = 4;
 
 /**
- * The query's BM25 half (IDF per term the store holds: this ranks) and the weights relevance
- * is judged on: the question's content terms with their IDF, terms the store has never seen
- * at the highest IDF and marked unseen, so they count against coverage.
+ * The query's BM25 terms (IDF, document frequency and score bound for each term the store
+ * holds: these rank) and the weights relevance is judged on: the question's content terms with
+ * their IDF, terms the store has never seen at the highest IDF and marked unseen, so they count
+ * against coverage.
  */
-async function queryWeights(pool: pg.Pool, terms: string[], content: string[]): Promise<{ vector: string; content: ContentTermWeight[] } | null> {
+async function queryWeights(
+  pool: pg.Pool,
+  terms: string[],
+  content: string[],
+): Promise<{ rank: RankTerm[]; corpus: { avgdl: number; maxChunkId: number }; content: ContentTermWeight[] } | null> {
   const ids = [...new Set([...terms, ...content].map(termId))];
   if (ids.length === 0) return null;
-  const { chunkCount: n, df } = await termStatistics(pool, ids);
-  const weights = new Map<number, number>();
+  const stats = await queryTermStatistics(pool, ids);
+  const rank: RankTerm[] = [];
   for (const id of new Set(terms.map(termId))) {
-    const frequency = df.get(id);
-    if (frequency !== undefined) weights.set(id, idf(frequency, n));
+    const term = stats.terms.get(id);
+    if (term) rank.push({ ...term, idf: idf(term.df, stats.chunkCount) });
   }
-  if (weights.size === 0) return null;
+  if (rank.length === 0) return null;
   const contentWeights = content.map((term) => {
-    const frequency = df.get(termId(term));
-    return { term, idf: idf(frequency ?? 0, n), seen: frequency !== undefined };
+    const id = termId(term);
+    const known = stats.terms.get(id);
+    return { id, idf: idf(known?.df ?? 0, stats.chunkCount), seen: known !== undefined };
   });
-  return { vector: sparsevecLiteral(weights, TERM_SPACE), content: contentWeights };
-}
-
-/** The index terms a stored chunk was indexed under (as `lexicalTerms` saw them at ingest). */
-function chunkTerms(row: RankedChunk): Set<string> {
-  return new Set(analyze(indexedText({ title: row.title, source: row.source, headingPath: row.heading_path, content: row.content })));
+  return { rank, corpus: stats, content: contentWeights };
 }
 
 /**
- * Builds the runbook search: BM25 over stored sparse weights, fused by reciprocal rank
+ * Builds the runbook search: BM25 over the inverted index, fused by reciprocal rank
  * with dense cosine similarity when an embedder is configured.
  */
 export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
@@ -101,53 +103,93 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
     const collapse = options.collapse_by_file ?? deps.defaults.collapse_by_file;
     const filters = options.filters ?? {};
     const terms = analyze(query);
-    const limit = topK * CANDIDATE_FACTOR * (collapse ? 3 : 1);
-
     const weights = await queryWeights(deps.pool, terms, contentTerms(query));
-    const lexical = weights ? await lexicalRanking(deps.pool, weights.vector, filters, limit) : [];
-    const dense =
-      deps.embedder && query.trim() ? await denseRanking(deps.pool, vectorLiteral((await deps.embedder.embed([query]))[0] ?? []), filters, limit) : [];
-
-    const merged = new Map<string, { row: RankedChunk; lexical: number | null; dense: number | null; fused: number }>();
-    lexical.forEach((row, rank) => {
-      merged.set(row.id, { row, lexical: row.score, dense: null, fused: 1 / (RRF_K + rank + 1) });
-    });
-    dense.forEach((row, rank) => {
-      const entry = merged.get(row.id) ?? { row, lexical: null, dense: null, fused: 0 };
-      entry.dense = row.score;
-      entry.fused += 1 / (RRF_K + rank + 1);
-      merged.set(row.id, entry);
-    });
-
-    const hits: SearchHit[] = [];
-    const seenFiles = new Set<string>();
-    const ranked = [...merged.values()].sort(
-      (a, b) => (dense.length ? b.fused - a.fused : (b.lexical ?? 0) - (a.lexical ?? 0)) || Number(a.row.id) - Number(b.row.id),
-    );
-    for (const entry of ranked) {
-      const lexicalRelevance = entry.lexical === null || !weights ? 0 : relevance(chunkTerms(entry.row), weights.content);
-      const hitRelevance = Math.max(lexicalRelevance, entry.dense ?? 0);
-      if (hitRelevance < threshold) continue;
-      const fileKey = `${entry.row.collection}\u0000${entry.row.source}`;
-      if (collapse && seenFiles.has(fileKey)) continue;
-      seenFiles.add(fileKey);
-      hits.push({
-        chunk_id: entry.row.id,
-        collection: entry.row.collection,
-        source: entry.row.source,
-        title: entry.row.title,
-        heading_path: entry.row.heading_path,
-        line_start: entry.row.line_start,
-        line_end: entry.row.line_end,
-        score: Number((dense.length ? entry.fused : (entry.lexical ?? 0)).toFixed(6)),
-        relevance: Number(hitRelevance.toFixed(4)),
-        lexical_score: entry.lexical === null ? null : Number(entry.lexical.toFixed(4)),
-        dense_score: entry.dense === null ? null : Number(entry.dense.toFixed(4)),
-        snippet: makeSnippet(entry.row.content, terms),
-        content: entry.row.content,
-      });
-      if (hits.length >= topK) break;
+    const queryVector = deps.embedder && query.trim() ? vectorLiteral((await deps.embedder.embed([query]))[0] ?? []) : null;
+    // Candidates per ranking: enough for the usual case (fusion wants more, collapsing by file
+    // and the relevance threshold drop some); when that leaves fewer than top_k hits and a
+    // ranking had more to give, it is asked again for four times as many.
+    let limit = topK * (queryVector ? CANDIDATE_FACTOR : 1) * (collapse ? 3 : 1);
+    for (;;) {
+      const lexical = weights ? await rankByTerms(deps.pool, weights.rank, weights.corpus, filters, limit) : [];
+      const dense = queryVector ? await denseRanking(deps.pool, queryVector, filters, limit) : [];
+      const hits = fuse(lexical, dense, { topK, threshold, collapse, terms, content: weights?.content ?? [] });
+      if (hits.length >= topK || (lexical.length < limit && dense.length < limit)) return hits;
+      limit *= 4;
     }
-    return hits;
   };
+}
+
+/** Fuses the two rankings (reciprocal rank, or BM25 order alone) into at most `topK` hits that pass the threshold. */
+function fuse(
+  lexical: RankedChunk[],
+  dense: RankedChunk[],
+  options: { topK: number; threshold: number; collapse: boolean; terms: string[]; content: ContentTermWeight[] },
+): SearchHit[] {
+  const { topK, threshold, collapse, terms } = options;
+  const merged = new Map<string, { row: RankedChunk; lexical: number | null; dense: number | null; fused: number }>();
+  lexical.forEach((row, rank) => {
+    merged.set(row.id, { row, lexical: row.score, dense: null, fused: 1 / (RRF_K + rank + 1) });
+  });
+  dense.forEach((row, rank) => {
+    const entry = merged.get(row.id) ?? { row, lexical: null, dense: null, fused: 0 };
+    entry.dense = row.score;
+    entry.fused += 1 / (RRF_K + rank + 1);
+    merged.set(row.id, entry);
+  });
+
+  const hits: SearchHit[] = [];
+  const seenFiles = new Set<string>();
+  const ranked = [...merged.values()].sort(
+    (a, b) => (dense.length ? b.fused - a.fused : (b.lexical ?? 0) - (a.lexical ?? 0)) || Number(a.row.id) - Number(b.row.id),
+  );
+  for (const entry of ranked) {
+    const lexicalRelevance = entry.lexical === null ? 0 : relevance(new Set(entry.row.term_ids), options.content);
+    const hitRelevance = Math.max(lexicalRelevance, entry.dense ?? 0);
+    if (hitRelevance < threshold) continue;
+    const fileKey = `${entry.row.collection}\u0000${entry.row.source}`;
+    if (collapse && seenFiles.has(fileKey)) continue;
+    seenFiles.add(fileKey);
+    hits.push({
+      chunk_id: entry.row.id,
+      collection: entry.row.collection,
+      source: entry.row.source,
+      title: entry.row.title,
+      heading_path: entry.row.heading_path,
+      line_start: entry.row.line_start,
+      line_end: entry.row.line_end,
+      score: Number((dense.length ? entry.fused : (entry.lexical ?? 0)).toFixed(6)),
+      relevance: Number(hitRelevance.toFixed(4)),
+      lexical_score: entry.lexical === null ? null : Number(entry.lexical.toFixed(4)),
+      dense_score: entry.dense === null ? null : Number(entry.dense.toFixed(4)),
+      snippet: makeSnippet(entry.row.content, terms),
+      content: entry.row.content,
+    });
+    if (hits.length >= topK) break;
+  }
+  return hits;
+}
+
+/**
+ * Every section of one runbook as hits that matched nothing (relevance 0): an answer can then
+ * quote a runbook's fix even when the question's words only matched its symptoms.
+ */
+export type RunbookSections = (collection: string, source: string) => Promise<SearchHit[]>;
+
+export function makeRunbookSections(pool: pg.Pool): RunbookSections {
+  return async (collection, source) =>
+    (await documentChunks(pool, collection, source)).map((row) => ({
+      chunk_id: row.id,
+      collection: row.collection,
+      source: row.source,
+      title: row.title,
+      heading_path: row.heading_path,
+      line_start: row.line_start,
+      line_end: row.line_end,
+      score: 0,
+      relevance: 0,
+      lexical_score: null,
+      dense_score: null,
+      snippet: makeSnippet(row.content, []),
+      content: row.content,
+    }));
 }

@@ -8,7 +8,7 @@ import type { Logger } from "../lib/log.js";
 import type { AtlasMetrics } from "../lib/metrics/index.js";
 import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { Embedder } from "../rag/embedder.js";
-import type { RunbookSearch } from "../rag/search.js";
+import type { RunbookSearch, RunbookSections } from "../rag/search.js";
 import type { BackgroundRuns } from "../runs/background.js";
 import type { RunQueue } from "../runs/queue/job.js";
 import type { Recovery } from "../runs/recovery.js";
@@ -33,6 +33,8 @@ export interface ServerDeps {
   /** dense embeddings (OPENAI_API_KEY), or null: lexical retrieval only */
   embedder: Embedder | null;
   search: RunbookSearch;
+  /** every section of one runbook (advice quotes the best runbook's fix); absent where the runbook store is */
+  runbookSections?: RunbookSections | undefined;
   events: EventBus;
   /** control messages: heartbeat, flush_cache, set_budget */
   control: ControlBus;

@@ -86,6 +86,8 @@ const OWNERS: Record<string, string> = {
   rag_chunks: "rag/store/",
   rag_terms: "rag/store/",
   rag_corpus: "rag/store/",
+  rag_segments: "rag/store/",
+  rag_postings: "rag/store/",
   checkpoints: "(LangGraph)",
   checkpoint_writes: "(LangGraph)",
   checkpoint_blobs: "(LangGraph)",

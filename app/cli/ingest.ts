@@ -47,7 +47,7 @@ export async function main(argv: string[], command = "pnpm ingest"): Promise<num
   // loaded only now: --help and usage errors need none of it
   const { ingestPaths } = await import("../../ingest/ingest.js");
   return runWithDeps(async (deps) => {
-    const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log }, positionals, {
+    const summary = await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder, log: deps.log, checkpoint: deps.db.kind === "embedded" }, positionals, {
       collection: values.collection,
       prune: values.prune === true,
       reembed: values.reembed === true,

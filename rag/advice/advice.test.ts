@@ -151,3 +151,47 @@ describe("makeAdvisor", () => {
     expect(advice.citations.length).toBeGreaterThan(0);
   });
 });
+
+describe("makeAdvisor with the runbook's other sections", () => {
+  it("quotes the best runbook's resolution when the search returned only its symptoms", async () => {
+    const [symptoms] = hitsFrom("databases/postgres-replication-lag.md", ["Symptoms"]);
+    const sections = hitsFrom("databases/postgres-replication-lag.md", ["Symptoms", "Diagnosis", "Resolution"]).map((hit, i) => ({
+      ...hit,
+      chunk_id: i === 0 ? (symptoms as SearchHit).chunk_id : `section-${i}`,
+      relevance: 0,
+      score: 0,
+    }));
+    const resolution = sections[2] as SearchHit;
+    const asked: string[] = [];
+    const advise = makeAdvisor({
+      search: async () => [symptoms as SearchHit],
+      runbookSections: async (collection, source) => {
+        asked.push(`${collection}/${source}`);
+        return sections;
+      },
+      llm: null,
+      log: silentLog,
+    });
+    const advice = await advise({ question: "replica is far behind the primary" });
+    expect(asked).toEqual(["runbooks/databases/postgres-replication-lag.md"]);
+    expect(advice.grounded).toBe(true);
+    // a citation falls inside the Resolution section the search never returned
+    expect(advice.citations.some((c) => c.line_start >= resolution.line_start && c.line_end <= resolution.line_end)).toBe(true);
+  });
+
+  it("does not ask for sections when nothing matched (a refusal cites nothing)", async () => {
+    let asked = 0;
+    const advise = makeAdvisor({
+      search: async () => [],
+      runbookSections: async () => {
+        asked++;
+        return [];
+      },
+      llm: null,
+      log: silentLog,
+    });
+    const advice = await advise({ question: "best pizza topping" });
+    expect(advice.grounded).toBe(false);
+    expect(asked).toBe(0);
+  });
+});

@@ -3,7 +3,7 @@ import type { BaseChatModel } from "@langchain/core/language_models/chat_models"
 import { type EventBus, lifecycleEvent } from "../../bus/events.js";
 import type { Logger } from "../../lib/log.js";
 import type { TokenBudget } from "../../tenants/budget/token-budget.js";
-import type { RunbookSearch } from "../search.js";
+import type { RunbookSearch, RunbookSections, SearchHit } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";
 import { modelAdvice } from "./grounded.js";
 import { type Advice, type AdviceRequest, refusalAnswer } from "./types.js";
@@ -12,6 +12,8 @@ export type { Advice, AdviceRequest, Citation } from "./types.js";
 
 export interface AdviceDeps {
   search: RunbookSearch;
+  /** every section of a runbook, so the best runbook's fix can be quoted even when the search did not return it */
+  runbookSections?: RunbookSections | undefined;
   llm: BaseChatModel | null;
   log: Logger;
   /** Per-tenant token budgets: a model answer's tokens count against its tenant's, like a run's. */
@@ -47,6 +49,17 @@ export function makeAdvisor(deps: AdviceDeps) {
     }
   }
 
+  /**
+   * The best runbook's sections the search left out (they share no word with the question:
+   * typically the resolution, when the question quotes a symptom), after the hits.
+   */
+  async function bestRunbookRest(hits: SearchHit[]): Promise<SearchHit[]> {
+    const top = hits[0];
+    if (!deps.runbookSections || !top) return [];
+    const have = new Set(hits.map((hit) => hit.chunk_id));
+    return (await deps.runbookSections(top.collection, top.source)).filter((section) => !have.has(section.chunk_id));
+  }
+
   return async function advise(request: AdviceRequest, context: AdviceContext = { tenant: "default" }): Promise<Advice> {
     // Several chunks of the best runbook (symptoms, diagnosis, resolution) beat one chunk each of many.
     const hits = await deps.search(request.question, {
@@ -59,6 +72,7 @@ export function makeAdvisor(deps: AdviceDeps) {
       const nearest = await deps.search(request.question, { top_k: NEAREST_TITLES, threshold: 0, filters: request.filters, collapse_by_file: true });
       return { answer: refusalAnswer(nearest), citations: [], mode: "extractive", grounded: false };
     }
+    hits.push(...(await bestRunbookRest(hits)));
     let fallbackReason: string | undefined;
     if (deps.llm) {
       const traceId = randomBytes(16).toString("hex");

@@ -39,4 +39,6 @@ export interface ChunkWithDocument {
 /** A ranked chunk: higher `score` is better (BM25 for the lexical ranking, cosine similarity for the dense one). */
 export interface RankedChunk extends ChunkWithDocument {
   score: number;
+  /** the term ids the chunk was indexed under */
+  term_ids: Uint32Array;
 }
