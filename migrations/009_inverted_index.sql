@@ -23,6 +23,8 @@ create table rag_postings (
 create index rag_postings_segment_idx on rag_postings (segment);
 
 alter table rag_chunks drop column lexical;
+-- Document-frequency bookkeeping reads term_stats instead.
+alter table rag_chunks drop column term_ids;
 -- Which segment indexes the chunk, and its term ids then frequencies (uint32 each), from which
 -- a candidate's full score is computed without reading its text.
 alter table rag_chunks add column segment bigint references rag_segments (id);

@@ -23,8 +23,10 @@ function words(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(/[\p{L}\p{N}]+/gu)) {
     const word = match[0];
-    const parts = word.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
     out.push(word.toLowerCase());
+    // Only a word with a capital after its first letter can split (most words have none).
+    if (!/.[A-Z]/.test(word)) continue;
+    const parts = word.split(/(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/);
     if (parts.length > 1) for (const part of parts) out.push(part.toLowerCase());
   }
   return out;
@@ -47,8 +49,20 @@ export function tokens(text: string): string[] {
  * and sizes rather than English, so they stay whole; so do words under three letters.
  */
 export function stem(word: string): string {
-  return /\d/.test(word) ? word : stemmer(word);
+  if (/\d/.test(word)) return word;
+  let stemmed = stems.get(word);
+  if (stemmed === undefined) {
+    // Text repeats its words (Zipf): remembering stems saves most of the stemmer's work at ingest.
+    if (stems.size >= STEM_CACHE) stems.clear();
+    stemmed = stemmer(word);
+    stems.set(word, stemmed);
+  }
+  return stemmed;
 }
+
+/** Word → stem, bounded: cleared when full, which costs only recomputation. */
+const stems = new Map<string, string>();
+const STEM_CACHE = 100_000;
 
 /** Text → index terms: lower-cased, stop words dropped, Porter-stemmed. */
 export function analyze(text: string): string[] {

@@ -61,7 +61,7 @@ export type RunbookSearch = (query: string, options?: SearchOptions) => Promise<
 
 /** Reciprocal-rank-fusion constant (Cormack et al. use 60). */
 const RRF_K = 60;
-/** Candidates per ranking for each hit when fusing with dense retrieval. */
+/** Candidates a ranking gives at most per hit (fusion, collapsing and the threshold drop some). */
 const CANDIDATE_FACTOR = 4;
 
 /**
@@ -105,16 +105,17 @@ export function makeRunbookSearch(deps: SearchDeps): RunbookSearch {
     const terms = analyze(query);
     const weights = await queryWeights(deps.pool, terms, contentTerms(query));
     const queryVector = deps.embedder && query.trim() ? vectorLiteral((await deps.embedder.embed([query]))[0] ?? []) : null;
-    // Candidates per ranking: enough for the usual case (fusion wants more, collapsing by file
-    // and the relevance threshold drop some); when that leaves fewer than top_k hits and a
-    // ranking had more to give, it is asked again for four times as many.
-    let limit = topK * (queryVector ? CANDIDATE_FACTOR : 1) * (collapse ? 3 : 1);
+    // Candidates per ranking: at most CANDIDATE_FACTOR per hit (three times that when collapsing
+    // by file). BM25 alone first asks for one per hit, and for the rest only when collapsing or
+    // the relevance threshold left fewer than top_k hits and the ranking had more to give.
+    const most = topK * CANDIDATE_FACTOR * (collapse ? 3 : 1);
+    let limit = queryVector ? most : topK * (collapse ? 3 : 1);
     for (;;) {
       const lexical = weights ? await rankByTerms(deps.pool, weights.rank, weights.corpus, filters, limit) : [];
       const dense = queryVector ? await denseRanking(deps.pool, queryVector, filters, limit) : [];
       const hits = fuse(lexical, dense, { topK, threshold, collapse, terms, content: weights?.content ?? [] });
-      if (hits.length >= topK || (lexical.length < limit && dense.length < limit)) return hits;
-      limit *= 4;
+      if (hits.length >= topK || limit >= most || (lexical.length < limit && dense.length < limit)) return hits;
+      limit = most;
     }
   };
 }

@@ -6,6 +6,7 @@ import type { TokenBudget } from "../../tenants/budget/token-budget.js";
 import type { RunbookSearch, RunbookSections, SearchHit } from "../search.js";
 import { extractiveAdvice } from "./extractive.js";
 import { modelAdvice } from "./grounded.js";
+import { sectionKind } from "./sections.js";
 import { type Advice, type AdviceRequest, refusalAnswer } from "./types.js";
 
 export type { Advice, AdviceRequest, Citation } from "./types.js";
@@ -50,12 +51,14 @@ export function makeAdvisor(deps: AdviceDeps) {
   }
 
   /**
-   * The best runbook's sections the search left out (they share no word with the question:
-   * typically the resolution, when the question quotes a symptom), after the hits.
+   * The best runbook's sections the search left out, after the hits, when none of its hits is
+   * its fix (which often shares no word with a question that quotes a symptom).
    */
   async function bestRunbookRest(hits: SearchHit[]): Promise<SearchHit[]> {
     const top = hits[0];
     if (!deps.runbookSections || !top) return [];
+    // Nothing to add when the hits already hold the best runbook's fix.
+    if (hits.some((hit) => hit.source === top.source && sectionKind(hit.heading_path, hit.content) === "resolution")) return [];
     const have = new Set(hits.map((hit) => hit.chunk_id));
     return (await deps.runbookSections(top.collection, top.source)).filter((section) => !have.has(section.chunk_id));
   }

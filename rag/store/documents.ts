@@ -2,7 +2,7 @@ import type pg from "pg";
 import { LOCK_KEYS } from "../../lib/db/advisory-lock.js";
 import { withTransaction } from "../../lib/db/transaction.js";
 import type { LexicalTerms } from "../lexical.js";
-import { buildSegment, packTermStats } from "../postings.js";
+import { buildSegment, packTermStats, unpackTermStats } from "../postings.js";
 import { createSegment, markDead, writePostings } from "./postings.js";
 import type { DocumentRow } from "./rows.js";
 import { vectorLiteral } from "./vectors.js";
@@ -61,26 +61,34 @@ export async function writeDocuments(pool: pg.Pool, collection: string, docs: re
     const { rows: ids } = await client.query<{ id: string }>("select nextval('rag_chunks_id_seq') as id from generate_series(1, $1)", [chunkTotal]);
     const segment = await createSegment(client, chunkTotal);
     const chunks = docs.flatMap((doc) => doc.chunks.map((chunk) => ({ doc, chunk })));
-    const rows = chunks.map(({ doc, chunk }, i) => ({
-      id: (ids[i] as { id: string }).id,
-      document_id: documentIds.get(doc.file.source),
-      ordinal: chunk.ordinal,
-      heading_path: chunk.heading_path,
-      line_start: chunk.line_start,
-      line_end: chunk.line_end,
-      content: chunk.content,
-      term_count: chunk.terms.length,
-      term_ids: [...chunk.terms.tf.keys()],
-      term_stats: packTermStats(chunk.terms).toString("base64"),
-      embedding: chunk.embedding ? vectorLiteral(chunk.embedding) : null,
-    }));
+    // Term statistics travel as one binary parameter, each chunk's slice named by offset and length.
+    const stats = chunks.map(({ chunk }) => packTermStats(chunk.terms));
+    let offset = 0;
+    const rows = chunks.map(({ doc, chunk }, i) => {
+      const length = (stats[i] as Buffer).length;
+      const row = {
+        id: (ids[i] as { id: string }).id,
+        document_id: documentIds.get(doc.file.source),
+        ordinal: chunk.ordinal,
+        heading_path: chunk.heading_path,
+        line_start: chunk.line_start,
+        line_end: chunk.line_end,
+        content: chunk.content,
+        term_count: chunk.terms.length,
+        stats_at: offset,
+        stats_length: length,
+        embedding: chunk.embedding ? vectorLiteral(chunk.embedding) : null,
+      };
+      offset += length;
+      return row;
+    });
     await client.query(
-      `insert into rag_chunks (id, document_id, ordinal, heading_path, line_start, line_end, content, term_count, term_ids, segment, term_stats, embedding)
-       select r.id, r.document_id, r.ordinal, r.heading_path, r.line_start, r.line_end, r.content, r.term_count, r.term_ids,
-              $2, decode(r.term_stats, 'base64'), r.embedding::vector
+      `insert into rag_chunks (id, document_id, ordinal, heading_path, line_start, line_end, content, term_count, segment, term_stats, embedding)
+       select r.id, r.document_id, r.ordinal, r.heading_path, r.line_start, r.line_end, r.content, r.term_count,
+              $2, substring($3::bytea from r.stats_at + 1 for r.stats_length), r.embedding::vector
        from jsonb_to_recordset($1::jsonb) as r(id bigint, document_id bigint, ordinal int, heading_path text[], line_start int, line_end int,
-            content text, term_count int, term_ids int[], term_stats text, embedding text)`,
-      [JSON.stringify(rows), segment],
+            content text, term_count int, stats_at int, stats_length int, embedding text)`,
+      [JSON.stringify(rows), segment, Buffer.concat(stats)],
     );
     await writePostings(
       client,
@@ -116,11 +124,15 @@ async function removeDocuments(client: pg.PoolClient, collection: string, source
   ]);
   const ids = rows.map((row) => row.id);
   if (ids.length === 0) return 0;
+  // Document frequencies lose one per chunk holding the term, counted from the chunks' own statistics.
+  const { rows: gone } = await client.query<{ term_stats: Buffer | null }>("select term_stats from rag_chunks where document_id = any($1::bigint[])", [ids]);
+  const df = new Map<number, number>();
+  for (const row of gone) if (row.term_stats) for (const termId of unpackTermStats(row.term_stats).ids) df.set(termId, (df.get(termId) ?? 0) + 1);
+  const terms = [...df.keys()].sort((a, b) => a - b);
   await client.query(
     `update rag_terms set df = rag_terms.df - s.n
-     from (select unnest(term_ids) as t, count(*) as n from rag_chunks where document_id = any($1::bigint[]) group by 1 order by 1) s
-     where rag_terms.term_id = s.t`,
-    [ids],
+     from unnest($1::int[], $2::int[]) as s(t, n) where rag_terms.term_id = s.t`,
+    [terms, terms.map((termId) => df.get(termId))],
   );
   await client.query(
     `update rag_corpus set chunk_count = chunk_count - s.n, term_total = term_total - s.total

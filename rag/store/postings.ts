@@ -15,16 +15,33 @@ export async function createSegment(client: Queryable, chunks: number): Promise<
   return (rows[0] as { id: string }).id;
 }
 
-/** Writes a segment's postings, one row per term. */
+/**
+ * Writes a segment's postings, one row per term. The packed arrays travel as two binary
+ * parameters (no hex or array-literal parsing), each term's slice named by offset and length.
+ */
 export async function writePostings(client: Queryable, segment: string, postings: readonly SegmentPostings[]): Promise<void> {
   // Bounded statements: a batch of thousands of chunks has tens of thousands of terms.
   for (let i = 0; i < postings.length; i += 20_000) {
     const part = postings.slice(i, i + 20_000);
+    const starts: number[] = [];
+    let at = 0;
+    for (const p of part) {
+      starts.push(at);
+      at += p.chunkIds.length;
+    }
     await client.query(
       `insert into rag_postings (term_id, segment, chunk_ids, weights, max_weight)
-       select p.term_id, $1, p.chunk_ids, p.weights, p.max_weight
-       from unnest($2::int[], $3::bytea[], $4::bytea[], $5::real[]) as p(term_id, chunk_ids, weights, max_weight)`,
-      [segment, part.map((p) => p.termId), part.map((p) => p.chunkIds), part.map((p) => p.weights), part.map((p) => p.maxWeight)],
+       select p.term_id, $1, substring($2::bytea from p.at + 1 for p.length), substring($3::bytea from p.at + 1 for p.length), p.max_weight
+       from unnest($4::int[], $5::int[], $6::int[], $7::real[]) as p(term_id, at, length, max_weight)`,
+      [
+        segment,
+        Buffer.concat(part.map((p) => p.chunkIds)),
+        Buffer.concat(part.map((p) => p.weights)),
+        part.map((p) => p.termId),
+        starts,
+        part.map((p) => p.chunkIds.length),
+        part.map((p) => p.maxWeight),
+      ],
     );
   }
 }

@@ -61,17 +61,19 @@ async function indexProblems(pool: pg.Pool): Promise<string[]> {
   return problems;
 }
 
-/** Reads `rag_terms` and `rag_corpus` and recomputes both from `rag_chunks` with SQL; checks the index against the chunks. */
+/** Reads `rag_terms` and `rag_corpus` and recomputes both from the chunks' own term statistics; checks the index against the chunks. */
 export async function statisticsCheck(pool: pg.Pool): Promise<StatisticsCheck> {
   const stored = await pool.query<{ term_id: number; df: number }>("select term_id, df from rag_terms");
-  const recomputed = await pool.query<{ term_id: number; df: string }>("select t as term_id, count(*) as df from rag_chunks, unnest(term_ids) as t group by t");
+  const chunks = await pool.query<{ term_stats: Buffer }>("select term_stats from rag_chunks");
+  const recomputedDf = new Map<number, number>();
+  for (const row of chunks.rows) for (const id of unpackTermStats(row.term_stats).ids) recomputedDf.set(id, (recomputedDf.get(id) ?? 0) + 1);
   const corpus = await pool.query<{ chunk_count: string; term_total: string }>("select chunk_count, term_total from rag_corpus");
   const totals = await pool.query<{ chunk_count: string; term_total: string }>(
     "select count(*) as chunk_count, coalesce(sum(term_count), 0) as term_total from rag_chunks",
   );
   return {
     storedDf: new Map(stored.rows.map((row) => [row.term_id, Number(row.df)])),
-    recomputedDf: new Map(recomputed.rows.map((row) => [row.term_id, Number(row.df)])),
+    recomputedDf,
     stored: { chunk_count: Number(corpus.rows[0]?.chunk_count), term_total: Number(corpus.rows[0]?.term_total) },
     recomputed: { chunk_count: Number(totals.rows[0]?.chunk_count), term_total: Number(totals.rows[0]?.term_total) },
     indexProblems: await indexProblems(pool),
