@@ -74,16 +74,26 @@ export async function snapshotTable(pool: pg.Pool, table: string): Promise<Table
   return { table, columns, rows };
 }
 
-/** Creates (or empties) `bench_<table>` for each snapshot: `create table ... (like <table>)`, so no indexes or keys. */
-export async function prepareCopies(pool: pg.Pool, snapshots: TableSnapshot[]): Promise<void> {
+/** Where a plain load writes: `bench_<table>` copies, bare, or with the table's own indexes (primary and unique keys too). */
+export interface CopyKind {
+  prefix: string;
+  indexes: boolean;
+}
+
+export const BARE_COPIES: CopyKind = { prefix: "bench_", indexes: false };
+export const INDEXED_COPIES: CopyKind = { prefix: "bench_indexed_", indexes: true };
+
+/** Creates (or empties) a copy of each snapshot's table: `create table ... (like <table>)`, with `including indexes` when asked. */
+export async function prepareCopies(pool: pg.Pool, snapshots: TableSnapshot[], kind: CopyKind = BARE_COPIES): Promise<void> {
   for (const { table } of snapshots) {
-    await pool.query(`create table if not exists ${quoteIdent(`bench_${table}`)} (like ${quoteIdent(table)})`);
-    await pool.query(`truncate ${quoteIdent(`bench_${table}`)}`);
+    const like = `${quoteIdent(table)}${kind.indexes ? " including indexes" : ""}`;
+    await pool.query(`create table if not exists ${quoteIdent(`${kind.prefix}${table}`)} (like ${like})`);
+    await pool.query(`truncate ${quoteIdent(`${kind.prefix}${table}`)}`);
   }
 }
 
-export async function dropCopies(pool: pg.Pool, snapshots: TableSnapshot[]): Promise<void> {
-  for (const { table } of snapshots) await pool.query(`drop table if exists ${quoteIdent(`bench_${table}`)}`);
+export async function dropCopies(pool: pg.Pool, snapshots: TableSnapshot[], kind: CopyKind = BARE_COPIES): Promise<void> {
+  for (const { table } of snapshots) await pool.query(`drop table if exists ${quoteIdent(`${kind.prefix}${table}`)}`);
 }
 
 /** Rows per statement: ~500, fewer when the columns would pass the parameter limit. */
@@ -107,11 +117,11 @@ export function insertStatement(table: string, columns: string[], rowCount: numb
  * as text parameters and the server casts them to the column types, as a CSV-fed loader's would.
  * Returns the rows written.
  */
-export async function plainLoad(pool: pg.Pool, snapshots: TableSnapshot[]): Promise<number> {
+export async function plainLoad(pool: pg.Pool, snapshots: TableSnapshot[], kind: CopyKind = BARE_COPIES): Promise<number> {
   let written = 0;
   for (const snapshot of snapshots) {
     const size = batchRows(snapshot.columns.length);
-    const target = `bench_${snapshot.table}`;
+    const target = `${kind.prefix}${snapshot.table}`;
     const fullStatement = insertStatement(target, snapshot.columns, size);
     for (let start = 0; start < snapshot.rows.length; start += size) {
       const batch = snapshot.rows.slice(start, start + size);

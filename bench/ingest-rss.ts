@@ -18,14 +18,19 @@ export interface IngestProcessFigures {
 export const RSS_TARGET_MIB = 400;
 
 /**
- * Preloaded into the CLI process: at exit it writes the process's own peak RSS (kilobytes,
- * `process.resourceUsage().maxRSS`) to $BENCH_RSS_FILE. From inside, so a build that
- * `scripts/run.mjs` might spawn, or the shell, never counts; a data: URL, so no file to ship.
+ * Preloaded into the CLI process: at exit it writes the process's own peak RSS (kilobytes) to
+ * $BENCH_RSS_FILE. From inside, so a build that `scripts/run.mjs` might spawn, or the shell,
+ * never counts; a data: URL, so no file to ship. On Linux it reads VmHWM from /proc/self/status:
+ * `process.resourceUsage().maxRSS` (getrusage) survives exec, so a child spawned by this large
+ * benchmark process would report the parent's peak (1,866 MiB for one small file, measured);
+ * elsewhere it falls back to maxRSS.
  */
 const RSS_PROBE =
   "data:text/javascript," +
   encodeURIComponent(
-    'import { writeFileSync } from "node:fs"; process.on("exit", () => writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));',
+    'import { readFileSync, writeFileSync } from "node:fs"; process.on("exit", () => { let kib = process.resourceUsage().maxRSS; ' +
+      'try { const hwm = /VmHWM:\\s+(\\d+) kB/.exec(readFileSync("/proc/self/status", "utf8")); if (hwm) kib = Number(hwm[1]); } catch {} ' +
+      "writeFileSync(process.env.BENCH_RSS_FILE, String(kib)); });",
   );
 
 /** `scripts/run.mjs` builds dist/ when stale; building first keeps the build out of the timed run. */
