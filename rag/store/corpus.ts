@@ -18,24 +18,6 @@ export async function dropUnusedTerms(pool: pg.Pool): Promise<void> {
   await pool.query("delete from rag_terms where df <= 0");
 }
 
-/** What query-time IDF needs: the number of chunks and the document frequency of each known term. */
-export interface TermStatistics {
-  chunkCount: number;
-  /** term id → df, only for terms some chunk holds, in the order the database returned them */
-  df: Map<number, number>;
-}
-
-export async function termStatistics(pool: pg.Pool, termIds: number[]): Promise<TermStatistics> {
-  const { rows } = await pool.query<{ term_id: number | null; df: number | null; n: string }>(
-    `select t.term_id, t.df, c.chunk_count as n
-     from rag_corpus c left join rag_terms t on t.term_id = any($1::int[]) and t.df > 0`,
-    [termIds],
-  );
-  const df = new Map<number, number>();
-  for (const row of rows) if (row.term_id !== null && row.df !== null) df.set(row.term_id, row.df);
-  return { chunkCount: Number(rows[0]?.n ?? 0), df };
-}
-
 /** Stores the model and size on first use; refuses a different size under the same model. */
 export async function recordEmbeddingModel(pool: pg.Pool, model: string, dims: number): Promise<void> {
   const { rows } = await pool.query<Pick<CorpusRow, "embedding_model" | "embedding_dims">>(
