@@ -114,7 +114,6 @@ export async function topK<R>(
 ): Promise<{ results: { row: R; id: number; score: number }[]; stats: TopKStats }> {
   const stats: TopKStats = { postingsRead: 0, essentialTerms: 0, candidatesScored: 0, rounds: 0 };
   if (terms.length === 0 || limit <= 0) return { results: [], stats };
-  const idfOf = new Map(terms.map((term) => [term.id, term.idf]));
   const position = new Map(terms.map((term, i) => [term.id, i]));
   // Cheapest postings first: they are read; the long lists of common terms are bounded instead.
   const order = [...terms].sort((a, b) => a.df - b.df || b.idf - a.idf || a.id - b.id);
@@ -136,7 +135,7 @@ export async function topK<R>(
     if (read < essential) {
       const newTerms = order.slice(read, essential);
       for (const { termId, block } of await source.postings(newTerms.map((term) => term.id))) {
-        const weight = idfOf.get(termId) ?? 0;
+        const weight = terms[position.get(termId) ?? -1]?.idf ?? 0;
         stats.postingsRead += block.chunkIds.length;
         const accept = options.accept;
         for (let i = 0; i < block.chunkIds.length; i++) {

@@ -1,7 +1,6 @@
 import type pg from "pg";
 import { unpackTermStats } from "../postings.js";
 import { type RankTerm, topK } from "../top-k.js";
-import { queryTermStatistics } from "./corpus.js";
 import { readPostings } from "./postings.js";
 import type { RankedChunk } from "./rows.js";
 
@@ -72,13 +71,6 @@ async function filterIds(pool: pg.Pool, filters: RankingFilters): Promise<{ acce
   ]);
   const ids = new Set(rows.map((row) => Number(row.id)));
   return { accept: (id) => ids.has(id) };
-}
-
-/** Term id → IDF in, ranking out: `rankByTerms` with the statistics looked up (for callers holding only IDF weights). */
-export async function lexicalRanking(pool: pg.Pool, weights: ReadonlyMap<number, number>, filters: RankingFilters, limit: number): Promise<RankedChunk[]> {
-  const stats = await queryTermStatistics(pool, [...weights.keys()]);
-  const terms = [...stats.terms.values()].map((term) => ({ ...term, idf: weights.get(term.id) ?? 0 }));
-  return rankByTerms(pool, terms, stats, filters, limit);
 }
 
 type ChunkRow = Omit<RankedChunk, "score" | "term_ids"> & { term_stats: Buffer | null };
