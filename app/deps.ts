@@ -19,11 +19,14 @@ import type { Embedder } from "../rag/embedder.js";
 import { makeRunbookSearch, makeRunbookSections, type RunbookSearch } from "../rag/search.js";
 import { makeBackgroundRuns } from "../runs/background.js";
 import { makeRunDriver } from "../runs/driver.js";
+import { makePlatformRunRegistry } from "../runs/platform/registry.js";
+import { makePlatformApi } from "../runs/platform/service.js";
 import { makeRunQueue } from "../runs/queue/index.js";
 import { makeRecovery } from "../runs/recovery.js";
 import { makeRunRegistry } from "../runs/registry.js";
 import { makePlanService } from "../runs/service.js";
 import type { ServerDeps } from "../server/deps.js";
+import { makeAuditLog } from "../tenants/audit.js";
 import { localCounters, redisCounters } from "../tenants/budget/counters.js";
 import { makeBudgetLimits } from "../tenants/budget/limits.js";
 import { makeTokenBudget } from "../tenants/budget/token-budget.js";
@@ -147,6 +150,17 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   });
 
   const background = makeBackgroundRuns(driver, { queue, log, clock });
+  const planner = makePlanService(driver, artifactStore);
+  const platform = makePlatformApi({
+    driver,
+    planner,
+    background,
+    platformRuns: makePlatformRunRegistry(pool),
+    events,
+    pool,
+    audit: makeAuditLog(pool),
+    log,
+  });
 
   return {
     config,
@@ -166,7 +180,8 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     gitops,
     orgPolicy,
     artifactStore,
-    planner: makePlanService(driver, artifactStore),
+    planner,
+    platform,
     background,
     recovery: makeRecovery(driver, background, { events, log, clock }),
     metrics,

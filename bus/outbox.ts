@@ -33,3 +33,20 @@ export async function listUnpublished(db: Pick<pg.Pool, "query">, limit: number)
 export async function markPublished(db: Pick<pg.Pool, "query">, ids: string[]): Promise<void> {
   await db.query("update atlas_events set published_at = now() where id = any($1::bigint[]) and published_at is null", [ids]);
 }
+
+/**
+ * How a background run ended when no run state says so: its worker published `run.dropped` (the
+ * thread could not take it) or `run.failed`. @returns the first such event of the trace, or null.
+ */
+export async function runEndEvent(
+  db: Pick<pg.Pool, "query">,
+  run: { tenant: string; thread_id: string; trace_id: string },
+): Promise<{ type: "run.dropped" | "run.failed"; data: Record<string, unknown> } | null> {
+  const { rows } = await db.query<{ type: "run.dropped" | "run.failed"; payload: LifecycleEvent }>(
+    `select type, payload from atlas_events where tenant = $1 and thread_id = $2 and trace_id = $3 and type in ('run.dropped', 'run.failed')
+     order by id limit 1`,
+    [run.tenant, run.thread_id, run.trace_id],
+  );
+  const row = rows[0];
+  return row ? { type: row.type, data: row.payload.data } : null;
+}

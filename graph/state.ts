@@ -1,11 +1,16 @@
-import { Annotation } from "@langchain/langgraph";
+import type { BaseMessage } from "@langchain/core/messages";
+import { Annotation, type Messages, messagesStateReducer } from "@langchain/langgraph";
 import type { LifecycleEvent } from "../schemas/events.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import type { PlanSpec } from "../schemas/plan.js";
 import type { ApprovalDecision, ArtifactFile, BuildArtifacts, Finding, ValidationReport } from "../schemas/reports.js";
 
-/** The run state machine, as the seeds name it. */
+/**
+ * The run state machine, as the seeds name it, and NEW: a thread made (Platform API `POST /threads`)
+ * whose first run has not started.
+ */
 export const runStatuses = [
+  "NEW",
   "PENDING",
   "IN_PROGRESS",
   "VALIDATING",
@@ -51,9 +56,27 @@ export type ArtifactManifest = Omit<BuildArtifacts, "files"> & { files: Artifact
 
 const replace = <T>(fallback: () => T) => Annotation<T>({ reducer: (_old, value) => value, default: fallback });
 
+/** The goal the run plans. One definition shared by the state and the input: a channel is one channel. */
+const goal = Annotation<GoalStatement>;
+
+/**
+ * The conversation agent-chat-ui shows: a human's goal (as JSON), then one short AI message per
+ * node saying what it did (see graph/summaries.ts). Messages with an id replace, others append.
+ */
+const messages = Annotation<BaseMessage[], Messages>({ reducer: messagesStateReducer, default: () => [] });
+
+/**
+ * What a caller passes to start a run: the goal, or a human message whose text is the goal as
+ * JSON (agent-chat-ui). Everything else (tenant, plan and trace ids, the status and the resets of
+ * a new version) the intake node writes, from the run's `configurable` or its fallbacks: so
+ * LangGraph Studio's input form shows these two fields, and an input key outside them is dropped.
+ */
+export const PlanInput = Annotation.Root({ goal, messages });
+
 /** State carried through the planning graph and checkpointed after every node. */
 export const PlanState = Annotation.Root({
-  goal: Annotation<GoalStatement>,
+  goal,
+  messages,
   tenant: replace<string>(() => "default"),
   plan_id: Annotation<string>,
   trace_id: Annotation<string>,
@@ -77,4 +100,5 @@ export const PlanState = Annotation.Root({
 });
 
 export type PlanStateValue = typeof PlanState.State;
+export type PlanInputValue = typeof PlanInput.Update;
 export type PlanStateUpdate = typeof PlanState.Update;

@@ -347,39 +347,38 @@ describe("a worker that dies mid-run", () => {
   // Checkpoints are written in the background while a node runs, so a process killed early
   // leaves only the input checkpoint, with or without the `__start__` task's pending writes (the
   // first was seen in the two-process suite). Replica A hangs in the architect; deleting the
-  // step-0 checkpoint it wrote (and the `__start__` writes) leaves what such a kill leaves.
+  // loop checkpoints it wrote (after the input, after the intake) and the `__start__` writes
+  // leaves what such a kill leaves. The input is only the goal (the intake writes the trace id),
+  // so either way the thread shows no trace of this run yet: B starts it again, a second input.
   it.each([
-    { left: "the input checkpoint and the __start__ writes", dropStartWrites: false, status: "IN_PROGRESS", inputs: 1 },
-    { left: "the input checkpoint alone", dropStartWrites: true, status: "PENDING", inputs: 2 },
-  ])(
-    "killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate",
-    async ({ dropStartWrites, status, inputs }) => {
-      const { replica: a, stuck } = await hangingReplica();
-      const b = await w.replica();
-      const workersA = w.work(a);
-      const { thread_id } = await a.background.submit({ goal, tenant: "default" });
-      await stuck;
-      workersA.kill();
-      const loopCheckpoint = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
-      const graphThread = `default/${thread_id}`; // checkpoints are kept under <tenant>/<thread>
-      await waitFor(async () => (await a.db.pool.query(loopCheckpoint, [graphThread])).rowCount === 1, 5_000, "A's step-0 checkpoint");
-      await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoint})`, [graphThread]);
-      await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [graphThread]);
-      if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [graphThread]);
-      // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
-      expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
-      expect((await b.planner.get(thread_id, "default")).status).toBe(status);
+    { left: "the input checkpoint and the __start__ writes", dropStartWrites: false },
+    { left: "the input checkpoint alone", dropStartWrites: true },
+  ])("killed before its step-0 checkpoint lands, leaving $left: another worker still runs it to the approval gate", async ({ dropStartWrites }) => {
+    const { replica: a, stuck } = await hangingReplica();
+    const b = await w.replica();
+    const workersA = w.work(a);
+    const { thread_id } = await a.background.submit({ goal, tenant: "default" });
+    await stuck;
+    workersA.kill();
+    const loopCheckpoints = "select checkpoint_id from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'";
+    const graphThread = `default/${thread_id}`; // checkpoints are kept under <tenant>/<thread>
+    // step 0 (the input applied, the intake next) and step 1 (the intake's, the architect next)
+    await waitFor(async () => (await a.db.pool.query(loopCheckpoints, [graphThread])).rowCount === 2, 5_000, "A's checkpoints up to the architect");
+    await a.db.pool.query(`delete from checkpoint_writes where thread_id = $1 and checkpoint_id in (${loopCheckpoints})`, [graphThread]);
+    await a.db.pool.query("delete from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [graphThread]);
+    if (dropStartWrites) await a.db.pool.query("delete from checkpoint_writes where thread_id = $1", [graphThread]);
+    // what is left: the input checkpoint; its pending `__start__` writes, if any, read as applied
+    expect((await b.planner.history(thread_id, "default")).map((step) => step.source)).toEqual(["input"]);
+    expect((await b.planner.get(thread_id, "default")).status).toBe("PENDING");
 
-      w.work(b);
-      await waitFor(() => idle(b.db.pool, [thread_id]), 30_000, "replica B to finish the run");
-      expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
-      const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
-      expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
-      // with the `__start__` writes B continues A's input; without them it starts the run again
-      const history = await b.planner.history(thread_id, "default");
-      expect(history.filter((step) => step.source === "input")).toHaveLength(inputs);
-    },
-  );
+    w.work(b);
+    await waitFor(() => idle(b.db.pool, [thread_id]), 30_000, "replica B to finish the run");
+    expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
+    const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
+    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    const history = await b.planner.history(thread_id, "default");
+    expect(history.filter((step) => step.source === "input")).toHaveLength(2);
+  });
 
   it("a job whose worker fails 3 times goes to the dead-letter stream; its run is FAILED and escalated", async () => {
     const c = await w.replica();

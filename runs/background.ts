@@ -4,7 +4,18 @@ import type { PlanStateValue, RunStatus } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import type { Logger } from "../lib/log.js";
 import type { GoalStatement } from "../schemas/goal.js";
-import { conflict, isBusy, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
+import {
+  conflict,
+  type DriveOptions,
+  isBusy,
+  newTraceId,
+  planIdOf,
+  RESTARTABLE,
+  type RunDriver,
+  type RunView,
+  startInput,
+  threadConfig,
+} from "./driver.js";
 import { type RunJob, type RunQueue, runJobSchema } from "./queue/job.js";
 import type { RunRecord } from "./registry.js";
 
@@ -29,7 +40,14 @@ export type ExecuteResult =
   /** the thread cannot take this run any more (e.g. it now waits for approval) */
   | { outcome: "dropped"; status: RunStatus | null; reason: string };
 
-type RunRequest = { goal: GoalStatement; thread_id?: string | undefined; tenant: string; created_by?: string | null | undefined };
+type RunRequest = {
+  goal: GoalStatement;
+  thread_id?: string | undefined;
+  tenant: string;
+  created_by?: string | null | undefined;
+  /** the run's trace id, when the caller records it first (the Platform API's run row); new otherwise */
+  trace_id?: string | undefined;
+};
 
 /**
  * Background runs: `submit` registers a run as PENDING and puts its job on the queue; a worker
@@ -51,7 +69,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
    */
   async function register(request: RunRequest, ifBusy: "reject" | "queue") {
     const threadId = request.thread_id ?? randomUUID();
-    const traceId = newTraceId();
+    const traceId = request.trace_id ?? newTraceId();
     const createdBy = request.created_by ?? null;
     const record = {
       thread_id: threadId,
@@ -104,7 +122,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
     },
 
     /** Runs one job; `signal` aborted means this worker is dying: stop renewing the claim. */
-    async execute(job: RunJob, options: { signal?: AbortSignal; onProgress?: (event: ProgressEvent) => void } = {}): Promise<ExecuteResult> {
+    async execute(job: RunJob, options: DriveOptions = {}): Promise<ExecuteResult> {
       const run =
         job.kind === "start"
           ? await runs.claimQueued(job.thread_id, job.tenant, job.trace_id, owner)
@@ -135,10 +153,10 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
           const waiting = snapshot.tasks.some((task) => (task.interrupts ?? []).length > 0);
           const ended = snapshot.next.length === 0 && state.status !== undefined && RESTARTABLE.includes(state.status);
           if (waiting || ended) return { outcome: "ran", view: await driver.settle(run) };
-          return { outcome: "ran", view: await driver.drive(run, null, options.onProgress, options.signal) };
+          return { outcome: "ran", view: await driver.drive(run, null, options) };
         }
-        const input = startInput(job.goal, job.tenant, run.plan_id, job.trace_id, Object.keys(state).length === 0);
-        return { outcome: "ran", view: await driver.drive({ ...run, trace_id: job.trace_id }, input, options.onProgress, options.signal) };
+        const input = startInput(job.goal);
+        return { outcome: "ran", view: await driver.drive({ ...run, trace_id: job.trace_id }, input, options) };
       } catch (error) {
         return { outcome: "failed", error: error as Error };
       }

@@ -8,8 +8,8 @@ import { sleep } from "../lib/sleep.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import type { RunKey, RunRecord, RunRegistry } from "./registry.js";
 
-/** Statuses from which a new run may start on an existing thread. */
-export const RESTARTABLE: RunStatus[] = ["DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"];
+/** Statuses from which a new run may start on an existing thread (NEW: made without a run). */
+export const RESTARTABLE: RunStatus[] = ["NEW", "DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"];
 
 /** A node finished: what the SSE stream reports. */
 export interface ProgressEvent {
@@ -59,6 +59,28 @@ export const isBusy = (run: RunRecord) => run.claimed_by !== null || run.status 
 /** The graph config that addresses one thread's checkpoints (kept under its `graph_thread`). */
 export const threadConfig = (run: Pick<RunRecord, "graph_thread">) => ({ configurable: { thread_id: run.graph_thread } });
 
+/**
+ * The config a run is driven with: its thread's checkpoints, and who and what the run is (the
+ * graph's intake reads tenant, plan_id and trace_id from here, not from the input).
+ */
+export const runConfig = (run: Pick<RunRecord, "graph_thread" | "tenant" | "plan_id" | "trace_id">) => ({
+  configurable: { thread_id: run.graph_thread, tenant: run.tenant, plan_id: run.plan_id, trace_id: run.trace_id },
+});
+
+/** A raw chunk of the graph's stream, by mode: what the LangGraph Platform API streams. */
+export type GraphChunk = { mode: "values" | "updates" | "custom"; data: unknown };
+
+/** How a caller follows one run as it goes: node progress, and (for the Platform API) the graph's raw chunks. */
+export interface DriveOptions {
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** the graph's own chunks in these modes (updates are always read: they make the progress events) */
+  onChunk?: ((chunk: GraphChunk) => void) | undefined;
+  /** called once the run holds its thread and the graph is about to run (every refusal comes before it) */
+  onStart?: (() => void) | undefined;
+  /** aborted: this worker is dying, stop renewing the claim */
+  signal?: AbortSignal | undefined;
+}
+
 /** The plan id of a thread's designs: the whole thread id, so two threads never share one (a tenant's thread ids are unique; the GitOps workspace also keys plans by tenant). */
 export const planIdOf = (threadId: string) => `plan-${threadId}`;
 
@@ -66,27 +88,11 @@ export const planIdOf = (threadId: string) => `plan-${threadId}`;
 export const newTraceId = () => randomBytes(16).toString("hex");
 
 /**
- * The graph input that starts a new plan version on a thread. A `fresh` thread (no checkpoint
- * yet) gets only what differs from the state's defaults: every key in the input is a checkpoint
- * write, about a fifth of a plan's statements on the embedded database.
+ * The graph input that starts a new plan version on a thread: the goal alone. Who and what the run
+ * is (tenant, plan_id, trace_id) travels in `runConfig`'s `configurable`; the graph's intake node
+ * writes those, the status and the resets of a new version (only what differs from the thread's state).
  */
-export function startInput(goal: GoalStatement, tenant: string, planId: string, traceId: string, fresh = false) {
-  const essentials = { goal, tenant, plan_id: planId, trace_id: traceId, status: "IN_PROGRESS" };
-  if (fresh) return essentials;
-  return {
-    ...essentials,
-    // a new version on an old thread: what the previous run left is reset
-    revisions: 0,
-    open_findings: [],
-    revision_comments: [],
-    decision: null,
-    blocked: null,
-    applied: null,
-    validation: null,
-    artifacts: null,
-    rollback_requested: null,
-  };
-}
+export const startInput = (goal: GoalStatement) => ({ goal });
 
 /** The 409 for an action a thread's state does not allow, saying whether it is busy. */
 export function conflict(run: RunRecord, action: string): AtlasError {
@@ -146,7 +152,9 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
     },
 
     /** Runs the graph under this replica's claim and records where it stopped. */
-    async drive(run: RunRecord, input: unknown, onProgress?: (event: ProgressEvent) => void, signal?: AbortSignal): Promise<RunView> {
+    async drive(run: RunRecord, input: unknown, options: DriveOptions = {}): Promise<RunView> {
+      const { onProgress, onChunk, signal } = options;
+      options.onStart?.();
       // Renew the claim while running, so a short STALE_CLAIM_SECONDS only frees the threads of
       // runners that died (or, for a worker, were killed: `signal`).
       const renewal = setInterval(
@@ -166,8 +174,11 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
       log?.info({ from: run.status }, "run started");
       try {
         const callbacks = observer.callbacks?.(run) ?? [];
-        const stream = await graph.stream(input as never, { ...threadConfig(run), streamMode: "updates", callbacks });
-        for await (const chunk of stream) {
+        const streamMode: GraphChunk["mode"][] = onChunk ? ["updates", "values", "custom"] : ["updates"];
+        const stream = await graph.stream(input as never, { ...runConfig(run), streamMode, callbacks });
+        for await (const [mode, chunk] of stream as AsyncIterable<[GraphChunk["mode"], unknown]>) {
+          onChunk?.({ mode, data: chunk });
+          if (mode !== "updates") continue;
           for (const [node, update] of Object.entries(chunk as Record<string, Partial<PlanStateValue> | undefined>)) {
             if (node === "__interrupt__") continue;
             log?.debug({ node, status: update?.status, plan_version: update?.plan?.version }, "node finished");

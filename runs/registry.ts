@@ -17,8 +17,29 @@ export interface RunRecord {
   /** the API key that started the current run (null for CLI runs and runs from before auth) */
   created_by: string | null;
   tokens_used: number;
+  /** the client's own metadata (the Platform API's thread metadata); {} unless set */
+  metadata: Record<string, unknown>;
   created_at: string;
   updated_at: string;
+}
+
+/** A thread's status as the LangGraph Platform API names it. */
+export type PlatformThreadStatus = "idle" | "busy" | "interrupted" | "error";
+
+/**
+ * The Platform status of an atlas_runs row, in SQL: being run or queued is `busy`, waiting at the
+ * approval gate `interrupted`, FAILED (or approved with its apply not written: APPLYING unclaimed)
+ * `error`, anything else (NEW, DONE, BLOCKED, REJECTED, ROLLED_BACK) `idle`.
+ */
+const PLATFORM_STATUS = `case when claimed_by is not null or status = 'PENDING' then 'busy'
+  when status = 'WAIT_FOR_APPROVE' then 'interrupted' when status in ('FAILED', 'APPLYING') then 'error' else 'idle' end`;
+
+/** What a thread search or count filters on (each optional, all must hold). */
+export interface ThreadFilter {
+  /** JSON containment: every key given must have the value given */
+  metadata?: Record<string, unknown> | undefined;
+  status?: PlatformThreadStatus | undefined;
+  ids?: string[] | undefined;
 }
 
 /**
@@ -30,7 +51,7 @@ export const STALE_CLAIM_SECONDS = 60;
 
 /** The columns of a RunRecord (not `queued_goal`, which only the restart recovery reads). */
 const RECORD =
-  "thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, created_at, updated_at";
+  "thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, metadata, created_at, updated_at";
 
 /** A thread in the registry: a tenant's thread id. */
 export type RunKey = Pick<RunRecord, "tenant" | "thread_id">;
@@ -228,6 +249,79 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
       return rows.map(({ queued_goal, ...run }) => ({ run, goal: queued_goal }));
     },
 
+    /**
+     * Makes a thread without a run (NEW): the Platform API's `POST /threads`.
+     * @returns the thread, and whether this call made it (false: the id was taken, the thread as it is).
+     */
+    async createThread(thread: { thread_id: string; tenant: string; plan_id: string; trace_id: string; metadata: Record<string, unknown> }) {
+      const { rows } = await pool.query<RunRecord>(
+        `insert into atlas_runs (thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, metadata)
+         values ($1, $2, $3, $4, $5, '', 'NEW', $6) on conflict (tenant, thread_id) do nothing returning ${RECORD}`,
+        [thread.thread_id, thread.tenant, graphThreadOf(thread), thread.plan_id, thread.trace_id, JSON.stringify(thread.metadata)],
+      );
+      if (rows[0]) return { created: true, thread: rows[0] };
+      const existing = await this.get(thread.thread_id, thread.tenant);
+      if (!existing) throw new Error(`thread ${thread.thread_id} was neither inserted nor found`);
+      return { created: false, thread: existing };
+    },
+
+    /** Merges `patch` into a thread's metadata (top-level keys replace). @returns the thread, or null when there is none. */
+    async patchMetadata(threadId: string, tenant: string, patch: Record<string, unknown>): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(
+        `update atlas_runs set metadata = metadata || $3::jsonb, updated_at = now() where thread_id = $1 and tenant = $2 returning ${RECORD}`,
+        [threadId, tenant, JSON.stringify(patch)],
+      );
+      return rows[0] ?? null;
+    },
+
+    /**
+     * Deletes a thread nobody is running and no run waits for (its Platform runs go with it).
+     * @returns the deleted row, or null when it is busy (or gone).
+     */
+    async deleteIdle(threadId: string, tenant: string): Promise<RunRecord | null> {
+      const { rows } = await pool.query<RunRecord>(
+        `delete from atlas_runs where thread_id = $1 and tenant = $2 and status <> 'PENDING' and claimed_by is null returning ${RECORD}`,
+        [threadId, tenant],
+      );
+      return rows[0] ?? null;
+    },
+
+    /** A tenant's threads matching `filter`, with their Platform status; `total` counts every match. */
+    async searchThreads(
+      tenant: string,
+      filter: ThreadFilter,
+      page: { limit: number; offset: number; sortBy: "thread_id" | "status" | "created_at" | "updated_at"; sortOrder: "asc" | "desc" },
+    ): Promise<(RunRecord & { platform_status: PlatformThreadStatus })[]> {
+      const { where, params } = threadWhere(tenant, filter);
+      // sortBy and sortOrder are checked by the caller's schema; they name columns, so they cannot be parameters
+      const order = `${page.sortBy === "status" ? "platform_status" : page.sortBy} ${page.sortOrder === "asc" ? "asc" : "desc"}, thread_id`;
+      const { rows } = await pool.query<RunRecord & { platform_status: PlatformThreadStatus }>(
+        `select ${RECORD}, ${PLATFORM_STATUS} as platform_status from atlas_runs where ${where}
+         order by ${order} limit $${params.length + 1} offset $${params.length + 2}`,
+        [...params, page.limit, page.offset],
+      );
+      return rows;
+    },
+
+    async countThreads(tenant: string, filter: ThreadFilter): Promise<number> {
+      const { where, params } = threadWhere(tenant, filter);
+      const { rows } = await pool.query<{ count: number }>(`select count(*)::int as count from atlas_runs where ${where}`, params);
+      return rows[0]?.count ?? 0;
+    },
+
+    /**
+     * A tenant's runs for people to pick from: plans waiting for approval first, then the most
+     * recently changed. `status` keeps one status only.
+     */
+    async listRuns(tenant: string, options: { status?: RunStatus | undefined; limit: number; offset: number }): Promise<RunRecord[]> {
+      const { rows } = await pool.query<RunRecord>(
+        `select ${RECORD} from atlas_runs where tenant = $1 and ($2::text is null or status = $2)
+         order by (status = 'WAIT_FOR_APPROVE' and claimed_by is null) desc, updated_at desc, thread_id limit $3 offset $4`,
+        [tenant, options.status ?? null, options.limit, options.offset],
+      );
+      return rows;
+    },
+
     /** Runs by tenant and current status (the `atlas_runs_by_status` gauge). */
     async countByStatus(): Promise<{ tenant: string; status: string; count: number }[]> {
       const { rows } = await pool.query<{ tenant: string; status: string; count: number }>(
@@ -251,3 +345,29 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
 }
 
 export type RunRegistry = ReturnType<typeof makeRunRegistry>;
+
+/** The where clause of a thread search: the tenant's rows, then each filter given. */
+function threadWhere(tenant: string, filter: ThreadFilter): { where: string; params: unknown[] } {
+  const params: unknown[] = [tenant];
+  const clauses = ["tenant = $1"];
+  if (filter.metadata && Object.keys(filter.metadata).length > 0) {
+    params.push(JSON.stringify(filter.metadata));
+    clauses.push(`metadata @> $${params.length}::jsonb`);
+  }
+  if (filter.status) {
+    params.push(filter.status);
+    clauses.push(`(${PLATFORM_STATUS}) = $${params.length}`);
+  }
+  if (filter.ids) {
+    params.push(filter.ids);
+    clauses.push(`thread_id = any($${params.length}::text[])`);
+  }
+  return { where: clauses.join(" and "), params };
+}
+
+/** The Platform status of one registry row (the same rule as the SQL above). */
+export function platformThreadStatus(run: Pick<RunRecord, "claimed_by" | "status">): PlatformThreadStatus {
+  if (run.claimed_by !== null || run.status === "PENDING") return "busy";
+  if (run.status === "WAIT_FOR_APPROVE") return "interrupted";
+  return run.status === "FAILED" || run.status === "APPLYING" ? "error" : "idle";
+}

@@ -2,15 +2,31 @@ import { randomUUID } from "node:crypto";
 import { Command } from "@langchain/langgraph";
 import { withContents } from "../graph/artifact-contents.js";
 import type { ArtifactStore } from "../graph/artifact-store.js";
-import type { PlanStateValue } from "../graph/state.js";
+import type { PlanStateValue, RunStatus } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import { validationError } from "../lib/validation.js";
 import { type GoalStatement, reviseGoal } from "../schemas/goal.js";
 import type { ApprovalDecision } from "../schemas/reports.js";
-import { conflict, newTraceId, type ProgressEvent, planIdOf, RESTARTABLE, type RunDriver, type RunView, startInput, threadConfig } from "./driver.js";
+import {
+  conflict,
+  type DriveOptions,
+  isBusy,
+  newTraceId,
+  type ProgressEvent,
+  planIdOf,
+  RESTARTABLE,
+  type RunDriver,
+  type RunView,
+  startInput,
+  threadConfig,
+} from "./driver.js";
 import type { RunRecord } from "./registry.js";
 
 export type { ProgressEvent, RunView } from "./driver.js";
+
+/** A progress callback, or the full follow options (the Platform API also takes the graph's chunks). */
+const follow = (onProgress: ((event: ProgressEvent) => void) | DriveOptions | undefined): DriveOptions =>
+  typeof onProgress === "function" ? { onProgress } : (onProgress ?? {});
 
 /**
  * Runs the planning graph for HTTP and CLI callers, in the caller's request: starts, resumes
@@ -29,11 +45,13 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         thread_id?: string | undefined;
         tenant: string /** the API key starting the run */;
         created_by?: string | null | undefined;
+        /** the new run's trace id, when the caller records it first (the Platform API's run row); new otherwise */
+        trace_id?: string | undefined;
       },
-      onProgress?: (event: ProgressEvent) => void,
+      onProgress?: ((event: ProgressEvent) => void) | DriveOptions,
     ): Promise<RunView> {
       const threadId = request.thread_id ?? randomUUID();
-      const traceId = newTraceId();
+      const traceId = request.trace_id ?? newTraceId();
       let run: RunRecord | null;
       const created = await runs.create(
         {
@@ -54,7 +72,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         await runs.setCreatedBy(run, owner, request.created_by ?? null);
       }
       if (!run) throw new AtlasError("INTERNAL", "run registry lost a row it just wrote");
-      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal, request.tenant, run.plan_id, traceId, created), onProgress);
+      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal), follow(onProgress));
     },
 
     async get(threadId: string, tenant: string): Promise<RunView> {
@@ -64,7 +82,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
       // (the checkpoint still shows the previous one), and a run that failed (the graph threw,
       // or its job was dead-lettered, perhaps before any checkpoint).
       if (run.status === "PENDING" && current.trace_id !== run.trace_id) return { ...current, status: "PENDING", trace_id: run.trace_id };
-      if (run.status === "FAILED") return { ...current, status: "FAILED" };
+      if (run.status === "FAILED" || run.status === "NEW") return { ...current, status: run.status };
       return current;
     },
 
@@ -78,7 +96,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
       threadId: string,
       tenant: string,
       decision: ApprovalDecision,
-      onProgress?: (event: ProgressEvent) => void,
+      onProgress?: ((event: ProgressEvent) => void) | DriveOptions,
       approver: { key_id: string | null; name: string; allow_self_approval: boolean } | null = null,
       expected: { plan_version?: number | undefined } = {},
     ): Promise<RunView> {
@@ -103,7 +121,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         if (decision.decision !== "approve") throw conflict(existing, decision.decision);
         const retry = await runs.claim(threadId, tenant, ["APPLYING"], owner);
         if (!retry) throw conflict(existing, "resume");
-        return driver.drive(retry, null, onProgress);
+        return driver.drive(retry, null, follow(onProgress));
       }
       const run = await driver.claimWhenStopped(threadId, tenant, ["WAIT_FOR_APPROVE"]);
       if (!run) throw conflict(existing, "resume");
@@ -126,7 +144,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
           throw new AtlasError("INTERNAL", `thread ${threadId} waits for approval without a goal`);
         }
       }
-      return driver.drive(run, new Command({ resume: decision }), onProgress);
+      return driver.drive(run, new Command({ resume: decision }), follow(onProgress));
     },
 
     /** Reverts the applied commit of a DONE plan. */
@@ -141,6 +159,29 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         throw error;
       }
       return driver.drive(run, null);
+    },
+
+    /** A tenant's runs, waiting approvals first, with who started each (the key's name). */
+    async list(
+      tenant: string,
+      options: { status?: RunStatus | undefined; limit: number; offset: number },
+      names: (ids: string[]) => Promise<Map<string, string>>,
+    ) {
+      const rows = await runs.listRuns(tenant, options);
+      const byId = await names([...new Set(rows.flatMap((row) => (row.created_by ? [row.created_by] : [])))]);
+      return rows.map((row) => ({
+        thread_id: row.thread_id,
+        plan_id: row.plan_id,
+        goal_name: row.goal_name,
+        status: row.status,
+        plan_version: row.plan_version,
+        busy: isBusy(row),
+        created_by: row.created_by,
+        created_by_name: row.created_by ? (byId.get(row.created_by) ?? null) : null,
+        tokens_used: row.tokens_used,
+        created_at: new Date(row.created_at).toISOString(),
+        updated_at: new Date(row.updated_at).toISOString(),
+      }));
     },
 
     /** Checkpoint history, newest first: what each step did. */

@@ -109,3 +109,7 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   }
   return out;
 }
+
+/** A goal sent as JSON in a chat message: `{ "goal": GoalStatement }`, or the GoalStatement itself. */
+export const unwrapGoal = (json: unknown): unknown =>
+  json !== null && typeof json === "object" && !Array.isArray(json) && "goal" in json ? (json as { goal: unknown }).goal : json;

@@ -20,6 +20,7 @@ import { healthRoutes } from "./routes/health.js";
 import { planRoutes } from "./routes/plan.js";
 import { planReadRoutes } from "./routes/plan-reads.js";
 import { planStreamRoutes } from "./routes/plan-stream.js";
+import { platformRoutes } from "./routes/platform/index.js";
 import { ragRoutes } from "./routes/rag.js";
 import { schemaRoutes } from "./routes/schemas.js";
 import { slackRoutes } from "./routes/slack.js";
@@ -68,6 +69,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(schemaRoutes);
   await app.register(adminRoutes, { deps });
   await app.register(slackRoutes, { deps });
+  await app.register(platformRoutes, { deps });
   await app.register(docsRoutes);
   registerRunWorkers(app, deps);
   registerRecovery(app, deps);

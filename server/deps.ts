@@ -10,6 +10,7 @@ import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { Embedder } from "../rag/embedder.js";
 import type { RunbookSearch, RunbookSections } from "../rag/search.js";
 import type { BackgroundRuns } from "../runs/background.js";
+import type { PlatformApi } from "../runs/platform/service.js";
 import type { RunQueue } from "../runs/queue/job.js";
 import type { Recovery } from "../runs/recovery.js";
 import type { PlanService } from "../runs/service.js";
@@ -46,6 +47,8 @@ export interface ServerDeps {
   orgPolicy: OrgPolicy | undefined;
   /** starts, resumes and rolls back planning runs in the caller's request */
   planner: PlanService;
+  /** the LangGraph Platform API's threads and runs (server/routes/platform/) */
+  platform: PlatformApi;
   /** background runs: submit to the queue, and what a worker does with a job */
   background: BackgroundRuns;
   /** takes over what dead runners left: stale claims, queued runs whose job may be lost */

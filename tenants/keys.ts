@@ -107,6 +107,16 @@ export async function listKeys(db: Queryable, options: { tenant?: string | undef
   return rows;
 }
 
+/** The names of a tenant's keys by id (revoked ones too: a run keeps who started it). */
+export async function keyNames(db: Queryable, tenant: string, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.query<{ id: string; name: string }>("select id, name from atlas_api_keys where tenant = $1 and id = any($2::text[])", [
+    tenant,
+    ids,
+  ]);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 /** How many keys exist, revoked or not. */
 export async function countKeys(db: Queryable): Promise<number> {
   const { rows } = await db.query<{ n: number }>("select count(*)::int as n from atlas_api_keys");

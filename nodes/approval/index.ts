@@ -2,13 +2,40 @@ import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { diffPlans } from "../../graph/plan-diff.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
+import { usd } from "../../graph/summaries.js";
 import { reviseGoal } from "../../schemas/goal.js";
-import { approvalDecisionSchema } from "../../schemas/reports.js";
+import { toApprovalDecision } from "../../schemas/human-response.js";
+import type { Finding } from "../../schemas/reports.js";
 
-/** What the approval interrupt shows a reviewer. */
+/** Who a decision is recorded under when the answer names no one (agent-chat-ui's HumanResponse carries no user). */
+export const UNKNOWN_APPROVER = "unknown approver";
+
+/** The validator's findings counted by severity. */
+function findingCounts(findings: Finding[]) {
+  const count = (severity: Finding["severity"]) => findings.filter((finding) => finding.severity === severity).length;
+  return { critical: count("critical"), high: count("high"), medium: count("medium"), low: count("low"), info: count("info") };
+}
+
+/**
+ * What the approval interrupt shows a reviewer. Atlas's own fields, and the HumanInterrupt
+ * fields agent-chat-ui renders (`action_request`, `config`, `description`): accept approves,
+ * a response asks for a revision with that comment, ignore rejects; edit is not offered.
+ */
 export function approvalRequest(state: PlanStateValue) {
   const plan = state.plan;
   if (!plan || !state.validation) throw new Error("approval reached without a validated plan");
+  const monthly = state.validation.cost.monthly_total_usd;
+  const findings = findingCounts(state.validation.findings);
+  const severe = findings.critical > 0 ? `${findings.critical} critical, ` : "";
+  const description = [
+    `### Approve plan v${plan.version} of \`${state.goal.name}\`?`,
+    "",
+    `- **Cost:** ${usd(monthly)}/month as validated (the plan estimated ${usd(plan.cost.monthly_total_usd)}) of a ${usd(plan.cost.budget_usd)} budget`,
+    `- **Findings:** ${severe}${findings.high} high, ${findings.medium} medium, ${findings.low} low`,
+    `- **Components:** ${plan.components.length} (${plan.pattern})`,
+    "",
+    "**Accept** to commit the artifacts to GitOps, **respond** with a comment to ask for a revision, or **ignore** to reject the plan.",
+  ].join("\n");
   return {
     kind: "approval" as const,
     plan_id: plan.plan_id,
@@ -20,16 +47,25 @@ export function approvalRequest(state: PlanStateValue) {
     diff: diffPlans(state.last_approved_plan, plan),
     artifacts_digest: state.artifacts?.digest ?? null,
     decisions: ["approve", "reject", "revise"],
+    action_request: {
+      action: "approve_plan",
+      args: { plan_id: plan.plan_id, plan_version: plan.version, monthly_usd: monthly, budget_usd: plan.cost.budget_usd, findings },
+    },
+    config: { allow_accept: true, allow_respond: true, allow_ignore: true, allow_edit: false },
+    description,
   };
 }
 
 /**
  * The approval node: a human-in-the-loop `interrupt()`. The run waits (checkpointed) until
- * resumed with an ApprovalDecision: approve → apply, reject → REJECTED, revise → architect.
+ * resumed with an ApprovalDecision (or agent-chat-ui's HumanResponse: see schemas/human-response.ts):
+ * approve → apply, reject → REJECTED, revise → architect.
  */
 export function makeApproval(deps: GraphDeps) {
   return async function approval(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
-    const decision = approvalDecisionSchema.parse(interrupt(approvalRequest(state)));
+    const answer = toApprovalDecision(interrupt(approvalRequest(state)), UNKNOWN_APPROVER);
+    if (!answer.ok) throw answer.error;
+    const decision = answer.decision;
     const threadId = threadIdOf(config, state);
     const event = await emit(deps, state, threadId, "approval.decided", {
       decision: decision.decision,

@@ -24,6 +24,22 @@ const AUTH_OFF_PRINCIPAL: Principal = {
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/**
+ * The key a request presents: `Authorization: Bearer <key>`, or `x-api-key: <key>` (the header the
+ * LangGraph SDK, Studio and agent-chat-ui send). A request sending both must send the same key.
+ */
+function presentedKey(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  const bearer = header ? BEARER.exec(header)?.[1] : undefined;
+  const raw = request.headers["x-api-key"];
+  const apiKey = (Array.isArray(raw) ? raw[0] : raw)?.trim() || undefined;
+  if (bearer && apiKey && bearer !== apiKey) {
+    const message = "Authorization and x-api-key name two different keys: send one";
+    throw new AtlasError("VALIDATION_FAILED", message, { issues: [{ path: "headers.x-api-key", message }] });
+  }
+  return bearer ?? apiKey;
+}
+
 function unauthenticated(reply: FastifyReply, challenge: string, message: string): AtlasError {
   reply.header("www-authenticate", challenge);
   return new AtlasError("UNAUTHENTICATED", message);
@@ -51,11 +67,13 @@ export function registerAuth(app: FastifyInstance, deps: Pick<ServerDeps, "db" |
       request.principal = AUTH_OFF_PRINCIPAL;
       return;
     }
-    const header = request.headers.authorization;
-    const key = header ? BEARER.exec(header)?.[1] : undefined;
+    const key = presentedKey(request);
     // from an address refused for failed authentications, no valid key means 429 (rate-limit.ts)
     if (!key) {
-      throw refusedCredential(request, reply) ?? unauthenticated(reply, 'Bearer realm="atlas"', "Missing API key: send the header Authorization: Bearer <key>");
+      throw (
+        refusedCredential(request, reply) ??
+        unauthenticated(reply, 'Bearer realm="atlas"', "Missing API key: send the header Authorization: Bearer <key> (or x-api-key: <key>)")
+      );
     }
     const result = await authenticateKey(deps.db.pool, key);
     if (!result.ok) {

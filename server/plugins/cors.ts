@@ -2,10 +2,13 @@ import cors from "@fastify/cors";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../lib/config.js";
 
-// every method a route uses (PUT: /admin/budget)
-const ALLOW_METHODS = "GET, POST, PUT, DELETE";
-const ALLOW_HEADERS = "authorization, content-type, accept, x-request-id";
-const EXPOSE_HEADERS = "retry-after, x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, etag";
+// every method a route uses (PUT: /admin/budget; PATCH: the Platform API's threads), and the
+// headers the LangGraph SDK and Studio send (x-api-key, last-event-id on a stream's reconnect)
+const ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE";
+const ALLOW_HEADERS = "authorization, x-api-key, content-type, accept, x-request-id, last-event-id";
+// content-location names the run a Platform stream started; x-pagination-* the search pages
+const EXPOSE_HEADERS =
+  "retry-after, x-request-id, x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset, etag, content-location, location, x-pagination-next, x-pagination-total";
 
 /**
  * CORS for the browser origins in CORS_ORIGINS (none by default: no CORS header at all), with

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { runStatuses } from "../../graph/state.js";
+import { keyNames } from "../../tenants/keys.js";
 import type { ServerDeps } from "../deps.js";
 import { tenantOf } from "../plugins/auth.js";
 import { errors, json, type ResponseDoc, runViewSchema } from "../responses.js";
@@ -29,6 +30,32 @@ export const runArtifactsSchema = z.object({
   files: z.array(z.object({ path: z.string(), kind: z.string(), sha256: z.string(), bytes: z.number().int() })),
 });
 
+export const runListQuerySchema = z
+  .object({
+    status: z.enum(runStatuses).optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict();
+
+export const runListSchema = z.object({
+  runs: z.array(
+    z.object({
+      thread_id: z.string(),
+      plan_id: z.string(),
+      goal_name: z.string(),
+      status: z.enum(runStatuses),
+      plan_version: z.number().int(),
+      busy: z.boolean(),
+      created_by: z.string().nullable(),
+      created_by_name: z.string().nullable(),
+      tokens_used: z.number().int(),
+      created_at: z.string(),
+      updated_at: z.string(),
+    }),
+  ),
+});
+
 const thread = { params: paramsSchema, tags: ["planning"] };
 /** every read of a thread needs only `viewer` */
 const read = { role: "viewer" as const };
@@ -36,6 +63,23 @@ const read = { role: "viewer" as const };
 /** Reading a thread: its state, checkpoint history, lifecycle events and artifacts (the live stream: plan-stream.ts). */
 export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (app, { deps }) => {
   const planner = deps.planner;
+
+  app.get(
+    "/architect/plans",
+    {
+      schema: {
+        tags: ["planning"],
+        summary: "The tenant's runs: waiting for approval first, then the most recently changed",
+        querystring: runListQuerySchema,
+        response: { 200: json(runListSchema, "OK"), 400: errors.invalid },
+      },
+      config: read,
+    },
+    async (request) => {
+      const tenant = tenantOf(request);
+      return { runs: await planner.list(tenant, request.query, (ids) => keyNames(deps.db.pool, tenant, ids)) };
+    },
+  );
 
   app.get(
     "/architect/plan/:thread_id",

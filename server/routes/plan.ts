@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { isAtlasError } from "../../lib/errors.js";
 import { isOneLine } from "../../lib/validation.js";
+import { decideAudited } from "../../runs/decisions.js";
 import type { ProgressEvent, RunView } from "../../runs/service.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
@@ -134,28 +135,10 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
       const { thread_id } = request.params;
       const decision = request.body;
       const principal = principalOf(request);
-      const approver = { key_id: principal.keyId, name: principal.name, allow_self_approval: principal.allowSelfApproval };
       const actor = actorOf(request);
-      return respond(request, reply, async (onProgress) => {
-        try {
-          const run = await planner.resume(thread_id, principal.tenant, decision, onProgress, approver);
-          await audited(request, () => audit.decision(principal.tenant, actor, thread_id, decision, run));
-          return run;
-        } catch (error) {
-          if (isAtlasError(error) && error.details?.reason === "self_approval") {
-            await audited(request, () =>
-              audit.record({
-                tenant: principal.tenant,
-                actor,
-                action: "approval.refused",
-                target: thread_id,
-                detail: { reason: "self_approval", approver: decision.approver },
-              }),
-            );
-          }
-          throw error;
-        }
-      });
+      return respond(request, reply, (onProgress) =>
+        decideAudited({ planner, audit, log: request.log }, { principal, actor, thread_id, decision, follow: { onProgress } }),
+      );
     },
   );
 

@@ -1,0 +1,110 @@
+import type { StateSnapshot } from "@langchain/langgraph";
+import { z } from "zod";
+import { AtlasError } from "../../lib/errors.js";
+import { validationError } from "../../lib/validation.js";
+import { type GoalStatement, goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
+
+/**
+ * How Atlas's graph state looks through the LangGraph Platform API: the state's values as JSON,
+ * chat messages as the plain `{ type, content, ... }` objects the SDK and agent-chat-ui read
+ * (the checkpointer keeps them as LangChain message objects, which serialise differently).
+ */
+
+interface MessageLike {
+  getType?: () => string;
+  _getType?: () => string;
+  content: unknown;
+  id?: string | undefined;
+  name?: string | undefined;
+}
+
+const isMessage = (value: unknown): value is MessageLike =>
+  typeof value === "object" &&
+  value !== null &&
+  (typeof (value as MessageLike).getType === "function" || typeof (value as MessageLike)._getType === "function");
+
+/** A LangChain message as the Platform API's JSON shows it. */
+export function messageDict(message: unknown): unknown {
+  if (!isMessage(message)) return message;
+  const type = message.getType?.() ?? message._getType?.();
+  return { type, content: message.content, id: message.id ?? null, name: message.name ?? null, additional_kwargs: {}, response_metadata: {} };
+}
+
+/** State values (or a stream chunk of them) with every message as a plain object. */
+export function platformValues(values: unknown): Record<string, unknown> {
+  if (typeof values !== "object" || values === null) return {};
+  const out: Record<string, unknown> = { ...(values as Record<string, unknown>) };
+  if (Array.isArray(out.messages)) out.messages = out.messages.map(messageDict);
+  return out;
+}
+
+/** A stream chunk made JSON-safe: `values` and `updates` chunks carry messages too. */
+export function platformChunk(mode: string, data: unknown): unknown {
+  if (mode === "values") return platformValues(data);
+  if (mode !== "updates" || typeof data !== "object" || data === null) return data;
+  return Object.fromEntries(
+    Object.entries(data as Record<string, unknown>).map(([node, update]) => [node, node === "__interrupt__" ? update : platformValues(update)]),
+  );
+}
+
+/** The interrupts a snapshot waits on, by task id (the Platform thread's `interrupts`). */
+export function interruptsOf(snapshot: Pick<StateSnapshot, "tasks">): Record<string, { id?: string | undefined; value?: unknown }[]> {
+  const out: Record<string, { id?: string | undefined; value?: unknown }[]> = {};
+  for (const task of snapshot.tasks) {
+    if (task.interrupts?.length) out[task.id] = task.interrupts.map((item) => ({ id: item.id, value: item.value }));
+  }
+  return out;
+}
+
+const humanMessageSchema = z.object({ type: z.enum(["human", "user"]), content: z.union([z.string(), z.array(z.unknown())]) }).loose();
+
+/** The text of a chat message's content: a string, or the text parts of a content array. */
+function messageText(content: string | unknown[]): string {
+  if (typeof content === "string") return content;
+  return content
+    .map((part) =>
+      typeof part === "object" && part !== null && (part as { type?: unknown }).type === "text" ? String((part as { text?: unknown }).text ?? "") : "",
+    )
+    .join("");
+}
+
+/**
+ * The goal a Platform run's `input` carries: `{ goal: GoalStatement }`, or (agent-chat-ui sends
+ * chat messages) a last human message whose text is that JSON, or a GoalStatement itself.
+ * Anything else is a 400 naming the field. Plain-language goals are not read yet: a message in
+ * prose is refused with a pointer to the structured form.
+ */
+export function goalFromInput(input: unknown): GoalStatement {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input: send { "goal": GoalStatement }', {
+      issues: [{ path: "input", message: 'expected an object { "goal": GoalStatement }' }],
+    });
+  }
+  const fields = input as Record<string, unknown>;
+  if (fields.goal !== undefined) {
+    const parsed = goalStatementSchema.safeParse(fields.goal);
+    if (!parsed.success) throw validationError(parsed.error, "input.goal");
+    return parsed.data;
+  }
+  const messages = Array.isArray(fields.messages) ? fields.messages : [];
+  const last = [...messages].reverse().find((message) => humanMessageSchema.safeParse(message).success);
+  if (last) {
+    const text = messageText(humanMessageSchema.parse(last).content).trim();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new AtlasError(
+        "VALIDATION_FAILED",
+        'Invalid request: input.messages: the last human message is not a goal. Atlas reads a GoalStatement as JSON ({ "goal": {...} } or the goal itself); plain-language goals are not supported yet',
+        { issues: [{ path: "input.messages", message: "the last human message must be a GoalStatement as JSON" }] },
+      );
+    }
+    const parsed = goalStatementSchema.safeParse(unwrapGoal(json));
+    if (!parsed.success) throw validationError(parsed.error, `input.messages[${messages.lastIndexOf(last)}].content`);
+    return parsed.data;
+  }
+  throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input.goal: Required (send { "goal": GoalStatement })', {
+    issues: [{ path: "input.goal", message: "Required" }],
+  });
+}
