@@ -61,7 +61,10 @@ export async function serve(deps: Deps, options: ServeOptions = {}): Promise<Ser
     return stopping;
   };
   exitOnSignals(shutdown, deps.log);
-  log.info({ database: deps.db.kind, ...options.announce }, `${options.name ?? "Atlas"} listening on ${url}`);
+  log.info(
+    { database: deps.db.kind, console: `${url}/console`, ...options.announce },
+    `${options.name ?? "Atlas"} listening on ${url} (console: ${url}/console)`,
+  );
   return { app, url, shutdown };
 }
 

@@ -129,7 +129,7 @@ export async function benchPlanning(options: PlanningBenchOptions): Promise<Plan
     const inProcess = (on: typeof graph) => async (goal: GoalStatement) => {
       const threadId = randomUUID();
       const configurable = { thread_id: threadId, tenant: "bench", plan_id: planIdOf(threadId), trace_id: newTraceId() };
-      const state = await on.invoke(startInput(goal), { configurable });
+      const state = await on.invoke(startInput({ goal }), { configurable });
       if ((state as { status?: string }).status !== "WAIT_FOR_APPROVE") throw new Error(`in-process run ended ${(state as { status?: string }).status}`);
     };
     const inMemory = inProcess(graph);

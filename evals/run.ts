@@ -12,6 +12,7 @@ import { createLogger } from "../lib/log.js";
 import { makeAdvisor } from "../rag/advice/index.js";
 import { makeRunbookSearch, makeRunbookSections, type RunbookSearch, type RunbookSections } from "../rag/search.js";
 import { evalPlans, type PlanEvalResult } from "./plans.js";
+import { evalPrompts, type PromptEvalResult, promptEvalLines, readPromptCases } from "./prompts.js";
 import {
   atlasRanker,
   type RefusalScore,
@@ -32,19 +33,22 @@ import {
 } from "./retrieval.js";
 
 /**
- * `pnpm eval [retrieval] [plans]`: retrieval quality on the sample runbooks' question set and
- * on ../shared/evals/openshift-runbooks when present; planner quality on evals/goals/. Runs
+ * `pnpm eval [retrieval] [plans] [prompts]`: retrieval quality on the sample runbooks' question set and
+ * on ../shared/evals/openshift-runbooks when present; planner quality on evals/goals/; the
+ * plain-language goal reader on evals/questions/prompts.jsonl. Runs
  * on fresh in-memory embedded databases so it never touches your data. Prints tables and
  * writes JSON to evals/results/.
  */
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const PARTS = ["retrieval", "plans"] as const;
-const USAGE = `usage: pnpm eval [retrieval] [plans]
+const PARTS = ["retrieval", "plans", "prompts"] as const;
+const USAGE = `usage: pnpm eval [retrieval] [plans] [prompts]
   retrieval  hit@1, hit@5 and MRR of BM25 against a ts_rank_cd baseline on the sample runbooks
              (and on ../shared/evals/openshift-runbooks when present)
   plans      the planner on evals/goals/: validator PASS rate, budgets, BLOCKED precision/recall,
              SLO met at approval, priced usage, and the constraint suite (evals/constraints/)
-  Both when none is named. Results are printed and written to evals/results/.`;
+  prompts    the plain-language goal reader on evals/questions/prompts.jsonl: per-field accuracy,
+             false extractions, and the precision/recall of the deciding facts it asks for
+  All when none is named. Results are printed and written to evals/results/.`;
 const openshift = resolve(root, "..", "shared", "evals", "openshift-runbooks");
 
 async function retrievalEval(): Promise<{ scores: RetrievalScore[]; refusal: RefusalScore[]; sections: SectionScore[] }> {
@@ -213,7 +217,12 @@ function printConstraintSuite(suite: PlanEvalResult["constraints"]): void {
   for (const f of suite.failures) console.log(`  ! ${f.id}: ${f.outcome}: ${f.detail}`);
 }
 
-/** Runs the named evaluations (both when none is named) and writes their results. */
+/** The deterministic prompt reader on its question set: no database or model needed. */
+function promptsEval(): PromptEvalResult {
+  return evalPrompts(readPromptCases(join(root, "evals", "questions", "prompts.jsonl")));
+}
+
+/** Runs the named evaluations (all when none is named) and writes their results. */
 async function main(wanted: readonly string[]): Promise<void> {
   const results: Record<string, unknown> = { generated_at: new Date().toISOString() };
   if (wanted.includes("retrieval")) {
@@ -228,6 +237,12 @@ async function main(wanted: readonly string[]): Promise<void> {
     const result = await plansEval();
     printPlanEval(result);
     results.plans = result;
+  }
+  if (wanted.includes("prompts")) {
+    console.log("");
+    const result = promptsEval();
+    for (const line of promptEvalLines(result)) console.log(line);
+    results.prompts = result;
   }
   mkdirSync(join(root, "evals", "results"), { recursive: true });
   const out = join(root, "evals", "results", `eval-${Date.now()}.json`);

@@ -5,7 +5,8 @@ import { makeApply } from "../nodes/apply/index.js";
 import { makeApproval } from "../nodes/approval/index.js";
 import { makeArchitect } from "../nodes/architect/index.js";
 import { makeBuilder } from "../nodes/builder/index.js";
-import { intake } from "../nodes/intake/index.js";
+import { clarify } from "../nodes/clarify/index.js";
+import { makeIntake } from "../nodes/intake/index.js";
 import { makeRollback } from "../nodes/rollback/index.js";
 import { makeValidator } from "../nodes/validator/index.js";
 import type { GraphDeps } from "./deps.js";
@@ -17,12 +18,14 @@ import {
   summariseApproval,
   summariseArchitect,
   summariseBuilder,
+  summariseClarify,
   summariseIntake,
   summariseRollback,
   summariseValidator,
 } from "./summaries.js";
 
 /** Where the graph goes after each node, by the status the node set. */
+const afterIntake = (state: PlanStateValue) => (state.status === "WAIT_FOR_ANSWER" ? "clarify" : "architect");
 const afterArchitect = (state: PlanStateValue) => (state.status === "BLOCKED" ? END : "builder");
 const afterValidator = (state: PlanStateValue) => (state.status === "WAIT_FOR_APPROVE" ? "approval" : state.status === "BLOCKED" ? END : "architect");
 const afterApproval = (state: PlanStateValue) => (state.status === "APPLYING" ? "apply" : state.status === "REJECTED" ? END : "architect");
@@ -46,13 +49,14 @@ export function withSummary(name: string, node: PlanNode, summarise: Summariser)
 
 /**
  * The planning graph:
- * intake → architect → builder → validator → approval (interrupt) → apply [→ rollback on request].
+ * intake [→ clarify (interrupt) when a plain-language goal leaves a deciding fact unstated] → architect → builder → validator → approval (interrupt) → apply [→ rollback on request].
  * The input is only `{ goal }` (or a human message carrying it: PlanInput); the intake writes the
  * rest. validator FAIL loops to the architect (at most twice, then BLOCKED); approval revise loops too.
  */
 export function buildPlanningGraph(deps: GraphDeps, checkpointer?: BaseCheckpointSaver) {
   return new StateGraph({ stateSchema: PlanState, input: PlanInput })
-    .addNode("intake", withSummary("intake", intake, summariseIntake))
+    .addNode("intake", withSummary("intake", makeIntake(deps), summariseIntake))
+    .addNode("clarify", withSummary("clarify", clarify, summariseClarify))
     .addNode("architect", withSummary("architect", makeArchitect(deps), summariseArchitect))
     .addNode("builder", withSummary("builder", makeBuilder(deps), summariseBuilder))
     .addNode("validator", withSummary("validator", makeValidator(deps), summariseValidator))
@@ -60,7 +64,8 @@ export function buildPlanningGraph(deps: GraphDeps, checkpointer?: BaseCheckpoin
     .addNode("apply", withSummary("apply", makeApply(deps), summariseApply))
     .addNode("rollback", withSummary("rollback", makeRollback(deps), summariseRollback))
     .addEdge(START, "intake")
-    .addEdge("intake", "architect")
+    .addConditionalEdges("intake", afterIntake, ["clarify", "architect"])
+    .addEdge("clarify", "architect")
     .addConditionalEdges("architect", afterArchitect, ["builder", END])
     .addEdge("builder", "validator")
     .addConditionalEdges("validator", afterValidator, ["approval", "architect", END])

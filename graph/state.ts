@@ -2,18 +2,21 @@ import type { BaseMessage } from "@langchain/core/messages";
 import { Annotation, type Messages, messagesStateReducer } from "@langchain/langgraph";
 import type { LifecycleEvent } from "../schemas/events.js";
 import type { GoalStatement } from "../schemas/goal.js";
+import type { GoalReading } from "../schemas/goal-reading.js";
 import type { PlanSpec } from "../schemas/plan.js";
 import type { ApprovalDecision, ArtifactFile, BuildArtifacts, Finding, ValidationReport } from "../schemas/reports.js";
 
 /**
- * The run state machine, as the seeds name it, and NEW: a thread made (Platform API `POST /threads`)
- * whose first run has not started.
+ * The run state machine, as the seeds name it; NEW: a thread made (Platform API `POST /threads`)
+ * whose first run has not started; WAIT_FOR_ANSWER: a goal in plain language that left a deciding
+ * fact unstated waits at the clarify interrupt.
  */
 export const runStatuses = [
   "NEW",
   "PENDING",
   "IN_PROGRESS",
   "VALIDATING",
+  "WAIT_FOR_ANSWER",
   "WAIT_FOR_APPROVE",
   "APPLYING",
   "DONE",
@@ -77,6 +80,8 @@ export const PlanInput = Annotation.Root({ goal, messages });
 export const PlanState = Annotation.Root({
   goal,
   messages,
+  /** how a goal written in plain language was read (null for a structured goal) */
+  reading: replace<GoalReading | null>(() => null),
   tenant: replace<string>(() => "default"),
   plan_id: Annotation<string>,
   trace_id: Annotation<string>,

@@ -27,8 +27,20 @@ export function severityCounts(findings: Finding[]): string {
 
 /** The intake: which goal this run plans, where, and for what budget. */
 export const summariseIntake: Summariser = (update, state) => {
+  const reading = update.reading;
+  if (update.status === "WAIT_FOR_ANSWER" && reading) {
+    return `Read ${plural(reading.fields.length, "fact")} from the description; ${plural(reading.missing.length, "question")} before planning: ${reading.missing.map((fact) => fact.question).join(" ")}`;
+  }
   const goal = update.goal ?? state.goal;
-  return `Planning ${goal.name} (${goal.environment}, ${goal.region}) within ${usd(goal.budget.monthly_usd)}/month`;
+  const assumed = reading?.assumed?.length ? ` (assumed: ${reading.assumed.join(", ")})` : "";
+  return `Planning ${goal.name} (${goal.environment}, ${goal.region}) within ${usd(goal.budget.monthly_usd)}/month${assumed}`;
+};
+
+/** The clarify answer: the goal it made, and what was left to its default. */
+export const summariseClarify: Summariser = (update, state) => {
+  const goal = update.goal ?? state.goal;
+  const assumed = update.reading?.assumed?.length ? `; defaults kept for ${update.reading.assumed.join(", ")}` : "";
+  return `Answered: planning ${goal.name} (${goal.environment}, ${goal.workload.type}, ${goal.slo.availability} %) within ${usd(goal.budget.monthly_usd)}/month${assumed}`;
 };
 
 /** The architect: the plan version and its size, cost and grounding; or why the goal cannot be met. */

@@ -7,9 +7,12 @@ import type { GoalStatement } from "../schemas/goal.js";
 import {
   conflict,
   type DriveOptions,
+  goalNameOf,
   isBusy,
   newTraceId,
+  type PlanSource,
   planIdOf,
+  planSource,
   RESTARTABLE,
   type RunDriver,
   type RunView,
@@ -40,8 +43,18 @@ export type ExecuteResult =
   /** the thread cannot take this run any more (e.g. it now waits for approval) */
   | { outcome: "dropped"; status: RunStatus | null; reason: string };
 
+/** What the registry keeps for a queued run (`queued_goal`): the goal, or `{ prompt }`. */
+const queuedAs = (source: PlanSource): unknown => source.goal ?? { prompt: source.prompt };
+/** A queued run's `queued_goal` as job fields: a goal, or a prompt. */
+const fromQueued = (queued: unknown) =>
+  queued !== null && typeof queued === "object" && "prompt" in queued && !("name" in queued)
+    ? { prompt: (queued as { prompt: unknown }).prompt }
+    : { goal: queued };
+
 type RunRequest = {
-  goal: GoalStatement;
+  goal?: GoalStatement | undefined;
+  /** instead of a goal: a description in plain language */
+  prompt?: string | undefined;
   thread_id?: string | undefined;
   tenant: string;
   created_by?: string | null | undefined;
@@ -70,18 +83,19 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
   async function register(request: RunRequest, ifBusy: "reject" | "queue") {
     const threadId = request.thread_id ?? randomUUID();
     const traceId = request.trace_id ?? newTraceId();
+    const source = planSource(request);
     const createdBy = request.created_by ?? null;
     const record = {
       thread_id: threadId,
       tenant: request.tenant,
       plan_id: planIdOf(threadId),
       trace_id: traceId,
-      goal_name: request.goal.name,
+      goal_name: goalNameOf(source),
       created_by: createdBy,
     };
-    if (await runs.create(record, null, request.goal)) return { threadId, traceId, kind: "start" as const, previous: null };
+    if (await runs.create(record, null, queuedAs(source))) return { threadId, traceId, kind: "start" as const, previous: null };
     const existing = await driver.require(threadId, request.tenant);
-    const previous = await runs.markPending(threadId, request.tenant, RESTARTABLE, traceId, createdBy, request.goal);
+    const previous = await runs.markPending(threadId, request.tenant, RESTARTABLE, traceId, createdBy, queuedAs(source));
     if (previous) return { threadId, traceId, kind: "start" as const, previous };
     const now = (await runs.get(threadId, request.tenant)) ?? existing;
     if (ifBusy === "queue" && isBusy(now)) return { threadId, traceId, kind: "follow" as const, previous: now.status };
@@ -101,7 +115,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
         thread_id: submitted.threadId,
         tenant: request.tenant,
         trace_id: submitted.traceId,
-        goal: request.goal,
+        ...planSource(request),
         created_by: request.created_by ?? null,
         submitted_at: clock().toISOString(),
         attempt: 0,
@@ -155,7 +169,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
           if (waiting || ended) return { outcome: "ran", view: await driver.settle(run) };
           return { outcome: "ran", view: await driver.drive(run, null, options) };
         }
-        const input = startInput(job.goal);
+        const input = startInput(planSource(job));
         return { outcome: "ran", view: await driver.drive({ ...run, trace_id: job.trace_id }, input, options) };
       } catch (error) {
         return { outcome: "failed", error: error as Error };
@@ -177,7 +191,7 @@ export function makeBackgroundRuns(driver: RunDriver, parts: { queue: RunQueue; 
           thread_id: run.thread_id,
           tenant: run.tenant,
           trace_id: run.trace_id,
-          goal,
+          ...fromQueued(goal),
           created_by: run.created_by,
           submitted_at: new Date(run.updated_at).toISOString(),
           attempt: 0,

@@ -1,10 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { BaseCallbackHandler } from "@langchain/core/callbacks/base";
+import { HumanMessage } from "@langchain/core/messages";
 import type { PlanningGraph } from "../graph/build.js";
 import type { PlanStateValue, RunStatus } from "../graph/state.js";
 import { AtlasError, isAtlasError } from "../lib/errors.js";
 import { type Logger, runLogger } from "../lib/log.js";
 import { sleep } from "../lib/sleep.js";
+import { readingOf } from "../nodes/intake/index.js";
 import type { GoalStatement } from "../schemas/goal.js";
 import type { RunKey, RunRecord, RunRegistry } from "./registry.js";
 
@@ -25,6 +27,8 @@ export interface RunView {
   trace_id: string;
   status: RunStatus;
   plan: PlanStateValue["plan"];
+  /** how a goal in plain language was read: fields and where they came from, questions, answers, defaults assumed */
+  reading: PlanStateValue["reading"];
   validation: PlanStateValue["validation"];
   cost: PlanStateValue["plan"] extends infer P ? (P extends { cost: infer C } ? C | null : null) : null;
   artifacts: { path: string; kind: string; sha256: string; bytes: number }[];
@@ -92,7 +96,24 @@ export const newTraceId = () => randomBytes(16).toString("hex");
  * is (tenant, plan_id, trace_id) travels in `runConfig`'s `configurable`; the graph's intake node
  * writes those, the status and the resets of a new version (only what differs from the thread's state).
  */
-export const startInput = (goal: GoalStatement) => ({ goal });
+export function startInput(source: PlanSource) {
+  if (source.goal) return { goal: source.goal, messages: [new HumanMessage(JSON.stringify({ goal: source.goal }))] };
+  return { messages: [new HumanMessage(source.prompt)] };
+}
+
+/**
+ * What a run plans: a structured goal, or a description in plain language that the graph's intake
+ * reads (asking, at the clarify interrupt, for a deciding fact it does not state). A goal also
+ * travels as the run's human message, so the thread's conversation says what each run was asked.
+ */
+export type PlanSource = { goal: GoalStatement; prompt?: undefined } | { prompt: string; goal?: undefined };
+
+/** The name a run is listed under: the goal's, or the one read from the description. */
+export const goalNameOf = (source: PlanSource): string => (source.goal ? source.goal.name : readingOf(source.prompt).name);
+
+/** A PlanSource from what a request or a queued job carries (exactly one of the two is set). */
+export const planSource = (from: { goal?: GoalStatement | undefined; prompt?: string | undefined }): PlanSource =>
+  from.goal ? { goal: from.goal } : { prompt: from.prompt ?? "" };
 
 /** The 409 for an action a thread's state does not allow, saying whether it is busy. */
 export function conflict(run: RunRecord, action: string): AtlasError {
@@ -121,6 +142,7 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
       trace_id: state.trace_id ?? run.trace_id,
       status: state.status ?? "PENDING",
       plan: state.plan ?? null,
+      reading: state.reading ?? null,
       validation: state.validation ?? null,
       cost: state.plan?.cost ?? null,
       artifacts: (state.artifacts?.files ?? []).map(({ path, kind, sha256, bytes }) => ({ path, kind, sha256, bytes })),

@@ -28,11 +28,11 @@ export type PlatformThreadStatus = "idle" | "busy" | "interrupted" | "error";
 
 /**
  * The Platform status of an atlas_runs row, in SQL: being run or queued is `busy`, waiting at the
- * approval gate `interrupted`, FAILED (or approved with its apply not written: APPLYING unclaimed)
+ * approval gate or for clarify answers `interrupted`, FAILED (or approved with its apply not written: APPLYING unclaimed)
  * `error`, anything else (NEW, DONE, BLOCKED, REJECTED, ROLLED_BACK) `idle`.
  */
 const PLATFORM_STATUS = `case when claimed_by is not null or status = 'PENDING' then 'busy'
-  when status = 'WAIT_FOR_APPROVE' then 'interrupted' when status in ('FAILED', 'APPLYING') then 'error' else 'idle' end`;
+  when status in ('WAIT_FOR_APPROVE', 'WAIT_FOR_ANSWER') then 'interrupted' when status in ('FAILED', 'APPLYING') then 'error' else 'idle' end`;
 
 /** What a thread search or count filters on (each optional, all must hold). */
 export interface ThreadFilter {
@@ -368,6 +368,6 @@ function threadWhere(tenant: string, filter: ThreadFilter): { where: string; par
 /** The Platform status of one registry row (the same rule as the SQL above). */
 export function platformThreadStatus(run: Pick<RunRecord, "claimed_by" | "status">): PlatformThreadStatus {
   if (run.claimed_by !== null || run.status === "PENDING") return "busy";
-  if (run.status === "WAIT_FOR_APPROVE") return "interrupted";
+  if (run.status === "WAIT_FOR_APPROVE" || run.status === "WAIT_FOR_ANSWER") return "interrupted";
   return run.status === "FAILED" || run.status === "APPLYING" ? "error" : "idle";
 }

@@ -5,15 +5,18 @@ import type { ArtifactStore } from "../graph/artifact-store.js";
 import type { PlanStateValue, RunStatus } from "../graph/state.js";
 import { AtlasError } from "../lib/errors.js";
 import { validationError } from "../lib/validation.js";
+import { readClarifyAnswer } from "../nodes/clarify/answer.js";
 import { type GoalStatement, reviseGoal } from "../schemas/goal.js";
 import type { ApprovalDecision } from "../schemas/reports.js";
 import {
   conflict,
   type DriveOptions,
+  goalNameOf,
   isBusy,
   newTraceId,
   type ProgressEvent,
   planIdOf,
+  planSource,
   RESTARTABLE,
   type RunDriver,
   type RunView,
@@ -41,7 +44,9 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
     /** Starts a design (or a new version on an existing thread) and runs it to the interrupt or an end. */
     async start(
       request: {
-        goal: GoalStatement;
+        goal?: GoalStatement | undefined;
+        /** instead of a goal: a description in plain language (the graph may stop to ask what it leaves out) */
+        prompt?: string | undefined;
         thread_id?: string | undefined;
         tenant: string /** the API key starting the run */;
         created_by?: string | null | undefined;
@@ -52,6 +57,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
     ): Promise<RunView> {
       const threadId = request.thread_id ?? randomUUID();
       const traceId = request.trace_id ?? newTraceId();
+      const source = planSource(request);
       let run: RunRecord | null;
       const created = await runs.create(
         {
@@ -59,7 +65,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
           tenant: request.tenant,
           plan_id: planIdOf(threadId),
           trace_id: traceId,
-          goal_name: request.goal.name,
+          goal_name: goalNameOf(source),
           created_by: request.created_by,
         },
         owner,
@@ -72,7 +78,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         await runs.setCreatedBy(run, owner, request.created_by ?? null);
       }
       if (!run) throw new AtlasError("INTERNAL", "run registry lost a row it just wrote");
-      return driver.drive({ ...run, trace_id: traceId }, startInput(request.goal), follow(onProgress));
+      return driver.drive({ ...run, trace_id: traceId }, startInput(source), follow(onProgress));
     },
 
     async get(threadId: string, tenant: string): Promise<RunView> {
@@ -147,6 +153,35 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
       return driver.drive(run, new Command({ resume: decision }), follow(onProgress));
     },
 
+    /**
+     * Answers the clarify interrupt of a plan described in plain language: values for the questions
+     * asked (or the defaults), checked against the reading the run waits with before the graph sees
+     * them (a wrong answer is a 400 and the questions keep waiting). `by` records who answered.
+     */
+    async answer(
+      threadId: string,
+      tenant: string,
+      answer: unknown,
+      onProgress?: ((event: ProgressEvent) => void) | DriveOptions,
+      by?: string,
+      /** where in the request the answer is, for the 400's field paths (the Platform API: "command.resume") */
+      where?: string,
+    ): Promise<RunView> {
+      const existing = await driver.require(threadId, tenant);
+      const run = await driver.claimWhenStopped(threadId, tenant, ["WAIT_FOR_ANSWER"]);
+      if (!run) throw conflict(existing, "answer the questions of");
+      const state = (await graph.getState(threadConfig(run))).values as Partial<PlanStateValue>;
+      const read = state.reading ? readClarifyAnswer(answer, state.reading) : null;
+      if (!read?.ok) {
+        await runs.release(run, owner, { status: run.status, plan_version: run.plan_version, tokens_used: run.tokens_used });
+        if (read) throw validationError(read.error, where);
+        throw new AtlasError("INTERNAL", `thread ${threadId} waits for answers without a reading of its prompt`);
+      }
+      const atlasForm = answer !== null && typeof answer === "object" && !Array.isArray(answer) && !("type" in answer);
+      const value = atlasForm && by ? { ...(answer as Record<string, unknown>), by } : answer;
+      return driver.drive(run, new Command({ resume: value }), follow(onProgress));
+    },
+
     /** Reverts the applied commit of a DONE plan. */
     async rollback(threadId: string, tenant: string, request: { by: string; reason: string }): Promise<RunView> {
       const existing = await driver.require(threadId, tenant);
@@ -212,6 +247,24 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
       const [read] = await withContents(artifactStore, [file]);
       if (!read) throw new AtlasError("INTERNAL", `artifact ${path} of thread ${threadId} could not be read`);
       return read;
+    },
+
+    /**
+     * Every artifact of the thread's latest build with its content, read from the store at once
+     * (one query, not one per file): what the archive download packs.
+     * @throws AtlasError `NOT_FOUND` when the thread has no build yet
+     */
+    async artifactBundle(threadId: string, tenant: string) {
+      const run = await driver.require(threadId, tenant);
+      const snapshot = await graph.getState(threadConfig(run));
+      const manifest = (snapshot.values as Partial<PlanStateValue>).artifacts;
+      if (!manifest?.files.length) throw new AtlasError("NOT_FOUND", `Thread ${threadId} has no artifacts: nothing was built yet`);
+      return {
+        plan_id: manifest.plan_id,
+        plan_version: manifest.plan_version,
+        digest: manifest.digest,
+        files: await withContents(artifactStore, manifest.files),
+      };
     },
 
     async events(threadId: string, tenant: string) {

@@ -7,6 +7,8 @@ export const eventTypes = [
   "plan.revised",
   "build.done",
   "validate.result",
+  // a goal in plain language left a deciding fact unstated: the run waits for the answers
+  "clarify.requested",
   "approval.requested",
   "approval.decided",
   "apply.request",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { runStatuses } from "../graph/state.js";
 import { errorStatus } from "../lib/errors.js";
+import { goalReadingSchema } from "../schemas/goal-reading.js";
 import { costBudgetSchema, planSpecSchema } from "../schemas/plan.js";
 import { approvalDecisionSchema, findingSchema, validationReportSchema } from "../schemas/reports.js";
 
@@ -32,6 +33,8 @@ export const runViewSchema = z.object({
   trace_id: z.string(),
   status: z.enum(runStatuses),
   plan: planSpecSchema.nullable(),
+  /** how a goal in plain language was read (null for a structured goal) */
+  reading: goalReadingSchema.nullable(),
   validation: validationReportSchema.nullable(),
   cost: costBudgetSchema.nullable(),
   artifacts: z.array(artifactSummarySchema),

@@ -9,6 +9,7 @@ export type AuditAction =
   | "approval.reject"
   | "approval.revise"
   | "approval.refused"
+  | "clarify.answer"
   | "apply"
   | "rollback"
   | "key.create"

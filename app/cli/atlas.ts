@@ -23,6 +23,8 @@ const COMMANDS: Record<string, Command> = {
   ingest: { summary: "ingest runbooks (Markdown, text, YAML, JSON) from files or folders", load: () => import("./ingest.js") },
   search: { summary: "see what retrieval returns for a query, and why", load: () => import("./search.js") },
   plan: { summary: "design, build and validate a goal; stop at approval or apply", load: () => import("./plan.js") },
+  runs: { summary: "list a running server's runs, plans waiting for approval first", load: () => import("./runs.js") },
+  approve: { summary: "approve, reject or revise a waiting plan on a running server", load: () => import("./approve.js") },
   validate: { summary: "run the validator on a Terraform / Kubernetes folder", load: () => import("./validate.js"), failureCode: 2 },
   prices: { summary: "rebuild price sheets from the AWS Price List bulk offer files", load: () => import("./prices.js"), failureCode: 2 },
 };

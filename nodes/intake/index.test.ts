@@ -63,8 +63,7 @@ describe("the graph's input is { goal } (or messages); the intake writes the res
 
   it("without a usable goal the run fails saying to send { goal: GoalStatement }", async () => {
     const { run } = intakeOnly();
-    await expect(run({})).rejects.toThrow('send { "goal": GoalStatement }');
-    await expect(run({ messages: [new HumanMessage("plan me a web api")] })).rejects.toThrow(GOAL_REQUIRED);
+    await expect(run({})).rejects.toThrow(GOAL_REQUIRED);
     await expect(run({ messages: [new HumanMessage(JSON.stringify({ ...goal, budget: { monthly_usd: -1 } }))] })).rejects.toThrow(
       /budget\.monthly_usd: .*send \{ "goal": GoalStatement \}/,
     );

@@ -1,13 +1,17 @@
 import { randomBytes } from "node:crypto";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
-import { threadIdOf } from "../../graph/deps.js";
+import type { z } from "zod";
+import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import { type GoalStatement, goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
+import type { GoalReading } from "../../schemas/goal-reading.js";
+import { type Interpretation, interpretPrompt } from "./prompt/extract.js";
+import { goalFromInterpretation } from "./prompt/goal.js";
 
 /** What a caller without a goal is told: the dev server shows this message as the run's error. */
 export const GOAL_REQUIRED =
-  'No goal to plan: send { "goal": GoalStatement } as the run input, or a human message whose text is that JSON (or the GoalStatement itself)';
+  'No goal to plan: send { "goal": GoalStatement } as the run input, or a human message describing it (in plain language, or as that JSON)';
 
 /**
  * What a new plan version on an old thread resets: what the previous run left. A fresh thread
@@ -46,8 +50,7 @@ export function goalFromText(text: string): GoalStatement | Error | null {
   }
   const parsed = goalStatementSchema.safeParse(unwrapGoal(json));
   if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");
-  return new Error(`The message is JSON but not a GoalStatement (${issues}). ${GOAL_REQUIRED}`);
+  return new Error(`The message is JSON but not a GoalStatement (${issueList(parsed.error)}). ${GOAL_REQUIRED}`);
 }
 
 /**
@@ -77,17 +80,60 @@ function changed(state: PlanStateValue, update: PlanStateUpdate): PlanStateUpdat
   return Object.fromEntries(Object.entries(update).filter(([key, value]) => JSON.stringify(current[key]) !== JSON.stringify(value))) as PlanStateUpdate;
 }
 
+/** How a prompt was read, as the run carries it: the extractor's reading of the human's text. */
+export function readingOf(prompt: string): GoalReading {
+  const interpretation = interpretPrompt(prompt);
+  return { prompt, by: "deterministic", ...interpretation };
+}
+
 /**
  * The intake node, the graph's first: the input is only `{ goal }` (or a human message with it),
  * so who and what the run is comes from here. Atlas's run driver passes tenant, plan_id and
  * trace_id in `configurable`; without them (LangGraph Studio, `langgraphjs dev`) the tenant is the
  * thread's (else "default"), the plan id `plan-<thread id>` and the trace id new. It starts a new
  * plan version: IN_PROGRESS, with what a previous run on the thread left reset.
+ *
+ * A human message in prose is a goal in plain language: it is read (nodes/intake/prompt/), and
+ * when a deciding fact is unstated the run goes to the clarify interrupt (WAIT_FOR_ANSWER) with
+ * the reading; otherwise the goal it describes is planned, the reading kept beside it.
  */
 export function intake(state: PlanStateValue, config: LangGraphRunnableConfig): PlanStateUpdate {
-  const goal = goalOf(state);
   const tenant = configured(config, "tenant") ?? state.tenant ?? "default";
   const planId = configured(config, "plan_id") ?? state.plan_id ?? `plan-${threadIdOf(config, { tenant })}`;
   const traceId = configured(config, "trace_id") ?? newTraceId();
-  return changed(state, { goal, tenant, plan_id: planId, trace_id: traceId, status: "IN_PROGRESS", ...RESETS });
+  const identity = { tenant, plan_id: planId, trace_id: traceId, ...RESETS };
+  const text = newHumanText(state.messages);
+  const prose = text !== null && goalFromText(text) === null;
+  if (!prose) return changed(state, { goal: goalOf(state), reading: null, status: "IN_PROGRESS", ...identity });
+  const reading = readingOf(text);
+  if (reading.missing.length > 0) return changed(state, { reading, status: "WAIT_FOR_ANSWER", ...identity });
+  const built = goalFromInterpretation(reading as Interpretation);
+  if (!built.ok) throw new Error(`The goal read from the message is not valid (${issueList(built.error)}). ${GOAL_REQUIRED}`);
+  return changed(state, { goal: built.goal, reading: { ...reading, assumed: built.assumed }, status: "IN_PROGRESS", ...identity });
 }
+
+/**
+ * The intake as the graph runs it: `intake`, and the `clarify.requested` event when the run is to
+ * wait for answers (followers of the thread's stream learn that it stopped there).
+ */
+export function makeIntake(deps: GraphDeps) {
+  return async function intakeNode(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
+    const update = intake(state, config);
+    const reading = update.reading as GoalReading | null | undefined;
+    if (update.status !== "WAIT_FOR_ANSWER" || !reading) return update;
+    // `changed` leaves out what the state already holds, so the identity is the update's or the state's
+    const run = {
+      ...state,
+      tenant: (update.tenant as string | undefined) ?? state.tenant,
+      trace_id: (update.trace_id as string | undefined) ?? state.trace_id,
+    };
+    const event = await emit(deps, run, threadIdOf(config, run), "clarify.requested", {
+      questions: reading.missing.map((fact) => fact.path),
+      name: reading.name,
+    });
+    return { ...update, events: [event] };
+  };
+}
+
+/** A zod error's issues on one line. */
+const issueList = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`).join("; ");

@@ -11,13 +11,14 @@ import type { LifecycleEvent } from "../../schemas/events.js";
 import { toApprovalDecision } from "../../schemas/human-response.js";
 import type { AuditLog } from "../../tenants/audit.js";
 import type { Actor, Principal } from "../../tenants/keys.js";
+import { hasRole } from "../../tenants/roles.js";
 import type { BackgroundRuns } from "../background.js";
 import { decideAudited } from "../decisions.js";
 import { conflict, type GraphChunk, isBusy, newTraceId, planIdOf, type RunDriver, type RunView, threadConfig } from "../driver.js";
 import { platformThreadStatus, type RunRecord, type ThreadFilter } from "../registry.js";
 import type { PlanService } from "../service.js";
 import { FINAL_RUN_STATUSES, type PlatformRunRecord, type PlatformRunRegistry, type PlatformRunStatus } from "./registry.js";
-import { goalFromInput, interruptsOf, platformValues } from "./values.js";
+import { interruptsOf, planFromInput, platformValues } from "./values.js";
 
 /** The one graph Atlas serves, and its assistant: read-only, one per graph, as `langgraph.json` names it. */
 export const GRAPH_ID = "planner";
@@ -64,7 +65,7 @@ export interface PlatformParts {
 
 /** What a thread's registry status means for the run that stopped there. */
 function endOf(status: RunStatus): PlatformRunStatus {
-  if (status === "WAIT_FOR_APPROVE") return "interrupted";
+  if (status === "WAIT_FOR_APPROVE" || status === "WAIT_FOR_ANSWER") return "interrupted";
   return status === "FAILED" || status === "APPLYING" ? "error" : "success";
 }
 
@@ -395,9 +396,25 @@ export function makePlatformApi(parts: PlatformParts) {
             issues: [{ path: "command.resume", message: "a stateless run has no interrupt to resume" }],
           });
         }
+        const thread = await requireThread(tenant, threadId);
+        if (thread.status === "WAIT_FOR_ANSWER") {
+          // the clarify questions of a plan described in plain language: checked by the service under the claim
+          const row = await platformRuns.insert({ ...base, thread_id: threadId, kind: "resume", queued: false, status: "pending", trace_id: thread.trace_id });
+          const { done } = await launch(
+            row,
+            (onStart) => planner.answer(threadId, tenant, resume, { onStart, onChunk: follow }, caller.principal.name, "command.resume"),
+            follow,
+          );
+          return { run: (await platformRuns.get(tenant, threadId, row.run_id)) ?? row, done: () => done };
+        }
+        if (!hasRole(caller.principal.roles, "approver")) {
+          throw new AtlasError(
+            "FORBIDDEN",
+            `Answering the approval (command.resume) needs the approver role; key "${caller.principal.name}" has ${caller.principal.roles.join(", ")}`,
+          );
+        }
         const parsed = toApprovalDecision(resume, caller.principal.name);
         if (!parsed.ok) throw validationError(parsed.error, "command.resume");
-        const thread = await requireThread(tenant, threadId);
         const row = await platformRuns.insert({ ...base, thread_id: threadId, kind: "resume", queued: false, status: "pending", trace_id: thread.trace_id });
         const { done } = await launch(
           row,
@@ -411,7 +428,7 @@ export function makePlatformApi(parts: PlatformParts) {
         return { run: (await platformRuns.get(tenant, threadId, row.run_id)) ?? row, done: () => done };
       }
 
-      const goal = goalFromInput(request.input);
+      const source = planFromInput(request.input);
       const id = threadId ?? randomUUID();
       let thread = await runs.get(id, tenant);
       if (!thread) {
@@ -419,7 +436,7 @@ export function makePlatformApi(parts: PlatformParts) {
         thread = (await runs.createThread({ thread_id: id, tenant, plan_id: planIdOf(id), trace_id: newTraceId(), metadata: {} })).thread;
       }
       const traceId = newTraceId();
-      const start = { goal, thread_id: id, tenant, created_by: caller.principal.keyId, trace_id: traceId };
+      const start = { ...source, thread_id: id, tenant, created_by: caller.principal.keyId, trace_id: traceId };
       if (how === "background" || (request.multitask_strategy === "enqueue" && isBusy(thread))) {
         await background.submit(start, request.multitask_strategy === "enqueue" ? "queue" : "reject");
         const row = await platformRuns.insert({ ...base, thread_id: id, kind: "start", queued: true, status: "pending", trace_id: traceId });

@@ -2,7 +2,8 @@ import type { StateSnapshot } from "@langchain/langgraph";
 import { z } from "zod";
 import { AtlasError } from "../../lib/errors.js";
 import { validationError } from "../../lib/validation.js";
-import { type GoalStatement, goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
+import { goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
+import type { PlanSource } from "../driver.js";
 
 /**
  * How Atlas's graph state looks through the LangGraph Platform API: the state's values as JSON,
@@ -69,12 +70,12 @@ function messageText(content: string | unknown[]): string {
 }
 
 /**
- * The goal a Platform run's `input` carries: `{ goal: GoalStatement }`, or (agent-chat-ui sends
- * chat messages) a last human message whose text is that JSON, or a GoalStatement itself.
- * Anything else is a 400 naming the field. Plain-language goals are not read yet: a message in
- * prose is refused with a pointer to the structured form.
+ * What a Platform run's `input` asks to plan: `{ goal: GoalStatement }`, or (agent-chat-ui sends
+ * chat messages) the last human message: a GoalStatement as JSON (or `{ goal }`), or a description
+ * in plain language, which the graph reads (asking at the clarify interrupt for what it leaves out).
+ * A wrong goal is a 400 naming the field.
  */
-export function goalFromInput(input: unknown): GoalStatement {
+export function planFromInput(input: unknown): PlanSource {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input: send { "goal": GoalStatement }', {
       issues: [{ path: "input", message: 'expected an object { "goal": GoalStatement }' }],
@@ -84,7 +85,7 @@ export function goalFromInput(input: unknown): GoalStatement {
   if (fields.goal !== undefined) {
     const parsed = goalStatementSchema.safeParse(fields.goal);
     if (!parsed.success) throw validationError(parsed.error, "input.goal");
-    return parsed.data;
+    return { goal: parsed.data };
   }
   const messages = Array.isArray(fields.messages) ? fields.messages : [];
   const last = [...messages].reverse().find((message) => humanMessageSchema.safeParse(message).success);
@@ -94,15 +95,15 @@ export function goalFromInput(input: unknown): GoalStatement {
     try {
       json = JSON.parse(text);
     } catch {
-      throw new AtlasError(
-        "VALIDATION_FAILED",
-        'Invalid request: input.messages: the last human message is not a goal. Atlas reads a GoalStatement as JSON ({ "goal": {...} } or the goal itself); plain-language goals are not supported yet',
-        { issues: [{ path: "input.messages", message: "the last human message must be a GoalStatement as JSON" }] },
-      );
+      if (!text)
+        throw new AtlasError("VALIDATION_FAILED", "Invalid request: input.messages: the last human message is empty", {
+          issues: [{ path: "input.messages", message: "empty" }],
+        });
+      return { prompt: text.slice(0, 4000) };
     }
     const parsed = goalStatementSchema.safeParse(unwrapGoal(json));
     if (!parsed.success) throw validationError(parsed.error, `input.messages[${messages.lastIndexOf(last)}].content`);
-    return parsed.data;
+    return { goal: parsed.data };
   }
   throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input.goal: Required (send { "goal": GoalStatement })', {
     issues: [{ path: "input.goal", message: "Required" }],

@@ -6,20 +6,24 @@ import { goalStatementSchema } from "../../schemas/goal.js";
  * (trace_id identifies it); `follow`: a run queued behind a busy thread (`if_busy: "queue"`),
  * started once the thread is free.
  */
-export const runJobSchema = z.object({
-  kind: z.enum(["start", "follow"]),
-  thread_id: z.string().min(1),
-  tenant: z.string().min(1),
-  trace_id: z.string().min(1),
-  goal: goalStatementSchema,
-  /** the API key that asked for the run (self-approval checks) */
-  created_by: z.string().nullable().default(null),
-  submitted_at: z.string(),
-  /** times a worker found the thread busy and put the job back */
-  attempt: z.number().int().min(0).default(0),
-  /** not to be started before this time (a job put back waits a little) */
-  not_before: z.string().optional(),
-});
+export const runJobSchema = z
+  .object({
+    kind: z.enum(["start", "follow"]),
+    thread_id: z.string().min(1),
+    tenant: z.string().min(1),
+    trace_id: z.string().min(1),
+    /** what the run plans: a goal, or (instead) a description in plain language */
+    goal: goalStatementSchema.optional(),
+    prompt: z.string().min(1).max(4000).optional(),
+    /** the API key that asked for the run (self-approval checks) */
+    created_by: z.string().nullable().default(null),
+    submitted_at: z.string(),
+    /** times a worker found the thread busy and put the job back */
+    attempt: z.number().int().min(0).default(0),
+    /** not to be started before this time (a job put back waits a little) */
+    not_before: z.string().optional(),
+  })
+  .refine((job) => (job.goal === undefined) !== (job.prompt === undefined), { message: "a job plans a goal or a prompt", path: ["goal"] });
 
 export type RunJob = z.infer<typeof runJobSchema>;
 

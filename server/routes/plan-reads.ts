@@ -1,10 +1,16 @@
+import { posix } from "node:path";
+import { pipeline, type Readable } from "node:stream";
+import { createGzip } from "node:zlib";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { pack } from "tar-stream";
 import { z } from "zod";
+import type { ArtifactWithContent } from "../../graph/artifact-contents.js";
 import { runStatuses } from "../../graph/state.js";
+import { AtlasError } from "../../lib/errors.js";
 import { keyNames } from "../../tenants/keys.js";
 import type { ServerDeps } from "../deps.js";
 import { tenantOf } from "../plugins/auth.js";
-import { errors, json, type ResponseDoc, runViewSchema } from "../responses.js";
+import { errors, json, media, type ResponseDoc, runViewSchema } from "../responses.js";
 import { paramsSchema, threadIdSchema } from "./plan.js";
 
 export const runHistorySchema = z.object({
@@ -55,6 +61,66 @@ export const runListSchema = z.object({
     }),
   ),
 });
+
+/** What an archive's MANIFEST.json says: the build, and each file's path (as /artifacts lists it), SHA-256 and size. */
+export const archiveManifestSchema = z.object({
+  plan_id: z.string(),
+  plan_version: z.number().int(),
+  digest: z.string(),
+  files: z.array(z.object({ path: z.string(), sha256: z.string(), bytes: z.number().int() })),
+});
+
+/** A build as the archive packs it. */
+interface ArchivedBuild {
+  plan_id: string;
+  plan_version: number;
+  digest: string;
+  files: ArtifactWithContent[];
+}
+
+/** The archive's name and top folder, `<plan_id>-v<version>`, in characters safe in a file name and a header. */
+export const archiveName = (build: Pick<ArchivedBuild, "plan_id" | "plan_version">) =>
+  `${build.plan_id.replace(/[^A-Za-z0-9._-]/g, "_")}-v${build.plan_version}`;
+
+/**
+ * An artifact path as a relative path inside the archive's folder. The builder writes plain
+ * relative paths; one that is absolute or climbs out (`..`) would extract outside the folder,
+ * so it is refused rather than packed.
+ */
+function archivePath(path: string): string {
+  const normal = posix.normalize(path);
+  if (path === "" || posix.isAbsolute(normal) || normal === ".." || normal.startsWith("../")) {
+    throw new AtlasError("INTERNAL", `artifact path ${JSON.stringify(path)} would extract outside the archive's folder`);
+  }
+  return normal;
+}
+
+/**
+ * A build as one gzipped tar: every file under `<name>/`, then `<name>/MANIFEST.json`. The
+ * contents are all in hand before the first byte is sent, so the stream cannot fail half-way
+ * on a missing artifact. Every entry carries `mtime` (the time of the download).
+ */
+function gzippedTar(build: ArchivedBuild, mtime: Date, onError: (error: Error) => void): Readable {
+  const folder = archiveName(build);
+  const manifest: z.infer<typeof archiveManifestSchema> = {
+    plan_id: build.plan_id,
+    plan_version: build.plan_version,
+    digest: build.digest,
+    files: build.files.map(({ path, sha256, bytes }) => ({ path, sha256, bytes })),
+  };
+  const entries = [
+    ...build.files.map((file) => ({ name: `${folder}/${archivePath(file.path)}`, content: Buffer.from(file.content, "utf8") })),
+    { name: `${folder}/MANIFEST.json`, content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8") },
+  ];
+  const tar = pack();
+  for (const entry of entries) tar.entry({ name: entry.name, mode: 0o644, mtime }, entry.content);
+  tar.finalize();
+  const gzip = createGzip();
+  pipeline(tar, gzip, (error) => {
+    if (error) onError(error);
+  });
+  return gzip;
+}
 
 const thread = { params: paramsSchema, tags: ["planning"] };
 /** every read of a thread needs only `viewer` */
@@ -124,6 +190,29 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
       const { thread_id } = request.params;
       const run = await planner.get(thread_id, tenantOf(request));
       return { thread_id, digest: run.artifacts_digest, files: run.artifacts };
+    },
+  );
+
+  app.get(
+    "/architect/plan/:thread_id/artifacts.tar.gz",
+    {
+      schema: {
+        ...thread,
+        summary: "Every artifact of the latest build as one gzipped tar, with a MANIFEST.json",
+        description:
+          "Files are under `<plan_id>-v<version>/` at the paths `/artifacts` lists; `MANIFEST.json` beside them gives each file's `path`, `sha256` and `bytes` and the build's `digest`.",
+        response: { 200: media("application/gzip", "The archive (`content-disposition: attachment`)"), 404: errors.missingThread },
+      },
+      config: read,
+    },
+    async (request, reply) => {
+      const build = await planner.artifactBundle(request.params.thread_id, tenantOf(request));
+      const name = archiveName(build);
+      reply.type("application/gzip");
+      reply.header("content-disposition", `attachment; filename="${name}.tar.gz"`);
+      return reply.send(
+        gzippedTar(build, new Date(), (error) => request.log.error({ err: error, thread_id: request.params.thread_id }, "artifact archive stream failed")),
+      );
     },
   );
 

@@ -2,10 +2,14 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { isAtlasError } from "../../lib/errors.js";
-import { isOneLine } from "../../lib/validation.js";
+import { isOneLine, validationError } from "../../lib/validation.js";
+import { readingOf } from "../../nodes/intake/index.js";
+import type { Interpretation } from "../../nodes/intake/prompt/extract.js";
+import { goalFromInterpretation } from "../../nodes/intake/prompt/goal.js";
 import { decideAudited } from "../../runs/decisions.js";
 import type { ProgressEvent, RunView } from "../../runs/service.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
+import { goalReadingSchema } from "../../schemas/goal-reading.js";
 import { approvalDecisionSchema } from "../../schemas/reports.js";
 import { makeAuditLog } from "../../tenants/audit.js";
 import type { ServerDeps } from "../deps.js";
@@ -15,16 +19,49 @@ import { openEventStream } from "./event-stream.js";
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "letters, digits, - and _ (at most 128)");
 export const paramsSchema = z.object({ thread_id: threadIdSchema }).strict();
+/** A goal in plain language, as people write it (the graph reads it, and asks what it leaves out). */
+export const promptSchema = z.string().trim().min(1).max(4000);
+
 export const planBodySchema = z
   .object({
-    goal: goalStatementSchema,
+    /** a structured goal; or, instead, `prompt` */
+    goal: goalStatementSchema.optional(),
+    /** the goal in plain language: "a Postgres-backed orders API in eu-west-1, 800 rps, 99.95 %, under $2,000 a month" */
+    prompt: promptSchema.optional(),
     thread_id: threadIdSchema.optional(),
     /** answer 202 at once and leave the run to a worker (also: header `Prefer: respond-async`) */
     background: z.boolean().optional(),
     /** when the thread is busy: `reject` with 409 (default) or `queue` the run behind the current one (202) */
     if_busy: z.enum(["reject", "queue"]).optional(),
   })
-  .strict();
+  .strict()
+  .refine((body) => (body.goal === undefined) !== (body.prompt === undefined), {
+    message: "send a goal, or a prompt in plain language (one of the two)",
+    path: ["goal"],
+  });
+/** Answers to the clarify questions (who answers is the key: its name is recorded with them). */
+export const answerBodySchema = z
+  .object({
+    answers: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+    accept_defaults: z.boolean().optional(),
+  })
+  .strict()
+  .refine((value) => value.accept_defaults === true || Object.keys(value.answers ?? {}).length > 0, {
+    message: "answer at least one question, or send accept_defaults: true",
+    path: ["answers"],
+  });
+
+export const interpretationSchema = z.object({
+  reading: goalReadingSchema,
+  /**
+   * the GoalStatement the reading makes with the defaults (as POST /architect/plan takes it), or null
+   * when it is not valid (`problems` say why); typed loosely here so the description keeps one GoalStatement
+   */
+  goal: z.record(z.string(), z.unknown()).nullable(),
+  assumed: z.array(z.string()),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
 export const rollbackBodySchema = z
   .object({ by: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters"), reason: z.string().trim().min(1).max(2000) })
   .strict();
@@ -107,7 +144,7 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
     },
     async (request, reply) => {
       const body = request.body;
-      const run = { goal: body.goal, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
+      const run = { goal: body.goal, prompt: body.prompt, thread_id: body.thread_id, tenant: tenantOf(request), created_by: principalOf(request).keyId };
       if (await runsInBackground(deps, request, body)) {
         const queued = await deps.background.submit(run, body.if_busy);
         if (prefersAsync(request)) reply.header("preference-applied", "respond-async");
@@ -139,6 +176,62 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
       return respond(request, reply, (onProgress) =>
         decideAudited({ planner, audit, log: request.log }, { principal, actor, thread_id, decision, follow: { onProgress } }),
       );
+    },
+  );
+
+  app.post(
+    "/architect/plan/:thread_id/answer",
+    {
+      schema: {
+        ...thread,
+        summary: "Answer the clarify questions of a plan described in plain language",
+        description: `${streamed} The run waits (WAIT_FOR_ANSWER) when its description leaves the budget, availability, workload kind or environment unstated; \`answers\` by field path, or \`accept_defaults: true\`. A wrong answer is a 400 naming \`answers.<path>\`, and the questions keep waiting.`,
+        body: answerBodySchema,
+        response: { 200: runAnswer, 400: errors.invalid, 404: errors.missingThread, 409: errors.busy },
+      },
+      config: { role: "planner" },
+    },
+    async (request, reply) => {
+      const { thread_id } = request.params;
+      const principal = principalOf(request);
+      return respond(request, reply, async (onProgress) => {
+        const run = await planner.answer(thread_id, principal.tenant, request.body, { onProgress }, principal.name);
+        await audited(request, () =>
+          audit.record({
+            tenant: principal.tenant,
+            actor: actorOf(request),
+            action: "clarify.answer",
+            target: thread_id,
+            detail: { answers: request.body.answers ?? {}, accept_defaults: request.body.accept_defaults ?? false, status: run.status },
+          }),
+        );
+        return run;
+      });
+    },
+  );
+
+  app.post(
+    "/architect/interpret",
+    {
+      schema: {
+        tags: ["planning"],
+        summary: "Read a goal written in plain language, without starting a run",
+        description:
+          "What the description states (each field with the text it came from), the deciding facts it leaves out (each with a question and a default), and the goal those make: show it for confirmation, then POST /architect/plan with the goal (or the prompt).",
+        body: z.object({ prompt: promptSchema }).strict(),
+        response: { 200: json(interpretationSchema, "How the description reads"), 400: errors.invalid },
+      },
+      config: { role: "planner" },
+    },
+    async (request) => {
+      const reading = readingOf(request.body.prompt);
+      const built = goalFromInterpretation(reading as Interpretation);
+      return {
+        reading,
+        goal: built.ok ? built.goal : null,
+        assumed: built.ok ? built.assumed : [],
+        problems: built.ok ? [] : (validationError(built.error).issues ?? []),
+      };
     },
   );
 

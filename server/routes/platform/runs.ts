@@ -1,12 +1,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AtlasError, isAtlasError } from "../../../lib/errors.js";
+import { isAtlasError } from "../../../lib/errors.js";
 import type { GraphChunk } from "../../../runs/driver.js";
 import type { PlatformRunRecord } from "../../../runs/platform/registry.js";
 import type { PlatformEvent, PlatformRunRequest, StreamMode } from "../../../runs/platform/service.js";
 import { platformChunk } from "../../../runs/platform/values.js";
-import { hasRole } from "../../../tenants/roles.js";
 import type { ServerDeps } from "../../deps.js";
 import { actorOf, principalOf, tenantOf } from "../../plugins/auth.js";
 import { errors, json, media, type ResponseDoc } from "../../responses.js";
@@ -49,17 +48,6 @@ const runRequest = (body: RunCreateBody): PlatformRunRequest => ({
   multitask_strategy: body.multitask_strategy ?? "reject",
   if_not_exists: body.if_not_exists ?? "reject",
 });
-
-/** Starting a plan needs `planner`; answering the approval (`command.resume`) needs `approver`, as Atlas's own resume route does. */
-function requireRunRole(request: FastifyRequest, body: RunCreateBody): void {
-  const principal = principalOf(request);
-  if (body.command?.resume !== undefined && !hasRole(principal.roles, "approver")) {
-    throw new AtlasError(
-      "FORBIDDEN",
-      `Answering the approval (command.resume) needs the approver role; key "${principal.name}" has ${principal.roles.join(", ")}`,
-    );
-  }
-}
 
 /**
  * A Platform stream over server-sent events: `content-location` names the run, each event is
@@ -108,7 +96,6 @@ export const platformRunRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = as
 
   /** Streams a run: this replica's graph chunks as they come, or (a run a worker took) its events through the tail. */
   async function stream(request: FastifyRequest, reply: FastifyReply, threadId: string | null, body: RunCreateBody) {
-    requireRunRole(request, body);
     const asked = runRequest(body);
     const modes = new Set<string>(asked.stream_mode);
     // chunks that come before the stream is open wait here (the graph starts before createRun returns)
@@ -147,7 +134,6 @@ export const platformRunRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = as
 
   /** Runs to the end (or the approval gate) and answers the thread's values. */
   async function wait(request: FastifyRequest, reply: FastifyReply, threadId: string | null, body: RunCreateBody) {
-    requireRunRole(request, body);
     const { run, done } = await platform.createRun(caller(request), threadId, runRequest(body), "wait");
     reply.header("content-location", locationOf(run, threadId === null));
     const gone = new AbortController();
@@ -171,7 +157,6 @@ export const platformRunRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = as
       config: { role: "planner" },
     },
     async (request, reply) => {
-      requireRunRole(request, request.body);
       const { run, done } = await platform.createRun(caller(request), request.params.thread_id, runRequest(request.body), "background");
       // a resume runs here and records its own end; a queued start needs nobody to follow it
       if (!run.queued) done().catch((error: unknown) => request.log.error({ err: error, run_id: run.run_id }, "background platform run failed"));
