@@ -45,6 +45,8 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# the approval console (GET /console): served as it is from /app/console, beside dist/ (server/routes/console.ts)
+COPY console ./console
 # sample runbooks, ingested on first start while the store is empty (ATLAS_SEED_DOCS=off disables)
 COPY docs ./docs
 COPY policies/org ./policies/org

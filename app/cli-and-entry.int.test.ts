@@ -1,12 +1,16 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { userInfo } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../lib/db/database.js";
 import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { childEnv, compiledEntry, runTs } from "../test/helpers/processes.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 
 const goalFile = join(repoRoot, "test/fixtures/goals/web-api-prod.json");
+/** A description that leaves the budget, availability and environment out: the run asks for them. */
+const UNSTATED = "A small internal reporting service for the finance team in eu-west-1, around 20 requests per second";
 
 // Two real `pnpm plan` runs on the embedded database take ~22 s on an idle machine and several
 // times that on a loaded one; the cap is generous because the test waits for the processes to
@@ -27,28 +31,71 @@ describe("pnpm plan (real process, embedded database)", () => {
   });
   afterAll(() => removeTmpDir(dataDir));
 
-  it("stops at the approval gate, or applies with --approve", { timeout: TWO_PLAN_RUNS_MS }, async () => {
+  it("stops at the approval gate, or applies with --approve as the CLI identity, with its audit rows", { timeout: TWO_PLAN_RUNS_MS }, async () => {
     const env = childEnv({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" });
     const waiting = await runTs("app/cli/plan.ts", [goalFile, "--json"], env);
-    expect(waiting.code).toBe(0);
+    expect(waiting.code, waiting.stderr).toBe(0);
     expect(JSON.parse(waiting.stdout).status).toBe("WAIT_FOR_APPROVE");
 
-    const applied = await runTs("app/cli/plan.ts", [goalFile, "--approve", "--approver", "erin", "--json"], env);
-    expect(applied.code).toBe(0);
+    // the CLI has no key: it approves as cli:<OS user>, and --approver is the note
+    const identity = `cli:${userInfo().username}`;
+    const applied = await runTs("app/cli/plan.ts", [goalFile, "--approve", "--approver", "Jane", "--json"], env);
+    expect(applied.code, applied.stderr).toBe(0);
     const run = JSON.parse(applied.stdout);
     expect(run.status).toBe("DONE");
-    expect(run.applied.approver).toBe("erin");
+    expect(run.applied.approver).toBe(identity);
+    expect(run.decision).toMatchObject({ decision: "approve", approver: identity, approver_key_id: null, approver_note: "Jane" });
     expect(existsSync(join(dataDir, "gitops", run.applied.path, "terraform"))).toBe(true);
+
+    // the processes have exited: the embedded database is free to open here
+    const db = await openDatabase({ dataDir });
+    try {
+      const audit = await db.pool.query<{ action: string; actor_key_id: string | null; actor_name: string; detail: Record<string, unknown> }>(
+        "select action, actor_key_id, actor_name, detail from atlas_audit where target = $1 order by id",
+        [run.thread_id],
+      );
+      expect(audit.rows.map((row) => row.action)).toEqual(["approval.approve", "apply"]);
+      for (const row of audit.rows) expect(row).toMatchObject({ actor_key_id: null, actor_name: identity });
+      expect(audit.rows[0]?.detail).toMatchObject({ approver: identity, status: "DONE" });
+      expect(audit.rows[1]?.detail).toMatchObject({ commit: run.applied.commit });
+      const started = await db.pool.query<{ created_by: string | null }>("select created_by from atlas_runs where thread_id = $1", [run.thread_id]);
+      expect(started.rows[0]?.created_by).toBe(identity);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("plans a description in plain language: prints its questions, or answers them in the same invocation", { timeout: TWO_PLAN_RUNS_MS }, async () => {
+    const env = childEnv({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" });
+    const asked = await runTs("app/cli/plan.ts", [UNSTATED], env);
+    expect(asked.code, asked.stderr).toBe(0);
+    const thread = asked.stdout.match(/^thread (\S+) {2}status WAIT_FOR_ANSWER$/m)?.[1];
+    expect(thread, asked.stdout).toBeDefined();
+    expect(asked.stdout).toMatch(/^ {2}budget\.monthly_usd +\S.* \(default: \d+\)$/m);
+    expect(asked.stdout).toContain(`answer: pnpm answer ${thread} --answer PATH=VALUE ... | --accept-defaults`);
+
+    const answered = await runTs("app/cli/plan.ts", [UNSTATED, "--answer", "budget.monthly_usd=1500", "--accept-defaults", "--json"], env);
+    expect(answered.code, answered.stderr).toBe(0);
+    const run = JSON.parse(answered.stdout);
+    expect(run.status).toBe("WAIT_FOR_APPROVE");
+    expect(run.plan.cost.budget_usd).toBe(1500);
+    expect(run.reading.answers).toMatchObject({ "budget.monthly_usd": 1500, by: `cli:${userInfo().username}` });
   });
 
   it("refuses bad usage with exit 2 before opening the database", async () => {
     const env = childEnv({ ATLAS_DATA_DIR: join(dataDir, "unused"), ATLAS_SEED_DOCS: "off", LOG_LEVEL: "warn" });
-    const [usage, badGoal] = await Promise.all([
-      runTs("app/cli/plan.ts", [goalFile, "--approve"], env),
+    const [usage, badGoal, missing, badAnswer] = await Promise.all([
+      runTs("app/cli/plan.ts", [goalFile, "--approver", "erin"], env),
       runTs("app/cli/plan.ts", [join(repoRoot, "package.json")], env),
+      runTs("app/cli/plan.ts", ["no-such-goal.json"], env),
+      runTs("app/cli/plan.ts", [UNSTATED, "--answer", "budget"], env),
     ]);
     expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("--approver");
+    expect(usage.stderr).toContain("--approver is a note on --approve");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no-such-goal.json: no such file");
+    expect(badAnswer.code).toBe(2);
+    expect(badAnswer.stderr).toContain("is not PATH=VALUE");
     expect(badGoal.code).toBe(2);
     expect(badGoal.stderr).toContain("environment");
     expect(existsSync(join(dataDir, "unused"))).toBe(false);
@@ -119,7 +166,8 @@ describe("atlas <command>", () => {
       runTs("app/cli/atlas.ts", ["validate", join(repoRoot, "test/fixtures/iac/clean-stack"), "--bogus"], env),
     ]);
     expect(help.code).toBe(0);
-    for (const command of ["keys", "migrate", "ingest", "search", "plan", "validate"]) expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
+    for (const command of ["keys", "migrate", "ingest", "search", "plan", "runs", "approve", "answer", "validate"])
+      expect(help.stdout).toMatch(new RegExp(`^  ${command} `, "m"));
     expect(none.code).toBe(2);
     expect(none.stderr).toContain("usage: atlas <command>");
     expect(unknown.code).toBe(2);

@@ -35,7 +35,7 @@ import {
 /**
  * `pnpm eval [retrieval] [plans] [prompts]`: retrieval quality on the sample runbooks' question set and
  * on ../shared/evals/openshift-runbooks when present; planner quality on evals/goals/; the
- * plain-language goal reader on evals/questions/prompts.jsonl. Runs
+ * plain-language goal reader on evals/questions/prompts.jsonl (tuned on) and prompts-holdout.jsonl (held out). Runs
  * on fresh in-memory embedded databases so it never touches your data. Prints tables and
  * writes JSON to evals/results/.
  */
@@ -217,9 +217,14 @@ function printConstraintSuite(suite: PlanEvalResult["constraints"]): void {
   for (const f of suite.failures) console.log(`  ! ${f.id}: ${f.outcome}: ${f.detail}`);
 }
 
-/** The deterministic prompt reader on its question set: no database or model needed. */
-function promptsEval(): PromptEvalResult {
-  return evalPrompts(readPromptCases(join(root, "evals", "questions", "prompts.jsonl")));
+/**
+ * The deterministic prompt reader on its question sets: prompts.jsonl (the reader was tuned on
+ * it) and prompts-holdout.jsonl (written by someone else after the reader was done, never tuned
+ * on: the fairer measure). No database or model needed.
+ */
+function promptsEval(): { tuned: PromptEvalResult; holdout: PromptEvalResult } {
+  const read = (file: string) => evalPrompts(readPromptCases(join(root, "evals", "questions", file)));
+  return { tuned: read("prompts.jsonl"), holdout: read("prompts-holdout.jsonl") };
 }
 
 /** Runs the named evaluations (all when none is named) and writes their results. */
@@ -241,7 +246,10 @@ async function main(wanted: readonly string[]): Promise<void> {
   if (wanted.includes("prompts")) {
     console.log("");
     const result = promptsEval();
-    for (const line of promptEvalLines(result)) console.log(line);
+    console.log("tuned on (evals/questions/prompts.jsonl):");
+    for (const line of promptEvalLines(result.tuned)) console.log(line);
+    console.log("\nheld out, never tuned on (evals/questions/prompts-holdout.jsonl):");
+    for (const line of promptEvalLines(result.holdout)) console.log(line);
     results.prompts = result;
   }
   mkdirSync(join(root, "evals", "results"), { recursive: true });

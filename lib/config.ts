@@ -149,6 +149,12 @@ export const configSchema = z.object({
     }),
   /** Tenant whose plans Slack commands act on and whose events the webhook posts. */
   SLACK_TENANT: z.string().min(1).default("default"),
+
+  // --- command-line clients (`pnpm runs`, `pnpm approve`, `pnpm answer`); the server ignores these ---
+  /** The server the client commands talk to. Default: http://127.0.0.1:PORT. */
+  ATLAS_URL: z.string().url().optional(),
+  /** The API key the client commands send. Default: the admin key in $ATLAS_DATA_DIR/admin.key (on the server's machine). */
+  ATLAS_API_KEY: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof configSchema> & {
@@ -157,6 +163,14 @@ export type Config = z.infer<typeof configSchema> & {
   /** Absolute path of the GitOps workspace. */
   gitopsDir: string;
 };
+
+/**
+ * The process's environment, for callers that pass it on to `loadConfig` (the client CLIs take an
+ * environment as a parameter, so their tests can hand them another one).
+ */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
 
 /** Thrown when the environment holds a setting that does not parse. */
 export class ConfigError extends Error {

@@ -23,7 +23,10 @@ export interface RunRef {
 }
 
 export interface ApplyRequest extends RunRef {
+  /** who approved: the key's name (or the Slack approver, or `cli:<user>`) */
   approver: string;
+  /** the id of the key that approved, as its own trailer; null or absent when no key did */
+  approverKeyId?: string | null | undefined;
   files: WorkspaceFile[];
 }
 
@@ -90,6 +93,12 @@ function trailers(action: "apply" | "rollback", ref: RunRef): string {
     `Atlas-Plan-Version: ${ref.planVersion}`,
     `Atlas-Trace-Id: ${ref.traceId}`,
   ].join("\n");
+}
+
+/** Who approved, as trailers: `Approved-by` the name and, when a key approved, `Atlas-Approver-Key` its id. */
+function approvedBy(request: Pick<ApplyRequest, "approver" | "approverKeyId">): string {
+  const key = request.approverKeyId ? `Atlas-Approver-Key: ${request.approverKeyId}\n` : "";
+  return `Approved-by: ${request.approver}\n${key}`;
 }
 
 /** A commit's trailers as git itself parses them (only the message's last paragraph), by key. */
@@ -231,6 +240,8 @@ export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock
     apply: (request) =>
       serial(async () => {
         checkRef(request, { approver: request.approver });
+        if (request.approverKeyId != null && !SAFE_ID.test(request.approverKeyId))
+          throw new AtlasError("VALIDATION_FAILED", `GitOps: approver key id ${JSON.stringify(request.approverKeyId)} is not a plain id`);
         const folder = planFolder(request);
         const existing = await findApply(request);
         if (existing) return { commit: existing, path: folder, alreadyApplied: true };
@@ -244,7 +255,7 @@ export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock
           await writeFile(target, file.content);
         }
         await git("add", "-A", "--", folder);
-        const message = `Apply ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\nApproved-by: ${request.approver}\n${trailers("apply", request)}`;
+        const message = `Apply ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\n${approvedBy(request)}${trailers("apply", request)}`;
         await git("commit", "-q", "--allow-empty", "-m", message);
         return { commit: await git("rev-parse", "HEAD"), path: folder, alreadyApplied: false };
       }),

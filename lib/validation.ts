@@ -57,19 +57,28 @@ export function jsonProblem(value: unknown, limits: { depth: number; bytes: numb
   return bytes > limits.bytes ? `larger than ${limits.bytes} bytes (${bytes})` : null;
 }
 
+/** A UTF-16 surrogate without its pair: not Unicode text (String.prototype.isWellFormed, by hand for the TypeScript lib in use). */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why Postgres cannot store a string: a NUL character, or a lone surrogate (jsonb refuses its escape). */
+const unstorable = (text: string): string | null =>
+  text.includes("\u0000") ? "must not contain a NUL character" : LONE_SURROGATE.test(text) ? "must be valid Unicode (a lone surrogate is not)" : null;
+
 /**
- * The first string in `value` (walked without recursion) holding a NUL character, with its
- * path, or null. Postgres text and JSON cannot store NUL, so such input is refused up front.
+ * Where `value` holds a string Postgres text and JSON cannot store (a NUL character, a lone
+ * surrogate), and why; walked without recursion. Null when there is none.
  */
-export function nulPath(value: unknown): PropertyKey[] | null {
+export function unstorablePath(value: unknown): { path: PropertyKey[]; message: string } | null {
   const stack: { node: unknown; path: PropertyKey[] }[] = [{ node: value, path: [] }];
   while (stack.length > 0) {
     const { node, path } = stack.pop() as { node: unknown; path: PropertyKey[] };
     if (typeof node === "string") {
-      if (node.includes("\u0000")) return path;
+      const message = unstorable(node);
+      if (message) return { path, message };
     } else if (node !== null && typeof node === "object") {
       for (const [key, child] of Object.entries(node)) {
-        if (key.includes("\u0000")) return [...path, key];
+        const message = unstorable(key);
+        if (message) return { path: [...path, key], message };
         stack.push({ node: child, path: [...path, Array.isArray(node) ? Number(key) : key] });
       }
     }

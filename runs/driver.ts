@@ -158,7 +158,12 @@ export function makeRunDriver(parts: { graph: PlanningGraph; runs: RunRegistry; 
 
   /** Releases the caller's claim, recording the status `result` shows. */
   const release = (run: RunKey, result: Pick<RunView, "status" | "plan" | "tokens_used">) =>
-    runs.release(run, owner, { status: result.status, plan_version: result.plan?.version ?? 0, tokens_used: result.tokens_used });
+    runs.release(run, owner, {
+      status: result.status,
+      plan_version: result.plan?.version ?? 0,
+      tokens_used: result.tokens_used,
+      cost: { monthly_usd: result.plan?.cost.monthly_total_usd ?? null, budget_usd: result.plan?.cost.budget_usd ?? null },
+    });
 
   return {
     graph,

@@ -17,6 +17,9 @@ export interface RunRecord {
   /** the API key that started the current run (null for CLI runs and runs from before auth) */
   created_by: string | null;
   tokens_used: number;
+  /** the latest plan's monthly cost and its goal's budget, as recorded when the run last stopped (null: no plan yet) */
+  monthly_usd: number | null;
+  budget_usd: number | null;
   /** the client's own metadata (the Platform API's thread metadata); {} unless set */
   metadata: Record<string, unknown>;
   created_at: string;
@@ -51,7 +54,7 @@ export const STALE_CLAIM_SECONDS = 60;
 
 /** The columns of a RunRecord (not `queued_goal`, which only the restart recovery reads). */
 const RECORD =
-  "thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, metadata, created_at, updated_at";
+  "thread_id, tenant, graph_thread, plan_id, trace_id, goal_name, status, plan_version, claimed_by, created_by, tokens_used, monthly_usd, budget_usd, metadata, created_at, updated_at";
 
 /** A thread in the registry: a tenant's thread id. */
 export type RunKey = Pick<RunRecord, "tenant" | "thread_id">;
@@ -185,12 +188,34 @@ export function makeRunRegistry(pool: pg.Pool, options: { staleClaimSeconds?: nu
     },
 
     /** Records where a run got to and releases the caller's claim. */
-    async release(key: RunKey, owner: string, update: { status: RunStatus; plan_version: number; tokens_used: number }): Promise<void> {
+    async release(
+      key: RunKey,
+      owner: string,
+      update: {
+        status: RunStatus;
+        plan_version: number;
+        tokens_used: number;
+        /** the plan's monthly cost and the goal's budget where the run stopped (null: no plan); absent: unchanged */
+        cost?: { monthly_usd: number | null; budget_usd: number | null } | undefined;
+      },
+    ): Promise<void> {
       await pool.query(
         `update atlas_runs set status = $3, plan_version = $4, tokens_used = $5, claimed_by = null, claimed_at = null,
-           queued_goal = case when $3 = 'PENDING' then queued_goal end, updated_at = now()
+           queued_goal = case when $3 = 'PENDING' then queued_goal end, updated_at = now(),
+           monthly_usd = case when $7 then $8::double precision else monthly_usd end,
+           budget_usd = case when $7 then $9::double precision else budget_usd end
          where tenant = $6 and thread_id = $1 and claimed_by = $2`,
-        [key.thread_id, owner, update.status, update.plan_version, update.tokens_used, key.tenant],
+        [
+          key.thread_id,
+          owner,
+          update.status,
+          update.plan_version,
+          update.tokens_used,
+          key.tenant,
+          update.cost !== undefined,
+          update.cost?.monthly_usd ?? null,
+          update.cost?.budget_usd ?? null,
+        ],
       );
     },
 

@@ -212,8 +212,11 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         plan_version: row.plan_version,
         busy: isBusy(row),
         created_by: row.created_by,
-        created_by_name: row.created_by ? (byId.get(row.created_by) ?? null) : null,
+        // a key's name; a run started from the CLI records its operator ("cli:<user>") instead of a key id
+        created_by_name: row.created_by ? (byId.get(row.created_by) ?? (row.created_by.startsWith("cli:") ? row.created_by : null)) : null,
         tokens_used: row.tokens_used,
+        monthly_usd: row.monthly_usd,
+        budget_usd: row.budget_usd,
         created_at: new Date(row.created_at).toISOString(),
         updated_at: new Date(row.updated_at).toISOString(),
       }));
@@ -254,10 +257,22 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
      * (one query, not one per file): what the archive download packs.
      * @throws AtlasError `NOT_FOUND` when the thread has no build yet
      */
-    async artifactBundle(threadId: string, tenant: string) {
+    async artifactBundle(threadId: string, tenant: string, version?: number) {
       const run = await driver.require(threadId, tenant);
       const snapshot = await graph.getState(threadConfig(run));
-      const manifest = (snapshot.values as Partial<PlanStateValue>).artifacts;
+      let manifest = (snapshot.values as Partial<PlanStateValue>).artifacts;
+      if (version !== undefined && manifest?.plan_version !== version) {
+        // an earlier version: the newest checkpoint that carries that version's build
+        manifest = undefined;
+        for await (const past of graph.getStateHistory(threadConfig(run))) {
+          const built = (past.values as Partial<PlanStateValue>).artifacts;
+          if (built?.plan_version === version && built.files.length) {
+            manifest = built;
+            break;
+          }
+        }
+        if (!manifest) throw new AtlasError("NOT_FOUND", `Thread ${threadId} has no build of plan version ${version}`);
+      }
       if (!manifest?.files.length) throw new AtlasError("NOT_FOUND", `Thread ${threadId} has no artifacts: nothing was built yet`);
       return {
         plan_id: manifest.plan_id,

@@ -13,6 +13,10 @@ export const goalReadingSchema = z.object({
   description: z.string(),
   /** "deterministic": the extractor; "model": structured output from the architect's model */
   by: z.enum(["deterministic", "model"]),
+  /** the model that read it (by: "model") */
+  model: z.string().optional(),
+  /** why the reading is what it is: a model that failed, a budget used up */
+  notes: z.array(z.string()).optional(),
   fields: z.array(z.object({ path: z.string(), value: z.union([z.string(), z.number(), z.boolean()]), from: z.string(), note: z.string().optional() })),
   missing: z.array(z.object({ path: z.string(), question: z.string(), default: z.union([z.string(), z.number()]), why: z.string() })),
   /** what the user answered to the clarify questions, by path */

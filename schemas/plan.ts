@@ -195,7 +195,15 @@ export const performanceBudgetSchema = z
   .strict();
 
 export const citationSchema = z
-  .object({ source: z.string(), heading_path: z.array(z.string()), line_start: z.number().int(), line_end: z.number().int(), reason: z.string() })
+  .object({
+    source: z.string(),
+    heading_path: z.array(z.string()),
+    line_start: z.number().int(),
+    line_end: z.number().int(),
+    reason: z.string(),
+    /** the cited lines' text as retrieved when the plan was made (at most 1,200 characters): what the plan was grounded on */
+    excerpt: z.string().max(1200).optional(),
+  })
   .strict();
 
 export const constraintKinds = [

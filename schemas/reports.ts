@@ -75,33 +75,62 @@ export const validationReportSchema = z
   })
   .strict();
 
-/** A reviewer's answer to the approval interrupt. */
-export const approvalDecisionSchema = z
-  .object({
-    decision: z.enum(["approve", "reject", "revise"]),
-    approver: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters"),
-    comment: z.string().max(4000).optional(),
-    /**
-     * for `revise`: changes to the goal as a JSON Merge Patch (RFC 7386): objects merge, `null`
-     * removes a field, anything else replaces it (e.g. `{ "budget": { "monthly_usd": 900 } }`)
-     */
-    changes: z
-      .record(z.string(), z.unknown())
-      .superRefine((changes, ctx) => {
-        const problem = jsonProblem(changes);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      })
-      .optional(),
-  })
-  .strict()
-  .refine((value) => value.decision !== "revise" || Boolean(value.comment || value.changes), {
-    message: "a revise decision needs a comment or changes",
-    path: ["comment"],
-  })
-  .refine((value) => value.decision === "revise" || value.changes === undefined, {
-    message: "only a revise decision takes changes",
-    path: ["changes"],
-  });
+/** Who answers, as a commit trailer and the audit log hold it: one line, at most 200 characters. */
+const personName = z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters");
+
+/** The fields every approval answer has, whoever sends it (see approvalDecisionSchema). */
+export const decisionFields = {
+  decision: z.enum(["approve", "reject", "revise"]),
+  comment: z.string().max(4000).optional(),
+  /**
+   * for `revise`: changes to the goal as a JSON Merge Patch (RFC 7386): objects merge, `null`
+   * removes a field, anything else replaces it (e.g. `{ "budget": { "monthly_usd": 900 } }`)
+   */
+  changes: z
+    .record(z.string(), z.unknown())
+    .superRefine((changes, ctx) => {
+      const problem = jsonProblem(changes);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
+    .optional(),
+};
+
+/** The rules between the decision and its comment or changes, for every schema built on decisionFields. */
+export function withDecisionRules<T extends z.ZodType<{ decision: "approve" | "reject" | "revise"; comment?: string | undefined; changes?: unknown }>>(
+  schema: T,
+) {
+  return schema
+    .refine((value) => value.decision !== "revise" || Boolean(value.comment || value.changes), {
+      message: "a revise decision needs a comment or changes",
+      path: ["comment"],
+    })
+    .refine((value) => value.decision === "revise" || value.changes === undefined, {
+      message: "only a revise decision takes changes",
+      path: ["changes"],
+    });
+}
+
+/**
+ * A reviewer's answer to the approval interrupt. `approver` is the identity that decided: the
+ * API key's name (with its id in `approver_key_id`), the Slack user's mapped approver, or
+ * `cli:<os user>` for `pnpm plan --approve`; it is set by whoever authenticated the caller, never
+ * taken from the caller's free text, which is kept as `approver_note`.
+ */
+export const approvalDecisionSchema = withDecisionRules(
+  z
+    .object({
+      decision: decisionFields.decision,
+      /** who decided: the authenticated key's name (or the Slack approver, or `cli:<user>`) */
+      approver: personName,
+      comment: decisionFields.comment,
+      changes: decisionFields.changes,
+      /** the id of the key that decided; null when no key did (Slack, the CLI, authentication off) */
+      approver_key_id: z.string().min(1).max(200).nullable().optional(),
+      /** what the caller said about who approves (free text), or where the decision came from (`slack:<user id>`); never the identity */
+      approver_note: personName.optional(),
+    })
+    .strict(),
+);
 
 export const artifactFileSchema = z
   .object({

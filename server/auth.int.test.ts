@@ -226,7 +226,13 @@ describe("self-approval and the audit log", () => {
       expect(entry).toMatchObject({ tenant: "initech", target: run.thread_id, remote_addr: "127.0.0.1", created_at: expect.any(String) });
     }
     expect(entries[3]).toMatchObject({ actor_key_id: author.id, actor_name: "author", detail: { reason: "self_approval" } });
-    expect(entries[2]).toMatchObject({ actor_key_id: reviewer.id, actor_name: "reviewer", detail: { approver: "rita", status: "DONE", plan_id: run.plan_id } });
+    // who approved is the key, whatever the body's `approver` said ("rita" is kept as the decision's note)
+    expect(entries[2]).toMatchObject({
+      actor_key_id: reviewer.id,
+      actor_name: "reviewer",
+      detail: { approver: "reviewer", status: "DONE", plan_id: run.plan_id },
+    });
+    expect(approved.json().decision).toMatchObject({ approver: "reviewer", approver_key_id: reviewer.id, approver_note: "rita" });
     expect(entries[1]).toMatchObject({ actor_key_id: reviewer.id, detail: { commit, already_applied: false } });
     expect(entries[0]).toMatchObject({ actor_key_id: reviewer.id, detail: { by: "rita", reason: "error rate", reverted: commit, status: "ROLLED_BACK" } });
     // key creation is audited too

@@ -91,9 +91,18 @@ describe("OpenAPI description and docs page", () => {
     expect(planRequest.additionalProperties).toBe(false);
     expect(spec.components.schemas.GoalStatement).toMatchObject({ type: "object", properties: expect.objectContaining({ region: expect.anything() }) });
     expect(spec.paths["/slack/commands"]?.post?.requestBody).toMatchObject({ content: { "application/x-www-form-urlencoded": expect.anything() } });
-    expect(spec.paths["/architect/plan/{thread_id}/resume"]?.post?.requestBody).toMatchObject({
-      content: { "application/json": { schema: { $ref: "#/components/schemas/ApprovalDecision" } } },
-    });
+    // the resume body is the decision without the identity (the key decides; `approver` is optional, a note)
+    const resumeRequest = spec.paths["/architect/plan/{thread_id}/resume"]?.post?.requestBody as
+      | { content: Record<string, { schema: { $ref?: string } }> }
+      | undefined;
+    const resumeBody = resumeRequest?.content["application/json"]?.schema;
+    const resume = (resumeBody?.$ref ? spec.components.schemas[resumeBody.$ref.slice(resumeBody.$ref.lastIndexOf("/") + 1)] : resumeBody) as {
+      properties: Record<string, unknown>;
+      required: string[];
+      additionalProperties: boolean;
+    };
+    expect(resume).toMatchObject({ required: ["decision"], additionalProperties: false });
+    expect(Object.keys(resume.properties).sort()).toEqual(["approver", "changes", "comment", "decision"]);
     // every $ref points at a component that exists
     const refs = JSON.stringify(spec).match(/"\$ref":"([^"]+)"/g) ?? [];
     for (const ref of refs) {

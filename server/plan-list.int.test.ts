@@ -83,6 +83,15 @@ describe("GET /architect/plans and GET /architect/plan/:id/artifacts.tar.gz", ()
     }
   });
 
+  it("shows each run's cost and budget at a glance, as the plan it stopped with says", async () => {
+    const runs = await list(acme.viewer);
+    for (const run of runs) {
+      const view = (await t.app.inject({ method: "GET", url: `/architect/plan/${run.thread_id}`, headers: acme.viewer.headers })).json();
+      expect(run.monthly_usd).toBe(view.plan.cost.monthly_total_usd);
+      expect(run.budget_usd).toBe(goal.budget.monthly_usd);
+    }
+  });
+
   it("names who started each run by its key's name (null for a run no key started)", async () => {
     await t.deps.planner.start({ goal, tenant: "acme", thread_id: "t-cli" });
     const runs = await list(acme.viewer);
@@ -152,6 +161,25 @@ describe("GET /architect/plans and GET /architect/plan/:id/artifacts.tar.gz", ()
     const first = listing.files[0] as { path: string };
     const single = await t.app.inject({ method: "GET", url: `/architect/plan/t-c/artifacts/${first.path}`, headers: acme.viewer.headers });
     expect(single.rawPayload.equals(files.get(folder + first.path) as Buffer)).toBe(true);
+  });
+
+  it("packs an earlier plan version's build with ?version, from the thread's history", async () => {
+    const v1 = runArtifactsSchema.parse((await t.app.inject({ method: "GET", url: "/architect/plan/t-d/artifacts", headers: acme.viewer.headers })).json());
+    const revised = await t.app.inject({
+      method: "POST",
+      url: "/architect/plan/t-d/resume",
+      headers: acme.approver.headers,
+      payload: { decision: "revise", approver: "bob", comment: "two more tasks", changes: { workload: { requests_per_second: 900 } } },
+    });
+    expect(revised.json().plan.version, revised.body).toBe(2);
+    const fetchVersion = (query: string) => t.app.inject({ method: "GET", url: `/architect/plan/t-d/artifacts.tar.gz${query}`, headers: acme.viewer.headers });
+    const older = await fetchVersion("?version=1");
+    expect(older.headers["content-disposition"]).toBe('attachment; filename="plan-t-d-v1.tar.gz"');
+    const manifest = archiveManifestSchema.parse(JSON.parse(((await untar(older.rawPayload)).get("plan-t-d-v1/MANIFEST.json") as Buffer).toString("utf8")));
+    expect(manifest).toMatchObject({ plan_version: 1, digest: v1.digest });
+    expect((await fetchVersion("?version=2")).headers["content-disposition"]).toBe('attachment; filename="plan-t-d-v2.tar.gz"');
+    expect((await fetchVersion("?version=9")).statusCode).toBe(404);
+    expect((await fetchVersion("?version=zero")).statusCode).toBe(400);
   });
 
   it("answers 404 for a thread without artifacts, and for another tenant's thread", async () => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifySchemaCompiler, FastifySerializerCompiler } from "fastify";
 import type { z } from "zod";
 import { AtlasError } from "../lib/errors.js";
-import { issuePath, nulPath, validationError } from "../lib/validation.js";
+import { issuePath, unstorablePath, validationError } from "../lib/validation.js";
 
 /** How an issue path names the part of the request it is in; the body's paths are bare (`goal.region`). */
 const PATH_ROOT: Record<string, string | undefined> = { params: "params", querystring: "query", headers: "headers" };
@@ -28,8 +28,8 @@ export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> = ({ schema,
 export const plainJsonSerializerCompiler: FastifySerializerCompiler<unknown> = () => (data: unknown) => JSON.stringify(data);
 
 /**
- * A NUL character anywhere in a request's parameters, query or body is a 400 naming where:
- * Postgres text and JSON cannot store it, so it would otherwise fail deep inside a query or a
+ * A NUL character or a lone surrogate anywhere in a request's parameters, query or body is a 400
+ * naming where: Postgres text and JSON cannot store either, so it would otherwise fail deep inside a query or a
  * checkpoint write as a 500. Checked for every route, declared schema or not.
  */
 function refuseNul(request: { params: unknown; query: unknown; body: unknown }): void {
@@ -38,12 +38,10 @@ function refuseNul(request: { params: unknown; query: unknown; body: unknown }):
     ["query", "query"],
     ["body", undefined],
   ] as const) {
-    const at = nulPath(request[part]);
+    const at = unstorablePath(request[part]);
     if (!at) continue;
-    const path = issuePath(at, where);
-    throw new AtlasError("VALIDATION_FAILED", `Invalid request: ${path}: must not contain a NUL character`, {
-      issues: [{ path, message: "must not contain a NUL character" }],
-    });
+    const path = issuePath(at.path, where);
+    throw new AtlasError("VALIDATION_FAILED", `Invalid request: ${path}: ${at.message}`, { issues: [{ path, message: at.message }] });
   }
 }
 

@@ -131,7 +131,8 @@ describe("Slack: signed slash commands and webhook notifications", () => {
     expect(res.json().text).toContain("now DONE");
     expect(await statusOf(run.thread_id)).toBe("DONE");
     const plan = (await t.app.inject({ method: "GET", url: `/architect/plan/${run.thread_id}`, headers: t.auth })).json();
-    expect(plan.decision).toMatchObject({ decision: "approve", approver: "alice" });
+    // a Slack user has no key: the mapped approver decides, and the note says whose Slack user it was
+    expect(plan.decision).toEqual({ decision: "approve", approver: "alice", approver_key_id: null, approver_note: "slack:U123" });
     const applied = await receiver.waitFor((text) => text.includes("Applied"));
     expect(applied).toContain(`thread ${run.thread_id}`);
     expect(applied).toContain("approved by alice");

@@ -74,7 +74,13 @@ export function makeAuditLog(db: Queryable) {
       tenant: string,
       actor: Actor,
       threadId: string,
-      decision: { decision: "approve" | "reject" | "revise"; approver: string; comment?: string | undefined },
+      decision: {
+        decision: "approve" | "reject" | "revise";
+        approver: string;
+        approver_key_id?: string | null | undefined;
+        approver_note?: string | undefined;
+        comment?: string | undefined;
+      },
       run: RunOutcome,
     ): Promise<void> {
       await log.record({
@@ -86,6 +92,8 @@ export function makeAuditLog(db: Queryable) {
           plan_id: run.plan_id,
           plan_version: run.plan?.version ?? null,
           approver: decision.approver,
+          approver_key_id: decision.approver_key_id ?? null,
+          approver_note: decision.approver_note ?? null,
           comment: decision.comment ?? null,
           status: run.status,
         },

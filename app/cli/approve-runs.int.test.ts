@@ -8,6 +8,7 @@ import { buildTestApp, type TestApp, type TestKey } from "../../test/helpers/app
 import { recordingIo } from "../../test/helpers/cli-io.js";
 import { embeddedTestDatabase } from "../../test/helpers/databases.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../../test/helpers/tmp.js";
+import { main as answer } from "./answer.js";
 import { main as approve } from "./approve.js";
 import { main as runs } from "./runs.js";
 
@@ -69,7 +70,9 @@ describe("pnpm runs and pnpm approve against a running server", () => {
     expect(await statusOf("cli-approve")).toBe("DONE");
     // the commit the CLI printed is the one the server recorded
     const view = (await t.app.inject({ method: "GET", url: "/architect/plan/cli-approve", headers: planner.headers })).json();
-    expect(view.applied).toMatchObject({ commit: commit?.[1], approver: "bob" });
+    // the key decides: --approver is kept as the decision's note
+    expect(view.applied).toMatchObject({ commit: commit?.[1], approver: "bob-approver" });
+    expect(view.decision).toMatchObject({ approver: "bob-approver", approver_key_id: approver.id, approver_note: "bob" });
     expect((await cli(runs, ["--status", "DONE"], as(approver))).stdout).toMatch(/^cli-approve\s+DONE\s+v1\s/m);
   });
 
@@ -111,6 +114,32 @@ describe("pnpm runs and pnpm approve against a running server", () => {
     expect(badStatus.code).toBe(1);
     expect(badStatus.stderr).toMatch(/^error: HTTP 400 /);
     expect(badStatus.stderr).toContain("query.status: ");
+  });
+
+  it("pnpm answer: answers a described plan's questions (an answer and the defaults for the rest), on to approval", async () => {
+    const prompt = "A small internal reporting service for the finance team in eu-west-1, around 20 requests per second";
+    const started = await t.app.inject({ method: "POST", url: "/architect/plan", headers: planner.headers, payload: { prompt, thread_id: "cli-answer" } });
+    expect(started.json().status, started.body).toBe("WAIT_FOR_ANSWER");
+
+    const wrong = await cli(answer, ["cli-answer", "--answer", "budget.monthly_usd=-5"], as(planner));
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error: HTTP 400 /);
+    expect(wrong.stderr).toContain("answers.budget.monthly_usd: ");
+    expect(await statusOf("cli-answer")).toBe("WAIT_FOR_ANSWER");
+
+    const answered = await cli(answer, ["cli-answer", "--answer", "budget.monthly_usd=1500", "--accept-defaults"], as(planner));
+    expect(answered.code, answered.stderr).toBe(0);
+    expect(answered.stdout).toMatch(/^thread cli-answer {2}status WAIT_FOR_APPROVE {2}plan v1\nreview it, then: pnpm approve cli-answer\n$/);
+    const view = (await t.app.inject({ method: "GET", url: "/architect/plan/cli-answer", headers: planner.headers })).json();
+    expect(view.plan.cost.budget_usd).toBe(1500);
+    // who answered is the key
+    expect(view.reading.answers).toMatchObject({ "budget.monthly_usd": 1500, by: "alice-planner" });
+
+    // nothing to answer, or not PATH=VALUE: usage errors, the server not asked
+    expect((await cli(answer, ["cli-answer"], as(planner))).code).toBe(2);
+    const notPair = await cli(answer, ["cli-answer", "--answer", "budget"], as(planner));
+    expect(notPair.code).toBe(2);
+    expect(notPair.stderr).toContain("is not PATH=VALUE");
   });
 
   it("exits 2 on usage errors without asking the server", async () => {

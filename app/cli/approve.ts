@@ -1,6 +1,5 @@
-import { userInfo } from "node:os";
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
-import { clientEnv, refusal, request, type ServerAnswer, type ServerTarget, serverTarget, TargetError } from "./server-client.js";
+import { clientEnv, refusal, request, type ServerTarget, serverTarget, TargetError } from "./server-client.js";
 
 const usage = (command: string) => `usage: ${command} <thread> [--reject | --revise "comment"] [--approver NAME] [--json]
   Answers a plan waiting for approval on a running server (POST /architect/plan/<thread>/resume):
@@ -8,8 +7,8 @@ const usage = (command: string) => `usage: ${command} <thread> [--reject | --rev
   for a revision with a comment.
   --reject          reject the plan
   --revise COMMENT  send the plan back to the architect with this comment
-  --approver NAME   who decides, as the apply commit and the audit log record it (default: the
-                    key's name); the server records the key used as well
+  --approver NAME   a display note beside the decision; who decided is always the key the CLI
+                    sends (its name and id are what the plan, the commit and the audit log record)
   --json            print the run as the server answers it
 Server: ATLAS_URL, else http://127.0.0.1:$PORT. Key: ATLAS_API_KEY, else $ATLAS_DATA_DIR/admin.key.
 Exit codes: 0 decided, 1 the server refused (or could not be reached), 2 usage error.`;
@@ -28,22 +27,6 @@ interface DecidedRun {
   plan: { version: number } | null;
   applied: { commit: string; path: string } | null;
   blocked: { reason: string } | null;
-}
-
-/**
- * Who decides when --approver is not given: the name of the key the CLI sends, as the server
- * knows it (GET /auth/me). A server without that route (404) gets the operating-system user.
- * @returns the name, or the server's refusal (a wrong key is refused here already)
- */
-async function defaultApprover(target: ServerTarget): Promise<string | ServerAnswer> {
-  const me = await request(target, "GET", "/auth/me");
-  if (me.status === 200) return (me.body as { name: string }).name;
-  if (me.status !== 404) return me;
-  try {
-    return userInfo().username || "cli";
-  } catch {
-    return "cli";
-  }
 }
 
 /** `pnpm approve` / `atlas approve`: answers a plan's approval; returns the exit code. */
@@ -70,14 +53,9 @@ export async function main(argv: string[], command = "pnpm approve", io: CliIo =
     return 2;
   }
   const decision = values.reject ? "reject" : values.revise !== undefined ? "revise" : "approve";
-  const approver = values.approver ?? (await defaultApprover(target));
-  if (typeof approver !== "string") {
-    io.stderr(refusal(approver));
-    return 1;
-  }
   const body = {
     decision,
-    approver,
+    ...(values.approver !== undefined ? { approver: values.approver } : {}),
     ...(values.revise !== undefined ? { comment: values.revise } : {}),
   };
   // the thread id goes into the path as given: the server's 400 names it when it is not one

@@ -25,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   plan: { summary: "design, build and validate a goal; stop at approval or apply", load: () => import("./plan.js") },
   runs: { summary: "list a running server's runs, plans waiting for approval first", load: () => import("./runs.js") },
   approve: { summary: "approve, reject or revise a waiting plan on a running server", load: () => import("./approve.js") },
+  answer: { summary: "answer a described plan's clarify questions on a running server", load: () => import("./answer.js") },
   validate: { summary: "run the validator on a Terraform / Kubernetes folder", load: () => import("./validate.js"), failureCode: 2 },
   prices: { summary: "rebuild price sheets from the AWS Price List bulk offer files", load: () => import("./prices.js"), failureCode: 2 },
 };

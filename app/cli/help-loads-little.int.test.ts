@@ -36,12 +36,20 @@ describe("a CLI's --help and usage errors load none of what the command runs on"
     ["app/cli/search.ts", ["--help"], 0],
     ["app/cli/plan.ts", ["--help"], 0],
     ["app/cli/plan.ts", ["goal.json", "--approve"], 2],
+    ["app/cli/plan.ts", ["a web API in eu-west-1", "--answer", "budget"], 2],
+    ["app/cli/runs.ts", ["--help"], 0],
+    ["app/cli/runs.ts", ["--limit", "0"], 2],
+    ["app/cli/approve.ts", ["--help"], 0],
+    ["app/cli/approve.ts", ["th-1", "--reject", "--revise", "smaller"], 2],
+    ["app/cli/answer.ts", ["--help"], 0],
+    ["app/cli/answer.ts", ["th-1"], 2],
     ["app/cli/validate.ts", ["--help"], 0],
     ["app/cli/validate.ts", [".", "--env", "qa"], 2],
     ["app/cli/prices.ts", ["--help"], 0],
     ["app/cli/prices.ts", ["refresh", "--region", "mars-north-1"], 2],
     ["app/cli/schemas.ts", ["--help"], 0],
     ["app/cli/atlas.ts", ["keys", "--help"], 0],
+    ["app/cli/atlas.ts", ["answer", "--help"], 0],
   ] as const)("%s %j", async (script, args, code) => {
     const record = join(dir, `${script.replace(/\W/g, "-")}-${args.join("-").replace(/\W/g, "-")}.txt`);
     const result = await runTs(script, [...args], childEnv({ ATLAS_DATA_DIR: join(dir, "unused"), ATLAS_TEST_IMPORTS: record, NODE_OPTIONS: PRELOAD }));

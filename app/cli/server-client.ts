@@ -1,20 +1,19 @@
 import { readFile } from "node:fs/promises";
+import { loadConfig, processEnv } from "../../lib/config.js";
 
 /**
- * The HTTP side of the CLIs that talk to a running server (`pnpm runs`, `pnpm approve`), as
+ * The HTTP side of the CLIs that talk to a running server (`pnpm runs`, `pnpm approve`, `pnpm answer`), as
  * opposed to the ones that open the database themselves: where the server is, which key to
- * send, and how a refusal reads on a terminal. Nothing heavy is imported, so `--help` and
- * usage errors stay instant.
+ * send, and how a refusal reads on a terminal. Nothing heavy is imported (the configuration's
+ * parser only), so `--help` and usage errors stay instant.
  */
 
 /**
- * The environment the two client CLIs read ATLAS_URL and ATLAS_API_KEY from (and hand to
- * `loadConfig` for PORT and ATLAS_DATA_DIR). These two are the client's settings, not the
- * server's, so `configSchema` does not hold them; this is their one reader.
+ * The environment the client CLIs hand to `loadConfig` (ATLAS_URL, ATLAS_API_KEY, PORT,
+ * ATLAS_DATA_DIR): the process's, unless a test passes its own.
  */
 export function clientEnv(): NodeJS.ProcessEnv {
-  // biome-ignore lint/style/noProcessEnv: ATLAS_URL and ATLAS_API_KEY are client settings that lib/config.ts does not define
-  return process.env;
+  return processEnv();
 }
 
 /** Where to send requests, and with which key. */
@@ -34,19 +33,16 @@ export class TargetError extends Error {}
  * @throws TargetError when the configuration does not parse or there is no key to send
  */
 export async function serverTarget(env: NodeJS.ProcessEnv): Promise<ServerTarget> {
-  const explicitUrl = env.ATLAS_URL?.trim();
-  const explicitKey = env.ATLAS_API_KEY?.trim();
-  if (explicitUrl && explicitKey) return { url: baseUrl(explicitUrl), key: explicitKey };
-  // loaded only when needed: with both variables set the configuration is not read at all
-  const [{ loadConfig }, { adminKeyPath }] = await Promise.all([import("../../lib/config.js"), import("../../tenants/bootstrap.js")]);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(env);
   } catch (error) {
     throw new TargetError((error as Error).message);
   }
-  const url = explicitUrl ? baseUrl(explicitUrl) : `http://127.0.0.1:${config.PORT}`;
-  if (explicitKey) return { url, key: explicitKey };
+  const url = config.ATLAS_URL ? baseUrl(config.ATLAS_URL) : `http://127.0.0.1:${config.PORT}`;
+  if (config.ATLAS_API_KEY) return { url, key: config.ATLAS_API_KEY };
+  // loaded only when needed: with ATLAS_API_KEY set no key file is looked for
+  const { adminKeyPath } = await import("../../tenants/bootstrap.js");
   const path = adminKeyPath(config.dataDir);
   const key = await readFile(path, "utf8").then(
     (text) => text.trim(),

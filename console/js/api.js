@@ -71,6 +71,41 @@ export async function api(path, options = {}) {
   return text ? JSON.parse(text) : null;
 }
 
+/**
+ * Downloads a file the API serves to a signed-in key (a plain link cannot send the
+ * Authorization header): fetched with the key, then saved from a Blob through an object URL.
+ * The file name is the server's (`content-disposition`), else `fallback`.
+ * @param {string} path
+ * @param {string} fallback
+ * @returns {Promise<string>} the name it was saved as
+ */
+export async function download(path, fallback) {
+  const key = session.key();
+  const response = await fetch(path, { headers: key ? { authorization: `Bearer ${key}` } : {}, cache: "no-store" });
+  if (!response.ok) {
+    /** @type {any} */
+    const parsed = await response.json().catch(() => null);
+    throw new ApiError(
+      response.status,
+      parsed?.error?.code ?? `HTTP_${response.status}`,
+      parsed?.error?.message ?? `${response.status} ${response.statusText}`,
+    );
+  }
+  const named = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") ?? "");
+  const name = named?.[1] ?? fallback;
+  const url = URL.createObjectURL(await response.blob());
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  link.hidden = true;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // the click has started the download; the URL is no longer needed once it has been read
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return name;
+}
+
 /** The roles in increasing power; each implies the ones before it (as tenants/roles.ts). */
 const ROLES = ["viewer", "planner", "approver", "admin"];
 

@@ -5,11 +5,13 @@
  * risks, runbook citations, the event timeline) and the decision itself. Followed every couple of
  * seconds while the run is working; still while it waits for a person.
  */
-import { api, can, messageOf } from "./api.js";
+import { api, can, download, messageOf } from "./api.js";
+import { clarifyForm, waitingForAnswers } from "./clarify.js";
 import { costChartModel, dollars, renderCostChart } from "./cost-chart.js";
 import { renderDiagram } from "./diagram.js";
 import { append, badge, h, replace, section, when } from "./dom.js";
 import { every } from "./follow.js";
+import { readingSection } from "./reading.js";
 import { startedBy } from "./runs.js";
 
 /** Statuses in which a worker is still moving the run on. */
@@ -35,7 +37,7 @@ function overview(run) {
   return h(
     "div",
     { class: "page-head run-head" },
-    h("h1", {}, plan?.goal_name ?? summary?.goal_name ?? run.thread_id, " ", badge(run.status)),
+    h("h1", {}, plan?.goal_name ?? summary?.goal_name ?? run.reading?.name ?? run.thread_id, " ", badge(run.status)),
     h(
       "p",
       { class: "meta" },
@@ -247,25 +249,53 @@ function citations(run) {
     h(
       "ul",
       {},
-      list.map((/** @type {any} */ c) =>
-        h(
-          "li",
-          {},
-          h("code", {}, `${c.source}:${c.line_start}-${c.line_end}`),
-          c.heading_path.length ? ` ${c.heading_path.join(" › ")}` : "",
-          h("div", { class: "meta" }, c.reason),
-        ),
-      ),
+      list.map((/** @type {any} */ c) => {
+        const where = [h("code", {}, `${c.source}:${c.line_start}-${c.line_end}`), c.heading_path.length ? ` ${c.heading_path.join(" › ")}` : ""];
+        // the cited lines as the plan was grounded on them, opened in place
+        const cited = c.excerpt
+          ? h("details", { class: "citation" }, h("summary", {}, ...where), h("pre", { class: "excerpt" }, c.excerpt))
+          : h("div", {}, ...where);
+        return h("li", {}, cited, h("div", { class: "meta" }, c.reason));
+      }),
     ),
   );
 }
 
-/** @param {Run} run */
-function artifacts(run) {
+/**
+ * "Download all artifacts": GET …/artifacts.tar.gz needs the key, which a plain link cannot
+ * send, so it is fetched and saved from a Blob (api.js download).
+ * @param {Run} run
+ * @param {Context} context
+ */
+function downloadButton(run, context) {
+  const status = h("span", { class: "meta", role: "status", id: "download-status" });
+  const button = /** @type {HTMLButtonElement} */ (h("button", { type: "button", id: "download-artifacts" }, "Download all artifacts"));
+  button.addEventListener("click", async () => {
+    if (button.disabled) return;
+    button.disabled = true;
+    status.textContent = "Downloading…";
+    try {
+      const name = await download(`/architect/plan/${encodeURIComponent(run.thread_id)}/artifacts.tar.gz`, `${run.plan_id}.tar.gz`);
+      status.textContent = `Saved ${name}.`;
+    } catch (failure) {
+      if (context.onUnauthenticated(failure)) return;
+      status.textContent = `Could not download: ${messageOf(failure)}`;
+    }
+    button.disabled = false;
+  });
+  return h("div", { class: "buttons" }, button, status);
+}
+
+/**
+ * @param {Run} run
+ * @param {Context} context
+ */
+function artifacts(run, context) {
   if (!run.artifacts.length) return null;
   return section(
     "artifacts",
     "Artifacts",
+    downloadButton(run, context),
     h(
       "ul",
       { class: "files" },
@@ -274,6 +304,91 @@ function artifacts(run) {
       ),
     ),
   );
+}
+
+/**
+ * What changed since the last approved version (the approval interrupt's `diff`,
+ * graph/plan-diff.ts) and the plan's revision notes; nothing when there is neither.
+ * @param {Run} run
+ */
+function changes(run) {
+  const diff = run.interrupt?.kind === "approval" && run.interrupt.diff?.against_version != null ? run.interrupt.diff : null;
+  /** @type {string[]} */
+  const notes = run.plan?.revision_notes ?? [];
+  if (!diff && !notes.length) return null;
+  const delta = diff ? `${diff.monthly_usd_delta >= 0 ? "+" : "−"}${dollars(Math.abs(diff.monthly_usd_delta))} a month` : "";
+  return section(
+    "changes",
+    "Changes",
+    diff
+      ? [
+          h("h3", {}, `Since approved v${diff.against_version}: ${delta}`),
+          diff.added.length || diff.removed.length || diff.changed.length
+            ? h(
+                "ul",
+                { class: "diff", id: "plan-diff" },
+                diff.added.map((/** @type {string} */ id) => h("li", { class: "added" }, h("strong", {}, "added "), h("code", {}, id))),
+                diff.removed.map((/** @type {string} */ id) => h("li", { class: "removed" }, h("strong", {}, "removed "), h("code", {}, id))),
+                diff.changed.map((/** @type {{ id: string, from: string, to: string }} */ c) =>
+                  h("li", { class: "changed" }, h("strong", {}, "changed "), h("code", {}, c.id), `: ${c.from} → ${c.to}`),
+                ),
+              )
+            : h("p", { id: "plan-diff" }, "No component changed."),
+        ]
+      : null,
+    notes.length
+      ? [
+          h("h3", {}, "Revision notes"),
+          h(
+            "ul",
+            { id: "revision-notes" },
+            notes.map((note) => h("li", {}, note)),
+          ),
+        ]
+      : null,
+  );
+}
+
+/**
+ * The audit entries of this run (GET /audit?target=<thread>), for an admin key only: the
+ * section is absent for anyone else (the route is admin-only). Read each time the page is drawn.
+ * @param {Run} run
+ * @param {Context} context
+ */
+function auditSection(run, context) {
+  if (!can(context.me, "admin")) return null;
+  const body = h("div", {}, h("p", { role: "status" }, "Reading the audit log…"));
+  api(`/audit?target=${encodeURIComponent(run.thread_id)}&limit=100`)
+    .then((/** @type {{ entries: any[] }} */ answer) =>
+      replace(
+        body,
+        answer.entries.length
+          ? h(
+              "ol",
+              { class: "timeline", id: "audit-entries" },
+              answer.entries.map((entry) => {
+                const detail = Object.entries(entry.detail ?? {})
+                  .filter(([, value]) => value !== null && typeof value !== "object")
+                  .map(([key, value]) => `${key}: ${value}`)
+                  .join(", ");
+                return h(
+                  "li",
+                  { "data-action": entry.action },
+                  h("time", { datetime: entry.created_at }, when(entry.created_at)),
+                  " ",
+                  h("strong", {}, entry.action),
+                  ` by ${entry.actor_name}`,
+                  detail ? h("div", { class: "meta" }, detail) : null,
+                );
+              }),
+            )
+          : h("p", {}, "No audit entries for this run."),
+      ),
+    )
+    .catch((/** @type {unknown} */ failure) => {
+      if (!context.onUnauthenticated(failure)) replace(body, h("p", { class: "error" }, messageOf(failure)));
+    });
+  return section("audit", "Audit log", body);
 }
 
 /** @param {RunEvent[]} events */
@@ -312,6 +427,7 @@ function timeline(events) {
  * @param {() => Promise<void>} reload reads the run again, draws it and follows it if it is working
  */
 function actions(run, context, reload) {
+  if (run.status === "WAIT_FOR_ANSWER") return can(context.me, "planner") ? clarifyForm(run, context, { reload }) : waitingForAnswers(run);
   if (!can(context.me, "approver")) {
     return run.status === "WAIT_FOR_APPROVE"
       ? h("p", { class: "card hint", id: "no-actions" }, "Waiting for an approver: this key cannot approve (it lacks the approver role).")
@@ -433,15 +549,19 @@ export function runView(view, context, threadId) {
       outcome(run),
       actions(run, context, reload),
       run.plan ? section("summary", "Summary", h("p", {}, run.plan.summary)) : null,
+      run.reading ? readingSection(run.reading) : null,
+      changes(run),
       run.plan ? constraints(run) : null,
       run.plan ? section("diagram-section", "Diagram", diagram) : null,
       costSection(run),
       availability(run),
-      findings(run),
+      // before the plan exists (questions waiting) there is nothing to validate: no empty section
+      run.status === "WAIT_FOR_ANSWER" ? null : findings(run),
       risks(run),
       citations(run),
-      artifacts(run),
+      artifacts(run, context),
       timeline(events),
+      auditSection(run, context),
     );
     if (run.plan) void renderDiagram(diagram, run.plan.diagram);
   };

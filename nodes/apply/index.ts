@@ -6,6 +6,7 @@ import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 /**
  * The apply node: commits the approved artifacts to the GitOps workspace, one commit per
  * plan version. Re-running it (a crash before the checkpoint) finds the commit and does nothing.
+ * The commit names who approved (the key's name, and its id as a trailer).
  * The contents come from the artifact store (or from the state, for checkpoints written before it).
  */
 export function makeApply(deps: GraphDeps) {
@@ -22,6 +23,7 @@ export function makeApply(deps: GraphDeps) {
       planVersion: plan.version,
       traceId: plan.trace_id,
       approver: decision.approver,
+      approverKeyId: decision.approver_key_id ?? null,
       files: files.map((file) => ({ path: file.path, content: file.content })),
     });
     const applied = {

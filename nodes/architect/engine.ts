@@ -26,7 +26,7 @@ export interface PlanContext {
   version: number;
   parentVersion: number | null;
   /** Runbook passages the node retrieved; passed through and referred to in rationale. */
-  citations: { source: string; heading_path: string[]; line_start: number; line_end: number; reason: string }[];
+  citations: { source: string; heading_path: string[]; line_start: number; line_end: number; reason: string; excerpt?: string }[];
   /** Validator findings from the FAIL that sent the plan back. */
   findings?: Finding[];
   /** A reviewer's "revise" comments, oldest first, all rounds. */

@@ -41,7 +41,14 @@ export function citeFetched(citations: readonly Citation[], fetched: readonly Fe
       if (!known.reason.includes(`fetched by model ${model}`)) known.reason = `${known.reason}; ${reason}`;
       continue;
     }
-    const citation = { source: hit.source, heading_path: [...hit.heading_path], line_start: hit.line_start, line_end: hit.line_end, reason };
+    const citation = {
+      source: hit.source,
+      heading_path: [...hit.heading_path],
+      line_start: hit.line_start,
+      line_end: hit.line_end,
+      reason,
+      excerpt: hit.content.slice(0, 1200),
+    };
     merged.push(citation);
     byKey.set(key(citation), citation);
   }

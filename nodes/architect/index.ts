@@ -33,6 +33,7 @@ async function gatherRunbooks(deps: GraphDeps, goal: GoalStatement) {
         line_start: hit.line_start,
         line_end: hit.line_end,
         reason: `retrieved for "${query.slice(0, 80)}"`,
+        excerpt: hit.content.slice(0, 1200),
       });
       excerpts.push(`[${hit.source} lines ${hit.line_start}-${hit.line_end}] ${hit.heading_path.join(" › ")}\n${hit.content.slice(0, 1200)}`);
     }

@@ -6,8 +6,10 @@ import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
 import { type GoalStatement, goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
 import type { GoalReading } from "../../schemas/goal-reading.js";
+import { makeModelSpend } from "../architect/spend.js";
 import { type Interpretation, interpretPrompt } from "./prompt/extract.js";
 import { goalFromInterpretation } from "./prompt/goal.js";
+import { readPrompt } from "./prompt/model.js";
 
 /** What a caller without a goal is told: the dev server shows this message as the run's error. */
 export const GOAL_REQUIRED =
@@ -97,7 +99,12 @@ export function readingOf(prompt: string): GoalReading {
  * when a deciding fact is unstated the run goes to the clarify interrupt (WAIT_FOR_ANSWER) with
  * the reading; otherwise the goal it describes is planned, the reading kept beside it.
  */
-export function intake(state: PlanStateValue, config: LangGraphRunnableConfig): PlanStateUpdate {
+export async function intake(
+  state: PlanStateValue,
+  config: LangGraphRunnableConfig,
+  /** how prose is read: the extractor, or (makeIntake, with a model chain) the model first */
+  read: (text: string) => Promise<GoalReading> = async (text) => readingOf(text),
+): Promise<PlanStateUpdate> {
   const tenant = configured(config, "tenant") ?? state.tenant ?? "default";
   const planId = configured(config, "plan_id") ?? state.plan_id ?? `plan-${threadIdOf(config, { tenant })}`;
   const traceId = configured(config, "trace_id") ?? newTraceId();
@@ -105,7 +112,7 @@ export function intake(state: PlanStateValue, config: LangGraphRunnableConfig): 
   const text = newHumanText(state.messages);
   const prose = text !== null && goalFromText(text) === null;
   if (!prose) return changed(state, { goal: goalOf(state), reading: null, status: "IN_PROGRESS", ...identity });
-  const reading = readingOf(text);
+  const reading = await read(text);
   if (reading.missing.length > 0) return changed(state, { reading, status: "WAIT_FOR_ANSWER", ...identity });
   const built = goalFromInterpretation(reading as Interpretation);
   if (!built.ok) throw new Error(`The goal read from the message is not valid (${issueList(built.error)}). ${GOAL_REQUIRED}`);
@@ -118,7 +125,16 @@ export function intake(state: PlanStateValue, config: LangGraphRunnableConfig): 
  */
 export function makeIntake(deps: GraphDeps) {
   return async function intakeNode(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
-    const update = intake(state, config);
+    // with a model chain, prose is read by the model first, within the run's token budget
+    const scope = { tenant: configured(config, "tenant") ?? state.tenant ?? "default", run: configured(config, "trace_id") ?? state.trace_id ?? "" };
+    const budget = deps.tokenBudget;
+    const spend = makeModelSpend(budget ? { check: () => budget.check(scope), charge: (tokens) => budget.charge(scope, tokens) } : null);
+    const read = async (text: string) => {
+      const { reading, notes } = await readPrompt(text, { models: deps.models ?? [], spend });
+      await spend.settle();
+      return notes.length ? { ...reading, notes } : reading;
+    };
+    const update = { ...(await intake(state, config, read)), ...(spend.total() > 0 ? { tokens_used: spend.total() } : {}) };
     const reading = update.reading as GoalReading | null | undefined;
     if (update.status !== "WAIT_FOR_ANSWER" || !reading) return update;
     // `changed` leaves out what the state already holds, so the identity is the update's or the state's

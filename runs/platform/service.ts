@@ -3,7 +3,7 @@ import type { StateSnapshot } from "@langchain/langgraph";
 import type pg from "pg";
 import type { EventBus } from "../../bus/events.js";
 import { runEndEvent } from "../../bus/outbox.js";
-import type { PlanStateValue, RunStatus } from "../../graph/state.js";
+import { PlanState, type PlanStateValue, type RunStatus } from "../../graph/state.js";
 import { AtlasError, isAtlasError } from "../../lib/errors.js";
 import type { Logger } from "../../lib/log.js";
 import { validationError } from "../../lib/validation.js";
@@ -329,6 +329,16 @@ export function makePlatformApi(parts: PlatformParts) {
      * claim, so no run can be in between, and only while the thread is not running.
      */
     async updateState(tenant: string, threadId: string, update: { values: Record<string, unknown>; as_node?: string | undefined }, owner: string) {
+      const channels = new Set(Object.keys(PlanState.spec));
+      const nodes = new Set(Object.keys(graph.nodes).filter((name) => !name.startsWith("__")));
+      const issues = [
+        ...Object.keys(update.values)
+          .filter((key) => !channels.has(key))
+          .map((key) => ({ path: `values.${key}`, message: "not a field of the plan's state" })),
+        ...(update.as_node !== undefined && !nodes.has(update.as_node) ? [{ path: "as_node", message: `not a node: one of ${[...nodes].join(", ")}` }] : []),
+      ];
+      if (issues.length)
+        throw new AtlasError("VALIDATION_FAILED", `Invalid request: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join("; ")}`, { issues });
       const existing = await requireThread(tenant, threadId);
       if (isBusy(existing)) throw conflict(existing, "update the state of");
       const claimed = await runs.claim(threadId, tenant, [existing.status], owner);

@@ -3,7 +3,7 @@ import { publishedSchemas } from "../../schemas/index.js";
 import { errorResponseSchema, runViewSchema } from "../responses.js";
 import { auditEntrySchema, budgetSchema, keyRecordSchema } from "../routes/admin.js";
 import { adviceBodySchema, adviceResponseSchema } from "../routes/advice.js";
-import { planBodySchema, queuedRunSchema, rollbackBodySchema } from "../routes/plan.js";
+import { planBodySchema, queuedRunSchema, resumeBodySchema, rollbackBodySchema } from "../routes/plan.js";
 import { searchBodySchema, searchResponseSchema } from "../routes/rag.js";
 import { slackCommandFormSchema, slackReplySchema } from "../routes/slack.js";
 import { validateBodySchema, validateResponseSchema } from "../routes/validate.js";
@@ -29,6 +29,7 @@ const NAMED: Record<string, z.ZodType> = {
   PlanRequest: planBodySchema,
   QueuedRun: queuedRunSchema,
   RollbackRequest: rollbackBodySchema,
+  ResumeRequest: resumeBodySchema,
   SearchRequest: searchBodySchema,
   SearchResponse: searchResponseSchema,
   AdviceRequest: adviceBodySchema,

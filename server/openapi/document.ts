@@ -36,6 +36,8 @@ const TAGS = [
   { name: "validation", description: "The validator on IaC that Atlas did not write" },
   { name: "schemas", description: "The published JSON Schemas" },
   { name: "admin", description: "Keys, budgets and the audit log of the caller's tenant" },
+  { name: "auth", description: "Who the calling API key is: its name, tenant and roles" },
+  { name: "console", description: "The approval console: a page for people, its scripts and styles (GET /console)" },
   { name: "slack", description: "Slash commands from Slack" },
   { name: "health", description: "Liveness and readiness" },
   { name: "operations", description: "Metrics and this description" },

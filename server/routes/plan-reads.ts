@@ -56,6 +56,9 @@ export const runListSchema = z.object({
       created_by: z.string().nullable(),
       created_by_name: z.string().nullable(),
       tokens_used: z.number().int(),
+      /** the latest plan's monthly cost and the goal's budget (null until a plan exists) */
+      monthly_usd: z.number().nullable(),
+      budget_usd: z.number().nullable(),
       created_at: z.string(),
       updated_at: z.string(),
     }),
@@ -198,7 +201,8 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
     {
       schema: {
         ...thread,
-        summary: "Every artifact of the latest build as one gzipped tar, with a MANIFEST.json",
+        summary: "Every artifact of a build (the latest, or `?version=N`) as one gzipped tar, with a MANIFEST.json",
+        querystring: z.object({ version: z.coerce.number().int().min(1).max(10_000).optional() }).strict(),
         description:
           "Files are under `<plan_id>-v<version>/` at the paths `/artifacts` lists; `MANIFEST.json` beside them gives each file's `path`, `sha256` and `bytes` and the build's `digest`.",
         response: { 200: media("application/gzip", "The archive (`content-disposition: attachment`)"), 404: errors.missingThread },
@@ -206,7 +210,7 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
       config: read,
     },
     async (request, reply) => {
-      const build = await planner.artifactBundle(request.params.thread_id, tenantOf(request));
+      const build = await planner.artifactBundle(request.params.thread_id, tenantOf(request), request.query.version);
       const name = archiveName(build);
       reply.type("application/gzip");
       reply.header("content-disposition", `attachment; filename="${name}.tar.gz"`);

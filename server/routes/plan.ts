@@ -3,14 +3,15 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { isAtlasError } from "../../lib/errors.js";
 import { isOneLine, validationError } from "../../lib/validation.js";
-import { readingOf } from "../../nodes/intake/index.js";
+import { makeModelSpend } from "../../nodes/architect/spend.js";
 import type { Interpretation } from "../../nodes/intake/prompt/extract.js";
 import { goalFromInterpretation } from "../../nodes/intake/prompt/goal.js";
+import { readPrompt } from "../../nodes/intake/prompt/model.js";
 import { decideAudited } from "../../runs/decisions.js";
 import type { ProgressEvent, RunView } from "../../runs/service.js";
 import { goalStatementSchema } from "../../schemas/goal.js";
 import { goalReadingSchema } from "../../schemas/goal-reading.js";
-import { approvalDecisionSchema } from "../../schemas/reports.js";
+import { decisionFields, withDecisionRules } from "../../schemas/reports.js";
 import { makeAuditLog } from "../../tenants/audit.js";
 import type { ServerDeps } from "../deps.js";
 import { actorOf, principalOf, tenantOf } from "../plugins/auth.js";
@@ -50,6 +51,22 @@ export const answerBodySchema = z
     message: "answer at least one question, or send accept_defaults: true",
     path: ["answers"],
   });
+
+/**
+ * The resume route's body: an ApprovalDecision without the identity. Who decides is the key
+ * (recorded as `approver` and `approver_key_id`); an `approver` sent here that is not the key's
+ * name is kept as `approver_note`, a display note. The published ApprovalDecision (what the
+ * graph and the plan record) keeps `approver` required.
+ */
+export const resumeBodySchema = withDecisionRules(
+  z
+    .object({
+      ...decisionFields,
+      /** optional: who approves, in your words (kept as `approver_note` when it is not the key's name) */
+      approver: z.string().trim().min(1).max(200).refine(isOneLine, "one line without control characters").optional(),
+    })
+    .strict(),
+);
 
 export const interpretationSchema = z.object({
   reading: goalReadingSchema,
@@ -162,8 +179,8 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
       schema: {
         ...thread,
         summary: "Answer the approval: approve, reject or revise",
-        description: `${streamed} Approving a plan your own key started is refused (403, \`reason: "self_approval"\`) unless the tenant allows it.`,
-        body: approvalDecisionSchema,
+        description: `${streamed} The decision is recorded under the key that sends it (its name as \`approver\`, its id as \`approver_key_id\`); an \`approver\` in the body that differs from the key's name is kept as \`approver_note\`. Approving a plan your own key started is refused (403, \`reason: "self_approval"\`) unless the tenant allows it.`,
+        body: resumeBodySchema,
         response: { 200: runAnswer, 400: errors.invalid, 404: errors.missingThread, 409: errors.busy, 503: errors.retryable },
       },
       config: { role: "approver" },
@@ -224,10 +241,16 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
       config: { role: "planner" },
     },
     async (request) => {
-      const reading = readingOf(request.body.prompt);
+      // the same reader a run uses: the model chain when configured (charged to the tenant's budget), else the extractor
+      const tenant = tenantOf(request);
+      const scope = { tenant, run: `interpret-${request.id}` };
+      const budget = deps.tokenBudget;
+      const spend = makeModelSpend({ check: () => budget.check(scope), charge: (tokens) => budget.charge(scope, tokens) });
+      const { reading, notes } = await readPrompt(request.body.prompt, { models: deps.models, spend });
+      await spend.settle();
       const built = goalFromInterpretation(reading as Interpretation);
       return {
-        reading,
+        reading: notes.length ? { ...reading, notes } : reading,
         goal: built.ok ? built.goal : null,
         assumed: built.ok ? built.assumed : [],
         problems: built.ok ? [] : (validationError(built.error).issues ?? []),

@@ -142,7 +142,7 @@ export const slackRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps; ackMs?: numb
 
     // who and from where, for the audit log: Slack users have no API key
     const actor: Actor = { keyId: null, name: `${approver} (slack ${userId})`, remoteAddr: request.ip };
-    const work = run(command, approver, actor);
+    const work = run(command, approver, actor, userId);
     const responseUrl = form.get("response_url");
     if (!responseUrl) return work;
     let timer: NodeJS.Timeout | undefined;

@@ -69,9 +69,16 @@ export function makeSlackCommandRunner(deps: ServerDeps, baseUrl: string) {
   }
 
   /** `/approve` or `/reject`, bound to the version it names (the planner checks it under its claim). */
-  async function decide(command: Decision, approver: string, actor: Actor): Promise<SlackReply> {
+  async function decide(command: Decision, approver: string, actor: Actor, slackUser: string): Promise<SlackReply> {
     if (command.action === "approve" && command.plan_version === undefined) return askForVersion(command);
-    const decision = { decision: command.action, approver, ...(command.comment ? { comment: command.comment } : {}) };
+    // Slack users have no key: the mapped approver is the identity, the note says whose Slack user decided
+    const decision = {
+      decision: command.action,
+      approver,
+      approver_key_id: null,
+      approver_note: `slack:${slackUser}`,
+      ...(command.comment ? { comment: command.comment } : {}),
+    };
     try {
       const result = await deps.planner.resume(command.thread_id, tenant, decision, undefined, null, { plan_version: command.plan_version });
       await audited(() => audit.decision(tenant, actor, command.thread_id, decision, result));
@@ -90,9 +97,10 @@ export function makeSlackCommandRunner(deps: ServerDeps, baseUrl: string) {
     }
   }
 
-  return async function run(command: SlackCommand, approver: string, actor: Actor): Promise<SlackReply> {
+  /** `slackUser` is the Slack user id SLACK_APPROVERS mapped to `approver`: the decision records it as its note. */
+  return async function run(command: SlackCommand, approver: string, actor: Actor, slackUser: string): Promise<SlackReply> {
     try {
-      return command.action === "rollback" ? await rollback(command, approver, actor) : await decide(command, approver, actor);
+      return command.action === "rollback" ? await rollback(command, approver, actor) : await decide(command, approver, actor, slackUser);
     } catch (error) {
       if (isAtlasError(error) && error.status < 500) return ephemeral(`Could not ${command.action} ${command.thread_id}: ${error.message}`);
       deps.log.error({ err: error, thread_id: command.thread_id, tenant, action: command.action }, "Slack command failed");

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
@@ -23,6 +23,10 @@ let baseUrl: string;
 let browser: Browser;
 let approver: TestKey;
 let viewer: TestKey;
+let admin: TestKey;
+
+/** A description that states the region, the load and the availability, and leaves the budget and the environment out. */
+const PROMPT = "An internal reporting service for the finance team in eu-west-1, about 20 requests per second, 99.9 % availability";
 
 /** Console errors and page errors (a CSP refusal shows up here), so a broken page fails the test. */
 function watchErrors(page: Page): string[] {
@@ -60,6 +64,7 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     approver = await t.createKey({ roles: ["planner", "approver"], name: "alice-approver" });
     viewer = await t.createKey({ roles: ["viewer"], name: "victor-viewer" });
+    admin = await t.createKey({ roles: ["admin"], name: "ada-admin" });
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
   });
   afterAll(async () => {
@@ -118,6 +123,14 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     const viewerContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const asViewer = await signIn(viewerContext, viewer.key);
     await asViewer.page.getByRole("link", { name: "orders-api" }).first().waitFor();
+    // cost and budget at a glance, from the list route's figures
+    const listed = (await (await fetch(`${baseUrl}/architect/plans`, { headers: { authorization: `Bearer ${viewer.key}` } })).json()) as {
+      runs: { thread_id: string; monthly_usd: number; budget_usd: number }[];
+    };
+    const mine = listed.runs.find((run) => run.thread_id === threadId);
+    expect(mine?.monthly_usd).toBeGreaterThan(0);
+    const costText = `$${Math.round(mine?.monthly_usd ?? 0).toLocaleString("en-US")}/month of $${(mine?.budget_usd ?? 0).toLocaleString("en-US")}`;
+    expect(await asViewer.page.locator(".run .cost").allTextContents()).toContain(costText);
     await asViewer.page.screenshot({ path: join(SHOTS, "runs-viewer-390.png") });
     await asViewer.page.goto(`${baseUrl}/console/#/runs/${encodeURIComponent(threadId)}`);
     await asViewer.page.locator("#no-actions").waitFor();
@@ -149,6 +162,8 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("DONE");
     await expect.poll(() => page.locator("#action-result").textContent()).toMatch(/^Approved: the run is DONE, commit [0-9a-f]{12}\.$/);
     await page.getByRole("button", { name: "Roll back" }).waitFor();
+    // the audit log is an admin's: the section is absent for this key
+    expect(await page.locator("#audit").count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, "run-done-1280.png"), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({ path: join(SHOTS, "run-done-390.png") });
@@ -163,5 +178,123 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     await page.screenshot({ path: join(SHOTS, "artifact-1280.png") });
     expect(errors).toEqual([]);
     await approverContext.close();
+  });
+
+  it("reads a description, asks what it leaves out, and plans the answers through to a commit", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    const { page, errors } = await signIn(context, admin.key);
+    // what the server reads, to compare the page with (the defaults are the server's, not the test's)
+    const interpreted = await fetch(`${baseUrl}/architect/interpret`, {
+      method: "POST",
+      headers: { ...admin.headers, "content-type": "application/json" },
+      body: JSON.stringify({ prompt: PROMPT }),
+    }).then((response) => response.json());
+    const defaults = new Map<string, string | number>(interpreted.reading.missing.map((q: { path: string; default: string | number }) => [q.path, q.default]));
+    expect([...defaults.keys()]).toEqual(expect.arrayContaining(["budget.monthly_usd", "environment"]));
+
+    // New plan: the description first; "Read it" shows what was read and what will be asked, and starts nothing
+    await page.getByRole("link", { name: "New plan" }).first().click();
+    await page.getByLabel("What do you need?").fill(PROMPT);
+    await page.getByRole("button", { name: "Read it" }).click();
+    const confirmation = page.locator("#prompt-confirmation");
+    await confirmation.waitFor();
+    const region = confirmation.locator('#read-fields li[data-path="region"]');
+    expect(await region.locator(".value").textContent()).toBe("eu-west-1");
+    expect(await region.locator("q").textContent()).toBe(interpreted.reading.fields.find((f: { path: string }) => f.path === "region").from);
+    expect(PROMPT).toContain(await region.locator("q").textContent());
+    const budgetQuestion = confirmation.locator('#read-questions li[data-path="budget.monthly_usd"]');
+    expect(await budgetQuestion.textContent()).toContain("What may this cost per month, in USD?");
+    expect(await budgetQuestion.textContent()).toContain(String(defaults.get("budget.monthly_usd")));
+    expect(await confirmation.locator('#read-questions li[data-path="environment"]').count()).toBe(1);
+    expect(
+      (await (await fetch(`${baseUrl}/architect/plans`, { headers: admin.headers })).json()).runs.map((r: { goal_name: string }) => r.goal_name),
+    ).not.toContain(interpreted.reading.name);
+    await page.locator("#prompt-goal").screenshot({ path: join(SHOTS, "confirmation-1280.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator("#prompt-goal").screenshot({ path: join(SHOTS, "confirmation-390.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // Start: the run page shows the clarify form, each input prefilled with its default
+    await page.getByRole("button", { name: "Start", exact: true }).click();
+    await page.waitForURL(/#\/runs\/[^/]+$/);
+    const form = page.locator("#clarify");
+    await form.waitFor({ timeout: RUN_TIMEOUT_MS });
+    await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("WAIT FOR ANSWER");
+    const budget = page.getByLabel("What may this cost per month, in USD?");
+    const environment = page.getByLabel("Which environment is this for: dev, staging or prod?");
+    expect(await budget.inputValue()).toBe(String(defaults.get("budget.monthly_usd")));
+    expect(await environment.inputValue()).toBe(String(defaults.get("environment")));
+    expect(await environment.evaluate((element) => element.tagName)).toBe("SELECT");
+    await page.screenshot({ path: join(SHOTS, "clarify-1280.png"), fullPage: true });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await form.screenshot({ path: join(SHOTS, "clarify-390.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // a wrong answer: the server's 400 names the field, shown beside its input; the questions keep waiting
+    await budget.fill("-5");
+    await page.getByRole("button", { name: "Answer", exact: true }).click();
+    await expect.poll(() => page.locator("#answer-budget-monthly-usd-error").textContent()).not.toBe("");
+    expect(await budget.getAttribute("aria-invalid")).toBe("true");
+    expect(await page.locator("#answer-environment-error").textContent()).toBe("");
+    await form.screenshot({ path: join(SHOTS, "clarify-error-1280.png") });
+
+    // the answers: budget 800, staging; the workload kind is left at its default (assumed)
+    await budget.fill("800");
+    await environment.selectOption("staging");
+    const answer = page.getByRole("button", { name: "Answer", exact: true });
+    await answer.click();
+    // no double submit: every button of the form is disabled while the answer is sent
+    expect(await page.locator("#clarify button:not([disabled])").count()).toBe(0);
+    await page.getByRole("button", { name: "Approve" }).waitFor({ timeout: RUN_TIMEOUT_MS });
+    await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("WAIT FOR APPROVE");
+    await page.locator("#diagram svg").waitFor();
+    expect(await page.locator('#cost-chart [data-mark="budget"]').count()).toBe(1);
+    expect(await page.locator("#cost-chart svg .mark-label").allTextContents()).toContain("budget $800");
+
+    // how the goal was read: the words each field came from, the answers, the default assumed
+    const reading = page.locator("#reading");
+    expect(await reading.locator('#reading-fields li[data-path="region"] q').textContent()).toBe("eu-west-1");
+    expect(await reading.locator('#reading-answers li[data-path="budget.monthly_usd"] .value').textContent()).toBe("800");
+    expect(await reading.locator('#reading-answers li[data-path="environment"] .value').textContent()).toBe("staging");
+    const assumed = reading.locator('#reading-assumed li[data-path="workload.type"]');
+    expect(await assumed.locator(".badge").textContent()).toBe("ASSUMED");
+    expect(await assumed.locator(".value").textContent()).toBe(String(defaults.get("workload.type")));
+    await reading.screenshot({ path: join(SHOTS, "reading-1280.png") });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await reading.screenshot({ path: join(SHOTS, "reading-390.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // an admin sees the run's audit entries
+    await page.locator('#audit-entries li[data-action="clarify.answer"]').waitFor();
+
+    // every artifact in one download, fetched with the key and saved from a Blob
+    const [saved] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download all artifacts" }).click()]);
+    expect(saved.suggestedFilename()).toMatch(/\.tar\.gz$/);
+    const bytes = readFileSync(await saved.path());
+    expect([...bytes.subarray(0, 2)]).toEqual([0x1f, 0x8b]);
+    await expect.poll(() => page.locator("#download-status").textContent()).toBe(`Saved ${saved.suggestedFilename()}.`);
+
+    // a revision: the new version's notes say what the comment did
+    const comment = "Looks good, but no cache for now please.";
+    await page.getByLabel("Comment (needed to request changes)").fill(comment);
+    await page.getByRole("button", { name: "Request changes" }).click();
+    const note = page.locator("#revision-notes li").filter({ hasText: `revise comment "${comment}"` });
+    await note.waitFor({ timeout: RUN_TIMEOUT_MS });
+    await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("WAIT FOR APPROVE");
+    expect(await page.locator(".run-head .meta").textContent()).toContain(" · v2 · ");
+    // the reading stays with the run through the revision
+    expect(await page.locator('#reading-answers li[data-path="budget.monthly_usd"] .value').textContent()).toBe("800");
+    await page.locator("#changes").screenshot({ path: join(SHOTS, "changes-1280.png") });
+
+    await page.getByRole("button", { name: "Approve" }).click();
+    await page.locator("#commit-sha").waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await page.locator("#commit-sha").textContent()).toMatch(/^[0-9a-f]{40}$/);
+    await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("DONE");
+    // the audit log follows the decisions (read again when the page is drawn)
+    await page.locator('#audit-entries li[data-action="approval.approve"]').waitFor();
+    await page.screenshot({ path: join(SHOTS, "prompt-run-done-1280.png"), fullPage: true });
+    // the only console error is Chromium's log line for the wrong answer's 400
+    expect(errors.filter((error) => !error.includes("400 (Bad Request)"))).toEqual([]);
+    await context.close();
   });
 });

@@ -287,13 +287,14 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
       b.child.kill("SIGCONT");
     }
     await waitFor(() => a.logs().some((line) => line.msg === "test-only: runbook search delayed"), 10_000, "A to be inside the architect");
-    // Checkpoints are written while nodes run; wait for A's step-0 checkpoint to land, so there
-    // is a checkpoint to continue from. (A kill before it lands is covered in
-    // runs/background-runs.int.test.ts.)
+    // Checkpoints are written while nodes run; wait for A's checkpoint after the intake (step 0 is
+    // the input applied, step 1 the intake's writes: the run's trace id), so there is a checkpoint
+    // of this run to continue from; A is held inside the architect, so no third one comes. (A kill
+    // before the intake's checkpoint restarts the run from its input: runs/background-runs.int.test.ts.)
     await waitFor(
-      async () => (await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [`default/${threadId}`])).rowCount === 1,
+      async () => ((await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [`default/${threadId}`])).rowCount ?? 0) >= 2,
       10_000,
-      "A's step-0 checkpoint",
+      "A's checkpoint after the intake",
     );
     a.child.kill("SIGKILL");
     expect((await a.exited).signal).toBe("SIGKILL");

@@ -4,8 +4,8 @@ import type { TestApp } from "../helpers/app.js";
 import { waitFor } from "../helpers/redis.js";
 import { repoRoot } from "../helpers/tmp.js";
 
-/** Statuses a run rests in; the others mean it is still going. */
-export const SETTLED = new Set(["WAIT_FOR_APPROVE", "DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"]);
+/** Statuses a thread rests in (NEW: made without a run; WAIT_FOR_ANSWER: a described goal's questions); the others mean it is still going. */
+export const SETTLED = new Set(["NEW", "WAIT_FOR_ANSWER", "WAIT_FOR_APPROVE", "DONE", "BLOCKED", "REJECTED", "ROLLED_BACK", "FAILED"]);
 
 /** Goals users wrote: the fixtures and the evaluation set (buildable and impossible ones). */
 export function exampleGoals(): unknown[] {

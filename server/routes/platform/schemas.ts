@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { jsonProblem } from "../../../lib/validation.js";
 import { platformRunStatuses } from "../../../runs/platform/registry.js";
 import { STREAM_MODES } from "../../../runs/platform/service.js";
 import { threadIdSchema } from "../plan.js";
@@ -12,7 +13,17 @@ import { threadIdSchema } from "../plan.js";
 /** A field Atlas does not support: absent or null only, otherwise a 400 saying why. */
 const unsupported = (why: string) => z.null({ error: `not supported by Atlas: ${why}` }).optional();
 
-const metadataSchema = z.record(z.string(), z.unknown());
+/**
+ * Free-form JSON a client sends (metadata, input, the resume value, state values): bounded as
+ * Atlas bounds every free-form field (lib/validation.ts JSON_LIMITS: depth and size), so a
+ * 10,000-deep or 5 MB value is a 400 naming it, not a failure deep in a query or a checkpoint.
+ */
+const bounded = <T extends z.ZodType>(schema: T) =>
+  schema.superRefine((value, ctx) => {
+    const problem = jsonProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+const metadataSchema = bounded(z.record(z.string(), z.unknown()));
 const streamModeSchema = z.enum(STREAM_MODES, {
   error: `Atlas streams ${STREAM_MODES.join(", ")} (messages come through values: one summary message per node)`,
 });
@@ -21,26 +32,27 @@ export const runCreateSchema = z
   .object({
     assistant_id: z.string().min(1).max(128),
     /** a new plan: `{ goal: GoalStatement }` (or agent-chat-ui's messages carrying it) */
-    input: z.unknown().optional(),
+    input: bounded(z.unknown()).optional(),
     /** the approval's answer: Atlas's decision, or agent-chat-ui's HumanResponse */
     command: z
       .object({
-        resume: z.unknown().optional(),
+        resume: bounded(z.unknown()).optional(),
         goto: unsupported("the graph decides where a plan goes next"),
         update: unsupported("state updates are POST /threads/{thread_id}/state, for admins"),
       })
       .strict()
       .nullable()
       .optional(),
-    config: z
-      .object({
-        tags: z.array(z.string()).optional(),
-        recursion_limit: z.number().int().optional(),
-        configurable: z.record(z.string(), z.unknown()).optional(),
-      })
-      .loose()
-      .optional(),
-    context: z.unknown().optional(),
+    config: bounded(
+      z
+        .object({
+          tags: z.array(z.string()).optional(),
+          recursion_limit: z.number().int().optional(),
+          configurable: z.record(z.string(), z.unknown()).optional(),
+        })
+        .loose(),
+    ).optional(),
+    context: bounded(z.unknown()).optional(),
     metadata: metadataSchema.optional(),
     stream_mode: z.union([streamModeSchema, z.array(streamModeSchema)]).optional(),
     stream_subgraphs: z.boolean().optional(),
@@ -122,7 +134,7 @@ export const checkpointBodySchema = z
 
 export const stateUpdateSchema = z
   .object({
-    values: z.record(z.string(), z.unknown()),
+    values: bounded(z.record(z.string(), z.unknown())),
     as_node: z.string().optional(),
     checkpoint: unsupported("updates apply to the latest checkpoint"),
     checkpoint_id: unsupported("updates apply to the latest checkpoint"),
