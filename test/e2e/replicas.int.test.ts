@@ -292,7 +292,8 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     // of this run to continue from; A is held inside the architect, so no third one comes. (A kill
     // before the intake's checkpoint restarts the run from its input: runs/background-runs.int.test.ts.)
     await waitFor(
-      async () => ((await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [`default/${threadId}`])).rowCount ?? 0) >= 2,
+      async () =>
+        ((await pool.query("select 1 from checkpoints where thread_id = $1 and metadata->>'source' = 'loop'", [`default/${threadId}`])).rowCount ?? 0) >= 2,
       10_000,
       "A's checkpoint after the intake",
     );
