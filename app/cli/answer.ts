@@ -1,5 +1,5 @@
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
-import { clientEnv, refusal, request, type ServerTarget, serverTarget, TargetError } from "./server-client.js";
+import { clientEnv, refusal, request, targetOrUsage } from "./server-client.js";
 
 const usage = (command: string) => `usage: ${command} <thread> [--answer PATH=VALUE ...] [--accept-defaults] [--json]
   Answers the clarify questions of a plan described in plain language, on a running server
@@ -95,14 +95,8 @@ export async function main(argv: string[], command = "pnpm answer", io: CliIo = 
     io.stderr(`error: ${body.error}\n${text}\n`);
     return 2;
   }
-  let target: ServerTarget;
-  try {
-    target = await serverTarget(env);
-  } catch (error) {
-    if (!(error instanceof TargetError)) throw error;
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
+  const target = await targetOrUsage(env, io);
+  if (typeof target === "number") return target;
   // the thread id goes into the path as given: the server's 400 names it when it is not one
   const answer = await request(target, "POST", `/architect/plan/${encodeURIComponent(thread)}/answer`, body);
   if (answer.status !== 200) {

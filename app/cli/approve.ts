@@ -1,5 +1,5 @@
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
-import { clientEnv, refusal, request, type ServerTarget, serverTarget, TargetError } from "./server-client.js";
+import { clientEnv, refusal, request, targetOrUsage } from "./server-client.js";
 
 const usage = (command: string) => `usage: ${command} <thread> [--reject | --revise "comment"] [--approver NAME] [--json]
   Answers a plan waiting for approval on a running server (POST /architect/plan/<thread>/resume):
@@ -44,14 +44,8 @@ export async function main(argv: string[], command = "pnpm approve", io: CliIo =
     io.stderr(`error: --revise needs a comment saying what to change\n${text}\n`);
     return 2;
   }
-  let target: ServerTarget;
-  try {
-    target = await serverTarget(env);
-  } catch (error) {
-    if (!(error instanceof TargetError)) throw error;
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
+  const target = await targetOrUsage(env, io);
+  if (typeof target === "number") return target;
   const decision = values.reject ? "reject" : values.revise !== undefined ? "revise" : "approve";
   const body = {
     decision,

@@ -1,5 +1,5 @@
 import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
-import { clientEnv, refusal, request, type ServerTarget, serverTarget, TargetError } from "./server-client.js";
+import { clientEnv, refusal, request, targetOrUsage } from "./server-client.js";
 
 const usage = (command: string) => `usage: ${command} [--status STATUS] [--limit N] [--json]
   Lists the tenant's runs from a running server (GET /architect/plans): plans waiting for
@@ -39,14 +39,8 @@ export async function main(argv: string[], command = "pnpm runs", io: CliIo = pr
     io.stderr(`error: --limit must be a positive whole number, got "${limit}"\n${text}\n`);
     return 2;
   }
-  let target: ServerTarget;
-  try {
-    target = await serverTarget(env);
-  } catch (error) {
-    if (!(error instanceof TargetError)) throw error;
-    io.stderr(`error: ${error.message}\n`);
-    return 2;
-  }
+  const target = await targetOrUsage(env, io);
+  if (typeof target === "number") return target;
   // the server checks the status against its own list (a wrong one is its 400 naming query.status)
   const query = new URLSearchParams();
   if (values.status !== undefined) query.set("status", values.status);

@@ -32,6 +32,17 @@ export class TargetError extends Error {}
  * first start (so on the machine that runs it, the two commands need no setup).
  * @throws TargetError when the configuration does not parse or there is no key to send
  */
+/** The server a CLI talks to, or exit code 2 after saying why it cannot be found (no key, a bad URL). */
+export async function targetOrUsage(env: NodeJS.ProcessEnv, io: { stderr(text: string): void }): Promise<ServerTarget | number> {
+  try {
+    return await serverTarget(env);
+  } catch (error) {
+    if (!(error instanceof TargetError)) throw error;
+    io.stderr(`error: ${error.message}\n`);
+    return 2;
+  }
+}
+
 export async function serverTarget(env: NodeJS.ProcessEnv): Promise<ServerTarget> {
   let config: ReturnType<typeof loadConfig>;
   try {
