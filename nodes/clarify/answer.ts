@@ -3,6 +3,7 @@ import type { GoalStatement } from "../../schemas/goal.js";
 import type { GoalReading } from "../../schemas/goal-reading.js";
 import { type Interpretation, interpretPrompt } from "../intake/prompt/extract.js";
 import { goalFromInterpretation } from "../intake/prompt/goal.js";
+import { FIELD_PATHS } from "../intake/prompt/model.js";
 
 /**
  * The answer to the clarify interrupt, in Atlas's form: values by field path for the questions
@@ -42,23 +43,7 @@ const humanResponseSchema = z.discriminatedUnion(
 );
 
 /** The fields an answer may set: the deciding facts and the other single values the extractor reads. */
-export const ANSWERABLE_PATHS = [
-  "environment",
-  "workload.type",
-  "slo.availability",
-  "budget.monthly_usd",
-  "cloud",
-  "region",
-  "workload.requests_per_second",
-  "workload.messages_per_second",
-  "workload.payload_kb",
-  "workload.data_size_gb",
-  "workload.growth_percent_per_month",
-  "workload.runs_per_day",
-  "workload.needs_database",
-  "workload.needs_cache",
-  "slo.p95_latency_ms",
-] as const;
+export const ANSWERABLE_PATHS = FIELD_PATHS.filter((path) => path !== "constraints" && path !== "compliance");
 const answerable = new Set<string>(ANSWERABLE_PATHS);
 
 export type ClarifyResult = { ok: true; goal: GoalStatement; reading: GoalReading } | { ok: false; error: z.ZodError };

@@ -8,7 +8,7 @@ import { type ExtractedField, type FieldPath, type Interpretation, interpretProm
 import { goalFromInterpretation } from "./goal.js";
 
 /** Every field a reading may set (the extractor's FieldPath), for the model's schema. */
-const FIELD_PATHS = [
+export const FIELD_PATHS = [
   "cloud",
   "region",
   "environment",
