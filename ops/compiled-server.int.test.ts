@@ -10,7 +10,8 @@ import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
  * What the Dockerfile's build and runtime stages do, without Docker (none runs here): `pnpm
  * build` (scripts/build.mjs: tsc on tsconfig.build.json, migrations and package.json beside the
  * output, the CLI entry executable) from nothing into a folder of its own, link the CLI entry as
- * `atlas`, and start `node dist/app/main.js` from a folder that holds nothing else of the repository.
+ * `atlas`, put the console beside it, and start `node dist/app/main.js` from a folder that holds
+ * nothing else of the repository.
  */
 describe("the compiled server the image runs", () => {
   let dir: string;
@@ -26,6 +27,8 @@ describe("the compiled server the image runs", () => {
     const build = await run(process.execPath, [join(repoRoot, "scripts/build.mjs"), "--out-dir", join(dir, "dist")], childEnv({}));
     expect(build.code, build.stdout + build.stderr).toBe(0);
     symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"), "dir");
+    // as the Dockerfile does: the console's static files beside dist/ (server/routes/console.ts looks there)
+    symlinkSync(join(repoRoot, "console"), join(dir, "console"), "dir");
     // as the Dockerfile does: the entry (made executable by the build) linked onto the PATH as `atlas`
     mkdirSync(join(dir, "bin"));
     symlinkSync(join(dir, "dist/app/cli/atlas.js"), join(dir, "bin/atlas"));
@@ -64,13 +67,16 @@ describe("the compiled server the image runs", () => {
     expect(JSON.parse(cli.validate?.stdout ?? "").status).toBe("FAIL");
   });
 
-  it("serves health, metrics, the OpenAPI description and a plan", async () => {
+  it("serves health, metrics, the OpenAPI description, the console and a plan", async () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
     const metrics = await fetch(`${base}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain("# TYPE atlas_run_seconds histogram");
     const spec = (await (await fetch(`${base}/openapi.json`)).json()) as { info: { version: string } };
     expect(spec.info.version).toBe(JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version);
+    const page = await fetch(`${base}/console/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module"');
 
     const key = readFileSync(join(dir, "data/admin.key"), "utf8").trim();
     const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));

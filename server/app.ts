@@ -12,6 +12,7 @@ import { registerAuthFailureLimit, registerRateLimit } from "./plugins/rate-limi
 import { registerRecovery } from "./plugins/recovery.js";
 import { registerRunWorkers } from "./plugins/run-workers.js";
 import { registerSecurityHeaders } from "./plugins/security-headers.js";
+import { registerUnreadBodyDrain } from "./plugins/unread-body.js";
 import { publicBaseUrl } from "./public-routes.js";
 import { adminRoutes } from "./routes/admin.js";
 import { adviceRoutes } from "./routes/advice.js";
@@ -48,7 +49,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await registerOpenApi(app, { serverUrl: publicBaseUrl(deps.config), announced });
   // onRequest hooks, in this order: timing, headers, CORS (an allowed preflight is answered
   // there, before any key is asked for), addresses refused for failed authentications, who is
-  // calling (route-roles.ts), then how often. Routes come after them: a plugin's routes only
+  // calling (route-roles.ts), how often, then a GET's unread body is dropped. Routes come after them: a plugin's routes only
   // get the root hooks added before the plugin was registered.
   registerMetrics(app, deps);
   registerSecurityHeaders(app, deps.config);
@@ -57,6 +58,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAuthFailureLimit(app, rateLimit);
   registerAuth(app, deps);
   registerRateLimit(app, rateLimit);
+  registerUnreadBodyDrain(app, deps.config.BODY_LIMIT_BYTES);
   app.addHook("onSend", async (_request, reply) => {
     reply.header("x-content-type-options", "nosniff");
     reply.header("cache-control", "no-store");

@@ -263,14 +263,15 @@ export function sweepFor(operation: Operation, world: World, limit: number, seed
       operation.path,
     );
   const headers = { authorization: `Bearer ${world.keys.admin}`, "content-type": "application/json" };
-  const cases = exampleBodies(media.schema, world.source, seed).flatMap((example, which) =>
-    places(example).flatMap((place) =>
-      SWEEP_VALUES.map((value) => ({
-        wire: { method: operation.method, path, headers, body: Buffer.from(jsonText(withReplaced(example, place, value)), "utf8") },
-        kind: `sweep example ${which} ${place.join(".")}=${jsonText(value).slice(0, 24)}`,
-        who: "admin",
-      })),
-    ),
-  );
-  return shuffled(cases, seed).slice(0, limit);
+  // the cut is made before any body is written: a generated example can have thousands of places
+  // (a free-form object of 5,000 keys), and writing every variant of it first takes gigabytes
+  const examples = exampleBodies(media.schema, world.source, seed);
+  const choices = examples.flatMap((example, which) => places(example).flatMap((place) => SWEEP_VALUES.map((value) => ({ example, which, place, value }))));
+  return shuffled(choices, seed)
+    .slice(0, limit)
+    .map(({ example, which, place, value }) => ({
+      wire: { method: operation.method, path, headers, body: Buffer.from(jsonText(withReplaced(example, place, value)), "utf8") },
+      kind: `sweep example ${which} ${place.join(".")}=${jsonText(value).slice(0, 24)}`,
+      who: "admin",
+    }));
 }
