@@ -11,7 +11,8 @@ import { h } from "./dom.js";
 
 /**
  * @typedef {import("./reading.js").Question} Question
- * @typedef {{ reload: () => Promise<void> }} Controls
+ * @typedef {{ begin: () => void, end: () => void, reload: () => Promise<void> }} Controls
+ *   begin: an action is being sent (live updates wait); end: it failed; reload: it is done, read and draw the run
  */
 
 /** The values the API accepts for the fields that are a choice (nodes/intake/prompt/). */
@@ -126,15 +127,16 @@ export function clarifyForm(run, context, controls) {
 
   /**
    * Posts the answer (it returns when the plan is made, at the approval gate or BLOCKED), then
-   * draws the run and follows it if it is still working. Every button stays disabled until the
-   * server has answered: no double submit. (No polling meanwhile: the run still reads
-   * WAIT_FOR_ANSWER for a moment, and a redraw would bring back an enabled form.)
+   * draws the run. Every button stays disabled until the server has answered: no double submit.
+   * (Live updates wait meanwhile: the run still reads WAIT_FOR_ANSWER for a moment, and a redraw
+   * would bring back an enabled form.)
    * @param {{ answers?: Record<string, string | number>, accept_defaults?: true }} body
    * @param {string} done
    */
   const send = async (body, done) => {
     if (sending) return;
     setBusy(true);
+    controls.begin();
     clearErrors();
     result.textContent = "Sending… the plan is made once the answers are in; this page follows it.";
     try {
@@ -148,6 +150,7 @@ export function clarifyForm(run, context, controls) {
       const issues = /** @type {{ issues?: { path: string, message: string }[] }} */ (failure).issues ?? [];
       showIssues(issues, messageOf(failure));
       setBusy(false);
+      controls.end();
     }
   };
 

@@ -2,21 +2,20 @@
 /**
  * A run's page: what an approver needs to decide without reading JSON (the goal's constraints,
  * the summary, the diagram, the cost against the budget, availability against the SLO, findings,
- * risks, runbook citations, the event timeline) and the decision itself. Followed every couple of
- * seconds while the run is working; still while it waits for a person.
+ * risks, runbook citations, the event timeline) and the decision itself. Drawn again when the
+ * run's events arrive (follow.js), so a page left open shows the run as it moves.
  */
 import { api, can, download, messageOf } from "./api.js";
 import { clarifyForm, waitingForAnswers } from "./clarify.js";
 import { costChartModel, dollars, renderCostChart } from "./cost-chart.js";
 import { renderDiagram } from "./diagram.js";
 import { append, badge, h, replace, section, when } from "./dom.js";
-import { every } from "./follow.js";
+import { followEvents } from "./follow.js";
 import { readingSection } from "./reading.js";
 import { startedBy } from "./runs.js";
 
 /** Statuses in which a worker is still moving the run on. */
 const WORKING = new Set(["NEW", "PENDING", "IN_PROGRESS", "VALIDATING", "APPLYING"]);
-const FOLLOW_MS = 1500;
 const SEVERITIES = ["critical", "high", "medium", "low", "info"];
 
 /**
@@ -424,10 +423,10 @@ function timeline(events) {
  * once applied. Absent without the approver role (the server refuses such a request anyway).
  * @param {Run} run
  * @param {Context} context
- * @param {() => Promise<void>} reload reads the run again, draws it and follows it if it is working
+ * @param {import("./clarify.js").Controls} controls
  */
-function actions(run, context, reload) {
-  if (run.status === "WAIT_FOR_ANSWER") return can(context.me, "planner") ? clarifyForm(run, context, { reload }) : waitingForAnswers(run);
+function actions(run, context, controls) {
+  if (run.status === "WAIT_FOR_ANSWER") return can(context.me, "planner") ? clarifyForm(run, context, controls) : waitingForAnswers(run);
   if (!can(context.me, "approver")) {
     return run.status === "WAIT_FOR_APPROVE"
       ? h("p", { class: "card hint", id: "no-actions" }, "Waiting for an approver: this key cannot approve (it lacks the approver role).")
@@ -446,11 +445,12 @@ function actions(run, context, reload) {
     const buttons = [...form.querySelectorAll("button")];
     for (const button of buttons) button.disabled = true;
     form.setAttribute("aria-busy", "true");
+    controls.begin();
     error.textContent = "";
     result.textContent = "Sending…";
     try {
       const next = await api(path, { method: "POST", body });
-      await reload();
+      await controls.reload();
       const after = document.getElementById("action-result");
       if (after) after.textContent = `${done}: the run is ${next.status}${next.applied ? `, commit ${next.applied.commit.slice(0, 12)}` : ""}.`;
     } catch (failure) {
@@ -459,6 +459,7 @@ function actions(run, context, reload) {
       error.textContent = messageOf(failure);
       for (const button of buttons) button.disabled = false;
       form.removeAttribute("aria-busy");
+      controls.end();
     }
   };
   const base = `/architect/plan/${encodeURIComponent(run.thread_id)}`;
@@ -535,6 +536,8 @@ export function runView(view, context, threadId) {
   let events = [];
   let shown = "";
   const message = h("p", { class: "error", role: "alert" });
+  /** says when live updates are paused (the stream cannot be opened) */
+  const live = h("p", { class: "meta", role: "status" });
   replace(view, h("p", { role: "status" }, "Loading the run…"));
 
   /** Draws the whole page from `run` (and the events last read). */
@@ -546,8 +549,9 @@ export function runView(view, context, threadId) {
       h("p", { class: "back" }, h("a", { href: "#/" }, "← All runs")),
       overview(run),
       message,
+      live,
       outcome(run),
-      actions(run, context, reload),
+      actions(run, context, controls),
       run.plan ? section("summary", "Summary", h("p", {}, run.plan.summary)) : null,
       run.reading ? readingSection(run.reading) : null,
       changes(run),
@@ -566,7 +570,7 @@ export function runView(view, context, threadId) {
     if (run.plan) void renderDiagram(diagram, run.plan.diagram);
   };
 
-  /** Reads the run and its events; draws the page when something changed. Returns whether the run is still working. */
+  /** Reads the run and its events; draws the page when something changed. */
   const refresh = async () => {
     const [run, history] = await Promise.all([api(path), api(`${path}/events`)]);
     events = history.events;
@@ -574,26 +578,38 @@ export function runView(view, context, threadId) {
     // redraw only on a change: a redraw would take the focus and a half-typed comment away
     if (next !== shown) show(run);
     message.textContent = "";
-    return WORKING.has(run.status);
   };
-  let stop = () => {};
-  const follow = () => {
-    stop();
-    stop = every(async () => {
+  /** while an action is being sent, live updates wait: a redraw would bring its form back enabled */
+  let acting = false;
+  /** @type {import("./clarify.js").Controls} */
+  const controls = {
+    begin: () => {
+      acting = true;
+    },
+    end: () => {
+      acting = false;
+    },
+    reload: async () => {
+      acting = false;
+      shown = "";
+      await refresh();
+    },
+  };
+  const stop = followEvents({
+    threadId,
+    refresh: async () => {
+      if (acting) return;
       try {
-        return await refresh();
+        await refresh();
       } catch (error) {
         if (context.onUnauthenticated(error)) return false;
         if (!shown) replace(view, h("p", { class: "back" }, h("a", { href: "#/" }, "← All runs")), message);
         message.textContent = messageOf(error);
       }
-    }, FOLLOW_MS);
-  };
-  /** After an action: draw the answer's state at once, and follow the run again if it is still working. */
-  async function reload() {
-    shown = "";
-    if (await refresh()) follow();
-  }
-  follow();
-  return () => stop();
+    },
+    onTrouble: (text) => {
+      live.textContent = text;
+    },
+  });
+  return stop;
 }

@@ -1,8 +1,8 @@
 // @ts-check
-/** The runs list: the tenant's runs, waiting approvals first (the API's order), refreshed every few seconds. */
+/** The runs list: the tenant's runs, waiting approvals first (the API's order), read again when the tenant's events arrive. */
 import { api, can, messageOf } from "./api.js";
 import { badge, h, replace, when } from "./dom.js";
-import { every } from "./follow.js";
+import { followEvents } from "./follow.js";
 
 const STATUSES = [
   "WAIT_FOR_APPROVE",
@@ -18,7 +18,6 @@ const STATUSES = [
   "FAILED",
   "NEW",
 ];
-const REFRESH_MS = 4000;
 
 /**
  * @typedef {{ thread_id: string, plan_id: string, goal_name: string, status: string, plan_version: number, busy: boolean,
@@ -89,16 +88,23 @@ export function runsView(view, context, status) {
     list,
   );
   const query = status ? `?status=${encodeURIComponent(status)}` : "";
-  return every(async () => {
-    try {
-      const { runs } = /** @type {{ runs: RunSummary[] }} */ (await api(`/architect/plans${query}`));
-      for (const run of runs) startedBy.set(run.thread_id, run);
-      replace(list, runs.length ? runs.map(runItem) : h("li", { class: "empty" }, status ? `No run is ${status.replaceAll("_", " ")}.` : "No runs yet."));
-      list.setAttribute("aria-busy", "false");
-      message.textContent = "";
-    } catch (error) {
-      if (context.onUnauthenticated(error)) return false;
-      message.textContent = messageOf(error);
-    }
-  }, REFRESH_MS);
+  const live = h("p", { class: "meta", role: "status" });
+  list.before(live);
+  return followEvents({
+    refresh: async () => {
+      try {
+        const { runs } = /** @type {{ runs: RunSummary[] }} */ (await api(`/architect/plans${query}`));
+        for (const run of runs) startedBy.set(run.thread_id, run);
+        replace(list, runs.length ? runs.map(runItem) : h("li", { class: "empty" }, status ? `No run is ${status.replaceAll("_", " ")}.` : "No runs yet."));
+        list.setAttribute("aria-busy", "false");
+        message.textContent = "";
+      } catch (error) {
+        if (context.onUnauthenticated(error)) return false;
+        message.textContent = messageOf(error);
+      }
+    },
+    onTrouble: (text) => {
+      live.textContent = text;
+    },
+  });
 }

@@ -1,9 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/database.js";
+import { wireClient } from "../../test/fuzz/http.js";
 import { buildTestApp, type TestApp } from "../../test/helpers/app.js";
 import { embeddedTestDatabase } from "../../test/helpers/databases.js";
-import { wireClient } from "../../test/fuzz/http.js";
 
 // Over a real socket: the reset this guards against happens in the kernel, which app.inject skips.
 let db: Database;

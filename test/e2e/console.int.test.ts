@@ -176,6 +176,26 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     await page.locator("pre.code #L3.marked").waitFor();
     expect(await page.locator("pre.code .line").count()).toBeGreaterThan(3);
     await page.screenshot({ path: join(SHOTS, "artifact-1280.png") });
+
+    // the thread planned again from outside the page (an API client): the open page follows the
+    // run's events, so v2 and its diff against approved v1 appear without a reload
+    await page.goto(`${baseUrl}/console/#/runs/${encodeURIComponent(threadId)}`);
+    await page.locator("#commit-sha").waitFor();
+    await page.evaluate(() => {
+      (window as unknown as { stillHere: boolean }).stillHere = true;
+    });
+    const headers = { authorization: `Bearer ${approver.key}`, "content-type": "application/json" };
+    // the page started from the example goal, test/fixtures/goals/web-api-prod.json (console/js/new-plan.js)
+    const example = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
+    const bigger = { ...example, workload: { ...example.workload, requests_per_second: example.workload.requests_per_second * 8 } };
+    const replanned = await fetch(`${baseUrl}/architect/plan`, { method: "POST", headers, body: JSON.stringify({ goal: bigger, thread_id: threadId }) });
+    expect(replanned.status, await replanned.clone().text()).toBe(200);
+    await page.locator("#plan-diff").waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(await page.locator(".run-head .meta").textContent()).toContain(" · v2 · ");
+    expect(await page.locator("#changes h3").first().textContent()).toMatch(/^Since approved v1: [+−]\$/);
+    expect(await page.locator("#plan-diff li").count()).toBeGreaterThan(0);
+    await page.locator("#changes").screenshot({ path: join(SHOTS, "diff-1280.png") });
     expect(errors).toEqual([]);
     await approverContext.close();
   });
@@ -214,9 +234,24 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     await page.locator("#prompt-goal").screenshot({ path: join(SHOTS, "confirmation-390.png") });
     await page.setViewportSize({ width: 1280, height: 900 });
 
+    // a viewer's runs list, open in another browser, learns of the run from the event stream (no reload)
+    const watcherContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const watcher = await signIn(watcherContext, viewer.key);
+    await watcher.page.locator("ul.runs[aria-busy=false]").waitFor();
+    const listedBefore = await watcher.page.locator("ul.runs li.run").count();
+    await watcher.page.evaluate(() => {
+      (window as unknown as { stillHere: boolean }).stillHere = true;
+    });
+
     // Start: the run page shows the clarify form, each input prefilled with its default
     await page.getByRole("button", { name: "Start", exact: true }).click();
     await page.waitForURL(/#\/runs\/[^/]+$/);
+    const promptThread = decodeURIComponent(new URL(page.url()).hash.replace("#/runs/", ""));
+    await watcher.page.locator("ul.runs li.run").filter({ hasText: promptThread }).waitFor({ timeout: RUN_TIMEOUT_MS });
+    expect(await watcher.page.locator("ul.runs li.run").count()).toBe(listedBefore + 1);
+    expect(await watcher.page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+    expect(watcher.errors).toEqual([]);
+    await watcherContext.close();
     const form = page.locator("#clarify");
     await form.waitFor({ timeout: RUN_TIMEOUT_MS });
     await expect.poll(() => page.locator(".run-head .badge").textContent()).toBe("WAIT FOR ANSWER");

@@ -25,7 +25,12 @@ export interface WireAnswer {
 export function wireClient(port: number, answerWithinMs = 60_000) {
   const agent = new Agent({ keepAlive: false });
   return {
-    send(request: WireRequest): Promise<WireAnswer> {
+    /**
+     * Sends one request. With `firstEventOnly`, an answer that is an event stream counts as
+     * answered at its first event (the connection is then closed, as a client leaving): for
+     * streams that never end on their own.
+     */
+    send(request: WireRequest, options: { firstEventOnly?: boolean } = {}): Promise<WireAnswer> {
       return new Promise((resolve, reject) => {
         const outgoing = httpRequest(
           {
@@ -39,8 +44,16 @@ export function wireClient(port: number, answerWithinMs = 60_000) {
           },
           (response) => {
             const chunks: Buffer[] = [];
-            response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") }));
+            const answer = () => ({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks).toString("utf8") });
+            const cut = options.firstEventOnly && String(response.headers["content-type"] ?? "").startsWith("text/event-stream");
+            response.on("data", (chunk: Buffer) => {
+              chunks.push(chunk);
+              if (cut && /\ndata:[^\n]*\n\n/.test(Buffer.concat(chunks).toString("utf8"))) {
+                resolve(answer());
+                outgoing.destroy();
+              }
+            });
+            response.on("end", () => resolve(answer()));
             response.on("error", reject);
           },
         );

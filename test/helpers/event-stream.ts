@@ -15,12 +15,22 @@ export interface EventStreamReader {
   ended(): boolean;
   /** resolves when the stream ends */
   done: Promise<void>;
+  /** ends the stream from this side (a client leaving) */
+  close(): void;
 }
 
 /** GETs `url` as server-sent events and parses them as they arrive. */
 export async function readEventStream(url: string, headers: Record<string, string> = {}): Promise<EventStreamReader> {
-  const response = await fetch(url, { headers: { accept: "text/event-stream", ...headers } });
-  const reader: EventStreamReader = { status: response.status, events: [], comments: [], ended: () => ended, done: Promise.resolve() };
+  const leave = new AbortController();
+  const response = await fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: leave.signal });
+  const reader: EventStreamReader = {
+    status: response.status,
+    events: [],
+    comments: [],
+    ended: () => ended,
+    done: Promise.resolve(),
+    close: () => leave.abort(),
+  };
   let ended = false;
   let buffer = "";
   const parse = (block: string) => {
