@@ -543,7 +543,12 @@ export function runView(view, context, threadId) {
   /** Draws the whole page from `run` (and the events last read). */
   const show = (/** @type {Run} */ run) => {
     shown = `${run.status}|${run.plan?.version}|${events.length}|${run.applied?.commit ?? ""}`;
-    const diagram = h("div", { class: "diagram", id: "diagram" }, h("p", {}, "Drawing the diagram…"));
+    // focusable: at phone width the diagram scrolls sideways, and a keyboard must be able to scroll it
+    const diagram = h(
+      "div",
+      { class: "diagram", id: "diagram", tabindex: "0", role: "region", "aria-label": "Architecture diagram (scrolls sideways on a narrow screen)" },
+      h("p", {}, "Drawing the diagram…"),
+    );
     replace(
       view,
       h("p", { class: "back" }, h("a", { href: "#/" }, "← All runs")),

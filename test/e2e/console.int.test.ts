@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../lib/db/database.js";
@@ -46,6 +47,17 @@ async function signIn(context: BrowserContext, key: string): Promise<{ page: Pag
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { name: "Runs" }).waitFor();
   return { page, errors };
+}
+
+/**
+ * What axe-core finds against WCAG 2.x A and AA on the page as it is now, one line per failing
+ * element ("rule (impact): selector: what to fix"); empty when it finds nothing.
+ */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  return results.violations.flatMap((violation) =>
+    violation.nodes.map((node) => `${violation.id} (${violation.impact}): ${node.target.join(" ")}: ${node.failureSummary?.replace(/\s+/g, " ")}`),
+  );
 }
 
 const chromiumMissing = !existsSync(CHROMIUM);
@@ -330,6 +342,71 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     await page.screenshot({ path: join(SHOTS, "prompt-run-done-1280.png"), fullPage: true });
     // the only console error is Chromium's log line for the wrong answer's 400
     expect(errors.filter((error) => !error.includes("400 (Bad Request)"))).toEqual([]);
+    await context.close();
+  });
+  it("passes axe-core's WCAG A/AA checks on every page, at 1280 and 390 px, and approves by keyboard alone", async () => {
+    // a run waiting for answers and one waiting for approval, made over HTTP
+    const post = (body: unknown) =>
+      fetch(`${baseUrl}/architect/plan`, { method: "POST", headers: { ...admin.headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+    const asking = await post({ prompt: PROMPT, thread_id: "a11y-answer" });
+    expect(((await asking.json()) as { status: string }).status).toBe("WAIT_FOR_ANSWER");
+    const example = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
+    const waiting = await post({ goal: { ...example, name: "keyboard-api" }, thread_id: "a11y-approve" });
+    expect(((await waiting.json()) as { status: string }).status).toBe("WAIT_FOR_APPROVE");
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = watchErrors(page);
+    const problems: string[] = [];
+    const check = async (name: string, ready: () => Promise<unknown>) => {
+      for (const width of [1280, 390]) {
+        await page.setViewportSize({ width, height: width === 1280 ? 900 : 844 });
+        await ready();
+        problems.push(...(await accessibilityProblems(page)).map((problem) => `${name} at ${width} px: ${problem}`));
+      }
+    };
+
+    // sign in with the keyboard: the key field has the focus's first stop, Enter submits
+    await page.goto(`${baseUrl}/console/`);
+    await check("sign-in", () => page.getByLabel("API key").waitFor());
+    await page.getByLabel("API key").focus();
+    await page.keyboard.type(approver.key);
+    await page.keyboard.press("Enter");
+    await check("runs list", () => page.locator("ul.runs[aria-busy=false]").waitFor());
+    await page.goto(`${baseUrl}/console/#/new`);
+    await check("new plan", () => page.getByLabel("What do you need?").waitFor());
+    await page.getByLabel("What do you need?").fill(PROMPT);
+    await page.getByRole("button", { name: "Read it" }).click();
+    await check("confirmation", () => page.locator("#prompt-confirmation").waitFor());
+    await page.goto(`${baseUrl}/console/#/runs/a11y-answer`);
+    await check("clarify form", () => page.locator("#clarify").waitFor());
+
+    // the run waiting for approval: reached and approved with Tab and Enter only
+    await page.goto(`${baseUrl}/console/#/`);
+    await page.locator("ul.runs[aria-busy=false]").waitFor();
+    await page.setViewportSize({ width: 1280, height: 900 });
+    const focusTo = async (matches: () => Promise<boolean>, what: string) => {
+      for (let presses = 0; presses < 80; presses++) {
+        await page.keyboard.press("Tab");
+        if (await matches()) return;
+      }
+      throw new Error(`Tab never reached ${what}`);
+    };
+    await focusTo(() => page.evaluate(() => document.activeElement?.textContent === "keyboard-api"), "the run's link");
+    await page.keyboard.press("Enter");
+    await page.waitForURL(/#\/runs\/a11y-approve$/);
+    await check("run waiting for approval", () => page.getByRole("button", { name: "Approve" }).waitFor());
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await focusTo(() => page.evaluate(() => document.activeElement?.textContent === "Approve"), "the Approve button");
+    await page.keyboard.press("Enter");
+    await page.locator("#commit-sha").waitFor({ timeout: RUN_TIMEOUT_MS });
+    await check("run done", () => page.locator("#commit-sha").waitFor());
+    const file = (await page.locator("#artifacts a").filter({ hasText: "network.tf" }).getAttribute("href")) ?? "";
+    await page.goto(`${baseUrl}/console/${file}`);
+    await check("artifact", () => page.locator("pre.code").waitFor());
+
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
     await context.close();
   });
 });
