@@ -14,6 +14,7 @@ import { type GitopsWorkspace, makeGitopsWorkspace } from "../lib/gitops.js";
 import type { Logger } from "../lib/log.js";
 import { makeMetrics, tenantLabelMode } from "../lib/metrics/index.js";
 import { TokenCallback } from "../lib/metrics/token-callback.js";
+import { loadSigner, type Signer } from "../lib/signing.js";
 import { loadOrgPolicy } from "../policies/org-policy.js";
 import type { Embedder } from "../rag/embedder.js";
 import { makeRunbookSearch, makeRunbookSections, type RunbookSearch } from "../rag/search.js";
@@ -40,6 +41,8 @@ export interface Deps extends ServerDeps {
   gitops: GitopsWorkspace;
   /** the builder's files by SHA-256 (graph/artifact-store.ts) */
   artifactStore: ArtifactStore;
+  /** signs build digests; the key apply verifies with (ATLAS_SIGNING_KEY_FILE, shared by replicas) */
+  signer: Signer;
   close(): Promise<void>;
 }
 
@@ -53,6 +56,8 @@ export interface BuildDepsOverrides {
   /** migrations to apply; default all (the runbook store needs pgvector) */
   migrations?: Parameters<typeof migrate>[1];
   clock?: () => Date;
+  /** the artifact signer; default: the key in config.signingKeyFile (created when missing) */
+  signer?: Signer;
 }
 
 /** This process's name among the replicas: host, pid and a random part (pids repeat across containers). */
@@ -63,6 +68,8 @@ const newReplicaId = () => `${hostname()}-${process.pid}-${randomUUID().slice(0,
  * everything else on it. Overrides let tests pass their own parts.
  */
 export async function buildDeps(config: Config, log: Logger, overrides: BuildDepsOverrides = {}): Promise<Deps> {
+  // before the database: a key file that cannot be read or made stops start-up with nothing to close
+  const signer = overrides.signer ?? (await loadSigner(config.signingKeyFile));
   const db = overrides.db ?? (await openDatabase({ url: config.DATABASE_URL, dataDir: config.dataDir, log }));
   try {
     const applied = await migrate(db.pool, overrides.migrations);
@@ -134,10 +141,16 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
   );
   // Beside a replaced search (no pgvector), there is no runbook store to read sections from.
   const runbookSections = overrides.search ? undefined : makeRunbookSections(pool);
-  const gitops = makeGitopsWorkspace(config.gitopsDir, { lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn), log });
+  const gitops = makeGitopsWorkspace(config.gitopsDir, {
+    lock: (fn) => withAdvisoryLock(db, LOCK_KEYS.gitops, fn),
+    log,
+    remote: config.gitopsRemote,
+    clock,
+    rollbackObserver: { begun: (seconds) => metrics.recordRollback("begin", seconds), handedOff: (seconds) => metrics.recordRollback("end", seconds) },
+  });
   const orgPolicy = config.ATLAS_POLICY_DIR ? await loadOrgPolicy(config.ATLAS_POLICY_DIR) : undefined;
   const artifactStore = makeArtifactStore(pool);
-  const graph = buildPlanningGraph({ search, models, events, gitops, artifactStore, clock, log, orgPolicy, tokenBudget }, new PostgresSaver(pool));
+  const graph = buildPlanningGraph({ search, models, events, gitops, artifactStore, signer, clock, log, orgPolicy, tokenBudget }, new PostgresSaver(pool));
   const driver = makeRunDriver({
     graph,
     runs,
@@ -180,6 +193,7 @@ export async function buildDeps(config: Config, log: Logger, overrides: BuildDep
     gitops,
     orgPolicy,
     artifactStore,
+    signer,
     planner,
     platform,
     background,

@@ -3,6 +3,7 @@ import type { EventBus } from "../bus/events.js";
 import { lifecycleEvent } from "../bus/events.js";
 import type { GitopsWorkspace } from "../lib/gitops.js";
 import { type Logger, runLogger } from "../lib/log.js";
+import type { Signer } from "../lib/signing.js";
 import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { RunbookSearch } from "../rag/search.js";
 import type { EventType, LifecycleEvent } from "../schemas/events.js";
@@ -25,6 +26,11 @@ export interface GraphDeps {
   gitops: GitopsWorkspace;
   /** the builder's files by SHA-256; the state carries only the digests */
   artifactStore: ArtifactStore;
+  /**
+   * signs each build's artifact digest (builder) and is the key apply trusts: every replica
+   * holds the same key, from ATLAS_SIGNING_KEY_FILE
+   */
+  signer: Signer;
   /** organisation policy, loaded from ATLAS_POLICY_DIR (see policies/org/) */
   orgPolicy?: OrgPolicy | undefined;
   clock: () => Date;

@@ -7,6 +7,7 @@ import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
 import { createLogger } from "../lib/log.js";
 import { goalStatementSchema } from "../schemas/goal.js";
+import { handoffEventSchemas, infrastructureGeneratedSchema, infraValidationFailedSchema, manifestPublishedSchema } from "../schemas/handoff-events.js";
 import { planSpecSchema } from "../schemas/plan.js";
 import { testConfig } from "../test/helpers/config.js";
 import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
@@ -91,6 +92,26 @@ describe("planning graph on the embedded database", () => {
     expect(events).toEqual(
       expect.arrayContaining(["plan.pending", "build.done", "validate.result", "approval.requested", "approval.decided", "apply.done", "rollback.done"]),
     );
+
+    // the specification's hand-off events, each valid under its schema and naming this build
+    const all = await deps.planner.events(started.thread_id, "default");
+    for (const event of all) {
+      const schema = handoffEventSchemas[event.type as keyof typeof handoffEventSchemas];
+      if (schema) expect(() => schema.parse(event.data), event.type).not.toThrow();
+    }
+    const generated = infrastructureGeneratedSchema.parse(all.find((event) => event.type === "InfrastructureGenerated")?.data);
+    expect(generated.digest).toBe(started.artifacts_digest);
+    expect(generated.plan_version).toBe(started.plan?.version);
+    expect(generated.files).toBe(started.artifacts.length);
+    expect(generated.terraform_path).toBe("terraform");
+    expect(generated.pipelines).toEqual(["pipelines/azure-pipelines.deploy.yaml", "pipelines/github-actions/deploy.yml"]);
+    expect(generated.signed_by).toMatch(/^[0-9a-f]{16}$/);
+    const published = manifestPublishedSchema.parse(all.find((event) => event.type === "ManifestPublished")?.data);
+    expect(published.commit).toBe(done.applied?.commit);
+    expect(published.approver).toBe("alice");
+    // an ECS design: no chart, so no HelmChartReady
+    expect(started.plan?.compute.platform).toBe("ecs-fargate");
+    expect(all.some((event) => event.type === "HelmChartReady")).toBe(false);
   });
 
   it("same goal and corpus give a byte-identical plan and artifacts", async () => {
@@ -183,6 +204,18 @@ describe("validator FAIL loops back twice, then BLOCKED", () => {
     const events = (await deps.planner.events(run.thread_id, "default")).map((e) => e.type);
     expect(events.filter((t) => t === "validate.result")).toHaveLength(3);
     expect(events).toContain("design.blocked");
+    // one InfraValidationFailed per failed validation: the first two go back to the architect, the last blocks
+    const failed = (await deps.planner.events(run.thread_id, "default"))
+      .filter((event) => event.type === "InfraValidationFailed")
+      .map((event) => infraValidationFailedSchema.parse(event.data));
+    expect(failed.map((event) => [event.plan_version, event.next])).toEqual([
+      [1, "revise"],
+      [2, "revise"],
+      [3, "blocked"],
+    ]);
+    expect(failed.every((event) => event.blocking.some((finding) => finding.rule_id === "ORG_VPC_COST_CENTER" && finding.file?.startsWith("terraform/")))).toBe(
+      true,
+    );
   });
 });
 

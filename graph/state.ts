@@ -45,6 +45,10 @@ export interface AppliedChange {
   approver: string;
   /** true when this apply found its commit already made and did nothing */
   already_applied: boolean;
+  /** the branch pushed to the GitOps remote and its commit; null or absent without GITOPS_REMOTE_URL */
+  pushed?: { remote_branch: string; commit: string } | null;
+  /** the pull or merge request opened for that branch; null or absent without a review host */
+  review?: { url: string; number: number } | null;
 }
 
 /**
@@ -99,7 +103,8 @@ export const PlanState = Annotation.Root({
   blocked: replace<DesignBlocked | null>(() => null),
   applied: replace<AppliedChange | null>(() => null),
   last_approved_plan: replace<PlanSpec | null>(() => null),
-  rollback_requested: replace<{ by: string; reason: string } | null>(() => null),
+  /** a rollback asked for; `requested_at` (ISO 8601) is when, the start of the rollback SLA */
+  rollback_requested: replace<{ by: string; reason: string; requested_at?: string } | null>(() => null),
   tokens_used: Annotation<number>({ reducer: (a, b) => a + b, default: () => 0 }),
   events: Annotation<LifecycleEvent[]>({ reducer: (a, b) => a.concat(b), default: () => [] }),
 });

@@ -58,10 +58,32 @@ export const configSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   /** Git repository approved artifacts are committed to. Default: $ATLAS_DATA_DIR/gitops. */
   ATLAS_GITOPS_DIR: z.string().min(1).optional(),
+  /**
+   * Ed25519 private key (PKCS#8 PEM) that signs every build's artifact digest; created (mode 0600)
+   * at first start when missing. Replicas of one deployment must share it (mount the same file or
+   * secret): a replica holding another key refuses to apply. Default: $ATLAS_DATA_DIR/signing-key.pem.
+   */
+  ATLAS_SIGNING_KEY_FILE: z.string().min(1).optional(),
   /** Folder of organisation policies (YAML) that tune the validator's rules. */
   ATLAS_POLICY_DIR: z.string().min(1).optional(),
   /** Folder of runbooks ingested at start-up when the store is empty; `off` disables it. */
   ATLAS_SEED_DOCS: z.string().default("docs"),
+
+  // --- GitOps hand-off ---
+  /** Git remote each approved change (and each rollback) is pushed to, on its own branch; any URL git takes. Unset: commits stay in the local workspace. */
+  GITOPS_REMOTE_URL: z.string().min(1).optional(),
+  /** The remote's branch pushed branches start from and reviews target. */
+  GITOPS_BASE_BRANCH: z.string().min(1).default("main"),
+  /** Put before `<tenant>/<plan id>/v<version>` to name a pushed branch. */
+  GITOPS_BRANCH_PREFIX: z.string().default("atlas/"),
+  /** Host to open a pull request (`github`) or merge request (`gitlab`) on for each pushed branch; needs GITOPS_TOKEN. */
+  GITOPS_PROVIDER: z.enum(["github", "gitlab"]).optional(),
+  /** Token for the review host's API, also sent to an https remote as git's credentials; needs GITOPS_PROVIDER. */
+  GITOPS_TOKEN: z.string().min(1).optional(),
+  /** The review host's API. Default: https://api.github.com or https://gitlab.com/api/v4, by GITOPS_PROVIDER. */
+  GITOPS_API_URL: z.string().url().optional(),
+  /** The repository reviews are opened in: `owner/name` on GitHub; the project's id or path (`group/project`) on GitLab. */
+  GITOPS_REPOSITORY: z.string().min(1).optional(),
 
   // --- redis ---
   /** Redis for events, queue, locks and counters. Unset: in-process equivalents. */
@@ -162,7 +184,56 @@ export type Config = z.infer<typeof configSchema> & {
   dataDir: string;
   /** Absolute path of the GitOps workspace. */
   gitopsDir: string;
+  /** The GITOPS_* settings checked together; null without GITOPS_REMOTE_URL (local commits only). */
+  gitopsRemote: GitopsRemoteConfig | null;
+  /** Absolute path of the artifact signing key (ATLAS_SIGNING_KEY_FILE). */
+  signingKeyFile: string;
 };
+
+/** Where approved changes are pushed and reviewed (the GITOPS_* variables), as the GitOps workspace takes it. */
+export interface GitopsRemoteConfig {
+  url: string;
+  baseBranch: string;
+  branchPrefix: string;
+  review: { provider: "github" | "gitlab"; token: string; apiUrl: string; repository: string } | null;
+}
+
+const DEFAULT_REVIEW_API = { github: "https://api.github.com", gitlab: "https://gitlab.com/api/v4" } as const;
+/** What git accepts in a branch name, checked cheaply here (git itself checks again before a push). */
+const BRANCH_TEXT = /^(?!\/)(?!.*(?:\.\.|\/\/|@\{|\.lock\/|\/\.))[A-Za-z0-9._/-]*$/;
+
+/**
+ * Checks the GITOPS_* variables together and builds the remote settings. Never echoes
+ * GITOPS_TOKEN or GITOPS_REMOTE_URL (which may hold credentials) in a message.
+ * @returns the settings, or the problems, each naming its variable.
+ */
+function gitopsRemoteConfig(data: z.infer<typeof configSchema>): { remote: GitopsRemoteConfig | null; problems: string[] } {
+  const problems: string[] = [];
+  const { GITOPS_REMOTE_URL: url, GITOPS_PROVIDER: provider, GITOPS_TOKEN: token, GITOPS_REPOSITORY: repository } = data;
+  if (!url) {
+    for (const name of ["GITOPS_PROVIDER", "GITOPS_TOKEN", "GITOPS_API_URL", "GITOPS_REPOSITORY"] as const) {
+      if (data[name] !== undefined) problems.push(`${name}: needs GITOPS_REMOTE_URL (the remote branches are pushed to)`);
+    }
+    return { remote: null, problems };
+  }
+  if (/\s/.test(url)) problems.push("GITOPS_REMOTE_URL: must not contain spaces");
+  if (!BRANCH_TEXT.test(data.GITOPS_BASE_BRANCH) || data.GITOPS_BASE_BRANCH.endsWith("/") || data.GITOPS_BASE_BRANCH.endsWith(".lock"))
+    problems.push(`GITOPS_BASE_BRANCH=${JSON.stringify(data.GITOPS_BASE_BRANCH)}: not a branch name`);
+  if (!BRANCH_TEXT.test(data.GITOPS_BRANCH_PREFIX))
+    problems.push(`GITOPS_BRANCH_PREFIX=${JSON.stringify(data.GITOPS_BRANCH_PREFIX)}: not the start of a branch name`);
+  if (provider && !token) problems.push("GITOPS_PROVIDER: needs GITOPS_TOKEN (reviews are opened through the host's API)");
+  if (token && !provider) problems.push("GITOPS_TOKEN: needs GITOPS_PROVIDER (github or gitlab), which says what the token is for");
+  if (data.GITOPS_API_URL && !provider) problems.push("GITOPS_API_URL: needs GITOPS_PROVIDER");
+  if (provider && !repository) problems.push(`GITOPS_REPOSITORY: required with GITOPS_PROVIDER=${provider}`);
+  if (provider === "github" && repository && !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository))
+    problems.push(`GITOPS_REPOSITORY=${JSON.stringify(repository)}: GitHub repositories are owner/name`);
+  if (provider === "gitlab" && repository && !/^(\d+|[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+)+)$/.test(repository))
+    problems.push(`GITOPS_REPOSITORY=${JSON.stringify(repository)}: a GitLab project is its numeric id or its path (group/project)`);
+  if (problems.length) return { remote: null, problems };
+  const review =
+    provider && token && repository ? { provider, token, repository, apiUrl: (data.GITOPS_API_URL ?? DEFAULT_REVIEW_API[provider]).replace(/\/+$/, "") } : null;
+  return { remote: { url, baseBranch: data.GITOPS_BASE_BRANCH, branchPrefix: data.GITOPS_BRANCH_PREFIX, review }, problems };
+}
 
 /**
  * The process's environment, for callers that pass it on to `loadConfig` (the client CLIs take an
@@ -196,6 +267,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     });
     throw new ConfigError(`Invalid configuration: ${problems.join("; ")}`);
   }
+  const gitops = gitopsRemoteConfig(parsed.data);
+  if (gitops.problems.length) throw new ConfigError(`Invalid configuration: ${gitops.problems.join("; ")}`);
   const dataDir = resolve(parsed.data.ATLAS_DATA_DIR);
-  return { ...parsed.data, dataDir, gitopsDir: resolve(parsed.data.ATLAS_GITOPS_DIR ?? `${dataDir}/gitops`) };
+  return {
+    ...parsed.data,
+    dataDir,
+    gitopsRemote: gitops.remote,
+    gitopsDir: resolve(parsed.data.ATLAS_GITOPS_DIR ?? `${dataDir}/gitops`),
+    signingKeyFile: resolve(parsed.data.ATLAS_SIGNING_KEY_FILE ?? `${dataDir}/signing-key.pem`),
+  };
 }

@@ -4,6 +4,14 @@ import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
 import { AtlasError } from "./errors.js";
+import { type GitopsRemoteSettings, makeRemote, type PushedBranch } from "./gitops/remote.js";
+import { makeReviewClient, type Review } from "./gitops/review.js";
+import { applyReviewText, type ReviewNotes, rollbackReviewText } from "./gitops/review-body.js";
+import { commitsWithTrailers, one, parseTrailers, TRAILER_LOG_FORMAT, type Trailers } from "./gitops/trailers.js";
+
+export type { GitopsRemoteSettings, PushedBranch } from "./gitops/remote.js";
+export type { Review } from "./gitops/review.js";
+export type { ReviewNotes } from "./gitops/review-body.js";
 
 const run = promisify(execFile);
 
@@ -28,6 +36,8 @@ export interface ApplyRequest extends RunRef {
   /** the id of the key that approved, as its own trailer; null or absent when no key did */
   approverKeyId?: string | null | undefined;
   files: WorkspaceFile[];
+  /** what the review (pull or merge request) says about the plan; only used with a review host */
+  notes?: ReviewNotes | undefined;
 }
 
 export interface ApplyResult {
@@ -35,6 +45,10 @@ export interface ApplyResult {
   /** folder of the plan inside the workspace */
   path: string;
   alreadyApplied: boolean;
+  /** the branch pushed to the remote and its commit; null without GITOPS_REMOTE_URL */
+  pushed: PushedBranch | null;
+  /** the pull or merge request of the pushed branch; null without a review host (GITOPS_TOKEN) */
+  review: Review | null;
 }
 
 export interface RollbackRequest extends RunRef {
@@ -42,6 +56,27 @@ export interface RollbackRequest extends RunRef {
   commit: string;
   by: string;
   reason: string;
+  /** when the rollback was asked for (ISO 8601): the start of the rollback SLA; absent: not measured */
+  requestedAt?: string | undefined;
+}
+
+export interface RollbackResult {
+  commit: string;
+  alreadyRolledBack: boolean;
+  /** the revert's branch on the remote; null without GITOPS_REMOTE_URL */
+  pushed: PushedBranch | null;
+  review: Review | null;
+}
+
+/**
+ * The rollback SLA as the workspace sees it, in seconds from the rollback call: to the start of
+ * the revert commit, and to the revert being handed off (pushed; without a remote, committed).
+ * Each is reported once per rollback: `begun` when the revert commit is made, `handedOff` when
+ * the revert reaches the remote (possibly on a retry, still measured from the first call).
+ */
+export interface RollbackObserver {
+  begun(seconds: number): void;
+  handedOff(seconds: number): void;
 }
 
 /** The GitOps workspace: a git repository where approved artifacts are committed. */
@@ -49,7 +84,7 @@ export interface GitopsWorkspace {
   readonly dir: string;
   apply(request: ApplyRequest): Promise<ApplyResult>;
   /** Reverts the run's apply commit; a no-op when already reverted. */
-  rollback(request: RollbackRequest): Promise<{ commit: string; alreadyRolledBack: boolean }>;
+  rollback(request: RollbackRequest): Promise<RollbackResult>;
   /** Commit hashes and messages, newest first. */
   log(limit?: number): Promise<{ commit: string; message: string }[]>;
 }
@@ -101,24 +136,6 @@ function approvedBy(request: Pick<ApplyRequest, "approver" | "approverKeyId">): 
   return `Approved-by: ${request.approver}\n${key}`;
 }
 
-/** A commit's trailers as git itself parses them (only the message's last paragraph), by key. */
-type Trailers = Map<string, string[]>;
-
-function parseTrailers(block: string): Trailers {
-  const found: Trailers = new Map();
-  for (const line of block.split("\n")) {
-    const at = line.indexOf(": ");
-    if (at > 0) found.set(line.slice(0, at), [...(found.get(line.slice(0, at)) ?? []), line.slice(at + 2)]);
-  }
-  return found;
-}
-
-/** The single value of a trailer, or undefined when it is absent or repeated. */
-function one(found: Trailers, key: string): string | undefined {
-  const values = found.get(key) ?? [];
-  return values.length === 1 ? values[0] : undefined;
-}
-
 /** Lock files git leaves behind when it is killed mid-operation. */
 async function lockFiles(dir: string, out: string[] = []): Promise<string[]> {
   for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
@@ -129,6 +146,43 @@ async function lockFiles(dir: string, out: string[] = []): Promise<string[]> {
   return out;
 }
 
+/** How a workspace is built: everything optional; without `remote` it only commits locally. */
+export interface GitopsWorkspaceOptions {
+  lock?: WorkspaceLock;
+  log?: { warn(obj: object, msg: string): void; info?(obj: object, msg: string): void };
+  /** GITOPS_* settings: push each change to its branch there (and open a review with a token) */
+  remote?: GitopsRemoteSettings | null;
+  /** the time rollback SLAs are measured with; default the system clock */
+  clock?: () => Date;
+  rollbackObserver?: RollbackObserver;
+  /** the HTTP client of the review host's API; global fetch by default */
+  fetch?: typeof fetch;
+}
+
+/** True when `t` are the trailers of this run's apply commit: the same tenant, thread, plan and version. */
+function isApplyOf(t: Trailers, ref: RunRef): boolean {
+  return (
+    one(t, "Atlas-Action") === "apply" &&
+    one(t, "Atlas-Tenant") === ref.tenant &&
+    one(t, "Atlas-Thread") === ref.threadId &&
+    one(t, "Atlas-Plan") === ref.planId &&
+    one(t, "Atlas-Plan-Version") === String(ref.planVersion)
+  );
+}
+
+/** True when `t` are the trailers of the run's revert of `applied`. */
+function isRollbackOf(t: Trailers, applied: string): boolean {
+  return one(t, "Atlas-Action") === "rollback" && one(t, "Reverts") === applied;
+}
+
+/** The call time of a rollback as a trailer value (ISO 8601); undefined when absent, refused when not a time. */
+function requestTime(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = new Date(value);
+  if (Number.isNaN(time.getTime())) throw new AtlasError("VALIDATION_FAILED", `GitOps: rollback request time ${JSON.stringify(value)} is not a time`);
+  return time.toISOString();
+}
+
 /**
  * A GitOps workspace in `dir` (created and `git init`ed on first use). Each apply writes the
  * plan's files under `plans/<tenant>/<plan id>/` and makes one commit; trailers name the tenant,
@@ -137,9 +191,19 @@ async function lockFiles(dir: string, out: string[] = []): Promise<string[]> {
  * Every operation runs under the lock, so whatever another git process left in the repository
  * (a lock file, a half-staged index, files of an unfinished apply) is a leftover of a crash: it is
  * cleared before the operation, which is what makes a kill -9 mid-commit harmless.
+ *
+ * With `remote`, the local commit is then pushed to its own branch on the remote (see
+ * gitops/remote.ts) and, with a review host, a pull or merge request is opened for it. The local
+ * commit comes first and is found again on a re-run, so a failed push or API call leaves the step
+ * retryable: the retry pushes (or finds the pushed branch) and opens (or finds) the review.
  */
-export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock; log?: { warn(obj: object, msg: string): void } } = {}): GitopsWorkspace {
+export function makeGitopsWorkspace(dir: string, options: GitopsWorkspaceOptions = {}): GitopsWorkspace {
   const root = resolve(dir);
+  const clock = options.clock ?? (() => new Date());
+  /** Seconds from `iso` to now on the workspace's clock; never negative (a clock that stepped back). */
+  const secondsSince = (iso: string) => Math.max(0, (clock().getTime() - Date.parse(iso)) / 1000);
+  const remote = options.remote ? makeRemote(root, options.remote) : null;
+  const reviews = options.remote?.review ? makeReviewClient({ ...options.remote.review, fetch: options.fetch }) : null;
   const git = async (...args: string[]) =>
     (
       await run("git", ["-c", "user.name=Atlas", "-c", "user.email=atlas@localhost", "-c", "commit.gpgsign=false", ...args], { cwd: root, maxBuffer: 64 << 20 })
@@ -190,31 +254,18 @@ export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock
 
   /** Commits whose message mentions `needle` (a cheap pre-filter), with their parsed trailers, newest first. */
   async function candidates(needle: string): Promise<{ commit: string; trailers: Trailers }[]> {
-    const out = await git("log", "--format=%H%x00%(trailers:only,unfold)%x1e", "--fixed-strings", `--grep=${needle}`);
-    return out
-      .split("\x1e")
-      .map((entry) => entry.trim().split("\x00"))
-      .filter((parts): parts is [string, string] => Boolean(parts[0]))
-      .map(([commit, block = ""]) => ({ commit, trailers: parseTrailers(block) }));
+    return commitsWithTrailers(await git("log", TRAILER_LOG_FORMAT, "--fixed-strings", `--grep=${needle}`));
   }
 
   /** This run's apply commit: its trailers name the same tenant, thread, plan and version. */
   async function findApply(ref: RunRef): Promise<string | null> {
-    const found = (await candidates(`Atlas-Thread: ${ref.threadId}`)).find(
-      ({ trailers: t }) =>
-        one(t, "Atlas-Action") === "apply" &&
-        one(t, "Atlas-Tenant") === ref.tenant &&
-        one(t, "Atlas-Thread") === ref.threadId &&
-        one(t, "Atlas-Plan") === ref.planId &&
-        one(t, "Atlas-Plan-Version") === String(ref.planVersion),
-    );
+    const found = (await candidates(`Atlas-Thread: ${ref.threadId}`)).find(({ trailers: t }) => isApplyOf(t, ref));
     return found?.commit ?? null;
   }
 
-  /** The rollback commit that reverted `applied`, if any. */
-  async function findRollbackOf(applied: string): Promise<string | null> {
-    const found = (await candidates(`Reverts: ${applied}`)).find(({ trailers: t }) => one(t, "Atlas-Action") === "rollback" && one(t, "Reverts") === applied);
-    return found?.commit ?? null;
+  /** The rollback commit that reverted `applied`, with its trailers, if any. */
+  async function findRollbackOf(applied: string): Promise<{ commit: string; trailers: Trailers } | null> {
+    return (await candidates(`Reverts: ${applied}`)).find(({ trailers: t }) => isRollbackOf(t, applied)) ?? null;
   }
 
   /**
@@ -235,43 +286,102 @@ export function makeGitopsWorkspace(dir: string, options: { lock?: WorkspaceLock
     if (!fits) throw new AtlasError("CONFLICT", `commit ${commit} is not the apply commit of ${ref.planId} v${ref.planVersion} in this workspace`);
   }
 
+  /** The plan's apply commit: the one already made (a re-run), or a new one. */
+  async function commitApply(request: ApplyRequest, folder: string): Promise<{ commit: string; alreadyApplied: boolean }> {
+    const existing = await findApply(request);
+    if (existing) return { commit: existing, alreadyApplied: true };
+    await rm(join(root, folder), { recursive: true, force: true });
+    for (const file of request.files) {
+      const target = resolve(root, folder, file.path);
+      if (relative(join(root, folder), target).startsWith("..") || target.includes(`${sep}.git${sep}`)) {
+        throw new AtlasError("VALIDATION_FAILED", `artifact path escapes the workspace: ${file.path}`);
+      }
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.content);
+    }
+    await git("add", "-A", "--", folder);
+    const message = `Apply ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\n${approvedBy(request)}${trailers("apply", request)}`;
+    await git("commit", "-q", "--allow-empty", "-m", message);
+    return { commit: await git("rev-parse", "HEAD"), alreadyApplied: false };
+  }
+
+  /** The run's revert commit: the one already made (a re-run), or a new one, reporting its start to the SLA observer. */
+  async function commitRollback(request: RollbackRequest, requestedAt: string | undefined) {
+    const done = await findRollbackOf(request.commit);
+    if (done) return { commit: done.commit, alreadyRolledBack: true, requestedAt: one(done.trailers, "Atlas-Rollback-Requested-At") };
+    await checkApplyCommit(request.commit, request);
+    const begun = requestedAt ? secondsSince(requestedAt) : null;
+    await git("revert", "--no-edit", "--no-commit", request.commit);
+    const requested = requestedAt ? `\nAtlas-Rollback-Requested-At: ${requestedAt}` : "";
+    const message = `Roll back ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\n${request.reason.trim()}\n\nRolled-back-by: ${request.by}\nReverts: ${request.commit}\n${trailers("rollback", request)}${requested}`;
+    await git("commit", "-q", "--allow-empty", "-m", message);
+    // reported once the commit exists: a revert that failed half-way is begun again by its retry
+    if (begun !== null) options.rollbackObserver?.begun(begun);
+    return { commit: await git("rev-parse", "HEAD"), alreadyRolledBack: false, requestedAt };
+  }
+
+  /** Opens (or finds) the review of a pushed branch; null without a review host. */
+  async function review(pushed: PushedBranch | null, text: { title: string; body: string }): Promise<Review | null> {
+    if (!pushed || !reviews || !remote) return null;
+    const opened = await reviews.open({ branch: pushed.remote_branch, base: remote.baseBranch, ...text });
+    options.log?.info?.(
+      { branch: pushed.remote_branch, review: opened.url, reused: opened.reused },
+      opened.reused ? "found the branch's review" : "opened a review",
+    );
+    return { url: opened.url, number: opened.number };
+  }
+
   return {
     dir: root,
-    apply: (request) =>
-      serial(async () => {
-        checkRef(request, { approver: request.approver });
-        if (request.approverKeyId != null && !SAFE_ID.test(request.approverKeyId))
-          throw new AtlasError("VALIDATION_FAILED", `GitOps: approver key id ${JSON.stringify(request.approverKeyId)} is not a plain id`);
-        const folder = planFolder(request);
-        const existing = await findApply(request);
-        if (existing) return { commit: existing, path: folder, alreadyApplied: true };
-        await rm(join(root, folder), { recursive: true, force: true });
-        for (const file of request.files) {
-          const target = resolve(root, folder, file.path);
-          if (relative(join(root, folder), target).startsWith("..") || target.includes(`${sep}.git${sep}`)) {
-            throw new AtlasError("VALIDATION_FAILED", `artifact path escapes the workspace: ${file.path}`);
-          }
-          await mkdir(dirname(target), { recursive: true });
-          await writeFile(target, file.content);
+    apply: async (request) => {
+      checkRef(request, { approver: request.approver });
+      if (request.approverKeyId != null && !SAFE_ID.test(request.approverKeyId))
+        throw new AtlasError("VALIDATION_FAILED", `GitOps: approver key id ${JSON.stringify(request.approverKeyId)} is not a plain id`);
+      const folder = planFolder(request);
+      const local = await serial(async () => {
+        const made = await commitApply(request, folder);
+        if (!remote) return { ...made, pushed: null };
+        const branch = remote.branchName(request);
+        const { pushed, alreadyPushed } = await remote.pushFolder({ localCommit: made.commit, folder, branch, isOurs: (t) => isApplyOf(t, request) });
+        if (!alreadyPushed) options.log?.info?.({ branch, commit: pushed.commit }, "pushed the apply to its branch");
+        return { ...made, pushed };
+      });
+      const text = local.pushed ? applyReviewText({ ...request, commit: local.pushed.commit }) : null;
+      return {
+        commit: local.commit,
+        path: folder,
+        alreadyApplied: local.alreadyApplied,
+        pushed: local.pushed,
+        review: text ? await review(local.pushed, text) : null,
+      };
+    },
+    rollback: async (request) => {
+      checkRef(request, { by: request.by }, request.reason);
+      if (!/^[0-9a-f]{40,64}$/.test(request.commit)) throw new AtlasError("VALIDATION_FAILED", `GitOps: ${JSON.stringify(request.commit)} is not a commit id`);
+      const requestedAt = requestTime(request.requestedAt);
+      const local = await serial(async () => {
+        const made = await commitRollback(request, requestedAt);
+        if (!remote) {
+          // without a remote the hand-off is the revert commit itself
+          if (!made.alreadyRolledBack && made.requestedAt) options.rollbackObserver?.handedOff(secondsSince(made.requestedAt));
+          return { ...made, pushed: null };
         }
-        await git("add", "-A", "--", folder);
-        const message = `Apply ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\n${approvedBy(request)}${trailers("apply", request)}`;
-        await git("commit", "-q", "--allow-empty", "-m", message);
-        return { commit: await git("rev-parse", "HEAD"), path: folder, alreadyApplied: false };
-      }),
-    rollback: (request) =>
-      serial(async () => {
-        checkRef(request, { by: request.by }, request.reason);
-        if (!/^[0-9a-f]{40,64}$/.test(request.commit))
-          throw new AtlasError("VALIDATION_FAILED", `GitOps: ${JSON.stringify(request.commit)} is not a commit id`);
-        const done = await findRollbackOf(request.commit);
-        if (done) return { commit: done, alreadyRolledBack: true };
-        await checkApplyCommit(request.commit, request);
-        await git("revert", "--no-edit", "--no-commit", request.commit);
-        const message = `Roll back ${request.planId} v${request.planVersion} (trace ${request.traceId})\n\n${request.reason.trim()}\n\nRolled-back-by: ${request.by}\nReverts: ${request.commit}\n${trailers("rollback", request)}`;
-        await git("commit", "-q", "--allow-empty", "-m", message);
-        return { commit: await git("rev-parse", "HEAD"), alreadyRolledBack: false };
-      }),
+        const branch = remote.branchName(request, "rollback");
+        const { pushed, alreadyPushed } = await remote.pushFolder({
+          localCommit: made.commit,
+          folder: planFolder(request),
+          branch,
+          isOurs: (t) => isRollbackOf(t, request.commit),
+        });
+        if (!alreadyPushed) {
+          options.log?.info?.({ branch, commit: pushed.commit }, "pushed the rollback to its branch");
+          if (made.requestedAt) options.rollbackObserver?.handedOff(secondsSince(made.requestedAt));
+        }
+        return { ...made, pushed };
+      });
+      const text = local.pushed ? rollbackReviewText({ ...request, reverts: request.commit, commit: local.pushed.commit }) : null;
+      return { commit: local.commit, alreadyRolledBack: local.alreadyRolledBack, pushed: local.pushed, review: text ? await review(local.pushed, text) : null };
+    },
     log: async (limit = 20) => {
       await ensureRepo();
       const out = await git("log", `-n${limit}`, "--format=%H%x00%B%x1e");

@@ -73,6 +73,42 @@ const replicaRange = z
     message: "min must not exceed max",
   });
 
+const dnsPattern = z
+  .string()
+  .min(1)
+  .regex(/^[a-z0-9${}-]+$/, "lower-case letters, digits, dashes and the placeholders ${goal}, ${env}, ${component}")
+  .refine((value) => !/\$\{(?!goal\}|env\}|component\})/.test(value), "the only placeholders are ${goal}, ${env} and ${component}");
+
+/**
+ * Naming conventions for what the builder emits (see nodes/builder/conventions.ts for the
+ * defaults, which keep Atlas's own names). Patterns take `${goal}`, `${env}` and `${component}`.
+ */
+export const conventionsSchema = z.strictObject({
+  /** Kubernetes namespace per environment, e.g. `cs-${goal}-${env}`; default `${goal}-${env}` */
+  namespace: dnsPattern.optional(),
+  /** Helm chart name, e.g. `${component}-chart`; default `${goal}` */
+  chart_name: dnsPattern.optional(),
+  /** the Kubernetes Secret the ExternalSecret writes, e.g. `cs-${component}-secrets-${env}`; default `${goal}-secrets` */
+  secret_name: dnsPattern.optional(),
+  /** the External Secrets Operator ClusterSecretStore reading AWS Secrets Manager; default `aws-secrets-manager` */
+  secret_store: z
+    .string()
+    .regex(/^[a-z0-9-]+$/)
+    .optional(),
+  /** value of the mandatory `atlas.dev/team` label; default `platform` */
+  team: z
+    .string()
+    .regex(/^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/, "a Kubernetes label value")
+    .optional(),
+  /** OTLP endpoint of the cluster's collector; default `http://otel-collector.monitoring:4317` */
+  otel_endpoint: z.string().url().optional(),
+  /** the cluster runs the Prometheus Operator: emit a ServiceMonitor; default false */
+  prometheus_operator: z.boolean().optional(),
+});
+
+/** The `conventions` section of a policy file, every field optional. */
+export type ConventionsFile = z.infer<typeof conventionsSchema>;
+
 /** One organisation policy file. Every field is optional; unknown fields are errors (typos). */
 export const orgPolicyFileSchema = z.strictObject({
   /** findings at or above this severity make the result FAIL */
@@ -92,6 +128,8 @@ export const orgPolicyFileSchema = z.strictObject({
   /** EC2 instance types allowed, as globs such as `t3.*` */
   allowed_instance_types: z.array(z.string().min(1)).optional(),
   custom_rules: z.array(customRule).optional(),
+  /** naming conventions for generated Kubernetes and Helm artifacts */
+  conventions: conventionsSchema.optional(),
 });
 
 /** The parsed content of one policy file. */
@@ -115,6 +153,8 @@ export interface OrgPolicy {
   /** null: any instance type */
   allowed_instance_types: string[] | null;
   custom_rules: CustomRuleSpec[];
+  /** naming conventions set by the policy files (later files win per field); absent fields take the builder's defaults */
+  conventions?: ConventionsFile;
   /** files merged into this policy, in order */
   sources: string[];
 }

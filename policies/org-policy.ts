@@ -77,6 +77,7 @@ export function mergeOrgPolicy(sources: PolicySource[]): OrgPolicy {
       policy.replicas[env] = { ...policy.replicas[env], ...range };
     }
     policy.custom_rules.push(...(file.custom_rules ?? []));
+    if (file.conventions) policy.conventions = { ...policy.conventions, ...file.conventions };
     policy.sources.push(source);
   }
   checkRuleReferences(files);

@@ -182,8 +182,8 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
       return driver.drive(run, new Command({ resume: value }), follow(onProgress));
     },
 
-    /** Reverts the applied commit of a DONE plan. */
-    async rollback(threadId: string, tenant: string, request: { by: string; reason: string }): Promise<RunView> {
+    /** Reverts the applied commit of a DONE plan; `requested_at` (ISO 8601) starts the rollback SLA. */
+    async rollback(threadId: string, tenant: string, request: { by: string; reason: string; requested_at?: string }): Promise<RunView> {
       const existing = await driver.require(threadId, tenant);
       const run = await runs.claim(threadId, tenant, ["DONE"], owner);
       if (!run) throw conflict(existing, "roll back");
@@ -278,6 +278,7 @@ export function makePlanService(driver: RunDriver, artifactStore: ArtifactStore)
         plan_id: manifest.plan_id,
         plan_version: manifest.plan_version,
         digest: manifest.digest,
+        signature: manifest.signature,
         files: await withContents(artifactStore, manifest.files),
       };
     },

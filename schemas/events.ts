@@ -24,6 +24,12 @@ export const eventTypes = [
   "run.failed",
   // a run whose runner stopped renewing its claim (the process died) was continued or released
   "run.recovered",
+  // hand-off events under the infrastructure-engineer specification's own names (seed 002), each
+  // with a strict data schema: schemas/handoff-events.ts
+  "InfrastructureGenerated",
+  "HelmChartReady",
+  "ManifestPublished",
+  "InfraValidationFailed",
 ] as const;
 
 /** A lifecycle event, as published on the event bus and kept in the run history. */

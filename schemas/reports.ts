@@ -135,15 +135,43 @@ export const approvalDecisionSchema = withDecisionRules(
 export const artifactFileSchema = z
   .object({
     path: z.string(),
-    kind: z.enum(["terraform", "kubernetes", "helm", "doc"]),
+    kind: z.enum(["terraform", "kubernetes", "helm", "delivery", "doc"]),
     sha256: z.string().length(64),
     bytes: z.number().int(),
     content: z.string(),
   })
   .strict();
 
+/** One file of a signed build: its path and the SHA-256 of its UTF-8 bytes. */
+export const signedFileSchema = z.object({ path: z.string(), sha256: z.string().length(64) }).strict();
+
+/**
+ * An Ed25519 signature over a build's artifact digest (lib/signing.ts). `key_id` is the first 16
+ * hex digits of the SHA-256 of the public key's SPKI DER; `signed` is the digest signed (the
+ * signature is over its UTF-8 bytes). ATLAS-SIGNATURE.json adds `files` so a verifier can name the
+ * file that changed; the state leaves it out (its files already carry their SHA-256).
+ */
+export const artifactSignatureSchema = z
+  .object({
+    algorithm: z.literal("ed25519"),
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    public_key: z.string(),
+    signature: z.string().min(1),
+    signed: z.string().length(64),
+    files: z.array(signedFileSchema).optional(),
+  })
+  .strict();
+
 export const buildArtifactsSchema = z
-  .object({ plan_id: z.string(), plan_version: z.number().int(), trace_id: z.string(), files: z.array(artifactFileSchema), digest: z.string().length(64) })
+  .object({
+    plan_id: z.string(),
+    plan_version: z.number().int(),
+    trace_id: z.string(),
+    files: z.array(artifactFileSchema),
+    digest: z.string().length(64),
+    /** the builder's signature over `digest`; absent in checkpoints from before builds were signed */
+    signature: artifactSignatureSchema.optional(),
+  })
   .strict();
 
 export type Finding = z.infer<typeof findingSchema>;
@@ -152,3 +180,4 @@ export type CostSection = z.infer<typeof costSectionSchema>;
 export type ApprovalDecision = z.infer<typeof approvalDecisionSchema>;
 export type ArtifactFile = z.infer<typeof artifactFileSchema>;
 export type BuildArtifacts = z.infer<typeof buildArtifactsSchema>;
+export type ArtifactSignatureRecord = z.infer<typeof artifactSignatureSchema>;

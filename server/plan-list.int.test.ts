@@ -144,7 +144,9 @@ describe("GET /architect/plans and GET /architect/plan/:id/artifacts.tar.gz", ()
     const files = await untar(res.rawPayload);
     const folder = "plan-t-c-v1/";
     expect([...files.keys()].every((name) => name.startsWith(folder))).toBe(true);
-    expect([...files.keys()].sort()).toEqual([...listing.files.map((file) => folder + file.path), `${folder}MANIFEST.json`].sort());
+    expect([...files.keys()].sort()).toEqual(
+      [...listing.files.map((file) => folder + file.path), `${folder}MANIFEST.json`, `${folder}ATLAS-SIGNATURE.json`].sort(),
+    );
     for (const file of listing.files) {
       const content = files.get(folder + file.path) as Buffer;
       expect(createHash("sha256").update(content).digest("hex"), file.path).toBe(file.sha256);

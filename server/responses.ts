@@ -44,7 +44,19 @@ export const runViewSchema = z.object({
   blocked: z
     .object({ stage: z.enum(["architect", "validator"]), reason: z.string(), arithmetic: z.array(z.string()), findings: z.array(findingSchema) })
     .nullable(),
-  applied: z.object({ commit: z.string(), path: z.string(), plan_version: z.number().int(), approver: z.string(), already_applied: z.boolean() }).nullable(),
+  applied: z
+    .object({
+      commit: z.string(),
+      path: z.string(),
+      plan_version: z.number().int(),
+      approver: z.string(),
+      already_applied: z.boolean(),
+      /** the branch pushed to the GitOps remote (GITOPS_REMOTE_URL) and its commit */
+      pushed: z.object({ remote_branch: z.string(), commit: z.string() }).nullable().optional(),
+      /** the pull or merge request opened for it (GITOPS_TOKEN) */
+      review: z.object({ url: z.string(), number: z.number().int() }).nullable().optional(),
+    })
+    .nullable(),
   decision: approvalDecisionSchema.nullable(),
   revisions: z.number().int(),
   tokens_used: z.number().int(),

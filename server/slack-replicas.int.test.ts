@@ -8,7 +8,7 @@ import { readMigrations } from "../lib/db/migrate.js";
 import { buildTestApp, type TestApp } from "../test/helpers/app.js";
 import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
 import { cleanRedisPrefix, redisProxy, testRedisClient, testRedisPrefix, testRedisUrl, waitFor } from "../test/helpers/redis.js";
-import { repoRoot } from "../test/helpers/tmp.js";
+import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 import { SLACK_NOTIFIER_GROUP } from "./slack/notifier.js";
 import { slackSignature } from "./slack/signature.js";
 
@@ -19,6 +19,8 @@ import { slackSignature } from "./slack/signature.js";
 const goal = JSON.parse(readFileSync(join(repoRoot, "test/fixtures/goals/web-api-prod.json"), "utf8"));
 const SECRET = "replica-signing-secret";
 const prefix = testRedisPrefix();
+/** one deployment: the replicas share the artifact signing key */
+const secrets = makeTmpDir("atlas-slack-replicas-secrets-");
 
 let native: NativeTestDatabase;
 let a: TestApp;
@@ -34,6 +36,7 @@ async function replica(webhook: string | null, redisUrl = testRedisUrl): Promise
   return buildTestApp(db, {
     env: {
       DATABASE_URL: native.url,
+      ATLAS_SIGNING_KEY_FILE: join(secrets, "signing-key.pem"),
       REDIS_URL: redisUrl,
       REDIS_KEY_PREFIX: prefix,
       RUN_WORKERS: "0",
@@ -76,6 +79,7 @@ afterAll(async () => {
   await redis.quit();
   await proxy?.close();
   await native?.drop();
+  removeTmpDir(secrets);
   receiver?.closeAllConnections();
   await new Promise<void>((resolve) => (receiver ? receiver.close(() => resolve()) : resolve()));
 });

@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   approve: { summary: "approve, reject or revise a waiting plan on a running server", load: () => import("./approve.js") },
   answer: { summary: "answer a described plan's clarify questions on a running server", load: () => import("./answer.js") },
   validate: { summary: "run the validator on a Terraform / Kubernetes folder", load: () => import("./validate.js"), failureCode: 2 },
+  verify: { summary: "check an artifact folder against its ATLAS-SIGNATURE.json", load: () => import("./verify.js"), failureCode: 2 },
   prices: { summary: "rebuild price sheets from the AWS Price List bulk offer files", load: () => import("./prices.js"), failureCode: 2 },
 };
 

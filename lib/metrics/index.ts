@@ -9,6 +9,10 @@ export { type TenantLabelMode, tenantHash, tenantLabelMode } from "./tenant-labe
 /** Run seconds: runs stop at the approval interrupt in a few seconds; model runs take longer. */
 const RUN_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300];
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Rollback SLA seconds: the SLA's own limits (300 s to begin, 900 s to hand off) are bucket edges. */
+const ROLLBACK_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+/** The rollback SLA: the revert commit starts within 5 minutes of the call, and is pushed within 15. */
+export const ROLLBACK_SLA_SECONDS = { begin: 300, end: 900 } as const;
 
 /**
  * Atlas's Prometheus metrics on their own registry (never prom-client's global one), so two
@@ -65,6 +69,19 @@ export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: 
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     }),
+    rollbackSeconds: new Histogram({
+      name: "atlas_rollback_seconds",
+      help: "Seconds from a rollback call to the start of its revert commit (stage=begin) and to the revert pushed to the GitOps remote, or committed without one (stage=end)",
+      labelNames: ["stage"] as const,
+      buckets: ROLLBACK_BUCKETS,
+      registers: [registry],
+    }),
+    rollbackSlaMisses: new Counter({
+      name: "atlas_rollback_sla_misses_total",
+      help: "Rollbacks over their SLA: stage=begin later than 300 s after the call, stage=end later than 900 s",
+      labelNames: ["stage"] as const,
+      registers: [registry],
+    }),
     deadLetters: new Counter({
       name: "atlas_event_dead_letters_total",
       help: "Event-bus messages moved to the dead-letter stream after failed deliveries, by event type",
@@ -72,6 +89,12 @@ export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: 
       registers: [registry],
     }),
   };
+
+  // both stages exported from the start (at 0), so an SLA alert has a series before the first rollback
+  for (const stage of ["begin", "end"] as const) {
+    metrics.rollbackSeconds.zero({ stage });
+    metrics.rollbackSlaMisses.inc({ stage }, 0);
+  }
 
   return {
     ...metrics,
@@ -83,6 +106,11 @@ export function makeMetrics(options: { sources?: Partial<ClusterSources>; log?: 
     recordRun(status: string, seconds: number): void {
       metrics.runs.inc({ status });
       metrics.runSeconds.observe({ status }, seconds);
+    },
+    /** Records how long after its call a rollback reached `stage` (see ROLLBACK_SLA_SECONDS); counts a miss when over. */
+    recordRollback(stage: "begin" | "end", seconds: number): void {
+      metrics.rollbackSeconds.observe({ stage }, seconds);
+      if (seconds > ROLLBACK_SLA_SECONDS[stage]) metrics.rollbackSlaMisses.inc({ stage });
     },
     /** Counts a message moved to the dead-letter stream (the Redis event bus calls this). */
     recordDeadLetter(type = "unknown"): void {

@@ -1,4 +1,5 @@
 import type { BuildContext } from "./context.js";
+import type { DeliveryEnvironment } from "./environments.js";
 import { awsName, shortHash } from "./labels.js";
 
 /** Name of an S3 bucket: prefix, id and a stable hash of the plan id, since bucket names are global. */
@@ -28,15 +29,20 @@ export function envKey(id: string): string {
 /**
  * Non-secret settings the service reads from its environment: where it runs and the names
  * of the resources built for it. Values known only after `terraform apply` (endpoints) are
- * not here; the ECS task gets them from Terraform, Kubernetes users from `terraform output`.
- * Secrets are passed by name: the service fetches them with its own role.
+ * not here; the ECS task gets them from Terraform, an EKS pod through the ExternalSecret from the
+ * `<goal>-<env>/runtime-endpoints` secret Terraform writes (terraform/eks.ts).
+ * Secrets are passed by name: the service fetches them with its own role (on EKS they also
+ * arrive as environment variables through the ExternalSecret). `environment` defaults to the
+ * plan's; the overlays of the other environments get their names.
  */
-export function appConfig(ctx: BuildContext): Record<string, string> {
-  const { plan } = ctx;
+export function appConfig(base: BuildContext, environment: DeliveryEnvironment = base.plan.environment): Record<string, string> {
+  const { plan } = base;
+  // Resource names follow the prefix of the environment's own Terraform: `<goal>-<env>`.
+  const ctx: BuildContext = { ...base, prefix: awsName(63, plan.goal_name, environment) };
   const config: Record<string, string> = {
-    APP_ENV: plan.environment,
+    APP_ENV: environment,
     AWS_REGION: plan.region,
-    LOG_LEVEL: plan.environment === "prod" ? "info" : "debug",
+    LOG_LEVEL: environment === "prod" ? "info" : "debug",
     PORT: String(plan.compute.container_port),
   };
   for (const bucket of plan.buckets) config[`BUCKET_${envKey(bucket.id)}_NAME`] = bucketName(ctx, bucket.id);

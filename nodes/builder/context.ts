@@ -1,5 +1,6 @@
 import { AtlasError } from "../../lib/errors.js";
 import type { componentKinds, PlanSpec } from "../../schemas/plan.js";
+import { applyPattern, type Conventions, resolveConventions } from "./conventions.js";
 import { type HclBlock, type HclBody, type HclValue, resource } from "./hcl.js";
 import { awsName, resourceTags, tfName, UNTAGGABLE_TYPES } from "./labels.js";
 
@@ -27,8 +28,10 @@ export interface BuildContext {
   plan: PlanSpec;
   /** `<goal>-<environment>`: the prefix of every cloud resource name */
   prefix: string;
-  /** Kubernetes namespace of the service (never `default`) */
+  /** Kubernetes namespace of the service in the plan's environment (the `namespace` convention; never `default`) */
   namespace: string;
+  /** the organisation's naming conventions, defaults filled in */
+  conventions: Conventions;
   /**
    * A name of at most `max` characters for services with short limits (load balancers: 32):
    * the goal name is shortened, the environment and `suffix` are kept, so names never collide across environments.
@@ -51,7 +54,7 @@ export interface BuildContext {
 }
 
 /** Builds the context for a plan, rejecting what the builder cannot render (non-AWS clouds, colliding ids). */
-export function makeContext(plan: PlanSpec): BuildContext {
+export function makeContext(plan: PlanSpec, conventions: Partial<Conventions> = {}): BuildContext {
   if (plan.cloud !== "aws") {
     throw new AtlasError("VALIDATION_FAILED", `The builder renders AWS only; plan ${plan.plan_id} targets ${plan.cloud}`, {
       issues: [{ path: "cloud", message: `"${plan.cloud}" is not supported by the builder` }],
@@ -67,10 +70,12 @@ export function makeContext(plan: PlanSpec): BuildContext {
     return awsName(max, awsName(Math.max(1, max - tail.length - 1), plan.goal_name), tail);
   };
   const component = (kinds: readonly ComponentKind[], match: { id?: string; index?: number } = {}) => componentFor(plan, [...kinds, computeKind], match);
+  const resolved = resolveConventions(conventions);
   return {
     plan,
     prefix,
-    namespace: prefix,
+    namespace: applyPattern(resolved.namespace, plan, plan.environment, component([computeKind])),
+    conventions: resolved,
     shortName,
     cmk: plan.security.kms === "customer-managed",
     hasService,

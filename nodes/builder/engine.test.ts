@@ -44,7 +44,9 @@ describe("renderArtifacts", () => {
               ? "kubernetes"
               : file.path.startsWith("helm/")
                 ? "helm"
-                : "doc";
+                : file.path.startsWith("pipelines/") || file.path.startsWith("gitops/")
+                  ? "delivery"
+                  : "doc";
           expect(file.kind).toBe(expected);
           expect(file.content).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/); // no timestamps
         }
@@ -83,13 +85,32 @@ describe("renderArtifacts", () => {
   it("renders the same API on EKS with its manifests and Helm chart", () => {
     const paths = renderArtifacts(eksApiPlan).files.map((f) => f.path);
     expect(renderArtifacts(eksApiPlan).files.find((f) => f.path === "terraform/compute.tf")?.content).toContain("aws_eks_cluster");
-    for (const kind of ["namespace", "serviceaccount", "configmap", "deployment", "service", "ingress", "hpa", "pdb", "kustomization"]) {
-      expect(paths).toContain(`kubernetes/${kind}.yaml`);
+    for (const kind of [
+      "serviceaccount",
+      "configmap",
+      "otel-configmap",
+      "role",
+      "rolebinding",
+      "networkpolicy",
+      "externalsecret",
+      "deployment",
+      "service",
+      "ingress",
+      "kustomization",
+    ]) {
+      expect(paths).toContain(`kubernetes/base/${kind}.yaml`);
+    }
+    // What not every environment has lives in the overlays: the namespace (named per environment), dev has no autoscaler or budget.
+    for (const env of ["dev", "qa", "staging", "prod"]) {
+      expect(paths).toContain(`kubernetes/overlays/${env}/kustomization.yaml`);
+      expect(paths).toContain(`kubernetes/overlays/${env}/namespace.yaml`);
+      expect(paths.includes(`kubernetes/overlays/${env}/hpa.yaml`)).toBe(env !== "dev");
     }
     for (const file of [
       "Chart.yaml",
       "values.yaml",
       "values-dev.yaml",
+      "values-qa.yaml",
       "values-staging.yaml",
       "values-prod.yaml",
       "templates/_helpers.tpl",
@@ -103,11 +124,23 @@ describe("renderArtifacts", () => {
 
   it("renders a pipeline on EKS as a CronJob: no Deployment, autoscaler, Service or Ingress, in the manifests or the chart", () => {
     const paths = renderArtifacts(eksPipelinePlan).files.map((f) => f.path);
+    const base = ["configmap", "cronjob", "kustomization", "networkpolicy-deny", "networkpolicy", "otel-configmap", "role", "rolebinding", "serviceaccount"];
+    const overlays = ["dev", "prod", "qa", "staging"].flatMap((env) => [`overlays/${env}/kustomization`, `overlays/${env}/namespace`]);
     expect(paths.filter((p) => p.startsWith("kubernetes/")).sort()).toEqual(
-      ["configmap", "cronjob", "kustomization", "namespace", "serviceaccount"].map((kind) => `kubernetes/${kind}.yaml`),
+      [...base.map((f) => `base/${f}`), ...overlays].map((f) => `kubernetes/${f}.yaml`).sort(),
     );
+    const templates = [
+      "_helpers.tpl",
+      "configmap.yaml",
+      "cronjob.yaml",
+      "externalsecret.yaml",
+      "namespace.yaml",
+      "networkpolicy.yaml",
+      "otel-configmap.yaml",
+      "rbac.yaml",
+    ];
     expect(paths.filter((p) => p.startsWith("helm/ledger-export/templates/")).sort()).toEqual(
-      ["_helpers.tpl", "configmap.yaml", "cronjob.yaml", "serviceaccount.yaml"].map((file) => `helm/ledger-export/templates/${file}`),
+      [...templates, "serviceaccount.yaml"].map((file) => `helm/ledger-export/templates/${file}`),
     );
     // EventBridge starts ECS runs; on EKS the CronJob does, so there is no rule to create.
     expect(paths).not.toContain("terraform/schedule.tf");
@@ -124,8 +157,11 @@ describe("renderArtifacts", () => {
 
   it("gives a one-replica worker without ingress no Ingress and no PodDisruptionBudget", () => {
     const paths = renderArtifacts(workerDevPlan).files.map((f) => f.path);
-    expect(paths).not.toContain("kubernetes/ingress.yaml");
-    expect(paths).not.toContain("kubernetes/pdb.yaml");
+    expect(paths.filter((p) => p.endsWith("/ingress.yaml") && p.startsWith("kubernetes/"))).toEqual([]);
+    // dev is the plan's environment and runs one pod: a budget only in the environments with two or more.
+    expect(paths.filter((p) => p.endsWith("/pdb.yaml") && p.startsWith("kubernetes/")).sort()).toEqual(
+      ["prod", "qa"].map((env) => `kubernetes/overlays/${env}/pdb.yaml`),
+    );
     expect(paths).not.toContain("terraform/alb.tf");
   });
 
@@ -149,7 +185,7 @@ describe("renderArtifacts", () => {
   });
 
   it("tells an EKS design how to deploy the workload with the manifests or the chart", () => {
-    for (const text of ["aws eks update-kubeconfig", "kubectl apply -k kubernetes/", "helm upgrade --install orders-api helm/orders-api"]) {
+    for (const text of ["aws eks update-kubeconfig", "kubectl apply -k kubernetes/overlays/prod", "helm upgrade --install orders-api helm/orders-api"]) {
       expect(readmeOf(eksApiPlan)?.content).toContain(text);
     }
     const pipeline = readmeOf(eksPipelinePlan)?.content ?? "";
@@ -178,7 +214,7 @@ describe("renderArtifacts", () => {
       const digest = `ghcr.io/acme/app@sha256:${"a".repeat(64)}`;
       expect(renderArtifacts(withCompute(digest)).files.find((f) => f.path === "terraform/compute.tf")?.content).toContain(digest);
       const files = renderArtifacts({ ...clone(eksApiPlan), compute: { ...eksApiPlan.compute, image: digest } }).files;
-      expect(files.find((f) => f.path === "kubernetes/deployment.yaml")?.content).toContain(digest);
+      expect(files.find((f) => f.path === "kubernetes/base/deployment.yaml")?.content).toContain(digest);
       expect(files.find((f) => f.path === "helm/orders-api/values.yaml")?.content).toContain(`digest: sha256:${"a".repeat(64)}`);
     });
 

@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 import type { PlanSpec } from "../../schemas/plan.js";
 import type { ArtifactFile, BuildArtifacts } from "../../schemas/reports.js";
 import { makeContext, type RenderedFile } from "./context.js";
+import type { Conventions } from "./conventions.js";
+import { type DeliveryOptions, renderDelivery } from "./delivery/index.js";
 import { renderHelm } from "./helm.js";
-import { renderKubernetes, runsOnKubernetes } from "./kubernetes.js";
+import { runsOnKubernetes } from "./kubernetes.js";
+import { renderKubernetes } from "./kustomize.js";
 import { renderReadme } from "./readme.js";
 import { renderTerraform } from "./terraform/index.js";
 
@@ -31,13 +34,18 @@ function kindOf(path: string): ArtifactFile["kind"] {
   if (path.startsWith("terraform/")) return "terraform";
   if (path.startsWith("kubernetes/")) return "kubernetes";
   if (path.startsWith("helm/")) return "helm";
+  if (path.startsWith("pipelines/") || path.startsWith("gitops/")) return "delivery";
   return "doc";
 }
 
 /**
  * Renders a plan into deployable artifacts: Terraform for AWS (`terraform/`) and a README
- * and, only for a design that runs on Kubernetes (EKS), manifests (`kubernetes/`) and a Helm
- * chart (`helm/<goal>/`). An ECS design's tasks and services are Terraform; a chart for a
+ * and, only for a design that runs on Kubernetes (EKS), a Kustomize base with an overlay per
+ * delivery environment (`kubernetes/base`, `kubernetes/overlays/<env>`) and a Helm chart
+ * (`helm/<chart>/`) with values per environment; delivery pipelines (`pipelines/`: GitHub Actions
+ * and Azure DevOps, a stage per environment) and, on EKS, Argo CD and Flux manifests (`gitops/`),
+ * which find the files under `delivery.planDir` in the repository. `conventions` are the organisation's naming
+ * conventions (its policy's `conventions` section); unset ones take Atlas's defaults. An ECS design's tasks and services are Terraform; a chart for a
  * cluster it does not have would only mislead. Pure and
  * deterministic: the same plan gives byte-identical files, sorted by path, each with its
  * SHA-256, and a digest over them (see {@link artifactDigest}).
@@ -46,9 +54,18 @@ function kindOf(path: string): ArtifactFile["kind"] {
  *   other than AWS, an unpinned image, a wildcard IAM action, an IAM resource naming nothing, or
  *   (on EKS) a schedule a CronJob cannot keep exactly
  */
-export function renderArtifacts(plan: PlanSpec): BuildArtifacts {
-  const ctx = makeContext(plan);
-  const rendered: RenderedFile[] = [...renderTerraform(ctx), ...(runsOnKubernetes(ctx) ? [...renderKubernetes(ctx), ...renderHelm(ctx)] : [])];
+export function renderArtifacts(plan: PlanSpec, conventions: Partial<Conventions> = {}, delivery: DeliveryOptions = {}): BuildArtifacts {
+  const ctx = makeContext(plan, conventions);
+  // Every renderer's files are concatenated here, and only here.
+  const rendered: RenderedFile[] = [...renderTerraform(ctx), ...(runsOnKubernetes(ctx) ? [...renderKubernetes(ctx, ctx.conventions), ...renderHelm(ctx)] : [])];
+  // the pipelines and GitOps sync manifests name only what was rendered above
+  rendered.push(
+    ...renderDelivery(
+      ctx,
+      rendered.map((file) => file.path),
+      delivery,
+    ),
+  );
   rendered.push(
     renderReadme(
       ctx,

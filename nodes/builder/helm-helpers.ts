@@ -48,6 +48,8 @@ app.kubernetes.io/version: {{ .Chart.AppVersion | trunc 63 | quote }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 atlas.dev/trace-id: {{ .Values.atlas.traceId | quote }}
 atlas.dev/plan-id: {{ .Values.atlas.planId | quote }}
+atlas.dev/team: {{ .Values.atlas.team | quote }}
+atlas.dev/env: {{ .Values.environment | quote }}
 {{- end -}}
 
 {{- define "${chart}.annotations" -}}

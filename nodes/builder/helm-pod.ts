@@ -49,13 +49,22 @@ export function podTemplate(chart: string, pad: number, job: boolean): string {
         matchLabels:
           {{- include "${chart}.selectorLabels" . | nindent ${at(10)} }}
   {{- end }}`;
+  // Only a serving pod has a port for Prometheus to scrape.
+  const scrape = job
+    ? ""
+    : `
+    {{- if .Values.metrics.scrapeAnnotations }}
+    prometheus.io/scrape: "true"
+    prometheus.io/port: {{ .Values.containerPort | quote }}
+    prometheus.io/path: {{ .Values.metrics.path | quote }}
+    {{- end }}`;
   const body = `metadata:
   labels:
     {{- include "${chart}.selectorLabels" . | nindent ${at(4)} }}
     app.kubernetes.io/part-of: {{ .Values.atlas.partOf | quote }}
     app.kubernetes.io/managed-by: atlas
   annotations:
-    checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}
+    checksum/config: {{ include (print $.Template.BasePath "/configmap.yaml") . | sha256sum }}${scrape}
 spec:${job ? "\n  restartPolicy: Never" : ""}
   serviceAccountName: {{ include "${chart}.serviceAccountName" . }}
   automountServiceAccountToken: false
@@ -68,12 +77,29 @@ spec:${job ? "\n  restartPolicy: Never" : ""}
     seccompProfile:
       type: RuntimeDefault${spread}
   containers:
-    - name: {{ .Chart.Name }}
+    - name: {{ include "${chart}.name" . }}
       image: {{ include "${chart}.image" . | quote }}
       imagePullPolicy: {{ .Values.image.pullPolicy }}${indent(serving, 4)}
+      env:
+        - name: OTEL_EXPORTER_OTLP_ENDPOINT
+          value: {{ if .Values.otel.sidecar.enabled }}"http://127.0.0.1:4317"{{ else }}{{ .Values.otel.endpoint | quote }}{{ end }}
+        - name: OTEL_SERVICE_NAME
+          value: {{ .Values.atlas.partOf | quote }}
+        - name: OTEL_RESOURCE_ATTRIBUTES
+          value: {{ printf "trace_id=%s,blueprint_id=%s,deployment.environment=%s" .Values.atlas.traceId .Values.atlas.blueprintId .Values.environment | quote }}
+        - name: OTEL_PROPAGATORS
+          value: "tracecontext,baggage"
+        - name: OTEL_TRACES_SAMPLER
+          value: "parentbased_traceidratio"
+        - name: OTEL_TRACES_SAMPLER_ARG
+          value: {{ .Values.otel.samplingRatio | quote }}
       envFrom:
         - configMapRef:
             name: {{ include "${chart}.fullname" . }}
+        {{- if .Values.externalSecret.enabled }}
+        - secretRef:
+            name: {{ .Values.externalSecret.secretName }}
+        {{- end }}
       resources:
         {{- toYaml .Values.resources | nindent ${at(8)} }}${probes}
       securityContext:
@@ -89,10 +115,41 @@ spec:${job ? "\n  restartPolicy: Never" : ""}
       volumeMounts:
         - name: tmp
           mountPath: /tmp
+    {{- if .Values.otel.sidecar.enabled }}
+    - name: otel-collector
+      image: {{ .Values.otel.sidecar.image | quote }}
+      args: ["--config=/etc/otelcol/collector.yaml"]
+      resources:
+        requests:
+          cpu: 50m
+          memory: 64Mi
+        limits:
+          cpu: 50m
+          memory: 64Mi
+      securityContext:
+        runAsNonRoot: true
+        runAsUser: {{ .Values.securityContext.runAsUser }}
+        runAsGroup: {{ .Values.securityContext.runAsUser }}
+        readOnlyRootFilesystem: true
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: ["ALL"]
+        seccompProfile:
+          type: RuntimeDefault
+      volumeMounts:
+        - name: otel-config
+          mountPath: /etc/otelcol
+          readOnly: true
+    {{- end }}
   volumes:
     - name: tmp
       emptyDir:
         sizeLimit: 256Mi
+    {{- if .Values.otel.sidecar.enabled }}
+    - name: otel-config
+      configMap:
+        name: {{ printf "%s-otel" (include "${chart}.fullname" .) }}
+    {{- end }}
 `;
   return indent(body, pad);
 }

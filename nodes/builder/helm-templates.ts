@@ -106,9 +106,12 @@ spec:
   ingressClassName: {{ . }}
   {{- end }}
   tls:
-    - secretName: {{ .Values.ingress.tlsSecretName }}
+    - hosts:
+        - {{ .Values.ingress.host | quote }}
+      secretName: {{ .Values.ingress.tlsSecretName }}
   rules:
-    - http:
+    - host: {{ .Values.ingress.host | quote }}
+      http:
         paths:
           - path: /
             pathType: Prefix
@@ -156,18 +159,153 @@ spec:
 {{- end }}
 `;
 
+/** The namespace with the Pod Security labels, only when the chart is to own it (`namespace.create`). */
+const namespace = (chart: string) => `{{- if .Values.namespace.create }}
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: {{ .Release.Namespace }}
+  labels:
+    {{- include "${chart}.labels" . | nindent 4 }}
+    pod-security.kubernetes.io/enforce: restricted
+    pod-security.kubernetes.io/audit: restricted
+    pod-security.kubernetes.io/warn: restricted
+  annotations:
+    {{- include "${chart}.annotations" . | nindent 4 }}
+{{- end }}
+`;
+
+/** Read access to the release's own two ConfigMaps, bound to its service account. */
+const rbac = (chart: string) => `{{- if .Values.rbac.create }}
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+${metadata(chart)}
+rules:
+  - apiGroups: [""]
+    resources: ["configmaps"]
+    resourceNames:
+      - {{ include "${chart}.fullname" . }}
+      - {{ printf "%s-otel" (include "${chart}.fullname" .) }}
+    verbs: ["get"]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+${metadata(chart)}
+roleRef:
+  apiGroup: rbac.authorization.k8s.io
+  kind: Role
+  name: {{ include "${chart}.fullname" . }}
+subjects:
+  - kind: ServiceAccount
+    name: {{ include "${chart}.serviceAccountName" . }}
+    namespace: {{ .Release.Namespace }}
+{{- end }}
+`;
+
+/** Default deny for the namespace, and the workload's allows (computed from the plan into values). */
+const networkPolicy = (chart: string) => `{{- if .Values.networkPolicy.enabled }}
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: {{ printf "%s-default-deny" (include "${chart}.fullname" .) }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "${chart}.labels" . | nindent 4 }}
+  annotations:
+    {{- include "${chart}.annotations" . | nindent 4 }}
+spec:
+  podSelector: {}
+  policyTypes: ["Ingress", "Egress"]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+${metadata(chart)}
+spec:
+  podSelector:
+    matchLabels:
+      {{- include "${chart}.selectorLabels" . | nindent 6 }}
+  {{- toYaml .Values.networkPolicy.allow | nindent 2 }}
+{{- end }}
+`;
+
+/** The OTel collector configuration (the spec's otel-configmap), read by the optional sidecar. */
+const otelConfigMap = (chart: string) => `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: {{ printf "%s-otel" (include "${chart}.fullname" .) }}
+  namespace: {{ .Release.Namespace }}
+  labels:
+    {{- include "${chart}.labels" . | nindent 4 }}
+  annotations:
+    {{- include "${chart}.annotations" . | nindent 4 }}
+data:
+  collector.yaml: |
+    {{- .Values.otel.collectorConfig | nindent 4 }}
+`;
+
+/** Secrets by reference: the External Secrets Operator copies them from Secrets Manager; no value is in the chart. */
+const externalSecret = (chart: string) => `{{- if .Values.externalSecret.enabled }}
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+${metadata(chart)}
+spec:
+  refreshInterval: {{ .Values.externalSecret.refreshInterval }}
+  secretStoreRef:
+    kind: {{ .Values.externalSecret.storeKind }}
+    name: {{ .Values.externalSecret.storeName }}
+  target:
+    name: {{ .Values.externalSecret.secretName }}
+    creationPolicy: Owner
+    deletionPolicy: Retain
+  data:
+    {{- toYaml .Values.externalSecret.data | nindent 4 }}
+  {{- with .Values.externalSecret.dataFrom }}
+  dataFrom:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+{{- end }}
+`;
+
+/** A Prometheus Operator ServiceMonitor, only where the cluster runs the operator (values: metrics.serviceMonitor.enabled). */
+const serviceMonitor = (chart: string) => `{{- if .Values.metrics.serviceMonitor.enabled }}
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+${metadata(chart)}
+spec:
+  selector:
+    matchLabels:
+      {{- include "${chart}.selectorLabels" . | nindent 6 }}
+  namespaceSelector:
+    matchNames:
+      - {{ .Release.Namespace }}
+  endpoints:
+    - port: http
+      path: {{ .Values.metrics.path }}
+      interval: 30s
+{{- end }}
+`;
+
 /** Template files by name (relative to `templates/`), in path order: a CronJob for a scheduled plan, else a Deployment and what serves it. */
 export function helmTemplates(chart: string, scheduled: boolean): [string, string][] {
-  const helpers: [string, string] = ["_helpers.tpl", helpersTpl(chart)];
-  if (scheduled) return [helpers, ["configmap.yaml", configMap(chart)], ["cronjob.yaml", cronJob(chart)], ["serviceaccount.yaml", serviceAccount(chart)]];
-  return [
-    helpers,
+  const common: [string, string][] = [
+    ["_helpers.tpl", helpersTpl(chart)],
     ["configmap.yaml", configMap(chart)],
-    ["deployment.yaml", deployment(chart)],
-    ["hpa.yaml", hpa(chart)],
-    ["ingress.yaml", ingress(chart)],
-    ["pdb.yaml", pdb(chart)],
-    ["service.yaml", service(chart)],
+    ["externalsecret.yaml", externalSecret(chart)],
+    ["namespace.yaml", namespace(chart)],
+    ["networkpolicy.yaml", networkPolicy(chart)],
+    ["otel-configmap.yaml", otelConfigMap(chart)],
+    ["rbac.yaml", rbac(chart)],
     ["serviceaccount.yaml", serviceAccount(chart)],
   ];
+  const workload: [string, string][] = scheduled
+    ? [["cronjob.yaml", cronJob(chart)]]
+    : [
+        ["deployment.yaml", deployment(chart)],
+        ["hpa.yaml", hpa(chart)],
+        ["ingress.yaml", ingress(chart)],
+        ["pdb.yaml", pdb(chart)],
+        ["service.yaml", service(chart)],
+        ["servicemonitor.yaml", serviceMonitor(chart)],
+      ];
+  return [...common, ...workload].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

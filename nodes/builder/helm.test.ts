@@ -45,9 +45,18 @@ describe("Helm chart", () => {
       const workloadTemplate = scheduled ? "templates/cronjob.yaml" : "templates/deployment.yaml";
 
       it("has the chart files and templates: a CronJob for a schedule, else a Deployment and what serves it", () => {
-        const expected = ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-staging.yaml", "values-prod.yaml"];
-        const workload = scheduled ? ["cronjob.yaml"] : ["deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml"];
-        const templates = ["_helpers.tpl", ...workload, "serviceaccount.yaml", "configmap.yaml"];
+        const expected = ["Chart.yaml", "values.yaml", "values-dev.yaml", "values-qa.yaml", "values-staging.yaml", "values-prod.yaml"];
+        const workload = scheduled ? ["cronjob.yaml"] : ["deployment.yaml", "service.yaml", "ingress.yaml", "hpa.yaml", "pdb.yaml", "servicemonitor.yaml"];
+        const common = [
+          "configmap.yaml",
+          "externalsecret.yaml",
+          "namespace.yaml",
+          "networkpolicy.yaml",
+          "otel-configmap.yaml",
+          "rbac.yaml",
+          "serviceaccount.yaml",
+        ];
+        const templates = ["_helpers.tpl", ...workload, ...common];
         expect([...files.keys()].sort()).toEqual([...expected, ...templates.map((t) => `templates/${t}`)].sort());
       });
 
@@ -66,14 +75,16 @@ describe("Helm chart", () => {
       });
 
       it("per-environment values only override keys values.yaml declares", () => {
-        for (const environment of ["dev", "staging", "prod"]) {
+        for (const environment of ["dev", "qa", "staging", "prod"]) {
           const overrides = parse(files.get(`values-${environment}.yaml`) ?? "") as Obj;
-          const undeclared = leaves(overrides).filter((path) => !has(values, path));
+          // A list (the secret references) replaces the default list whole, so its items are not leaves to declare.
+          const undeclared = leaves({ ...overrides, externalSecret: { secretName: "" } }).filter((path) => !has(values, path));
           expect(undeclared, environment).toEqual([]);
-          expect(overrides).toMatchObject({ config: { APP_ENV: environment } });
+          expect(overrides).toMatchObject({ environment, config: { APP_ENV: environment }, otel: { samplingRatio: expect.any(Number) } });
           expect(overrides.resources).toMatchObject({ requests: { cpu: expect.any(String) }, limits: { memory: expect.any(String) } });
-          if (scheduled) expect(Object.keys(overrides).sort()).toEqual(["config", "resources"]);
-          else expect(overrides).toMatchObject({ autoscaling: { enabled: true }, replicaCount: expect.any(Number) });
+          const secrets = plan.security.secrets.length > 0 ? ["externalSecret"] : [];
+          if (scheduled) expect(Object.keys(overrides).sort()).toEqual(["config", "environment", ...secrets, "otel", "resources"].sort());
+          else expect(overrides).toMatchObject({ autoscaling: { enabled: environment !== "dev" }, replicaCount: expect.any(Number) });
         }
         if (scheduled) return;
         const prod = parse(files.get("values-prod.yaml") ?? "") as Obj;
@@ -85,16 +96,20 @@ describe("Helm chart", () => {
         const own = parse(files.get(`values-${plan.environment}.yaml`) ?? "") as Obj;
         const size = { cpu: `${plan.compute.cpu * 1000}m`, memory: `${plan.compute.memory_mb}Mi` };
         expect(own.resources).toEqual({ requests: size, limits: size });
-        if (!scheduled) {
+        if (!scheduled && plan.environment !== "dev") {
           expect(own.replicaCount).toBe(plan.compute.min_replicas);
           expect(own.autoscaling).toMatchObject({ maxReplicas: plan.compute.max_replicas, targetCPUUtilizationPercentage: plan.compute.target_cpu_percent });
         }
+        // dev runs a single pod without an autoscaler, whatever the plan's range.
+        if (!scheduled && plan.environment === "dev") expect(own).toMatchObject({ replicaCount: 1, autoscaling: { enabled: false } });
         expect(values.image).toMatchObject({ tag: plan.compute.image.split(":").pop() });
         expect(values.atlas).toEqual({
           component: expect.any(String),
           partOf: plan.goal_name,
+          team: "platform",
           traceId: plan.trace_id,
           planId: plan.plan_id,
+          blueprintId: plan.plan_id,
           planVersion: String(plan.version),
         });
       });
@@ -149,7 +164,8 @@ describe("Helm chart", () => {
     expect((parse(chart(eksApiPlan).get("values.yaml") ?? "") as Obj).ingress).toMatchObject({
       enabled: true,
       className: "alb",
-      tlsSecretName: "orders-api-tls",
+      tlsSecretName: "orders-api-prod-tls",
+      host: "orders-api.prod.example.internal",
     });
     expect((parse(chart(workerDevPlan).get("values.yaml") ?? "") as Obj).ingress).toMatchObject({ enabled: false });
   });
@@ -157,7 +173,9 @@ describe("Helm chart", () => {
   it("gives a scheduled plan's CronJob template the numbers of its manifest", () => {
     const files = chart(eksPipelinePlan);
     const values = parse(files.get("values.yaml") ?? "") as Obj;
-    const manifest = parseAllDocuments(renderArtifacts(eksPipelinePlan).files.find((f) => f.path === "kubernetes/cronjob.yaml")?.content ?? "")[0]?.toJS() as {
+    const manifest = parseAllDocuments(
+      renderArtifacts(eksPipelinePlan).files.find((f) => f.path === "kubernetes/base/cronjob.yaml")?.content ?? "",
+    )[0]?.toJS() as {
       spec: Obj & { jobTemplate: { spec: Obj } };
     };
     const { jobTemplate, ...cronSpec } = manifest.spec;

@@ -1,76 +1,123 @@
 import { appConfig } from "./config.js";
 import type { BuildContext, RenderedFile } from "./context.js";
+import { applyPattern } from "./conventions.js";
+import { DELIVERY_PATHS } from "./environments.js";
 import { helmTemplates } from "./helm-templates.js";
-import { hasIngress, isScheduled, runsOnKubernetes, SERVICE_PORT, toYaml } from "./kubernetes.js";
+import { hasIngress, ingressAnnotations, runsOnKubernetes, SERVICE_PORT, toYaml } from "./kubernetes.js";
 import { cronJobSettings } from "./kubernetes-job.js";
-import { GENERATOR, K8S_LABELS } from "./labels.js";
-import { type EnvironmentSizing, environmentSizing, HEALTH_PATH, pinnedImage, RUN_AS_USER } from "./sizing.js";
+import { externalSecret, networkPolicies } from "./kubernetes-security.js";
+import { GENERATOR, K8S_LABELS, labelValue, selectorLabels } from "./labels.js";
+import { allEnvironmentSettings, type EnvironmentSettings, environmentSettings } from "./overlays.js";
+import { HEALTH_PATH, pinnedImage, RUN_AS_USER } from "./sizing.js";
+import { blueprintId, collectorConfig, METRICS_PATH, OTEL_COLLECTOR_IMAGE } from "./telemetry.js";
 
-const ENVIRONMENTS = ["dev", "staging", "prod"] as const;
+type Obj = Record<string, unknown>;
+
+/** The chart's name (and folder under `helm/`), from the `chart_name` convention. */
+export function chartName(ctx: BuildContext): string {
+  return applyPattern(ctx.conventions.chart_name, ctx.plan, ctx.plan.environment, ctx.component([ctx.computeKind]));
+}
 
 /**
- * The sizing part of the values, shared by values.yaml and the per-environment files. A
- * scheduled plan's pods are sized the same way; how many run is the schedule's, not the
- * environment's, so it has no replicas, autoscaling, disruption budget or spread.
+ * What differs per environment, in values form: the same {@link EnvironmentSettings} the
+ * Kustomize overlays are patched from. A scheduled plan's pods are sized the same way; how many
+ * run is the schedule's, so it has no replicas, autoscaling, disruption budget, spread or Ingress.
  */
-function sizingValues(sizing: EnvironmentSizing, scheduled: boolean): Record<string, unknown> {
-  if (scheduled) return { resources: { requests: { ...sizing.resources }, limits: { ...sizing.resources } } };
-  return {
-    replicaCount: sizing.replicas,
+function environmentValues(ctx: BuildContext, settings: EnvironmentSettings): Obj {
+  const scheduled = ctx.plan.compute.schedule !== null;
+  const { sizing } = settings;
+  const meta = () => ({ name: "", namespace: "", labels: {}, annotations: {} });
+  const secret = externalSecret(ctx, ctx.conventions, settings, meta) as { spec: { data: unknown; dataFrom?: unknown } } | null;
+  const common: Obj = {
+    environment: settings.environment,
     resources: { requests: { ...sizing.resources }, limits: { ...sizing.resources } },
+    otel: { samplingRatio: settings.samplingRatio },
+    config: appConfig(ctx, settings.environment),
+    ...(secret ? { externalSecret: { secretName: settings.secretName, data: secret.spec.data, dataFrom: secret.spec.dataFrom ?? [] } } : {}),
+  };
+  if (scheduled) return common;
+  return {
+    ...common,
+    replicaCount: sizing.replicas,
     autoscaling: {
-      enabled: true,
+      enabled: sizing.autoscaling,
       minReplicas: sizing.minReplicas,
       maxReplicas: sizing.maxReplicas,
       targetCPUUtilizationPercentage: sizing.targetCpuPercent,
     },
     podDisruptionBudget: { enabled: sizing.pdb, minAvailable: 1 },
     topologySpread: { enabled: sizing.zoneSpread },
+    ingress: { host: settings.host, tlsSecretName: settings.tlsSecretName },
   };
 }
 
 /** values.yaml: every key the templates read, set for the plan's own environment. */
-export function chartValues(ctx: BuildContext): Record<string, unknown> {
-  const { plan } = ctx;
+export function chartValues(ctx: BuildContext): Obj {
+  const { plan, conventions } = ctx;
   const image = pinnedImage(plan);
   const owner = ctx.component([ctx.computeKind]);
   const schedule = plan.compute.schedule;
-  const sizing = environmentSizing(plan, plan.environment);
+  const settings = environmentSettings(ctx, conventions, plan.environment);
+  const own = environmentValues(ctx, settings);
   const workload = schedule
-    ? { ...sizingValues(sizing, true), cronJob: cronJobSettings(schedule) }
+    ? { cronJob: cronJobSettings(schedule) }
     : {
         containerPort: plan.compute.container_port,
-        ...sizingValues(sizing, false),
         service: { type: "ClusterIP", port: SERVICE_PORT },
         probes: { path: HEALTH_PATH },
+        ingress: { enabled: hasIngress(ctx), className: "alb", annotations: ingressAnnotations(ctx), ...(own.ingress as Obj) },
       };
-  const ingress = { enabled: hasIngress(ctx), className: "alb", annotations: {}, tlsSecretName: `${plan.goal_name}-tls` };
+  const [, allow] = networkPolicies(ctx, conventions, () => ({}), selectorLabels(plan, owner), !schedule) as [Obj, { spec: Obj }];
+  const { podSelector: _selector, ...allowSpec } = allow.spec;
+  const ownSecret = own.externalSecret as Obj | undefined;
   return {
-    nameOverride: "",
+    nameOverride: chartName(ctx) === plan.goal_name ? "" : plan.goal_name,
     image: { repository: image.repository, tag: image.tag, digest: image.digest, pullPolicy: "IfNotPresent" },
+    ...own,
     ...workload,
     securityContext: { runAsUser: RUN_AS_USER },
-    // Named like the Terraform Pod Identity association expects on EKS.
+    // The name the Terraform Pod Identity association binds to the workload role.
     serviceAccount: { create: true, name: plan.goal_name, annotations: {} },
-    ...(schedule ? {} : { ingress }),
-    config: appConfig(ctx),
+    // The release namespace is usually created by `helm --create-namespace`; set true to have the chart own it (with its Pod Security labels).
+    namespace: { create: false },
+    rbac: { create: true },
+    networkPolicy: { enabled: true, allow: allowSpec },
+    externalSecret: {
+      enabled: ownSecret !== undefined,
+      storeKind: "ClusterSecretStore",
+      storeName: conventions.secret_store,
+      refreshInterval: "1h",
+      secretName: settings.secretName,
+      data: [],
+      dataFrom: [],
+      ...ownSecret,
+    },
+    otel: {
+      endpoint: conventions.otel_endpoint,
+      samplingRatio: settings.samplingRatio,
+      collectorConfig: collectorConfig(conventions),
+      sidecar: { enabled: false, image: OTEL_COLLECTOR_IMAGE },
+    },
+    metrics: { scrapeAnnotations: !schedule, path: METRICS_PATH, serviceMonitor: { enabled: conventions.prometheus_operator && !schedule } },
     atlas: {
       component: owner,
       partOf: plan.goal_name,
+      team: labelValue(conventions.team),
       traceId: plan.trace_id,
       planId: plan.plan_id,
+      blueprintId: blueprintId(ctx),
       planVersion: String(plan.version),
     },
   };
 }
 
 /** Chart.yaml: chart version 0.1.0 with the plan version as build metadata; appVersion is the image's. */
-function chartYaml(ctx: BuildContext): Record<string, unknown> {
+function chartYaml(ctx: BuildContext): Obj {
   const { plan } = ctx;
   const image = pinnedImage(plan);
   return {
     apiVersion: "v2",
-    name: plan.goal_name,
+    name: chartName(ctx),
     description: `${plan.goal_name} (${plan.pattern}), generated by Atlas from plan ${plan.plan_id}`,
     type: "application",
     version: `0.1.0+plan.${plan.version}`,
@@ -86,29 +133,29 @@ function chartYaml(ctx: BuildContext): Record<string, unknown> {
 }
 
 /**
- * The Helm chart under `helm/<goal>/`: Chart.yaml, values.yaml for the plan's environment,
- * values-dev/-staging/-prod.yaml overriding sizing (replicas, resources, autoscaling,
- * disruption budget, zone spread; resources only for a scheduled plan) and APP_ENV, and the
- * templates: a CronJob when the plan runs on a schedule, else a Deployment with its Service,
- * autoscaler, disruption budget and Ingress. Empty unless the design runs on Kubernetes.
+ * The Helm chart under `helm/<chart>/`: Chart.yaml, values.yaml for the plan's environment,
+ * values-<env>.yaml for dev, qa, staging and prod from the same settings as the Kustomize
+ * overlays (sizing, autoscaling, disruption budget, zone spread, Ingress host and TLS, sampling,
+ * app config and secret references), and the templates. Empty unless the design runs on Kubernetes.
  */
 export function renderHelm(ctx: BuildContext): RenderedFile[] {
   if (!runsOnKubernetes(ctx)) return [];
   const { plan } = ctx;
-  const root = `helm/${plan.goal_name}`;
+  const chart = chartName(ctx);
+  const root = `helm/${chart}`;
   const header = `# Generated by ${GENERATOR} from plan ${plan.plan_id} version ${plan.version}. Edit the plan, not this file.\n`;
   const files: RenderedFile[] = [
     { path: `${root}/Chart.yaml`, content: header + toYaml(chartYaml(ctx)) },
     { path: `${root}/values.yaml`, content: header + toYaml(chartValues(ctx)) },
   ];
-  for (const environment of ENVIRONMENTS) {
+  for (const settings of allEnvironmentSettings(ctx, ctx.conventions)) {
+    const { environment } = settings;
     const note = environment === plan.environment ? "the plan's own environment" : `derived from the ${plan.environment} plan`;
-    const values = {
-      ...sizingValues(environmentSizing(plan, environment), isScheduled(ctx)),
-      config: { APP_ENV: environment, LOG_LEVEL: environment === "prod" ? "info" : "debug" },
-    };
-    files.push({ path: `${root}/values-${environment}.yaml`, content: `${header}# Sizing for ${environment} (${note}).\n${toYaml(values)}` });
+    files.push({
+      path: DELIVERY_PATHS.helmValues(root, environment),
+      content: `${header}# ${environment} (${note}); the Kustomize overlay kubernetes/overlays/${environment} has the same settings.\n${toYaml(environmentValues(ctx, settings))}`,
+    });
   }
-  for (const [name, content] of helmTemplates(plan.goal_name, isScheduled(ctx))) files.push({ path: `${root}/templates/${name}`, content });
+  for (const [name, content] of helmTemplates(chart, plan.compute.schedule !== null)) files.push({ path: `${root}/templates/${name}`, content });
   return files;
 }

@@ -69,7 +69,7 @@ export function cronJob(schedule: PlanSchedule, meta: { labels: Record<string, s
       concurrencyPolicy: s.concurrencyPolicy,
       startingDeadlineSeconds: s.startingDeadlineSeconds,
       jobTemplate: {
-        metadata: { labels: meta.labels },
+        metadata: { labels: { ...meta.labels } },
         spec: {
           parallelism: s.parallelism,
           completions: s.completions,

@@ -1,5 +1,9 @@
 import type { BuildContext } from "./context.js";
-import { HEALTH_PATH, pinnedImage, planSizing, RUN_AS_USER } from "./sizing.js";
+import type { Conventions } from "./conventions.js";
+import { deliversSecrets } from "./kubernetes-security.js";
+import type { EnvironmentSettings } from "./overlays.js";
+import { HEALTH_PATH, pinnedImage, RUN_AS_USER } from "./sizing.js";
+import { otelEnv, scrapeAnnotations } from "./telemetry.js";
 
 type Obj = Record<string, unknown>;
 
@@ -10,10 +14,25 @@ type Obj = Record<string, unknown>;
  * port nobody listens on would kill it), and a failed run is replaced, not restarted in place.
  */
 
-/** The container: pinned image, requests equal to limits, a locked-down security context and, for a service, its port and probes. */
-function container(ctx: BuildContext, job: boolean): Obj {
+/** What the pod of one environment is built from. */
+export interface PodOptions {
+  job: boolean;
+  spread?: Obj[];
+  settings: EnvironmentSettings;
+  conventions: Conventions;
+}
+
+/**
+ * The container: pinned image, the OTel variables, its ConfigMap and (when the plan has
+ * secrets or Terraform-made endpoints) the Secret the ExternalSecret writes, requests equal to limits, a locked-down
+ * security context and, for a service, its port and probes.
+ */
+function container(ctx: BuildContext, options: PodOptions): Obj {
   const { plan } = ctx;
-  const sizing = planSizing(plan);
+  const { job, settings } = options;
+  const sizing = settings.sizing;
+  const envFrom: Obj[] = [{ configMapRef: { name: plan.goal_name } }];
+  if (deliversSecrets(ctx)) envFrom.push({ secretRef: { name: settings.secretName } });
   const probe = (extra: Obj) => ({ httpGet: { path: HEALTH_PATH, port: "http" }, timeoutSeconds: 3, ...extra });
   const serving = job
     ? {}
@@ -27,7 +46,8 @@ function container(ctx: BuildContext, job: boolean): Obj {
     image: pinnedImage(plan).image,
     imagePullPolicy: "IfNotPresent",
     ...(job ? {} : { ports: [{ name: "http", containerPort: plan.compute.container_port, protocol: "TCP" }] }),
-    envFrom: [{ configMapRef: { name: plan.goal_name } }],
+    env: otelEnv(ctx, options.conventions, settings),
+    envFrom,
     resources: { requests: { ...sizing.resources }, limits: { ...sizing.resources } },
     ...serving,
     securityContext: {
@@ -47,11 +67,13 @@ function container(ctx: BuildContext, job: boolean): Obj {
  * A pod template: the selector labels plus part-of and managed-by (never the per-run trace ids,
  * which would restart every pod on each plan version), and the pod spec. `spread` is the
  * Deployment's zone spread; a `job` pod restarts `Never`, so each retry is a new pod the Job counts.
+ * A serving pod carries the Prometheus scrape annotations.
  */
-export function podTemplate(ctx: BuildContext, selector: Record<string, string>, options: { job: boolean; spread?: Obj[] }): Obj {
+export function podTemplate(ctx: BuildContext, selector: Record<string, string>, options: PodOptions): Obj {
   const { plan } = ctx;
+  const labels = { ...selector, "app.kubernetes.io/part-of": plan.goal_name, "app.kubernetes.io/managed-by": "atlas" };
   return {
-    metadata: { labels: { ...selector, "app.kubernetes.io/part-of": plan.goal_name, "app.kubernetes.io/managed-by": "atlas" } },
+    metadata: options.job ? { labels } : { labels, annotations: scrapeAnnotations(ctx) },
     spec: {
       ...(options.job ? { restartPolicy: "Never" } : {}),
       serviceAccountName: plan.goal_name,
@@ -65,7 +87,7 @@ export function podTemplate(ctx: BuildContext, selector: Record<string, string>,
         seccompProfile: { type: "RuntimeDefault" },
       },
       ...(options.spread ? { topologySpreadConstraints: options.spread } : {}),
-      containers: [container(ctx, options.job)],
+      containers: [container(ctx, options)],
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
     },
   };

@@ -1,14 +1,16 @@
 import { Deployment } from "kubernetes-models/apps/v1";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2";
 import { CronJob } from "kubernetes-models/batch/v1";
-import { Ingress } from "kubernetes-models/networking.k8s.io/v1";
+import { Ingress, NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1";
+import { Role, RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { ConfigMap, Namespace, Service, ServiceAccount } from "kubernetes-models/v1";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import type { PlanSpec } from "../../schemas/plan.js";
 import { eksApiPlan, eksPipelinePlan, kubernetesPlans } from "../../test/fixtures/plans/eks.js";
 import { staticSitePlan, webApiProdPlan, workerDevPlan } from "../../test/fixtures/plans/index.js";
+import { fileMap, kustomizeBuild } from "../../test/helpers/kustomize-build.js";
 import { renderArtifacts } from "./engine.js";
 
 // Manifests are checked field by field below; a loose type keeps those reads short.
@@ -26,13 +28,36 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   "networking.k8s.io/v1/Ingress": Ingress,
   "autoscaling/v2/HorizontalPodAutoscaler": HorizontalPodAutoscaler,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "rbac.authorization.k8s.io/v1/Role": Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
 };
 
+/**
+ * Custom resources kubernetes-models has no class for, checked against the fields their CRDs
+ * require (External Secrets Operator v1 ExternalSecret; Prometheus Operator v1 ServiceMonitor).
+ */
+const CRDS: Record<string, (object: Obj) => void> = {
+  "external-secrets.io/v1/ExternalSecret": (o) => {
+    expect(["SecretStore", "ClusterSecretStore"]).toContain(o.spec.secretStoreRef.kind);
+    expect(o.spec.secretStoreRef.name).toMatch(/^[a-z0-9-]+$/);
+    expect(o.spec.refreshInterval).toMatch(/^\d+[smh]$/);
+    expect(o.spec.target).toMatchObject({ name: expect.stringMatching(/^[a-z0-9-]+$/), creationPolicy: "Owner" });
+    for (const item of o.spec.data) expect(item).toEqual({ secretKey: expect.stringMatching(/^[A-Z0-9_]+$/), remoteRef: { key: expect.any(String) } });
+  },
+  "monitoring.coreos.com/v1/ServiceMonitor": (o) => {
+    expect(o.spec.selector.matchLabels).toBeDefined();
+    for (const endpoint of o.spec.endpoints) expect(endpoint).toMatchObject({ port: expect.any(String) });
+  },
+};
+
+/** The objects the plan's own environment deploys: `kustomize build kubernetes/overlays/<env>` (test harness). */
 function objects(plan: PlanSpec): { file: string; object: Obj }[] {
-  return renderArtifacts(plan)
-    .files.filter((f) => f.kind === "kubernetes")
-    .flatMap((f) => parseAllDocuments(f.content).map((doc) => ({ file: f.path, object: doc.toJS() as Obj })))
-    .filter(({ object }) => object.kind !== "Kustomization");
+  const overlay = `kubernetes/overlays/${plan.environment}`;
+  return kustomizeBuild(fileMap(renderArtifacts(plan).files), overlay).map((object: Obj) => ({
+    file: `${overlay}: ${object.kind}/${object.metadata.name}`,
+    object,
+  }));
 }
 
 const find = (plan: PlanSpec, kind: string) => {
@@ -67,6 +92,11 @@ describe("Kubernetes manifests", () => {
         const list = objects(plan);
         expect(list.length).toBeGreaterThanOrEqual(plan.compute.schedule ? 4 : 6);
         for (const { file, object } of list) {
+          const crd = CRDS[`${object.apiVersion}/${object.kind}`];
+          if (crd) {
+            crd(object);
+            continue;
+          }
           const Model = MODELS[`${object.apiVersion}/${object.kind}`];
           expect(Model, `${file}: no model for ${object.apiVersion}/${object.kind}`).toBeDefined();
           expect(() => new (Model as NonNullable<typeof Model>)(object as never).validate(), file).not.toThrow();
@@ -83,6 +113,8 @@ describe("Kubernetes manifests", () => {
             "atlas.dev/component": component,
             "atlas.dev/trace-id": plan.trace_id,
             "atlas.dev/plan-id": plan.plan_id,
+            "atlas.dev/team": "platform",
+            "atlas.dev/env": plan.environment,
           });
           expect(object.metadata.annotations, file).toMatchObject({
             "atlas.dev/plan-version": String(plan.version),
@@ -118,12 +150,18 @@ describe("Kubernetes manifests", () => {
 
       it("runs the service as a Deployment with probes, a ClusterIP Service and a CPU autoscaler", () => {
         const deployment = find(plan, "Deployment");
-        expect(deployment.spec.replicas).toBe(plan.compute.min_replicas);
+        // dev runs one pod with no autoscaler; elsewhere the autoscaler owns the count, so the Deployment sets none.
+        if (plan.environment === "dev") expect(deployment.spec.replicas).toBe(1);
+        else expect(deployment.spec).not.toHaveProperty("replicas");
         expect(deployment.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
         const [container] = deployment.spec.template.spec.containers;
         expect(container.ports).toEqual([{ name: "http", containerPort: plan.compute.container_port, protocol: "TCP" }]);
         for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) expect(container[probe].httpGet.path).toBe("/healthz");
         expect(find(plan, "Service").spec.type).toBe("ClusterIP");
+        if (plan.environment === "dev") {
+          expect(kindsOf(plan)).not.toContain("HorizontalPodAutoscaler");
+          return;
+        }
         expect(find(plan, "HorizontalPodAutoscaler").spec).toMatchObject({
           minReplicas: Math.max(1, plan.compute.min_replicas),
           maxReplicas: plan.compute.max_replicas,
@@ -138,7 +176,17 @@ describe("Kubernetes manifests", () => {
     if (!schedule) throw new Error("the EKS pipeline fixture has no schedule");
 
     it("is one CronJob: no Deployment, autoscaler, Service, Ingress or disruption budget", () => {
-      expect(kindsOf(eksPipelinePlan)).toEqual(["ConfigMap", "CronJob", "Namespace", "ServiceAccount"]);
+      expect(kindsOf(eksPipelinePlan)).toEqual([
+        "ConfigMap",
+        "ConfigMap",
+        "CronJob",
+        "Namespace",
+        "NetworkPolicy",
+        "NetworkPolicy",
+        "Role",
+        "RoleBinding",
+        "ServiceAccount",
+      ]);
     });
 
     it("starts at the plan's time in UTC, one run at a time, sized and bounded by the plan's schedule", () => {
@@ -159,7 +207,9 @@ describe("Kubernetes manifests", () => {
       const asService: PlanSpec = { ...structuredClone(eksPipelinePlan), compute: { ...eksPipelinePlan.compute, schedule: null } };
       const service = find(asService, "Deployment").spec.template;
       const run = podTemplate(eksPipelinePlan);
-      expect(run.metadata).toEqual(service.metadata);
+      // Only a serving pod is scraped by Prometheus.
+      expect(run.metadata).toEqual({ labels: service.metadata.labels });
+      expect(service.metadata.annotations).toMatchObject({ "prometheus.io/scrape": "true" });
       const { containers: runContainers, restartPolicy, ...runPod } = run.spec;
       const { containers: serviceContainers, topologySpreadConstraints: _spread, ...servicePod } = service.spec;
       expect(restartPolicy).toBe("Never");
@@ -183,11 +233,17 @@ describe("Kubernetes manifests", () => {
   it("gives an API on EKS the Deployment, Service, autoscaler, disruption budget and an ALB Ingress with TLS", () => {
     expect(kindsOf(eksApiPlan)).toEqual([
       "ConfigMap",
+      "ConfigMap",
       "Deployment",
+      "ExternalSecret",
       "HorizontalPodAutoscaler",
       "Ingress",
       "Namespace",
+      "NetworkPolicy",
+      "NetworkPolicy",
       "PodDisruptionBudget",
+      "Role",
+      "RoleBinding",
       "Service",
       "ServiceAccount",
     ]);
@@ -195,27 +251,48 @@ describe("Kubernetes manifests", () => {
     expect(pod.topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 })]);
     expect(find(eksApiPlan, "PodDisruptionBudget").spec.minAvailable).toBe(1);
     const ingress = find(eksApiPlan, "Ingress");
-    expect(ingress.spec).toMatchObject({ ingressClassName: "alb", tls: [{ secretName: "orders-api-tls" }] });
+    expect(ingress.spec).toMatchObject({ ingressClassName: "alb", tls: [{ secretName: "orders-api-prod-tls", hosts: ["orders-api.prod.example.internal"] }] });
     expect(ingress.metadata.annotations["alb.ingress.kubernetes.io/scheme"]).toBe("internet-facing");
   });
 
   it("does not spread, budget or expose the single dev worker (it keeps its in-cluster Service)", () => {
     expect(find(workerDevPlan, "Deployment").spec.template.spec.topologySpreadConstraints).toBeUndefined();
-    expect(kindsOf(workerDevPlan)).toEqual(["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Namespace", "Service", "ServiceAccount"]);
+    expect(kindsOf(workerDevPlan)).toEqual([
+      "ConfigMap",
+      "ConfigMap",
+      "Deployment",
+      "ExternalSecret",
+      "Namespace",
+      "NetworkPolicy",
+      "NetworkPolicy",
+      "Role",
+      "RoleBinding",
+      "Service",
+      "ServiceAccount",
+    ]);
   });
 
   it.each([
     ["eks-api", eksApiPlan],
     ["eks-pipeline", eksPipelinePlan],
-  ])("%s: lists every manifest in the kustomization, namespace first", (_name, plan) => {
+  ])("%s: the base kustomization lists every base manifest; each overlay adds its namespace first", (_name, plan) => {
     const files = renderArtifacts(plan).files.filter((f) => f.kind === "kubernetes");
-    const kustomization = parseAllDocuments(files.find((f) => f.path === "kubernetes/kustomization.yaml")?.content ?? "")[0]?.toJS() as Obj;
-    expect(kustomization.resources[0]).toBe("namespace.yaml");
-    expect([...kustomization.resources].sort()).toEqual(
+    const read = (path: string) => parseAllDocuments(files.find((f) => f.path === path)?.content ?? "")[0]?.toJS() as Obj;
+    const base = read("kubernetes/base/kustomization.yaml");
+    expect([...base.resources].sort()).toEqual(
       files
-        .map((f) => f.path.slice("kubernetes/".length))
-        .filter((p) => p !== "kustomization.yaml")
+        .filter((f) => f.path.startsWith("kubernetes/base/") && f.path !== "kubernetes/base/kustomization.yaml")
+        .map((f) => f.path.slice("kubernetes/base/".length))
         .sort(),
     );
+    for (const env of ["dev", "qa", "staging", "prod"]) {
+      const overlay = read(`kubernetes/overlays/${env}/kustomization.yaml`);
+      expect(overlay.resources.slice(0, 2)).toEqual(["../../base", "namespace.yaml"]);
+    }
+  });
+
+  it("labels each namespace for the restricted Pod Security Standard in all three modes", () => {
+    const namespace = find(eksApiPlan, "Namespace");
+    for (const mode of ["enforce", "audit", "warn"]) expect(namespace.metadata.labels[`pod-security.kubernetes.io/${mode}`]).toBe("restricted");
   });
 });

@@ -1,10 +1,14 @@
 import { stringify } from "yaml";
 import { appConfig } from "./config.js";
-import type { BuildContext, RenderedFile } from "./context.js";
+import type { BuildContext } from "./context.js";
+import type { Conventions } from "./conventions.js";
 import { cronJob } from "./kubernetes-job.js";
 import { podTemplate } from "./kubernetes-pod.js";
-import { GENERATOR, k8sAnnotations, k8sLabels, selectorLabels } from "./labels.js";
-import { HEALTH_PATH, planSizing } from "./sizing.js";
+import { externalSecret, namespaceObject, networkPolicies, rbacObjects, serviceAccount } from "./kubernetes-security.js";
+import { K8S_LABELS, k8sAnnotations, k8sLabels, labelValue, selectorLabels } from "./labels.js";
+import type { EnvironmentSettings } from "./overlays.js";
+import { HEALTH_PATH } from "./sizing.js";
+import { collectorConfig, METRICS_PATH, otelConfigMapName } from "./telemetry.js";
 import { TLS_POLICY } from "./terraform/alb.js";
 
 type Obj = Record<string, unknown>;
@@ -27,8 +31,8 @@ export function hasIngress(ctx: BuildContext): boolean {
   return runsOnKubernetes(ctx) && !isScheduled(ctx) && ctx.plan.network.ingress.type === "alb";
 }
 
-function deployment(ctx: BuildContext, meta: Obj, selector: Record<string, string>): Obj {
-  const sizing = planSizing(ctx.plan);
+function deployment(ctx: BuildContext, settings: EnvironmentSettings, conventions: Conventions, meta: Obj, selector: Record<string, string>): Obj {
+  const sizing = settings.sizing;
   const spread = sizing.zoneSpread
     ? [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: selector } }]
     : undefined;
@@ -37,17 +41,18 @@ function deployment(ctx: BuildContext, meta: Obj, selector: Record<string, strin
     kind: "Deployment",
     metadata: meta,
     spec: {
-      replicas: sizing.replicas,
+      // With an autoscaler the replica count is its to set: applying a fixed one would undo its scaling.
+      ...(sizing.autoscaling ? {} : { replicas: sizing.replicas }),
       revisionHistoryLimit: 5,
       selector: { matchLabels: selector },
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: podTemplate(ctx, selector, { job: false, ...(spread ? { spread } : {}) }),
+      template: podTemplate(ctx, selector, { job: false, settings, conventions, ...(spread ? { spread } : {}) }),
     },
   };
 }
 
 /** The ALB controller's settings: on EKS the Ingress is what creates the load balancer. */
-function ingressAnnotations(ctx: BuildContext): Obj {
+export function ingressAnnotations(ctx: BuildContext): Record<string, string> {
   return {
     "alb.ingress.kubernetes.io/scheme": ctx.plan.network.ingress.public ? "internet-facing" : "internal",
     "alb.ingress.kubernetes.io/target-type": "ip",
@@ -58,15 +63,16 @@ function ingressAnnotations(ctx: BuildContext): Obj {
   };
 }
 
-type Manifest = { file: string; object: Obj };
+/** A manifest and the file it goes to (relative to its Kustomize folder). */
+export type Manifest = { file: string; object: Obj };
 type Meta = (extra?: Obj) => { name: string; namespace: string; labels: Record<string, string>; annotations: Obj };
 
-/** A long-running service: Deployment, ClusterIP Service, CPU autoscaler, a disruption budget from two pods, and the Ingress when it has an ALB. */
-function serviceObjects(ctx: BuildContext, meta: Meta, selector: Record<string, string>): Manifest[] {
+/** A long-running service: Deployment, ClusterIP Service, CPU autoscaler (not in dev), a disruption budget from two pods, and the Ingress when it has an ALB. */
+function serviceObjects(ctx: BuildContext, settings: EnvironmentSettings, conventions: Conventions, meta: Meta, selector: Record<string, string>): Manifest[] {
   const name = ctx.plan.goal_name;
-  const sizing = planSizing(ctx.plan);
+  const sizing = settings.sizing;
   const out: Manifest[] = [
-    { file: "deployment.yaml", object: deployment(ctx, meta(), selector) },
+    { file: "deployment.yaml", object: deployment(ctx, settings, conventions, meta(), selector) },
     {
       file: "service.yaml",
       object: {
@@ -76,7 +82,9 @@ function serviceObjects(ctx: BuildContext, meta: Meta, selector: Record<string, 
         spec: { type: "ClusterIP", selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
       },
     },
-    {
+  ];
+  if (sizing.autoscaling) {
+    out.push({
       file: "hpa.yaml",
       object: {
         apiVersion: "autoscaling/v2",
@@ -90,8 +98,8 @@ function serviceObjects(ctx: BuildContext, meta: Meta, selector: Record<string, 
           behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
         },
       },
-    },
-  ];
+    });
+  }
   if (sizing.pdb) {
     out.push({
       file: "pdb.yaml",
@@ -102,56 +110,53 @@ function serviceObjects(ctx: BuildContext, meta: Meta, selector: Record<string, 
     const backend = { service: { name, port: { name: "http" } } };
     const spec: Obj = {
       ingressClassName: "alb",
-      tls: [{ secretName: `${name}-tls` }],
-      rules: [{ http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
+      tls: [{ hosts: [settings.host], secretName: settings.tlsSecretName }],
+      rules: [{ host: settings.host, http: { paths: [{ path: "/", pathType: "Prefix", backend }] } }],
     };
     out.push({ file: "ingress.yaml", object: { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: meta(ingressAnnotations(ctx)), spec } });
+  }
+  if (conventions.prometheus_operator) {
+    const endpoints = [{ port: "http", path: METRICS_PATH, interval: "30s" }];
+    const monitor = { selector: { matchLabels: selector }, namespaceSelector: { matchNames: [settings.namespace] }, endpoints };
+    out.push({ file: "servicemonitor.yaml", object: { apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: meta(), spec: monitor } });
   }
   return out;
 }
 
 /**
- * The workload's Kubernetes objects, in apply order, each with the trace labels and in the
- * plan's own namespace: a Deployment and what serves it, or for a scheduled plan one CronJob
- * (a run serves nothing, so no Service, Ingress, autoscaler or disruption budget). Empty for
- * designs that do not run on Kubernetes: ECS services and static sites.
+ * The workload's Kubernetes objects for one environment, in apply order, each with the trace
+ * labels, the team and environment labels, and in the environment's namespace: the Namespace
+ * (Pod Security "restricted"), ServiceAccount, Role and RoleBinding, NetworkPolicies, the app
+ * and OTel ConfigMaps, the ExternalSecret when the plan has secrets, then a Deployment and what
+ * serves it, or for a scheduled plan one CronJob (a run serves nothing, so no Service, Ingress,
+ * autoscaler or disruption budget). Empty for designs that do not run on Kubernetes.
  */
-export function kubernetesObjects(ctx: BuildContext): Manifest[] {
+export function kubernetesObjects(ctx: BuildContext, settings: EnvironmentSettings, conventions: Conventions): Manifest[] {
   if (!runsOnKubernetes(ctx)) return [];
   const { plan } = ctx;
   const owner = ctx.component([ctx.computeKind]);
-  const labels = k8sLabels(plan, owner);
+  const labels = { ...k8sLabels(plan, owner), [K8S_LABELS.team]: labelValue(conventions.team), [K8S_LABELS.env]: settings.environment };
   const annotations = k8sAnnotations(plan);
-  const meta: Meta = (extra = {}) => ({ name: plan.goal_name, namespace: ctx.namespace, labels, annotations: { ...annotations, ...extra } });
+  const meta: Meta = (extra = {}) => ({ name: plan.goal_name, namespace: settings.namespace, labels, annotations: { ...annotations, ...extra } });
   const selector = selectorLabels(plan, owner);
   const schedule = plan.compute.schedule;
+  const secret = externalSecret(ctx, conventions, settings, meta);
+  const otelData = { "collector.yaml": collectorConfig(conventions) };
   return [
-    {
-      file: "namespace.yaml",
-      object: {
-        apiVersion: "v1",
-        kind: "Namespace",
-        // The pods meet the "restricted" Pod Security Standard; enforcing it keeps it that way.
-        metadata: { name: ctx.namespace, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" }, annotations },
-      },
-    },
-    { file: "serviceaccount.yaml", object: { apiVersion: "v1", kind: "ServiceAccount", metadata: meta(), automountServiceAccountToken: false } },
-    { file: "configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(), data: appConfig(ctx) } },
+    { file: "namespace.yaml", object: namespaceObject(settings, labels, annotations) },
+    { file: "serviceaccount.yaml", object: serviceAccount(meta) },
+    ...rbacObjects(ctx, settings, meta).map((object) => ({ file: `${(object.kind as string).toLowerCase()}.yaml`, object })),
+    ...networkPolicies(ctx, conventions, meta, selector, !schedule).map((object, i) => ({
+      file: i === 0 ? "networkpolicy-deny.yaml" : "networkpolicy.yaml",
+      object,
+    })),
+    { file: "configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(), data: appConfig(ctx, settings.environment) } },
+    { file: "otel-configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: { ...meta(), name: otelConfigMapName(ctx) }, data: otelData } },
+    ...(secret ? [{ file: "externalsecret.yaml", object: secret }] : []),
     ...(schedule
-      ? [{ file: "cronjob.yaml", object: cronJob(schedule, meta(), podTemplate(ctx, selector, { job: true })) }]
-      : serviceObjects(ctx, meta, selector)),
+      ? [{ file: "cronjob.yaml", object: cronJob(schedule, meta(), podTemplate(ctx, selector, { job: true, settings, conventions })) }]
+      : serviceObjects(ctx, settings, conventions, meta, selector)),
   ];
-}
-
-/** `kubernetes/<kind>.yaml` files plus a kustomization, so `kubectl apply -k kubernetes/` applies them in order. */
-export function renderKubernetes(ctx: BuildContext): RenderedFile[] {
-  const objects = kubernetesObjects(ctx);
-  if (objects.length === 0) return [];
-  const header = `# Generated by ${GENERATOR} from plan ${ctx.plan.plan_id} version ${ctx.plan.version}. Edit the plan, not this file.\n`;
-  const files = objects.map(({ file, object }) => ({ path: `kubernetes/${file}`, content: header + toYaml(object) }));
-  const kustomization = { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: objects.map((o) => o.file) };
-  files.push({ path: "kubernetes/kustomization.yaml", content: header + toYaml(kustomization) });
-  return files;
 }
 
 /** YAML without line folding (long values stay on one line) and without anchors for repeated objects. */

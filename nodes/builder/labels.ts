@@ -14,6 +14,10 @@ export const K8S_LABELS = {
   planId: "atlas.dev/plan-id",
   planVersion: "atlas.dev/plan-version",
   generatedBy: "atlas.dev/generated-by",
+  /** the owning team (organisation convention `team`) */
+  team: "atlas.dev/team",
+  /** the delivery environment: dev, qa, staging or prod */
+  env: "atlas.dev/env",
 } as const;
 
 /** Who wrote the files, in annotations and headers. */
@@ -36,6 +40,7 @@ export const UNTAGGABLE_TYPES: ReadonlySet<string> = new Set([
   "aws_cloudwatch_event_target",
   "aws_cloudfront_origin_access_control",
   "aws_ecr_lifecycle_policy",
+  "aws_secretsmanager_secret_version",
 ]);
 
 /** Provider-level tags: the trace labels without the component (that is per resource). */

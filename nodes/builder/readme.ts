@@ -1,5 +1,7 @@
 import { RUN_MINUTES_TAG } from "../../pricing/index.js";
 import type { BuildContext, RenderedFile } from "./context.js";
+import { DELIVERY_PATHS } from "./environments.js";
+import { chartName } from "./helm.js";
 import { hasIngress, isScheduled, runsOnKubernetes } from "./kubernetes.js";
 import { cronJobSettings } from "./kubernetes-job.js";
 import { GENERATOR } from "./labels.js";
@@ -41,19 +43,20 @@ function applySteps(ctx: BuildContext): string[] {
   const { plan } = ctx;
   const lines = ["```sh", "cd terraform", "terraform init", "terraform plan -out plan.tfplan", "terraform apply plan.tfplan", "```"];
   if (!runsOnKubernetes(ctx)) return lines;
-  const chart = `helm/${plan.goal_name}`;
+  const chart = `helm/${chartName(ctx)}`;
   const workload = isScheduled(ctx) ? "the CronJob" : "the service";
+  const env = plan.environment;
   lines.push(
     "",
     "```sh",
     `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`,
     "```",
     "",
-    `Then deploy ${workload} with either the plain manifests or the Helm chart (not both):`,
+    `Then deploy ${workload} to an environment (dev, qa, staging or prod; ${env} is the plan's) with either its Kustomize overlay or the Helm chart (not both). The cluster needs the AWS Load Balancer Controller (for an Ingress) and the External Secrets Operator with a ClusterSecretStore named \`${ctx.conventions.secret_store}\` (for secrets):`,
     "",
     "```sh",
-    "kubectl apply -k kubernetes/",
-    `# or\nhelm upgrade --install ${plan.goal_name} ${chart} --namespace ${ctx.namespace} --create-namespace -f ${chart}/values-${plan.environment}.yaml`,
+    `kubectl apply -k ${DELIVERY_PATHS.overlay(env)}`,
+    `# or\nhelm upgrade --install ${plan.goal_name} ${chart} --namespace ${ctx.namespace} --create-namespace -f ${DELIVERY_PATHS.helmValues(chart, env)}`,
     "```",
   );
   return lines;
@@ -73,7 +76,7 @@ function scheduleNotes(ctx: BuildContext): string[] {
   if (schedule) {
     const job = cronJobSettings(schedule);
     return [
-      `- A CronJob (\`kubernetes/cronjob.yaml\`) starts ${job.parallelism} pod(s) per run on \`${job.schedule}\` in ${job.timeZone}, the plan's \`${schedule.expression}\`; a run never starts while the last one is still going (\`concurrencyPolicy: Forbid\`). A run still going after ${schedule.run_minutes} min, the length the cost assumes, is stopped (\`activeDeadlineSeconds\`); failed pods are replaced up to ${job.backoffLimit} times within it. Start an extra run with \`kubectl create job --from=cronjob/${plan.goal_name} ${plan.goal_name}-manual -n ${ctx.namespace}\`.`,
+      `- A CronJob (\`kubernetes/base/cronjob.yaml\`) starts ${job.parallelism} pod(s) per run on \`${job.schedule}\` in ${job.timeZone}, the plan's \`${schedule.expression}\`; a run never starts while the last one is still going (\`concurrencyPolicy: Forbid\`). A run still going after ${schedule.run_minutes} min, the length the cost assumes, is stopped (\`activeDeadlineSeconds\`); failed pods are replaced up to ${job.backoffLimit} times within it. Start an extra run with \`kubectl create job --from=cronjob/${plan.goal_name} ${plan.goal_name}-manual -n ${ctx.namespace}\`.`,
     ];
   }
   if (plan.compute.min_replicas === 0) {
@@ -137,6 +140,7 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     ...(hasIngress(ctx)
       ? [
           "- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`).",
+          `- The plan names no domain, so each environment's Ingress host is \`${plan.goal_name}.<env>.example.internal\`: set the real one (Helm \`ingress.host\`, or a patch in the overlay).`,
         ]
       : []),
     ...alertsWithoutAlarm(ctx).map((a) => `- Alert \`${a.name}\` (${a.metric}) has no alarm: ${unwatched(ctx, a.metric)}. Add the alarm once it exists.`),

@@ -1,5 +1,6 @@
 import { AtlasError } from "../../lib/errors.js";
 import type { PlanSpec } from "../../schemas/plan.js";
+import type { DeliveryEnvironment } from "./environments.js";
 
 /** Path of the HTTP health endpoint the service must expose: ALB health check and Kubernetes probes. */
 export const HEALTH_PATH = "/healthz";
@@ -24,6 +25,8 @@ export interface EnvironmentSizing {
   zoneSpread: boolean;
   /** a PodDisruptionBudget keeps one pod up (when there are two or more) */
   pdb: boolean;
+  /** a CPU autoscaler between min and max replicas; off in dev, which runs a fixed single pod */
+  autoscaling: boolean;
 }
 
 /** CPU in millicores and memory in MiB, never below what Kubernetes accepts as a sane minimum. */
@@ -44,28 +47,29 @@ export function planSizing(plan: PlanSpec): EnvironmentSizing {
     resources: podResources(c.cpu, c.memory_mb),
     zoneSpread: plan.environment === "prod",
     pdb: replicas >= 2,
+    autoscaling: true,
   };
 }
 
 /**
- * Sizing for each environment of the Helm chart. The plan's environment gets the plan's
- * numbers; the others are derived from them: dev runs one small pod, staging half of prod,
- * prod at least two pods so a zone or node can fail.
+ * Sizing for each delivery environment (Kustomize overlays and Helm values alike). The plan's
+ * own environment keeps the plan's numbers, except that dev is never autoscaled; the others are
+ * derived from them:
+ * - dev: one pod at half the plan's CPU and memory, no autoscaler, no disruption budget;
+ * - qa: two pods at the plan's size, CPU autoscaling up to half the plan's maximum (at least 2);
+ * - staging: half the plan's minimum and maximum (at least one pod), the plan's size;
+ * - prod: at least two pods (a zone or node can fail), the plan's maximum, zone spread and a budget.
  */
-export function environmentSizing(plan: PlanSpec, environment: "dev" | "staging" | "prod"): EnvironmentSizing {
+export function environmentSizing(plan: PlanSpec, environment: DeliveryEnvironment): EnvironmentSizing {
   const own = planSizing(plan);
-  if (environment === plan.environment) return own;
   const c = plan.compute;
   if (environment === "dev") {
-    return {
-      ...own,
-      replicas: 1,
-      minReplicas: 1,
-      maxReplicas: Math.min(2, own.maxReplicas),
-      zoneSpread: false,
-      pdb: false,
-      resources: podResources(c.cpu / 2, Math.ceil(c.memory_mb / 2)),
-    };
+    const resources = environment === plan.environment ? own.resources : podResources(c.cpu / 2, Math.ceil(c.memory_mb / 2));
+    return { ...own, replicas: 1, minReplicas: 1, maxReplicas: 1, zoneSpread: false, pdb: false, autoscaling: false, resources };
+  }
+  if (environment === plan.environment) return own;
+  if (environment === "qa") {
+    return { ...own, replicas: 2, minReplicas: 2, maxReplicas: Math.max(2, Math.ceil(own.maxReplicas / 2)), zoneSpread: false, pdb: true };
   }
   if (environment === "staging") {
     const min = Math.max(1, Math.ceil(own.minReplicas / 2));

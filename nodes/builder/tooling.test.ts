@@ -2,10 +2,13 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseAllDocuments } from "yaml";
 import { kubernetesPlans } from "../../test/fixtures/plans/eks.js";
 import { samplePlans } from "../../test/fixtures/plans/index.js";
+import { fileMap, kustomizeBuild } from "../../test/helpers/kustomize-build.js";
 import { makeTmpDir, removeTmpDir } from "../../test/helpers/tmp.js";
 import { renderArtifacts } from "./engine.js";
+import { DELIVERY_ENVIRONMENTS, DELIVERY_PATHS } from "./environments.js";
 
 /** True when a CLI is on the PATH; these checks run offline and are skipped without the tool. */
 function available(command: string, ...args: string[]): boolean {
@@ -47,15 +50,36 @@ describe("artifacts through the real tools (when installed)", () => {
     for (const [name, plan] of Object.entries(allPlans)) expect(existsSync(join(root, name, "kubernetes")), name).toBe(plan.compute.platform === "eks");
   });
 
-  it.skipIf(!hasKubectl)("`kubectl kustomize` builds the manifests into the workload each plan runs: a CronJob for a schedule, else a Deployment", () => {
+  it.skipIf(!hasKubectl)("`kubectl kustomize` builds every overlay into the workload each plan runs: a CronJob for a schedule, else a Deployment", () => {
     for (const [name, plan] of Object.entries(kubernetesPlans)) {
-      const built = execFileSync("kubectl", ["kustomize", join(root, name, "kubernetes")], { encoding: "utf8" });
-      const kinds = [...built.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
-      const [expected, absent] = plan.compute.schedule ? ["CronJob", "Deployment"] : ["Deployment", "CronJob"];
-      expect(kinds, name).toContain(expected);
-      expect(kinds, name).not.toContain(absent);
-      expect(kinds.includes("HorizontalPodAutoscaler"), name).toBe(!plan.compute.schedule);
-      expect(built, name).toContain(`namespace: ${plan.goal_name}-${plan.environment}`);
+      for (const env of DELIVERY_ENVIRONMENTS) {
+        const built = execFileSync("kubectl", ["kustomize", join(root, name, DELIVERY_PATHS.overlay(env))], { encoding: "utf8" });
+        const kinds = [...built.matchAll(/^kind: (\w+)$/gm)].map((m) => m[1]);
+        const [expected, absent] = plan.compute.schedule ? ["CronJob", "Deployment"] : ["Deployment", "CronJob"];
+        expect(kinds, `${name} ${env}`).toContain(expected);
+        expect(kinds, `${name} ${env}`).not.toContain(absent);
+        // dev runs one pod without an autoscaler; the other environments of a service scale on CPU.
+        expect(kinds.includes("HorizontalPodAutoscaler"), `${name} ${env}`).toBe(!plan.compute.schedule && env !== "dev");
+        expect(built, `${name} ${env}`).toContain(`namespace: ${plan.goal_name}-${env}`);
+      }
+    }
+  });
+
+  it.skipIf(!hasKubectl)("the test harness builds each overlay exactly as `kubectl kustomize` does", () => {
+    for (const [name, plan] of Object.entries(kubernetesPlans)) {
+      const files = fileMap(renderArtifacts(plan).files);
+      for (const env of DELIVERY_ENVIRONMENTS) {
+        const built = execFileSync("kubectl", ["kustomize", join(root, name, DELIVERY_PATHS.overlay(env))], { encoding: "utf8" });
+        const real = parseAllDocuments(built).map((d) => d.toJS() as Record<string, unknown>);
+        const harness = kustomizeBuild(files, DELIVERY_PATHS.overlay(env));
+        const key = (o: Record<string, unknown>) => `${o.kind}/${(o.metadata as { name: string }).name}`;
+        expect(harness.map(key).sort(), `${name} ${env}`).toEqual(real.map(key).sort());
+        for (const object of real)
+          expect(
+            harness.find((o) => key(o) === key(object)),
+            `${name} ${env} ${key(object)}`,
+          ).toEqual(object);
+      }
     }
   });
 });

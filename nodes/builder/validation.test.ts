@@ -43,14 +43,14 @@ describe("built artifacts pass the validator and the estimator", () => {
       .files.filter((f) => f.kind === "kubernetes")
       .map(({ path, content }) => ({
         path,
-        content: path === "kubernetes/cronjob.yaml" ? content.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true") : content,
+        content: path === "kubernetes/base/cronjob.yaml" ? content.replace("allowPrivilegeEscalation: false", "allowPrivilegeEscalation: true") : content,
       }));
-    expect(files.find((f) => f.path === "kubernetes/cronjob.yaml")?.content).toContain("allowPrivilegeEscalation: true");
+    expect(files.find((f) => f.path === "kubernetes/base/cronjob.yaml")?.content).toContain("allowPrivilegeEscalation: true");
     const report = await validateIac(files, { environment: eksPipelinePlan.environment });
     expect(report.findings.filter((f) => f.rule_id === "K8S_ALLOW_PRIVILEGE_ESCALATION")).toEqual([
       expect.objectContaining({
         resource: `CronJob/${eksPipelinePlan.goal_name}-${eksPipelinePlan.environment}/${eksPipelinePlan.goal_name}`,
-        file: "kubernetes/cronjob.yaml",
+        file: "kubernetes/base/cronjob.yaml",
       }),
     ]);
   });

@@ -1,13 +1,15 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
 import { withContents } from "../../graph/artifact-contents.js";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
+import { emitHandoff } from "../../graph/handoff.js";
 import { MAX_REVISIONS, type PlanStateUpdate, type PlanStateValue } from "../../graph/state.js";
 import { makeHclParseCache } from "../../iac/hcl-cache.js";
 import { validateArtifacts } from "./check.js";
 
 /**
- * The validator node. PASS → the approval gate. FAIL → back to the architect with the
- * findings, at most MAX_REVISIONS times; then the design is BLOCKED with the findings as rationale.
+ * The validator node. PASS → the approval gate. FAIL → the specification's InfraValidationFailed
+ * event, and back to the architect with the findings, at most MAX_REVISIONS times; then the design
+ * is BLOCKED with the findings as rationale.
  */
 export function makeValidator(deps: GraphDeps) {
   // Parse results by content, kept as long as this graph: a file validated again unchanged (a run
@@ -61,7 +63,19 @@ export function makeValidator(deps: GraphDeps) {
     const blocking = report.findings.filter(
       (finding) => finding.severity === "high" || finding.severity === "critical" || (unpricedBlocks && finding.rule_id === "COST_UNPRICED"),
     );
-    if (state.revisions >= MAX_REVISIONS) {
+    const last = state.revisions >= MAX_REVISIONS;
+    events.push(
+      await emitHandoff(deps, state, threadId, "InfraValidationFailed", {
+        plan_id: state.plan.plan_id,
+        plan_version: state.plan.version,
+        blueprint_id: state.plan.plan_id,
+        digest: state.artifacts.digest,
+        findings: report.findings.length,
+        blocking: blocking.map((finding) => ({ rule_id: finding.rule_id, severity: finding.severity, file: finding.file || null, line: finding.line })),
+        next: last ? "blocked" : "revise",
+      }),
+    );
+    if (last) {
       const blocked = {
         stage: "validator" as const,
         reason: `The design still fails validation after ${MAX_REVISIONS} revisions: ${blocking.map((f) => f.rule_id).join(", ")}`,

@@ -7,6 +7,8 @@ import { z } from "zod";
 import type { ArtifactWithContent } from "../../graph/artifact-contents.js";
 import { runStatuses } from "../../graph/state.js";
 import { AtlasError } from "../../lib/errors.js";
+import type { ArtifactSignature } from "../../lib/signing.js";
+import { SIGNATURE_FILE, signatureDocument } from "../../nodes/builder/verify.js";
 import { keyNames } from "../../tenants/keys.js";
 import type { ServerDeps } from "../deps.js";
 import { tenantOf } from "../plugins/auth.js";
@@ -78,6 +80,8 @@ interface ArchivedBuild {
   plan_id: string;
   plan_version: number;
   digest: string;
+  /** the builder's signature; absent for builds from before signing */
+  signature?: ArtifactSignature | undefined;
   files: ArtifactWithContent[];
 }
 
@@ -99,7 +103,8 @@ function archivePath(path: string): string {
 }
 
 /**
- * A build as one gzipped tar: every file under `<name>/`, then `<name>/MANIFEST.json`. The
+ * A build as one gzipped tar: every file under `<name>/`, then `<name>/MANIFEST.json` and, for a
+ * signed build, `<name>/ATLAS-SIGNATURE.json` (what `pnpm verify <name>` checks). The
  * contents are all in hand before the first byte is sent, so the stream cannot fail half-way
  * on a missing artifact. Every entry carries `mtime` (the time of the download).
  */
@@ -114,6 +119,7 @@ function gzippedTar(build: ArchivedBuild, mtime: Date, onError: (error: Error) =
   const entries = [
     ...build.files.map((file) => ({ name: `${folder}/${archivePath(file.path)}`, content: Buffer.from(file.content, "utf8") })),
     { name: `${folder}/MANIFEST.json`, content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, "utf8") },
+    ...(build.signature ? [{ name: `${folder}/${SIGNATURE_FILE}`, content: Buffer.from(signatureDocument(build.signature, build.files), "utf8") }] : []),
   ];
   const tar = pack();
   for (const entry of entries) tar.entry({ name: entry.name, mode: 0o644, mtime }, entry.content);
@@ -204,7 +210,7 @@ export const planReadRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
         summary: "Every artifact of a build (the latest, or `?version=N`) as one gzipped tar, with a MANIFEST.json",
         querystring: z.object({ version: z.coerce.number().int().min(1).max(10_000).optional() }).strict(),
         description:
-          "Files are under `<plan_id>-v<version>/` at the paths `/artifacts` lists; `MANIFEST.json` beside them gives each file's `path`, `sha256` and `bytes` and the build's `digest`.",
+          "Files are under `<plan_id>-v<version>/` at the paths `/artifacts` lists; `MANIFEST.json` beside them gives each file's `path`, `sha256` and `bytes` and the build's `digest`; `ATLAS-SIGNATURE.json` (signed builds) is the Ed25519 signature over the digest with each file's SHA-256, which `pnpm verify <folder>` checks.",
         response: { 200: media("application/gzip", "The archive (`content-disposition: attachment`)"), 404: errors.missingThread },
       },
       config: read,

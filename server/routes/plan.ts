@@ -272,7 +272,8 @@ export const planRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async (ap
     async (request) => {
       const { thread_id } = request.params;
       const body = request.body;
-      const run = await planner.rollback(thread_id, tenantOf(request), body);
+      // the rollback SLA (atlas_rollback_seconds) runs from here
+      const run = await planner.rollback(thread_id, tenantOf(request), { ...body, requested_at: deps.clock().toISOString() });
       await audited(request, () =>
         audit.record({
           tenant: tenantOf(request),

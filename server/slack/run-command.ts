@@ -42,7 +42,8 @@ export function makeSlackCommandRunner(deps: ServerDeps, baseUrl: string) {
 
   async function rollback(command: SlackCommand, approver: string, actor: Actor): Promise<SlackReply> {
     const reason = command.comment ?? `rolled back from Slack by ${approver}`;
-    const result = await deps.planner.rollback(command.thread_id, tenant, { by: approver, reason });
+    // the rollback SLA starts at the command, as it does at the HTTP route
+    const result = await deps.planner.rollback(command.thread_id, tenant, { by: approver, reason, requested_at: deps.clock().toISOString() });
     await audited(() =>
       audit.record({
         tenant,

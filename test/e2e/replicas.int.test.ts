@@ -40,6 +40,8 @@ let redis: Redis;
 const prefix = testRedisPrefix();
 const tmpDirs: string[] = [];
 let gitopsDir: string;
+/** one deployment: the replicas share the artifact signing key (ATLAS_SIGNING_KEY_FILE) */
+let signingKeyFile: string;
 const replicas: Replica[] = [];
 let a: Replica;
 let b: Replica;
@@ -58,6 +60,7 @@ async function startReplica(name: string, dataDir: string, extra: Record<string,
       REDIS_KEY_PREFIX: prefix,
       ATLAS_DATA_DIR: dataDir,
       ATLAS_GITOPS_DIR: gitopsDir,
+      ATLAS_SIGNING_KEY_FILE: signingKeyFile,
       ATLAS_SEED_DOCS: "off",
       HOST: "127.0.0.1",
       PORT: String(port),
@@ -151,7 +154,9 @@ beforeAll(async () => {
   gitopsDir = makeTmpDir("atlas-replicas-gitops-");
   const dirA = makeTmpDir("atlas-replica-a-");
   const dirB = makeTmpDir("atlas-replica-b-");
-  tmpDirs.push(gitopsDir, dirA, dirB);
+  const secrets = makeTmpDir("atlas-replicas-secrets-");
+  tmpDirs.push(gitopsDir, dirA, dirB, secrets);
+  signingKeyFile = join(secrets, "signing-key.pem");
   // Both start at once on an empty database: migrations and the first-start key happen once.
   [a, b] = await Promise.all([startReplica("A", dirA), startReplica("B", dirB)]);
 

@@ -1,7 +1,9 @@
 import { AtlasError } from "../../../lib/errors.js";
+import { envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
-import { block, ref } from "../hcl.js";
-import { awsName } from "../labels.js";
+import { block, call, type HclBlock, type HclValue, ref } from "../hcl.js";
+import { awsName, tfName } from "../labels.js";
+import { auroraInstanceCount, databaseHost, databaseSecretArn, engineFacts } from "./engines.js";
 import { assumeRolePolicy, kmsArn, managedPolicy, policyDocument, type TfSection } from "./shared.js";
 import { subnetIds, taskTier } from "./topology.js";
 
@@ -37,6 +39,63 @@ function amiType(ctx: BuildContext, instanceType: string): string {
     });
   }
   return arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/**
+ * What the workload needs that only `terraform apply` knows (database and Redis endpoints and
+ * ports, the ARN of each database's managed credentials, queue URLs), by the variable names the
+ * ECS task gets them under. Empty when the plan has none of these.
+ */
+export function runtimeEndpoints(ctx: BuildContext): [string, HclValue][] {
+  const out: [string, HclValue][] = [];
+  for (const db of ctx.plan.databases) {
+    const key = envKey(db.id);
+    out.push([`DATABASE_${key}_HOST`, databaseHost(db)], [`DATABASE_${key}_PORT`, String(engineFacts(db).port)]);
+    out.push([`DATABASE_${key}_SECRET_ARN`, databaseSecretArn(db)]);
+    if (engineFacts(db).aurora && auroraInstanceCount(db) > 1)
+      out.push([`DATABASE_${key}_READER_HOST`, ref(`aws_rds_cluster.${tfName(db.id)}.reader_endpoint`)]);
+  }
+  for (const cache of ctx.plan.caches) {
+    const key = envKey(cache.id);
+    out.push([`REDIS_${key}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)], [`REDIS_${key}_PORT`, "6379"]);
+  }
+  for (const queue of ctx.plan.queues) out.push([`QUEUE_${envKey(queue.id)}_URL`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)]);
+  return out;
+}
+
+/**
+ * The Secrets Manager secret the endpoints go to, for one environment's Terraform: `<goal>-<env>/runtime-endpoints`.
+ * The ExternalSecret reads it into the pod's environment (nodes/builder/kubernetes-security.ts).
+ */
+export function runtimeEndpointsSecretName(goal: string, environment: string): string {
+  return `${awsName(63, goal, environment)}/runtime-endpoints`;
+}
+
+/**
+ * The endpoints secret and its value (a JSON object of {@link runtimeEndpoints}), so the cluster gets
+ * them without anyone copying `terraform output` by hand. None of them is a credential.
+ */
+function runtimeEndpointsBlocks(ctx: BuildContext, owner: string): HclBlock[] {
+  const endpoints = runtimeEndpoints(ctx);
+  if (endpoints.length === 0) return [];
+  return [
+    ctx.resource(
+      "aws_secretsmanager_secret",
+      "runtime_endpoints",
+      owner,
+      {
+        name: runtimeEndpointsSecretName(ctx.plan.goal_name, ctx.plan.environment),
+        description: `${ctx.plan.goal_name} ${ctx.plan.environment}: endpoints for the workload, written by Terraform`,
+        kms_key_id: kmsArn(ctx),
+        recovery_window_in_days: ctx.plan.environment === "prod" ? 30 : 7,
+      },
+      { name: awsName(200, ctx.prefix, "runtime-endpoints") },
+    ),
+    ctx.resource("aws_secretsmanager_secret_version", "runtime_endpoints", owner, {
+      secret_id: ref("aws_secretsmanager_secret.runtime_endpoints.id"),
+      secret_string: call("jsonencode", Object.fromEntries(endpoints)),
+    }),
+  ];
 }
 
 /** The EKS cluster's name; the control-plane log group must be named after it. */
@@ -134,6 +193,7 @@ export function renderEks(ctx: BuildContext): TfSection[] {
           service_account: plan.goal_name,
           role_arn: ref("aws_iam_role.workload.arn"),
         }),
+        ...runtimeEndpointsBlocks(ctx, cluster),
       ],
     },
   ];
