@@ -132,7 +132,7 @@ describe("POST /architect/plan in the background", () => {
     // The checkpoint shows WAIT_FOR_APPROVE a moment before the worker releases its claim.
     expect(await waitFor(() => idle(t.deps.db.pool, [body.thread_id]), 10_000, "the worker to release the thread")).toBe(true);
     const { rows } = await t.deps.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [body.thread_id]);
-    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "InfrastructureGenerated", "validate.result", "approval.requested"]);
   });
 
   it("`Prefer: respond-async` does the same; the run can then be approved synchronously", async () => {
@@ -185,7 +185,14 @@ describe("double-texting", () => {
       "the queued run",
     );
     const { rows } = await t.deps.db.pool.query("select type, trace_id from atlas_events where thread_id = 'dt-1' order by id");
-    expect(rows.map((r) => r.type)).toEqual(["design.blocked", "plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(rows.map((r) => r.type)).toEqual([
+      "design.blocked",
+      "plan.pending",
+      "build.done",
+      "InfrastructureGenerated",
+      "validate.result",
+      "approval.requested",
+    ]);
     expect(rows[0].trace_id).toBe(first.json().trace_id);
     expect(rows[1].trace_id).toBe(queued.json().trace_id);
   });
@@ -239,7 +246,15 @@ describe("progress over SSE from another replica", () => {
       .split("\n\n")
       .filter((block) => block.startsWith("event: "))
       .map((block) => ({ name: block.split("\n")[0]?.slice(7), data: JSON.parse(block.split("\n")[1]?.slice(6) ?? "null") }));
-    expect(events.map((e) => e.name)).toEqual(["status", "plan.pending", "build.done", "validate.result", "approval.requested", "result"]);
+    expect(events.map((e) => e.name)).toEqual([
+      "status",
+      "plan.pending",
+      "build.done",
+      "InfrastructureGenerated",
+      "validate.result",
+      "approval.requested",
+      "result",
+    ]);
     expect(events[0]?.data.status).toBe("PENDING");
     expect(events[1]?.data).toMatchObject({ thread_id, schema_ver: 1, tenant: "default" });
     expect(events.at(-1)?.data.status).toBe("WAIT_FOR_APPROVE");
@@ -337,7 +352,7 @@ describe("a worker that dies mid-run", () => {
     expect(view.status).toBe("WAIT_FOR_APPROVE");
     expect(outcomes.at(-1)).toBe("ran");
     const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
-    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "InfrastructureGenerated", "validate.result", "approval.requested"]);
     // B continued A's checkpoints (the input A wrote), it did not start a second run
     const history = await b.planner.history(thread_id, "default");
     expect(history.at(-1)?.source).toBe("input");
@@ -375,7 +390,7 @@ describe("a worker that dies mid-run", () => {
     await waitFor(() => idle(b.db.pool, [thread_id]), 30_000, "replica B to finish the run");
     expect((await b.planner.get(thread_id, "default")).status).toBe("WAIT_FOR_APPROVE");
     const { rows } = await b.db.pool.query("select type from atlas_events where thread_id = $1 order by id", [thread_id]);
-    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(rows.map((r) => r.type)).toEqual(["plan.pending", "build.done", "InfrastructureGenerated", "validate.result", "approval.requested"]);
     const history = await b.planner.history(thread_id, "default");
     expect(history.filter((step) => step.source === "input")).toHaveLength(2);
   });

@@ -94,7 +94,14 @@ describe("recovery of runs whose runner died", () => {
     ]);
     await waitFor(async () => (await b.planner.get("cut-off-1", "default")).status === "WAIT_FOR_APPROVE", 90_000, "the continued run");
     await waitFor(async () => (await b.background.busy("cut-off-1", "default")) === false, 10_000, "the worker to release the thread");
-    expect(await eventTypes(b, "cut-off-1")).toEqual(["run.recovered", "plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(await eventTypes(b, "cut-off-1")).toEqual([
+      "run.recovered",
+      "plan.pending",
+      "build.done",
+      "InfrastructureGenerated",
+      "validate.result",
+      "approval.requested",
+    ]);
     const approved = await b.planner.resume("cut-off-1", "default", { decision: "approve", approver: "alice" });
     expect(approved.status).toBe("DONE");
   });

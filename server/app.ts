@@ -16,6 +16,7 @@ import { registerUnreadBodyDrain } from "./plugins/unread-body.js";
 import { publicBaseUrl } from "./public-routes.js";
 import { adminRoutes } from "./routes/admin.js";
 import { adviceRoutes } from "./routes/advice.js";
+import { buildRoutes } from "./routes/build.js";
 import { consoleRoutes } from "./routes/console.js";
 import { docsRoutes } from "./routes/docs.js";
 import { healthRoutes } from "./routes/health.js";
@@ -70,6 +71,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   await app.register(planReadRoutes, { deps });
   await app.register(planStreamRoutes, { deps });
   await app.register(validateRoutes, { deps });
+  await app.register(buildRoutes, { deps });
   await app.register(schemaRoutes);
   await app.register(adminRoutes, { deps });
   await app.register(slackRoutes, { deps });

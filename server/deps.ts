@@ -5,6 +5,7 @@ import type { NamedModel } from "../graph/deps.js";
 import type { Config } from "../lib/config.js";
 import type { Database } from "../lib/db/database.js";
 import type { Logger } from "../lib/log.js";
+import type { Signer } from "../lib/signing.js";
 import type { AtlasMetrics } from "../lib/metrics/index.js";
 import type { OrgPolicy } from "../policies/org-policy-schema.js";
 import type { Embedder } from "../rag/embedder.js";
@@ -45,6 +46,8 @@ export interface ServerDeps {
   tokenBudget: TokenBudget;
   /** organisation policy from ATLAS_POLICY_DIR, used by every validation */
   orgPolicy: OrgPolicy | undefined;
+  /** signs build digests (ATLAS_SIGNING_KEY_FILE): the graph's builder and POST /architect/build */
+  signer: Signer;
   /** starts, resumes and rolls back planning runs in the caller's request */
   planner: PlanService;
   /** the LangGraph Platform API's threads and runs (server/routes/platform/) */

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Client } from "@langchain/langgraph-sdk";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +9,7 @@ import { openDatabase } from "../lib/db/database.js";
 import { readMigrations } from "../lib/db/migrate.js";
 import { buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
 import { type NativeTestDatabase, nativeTestDatabase } from "../test/helpers/databases.js";
-import { repoRoot } from "../test/helpers/tmp.js";
+import { makeTmpDir, removeTmpDir, repoRoot } from "../test/helpers/tmp.js";
 import { runSchema, threadSchema, threadStateSchema } from "./routes/platform/schemas.js";
 
 // Issue 12: the official @langchain/langgraph-sdk client drives Atlas over real HTTP. Two
@@ -28,10 +28,13 @@ let planner: TestKey;
 let approver: TestKey;
 let outsider: TestKey;
 
+/** Replicas of one deployment share the signing key (ATLAS_SIGNING_KEY_FILE): a run built on one is applied on the other. */
+const signingKeyFile = join(makeTmpDir("atlas-sdk-key-"), "signing-key.pem");
+
 async function replica(): Promise<TestApp> {
   const db = await openDatabase({ url: native.url });
   return buildTestApp(db, {
-    env: { DATABASE_URL: native.url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, RUN_WORKERS: "1" },
+    env: { DATABASE_URL: native.url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, RUN_WORKERS: "1", ATLAS_SIGNING_KEY_FILE: signingKeyFile },
     overrides: { migrations: readMigrations().filter((m) => !m.requiresVector), search: async () => [] },
   });
 }
@@ -73,6 +76,7 @@ afterAll(async () => {
   if (keys.length) await redis.del(...keys);
   await redis.quit();
   await native?.drop();
+  removeTmpDir(dirname(signingKeyFile));
 });
 
 describe("the LangGraph SDK against Atlas", () => {

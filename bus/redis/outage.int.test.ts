@@ -55,7 +55,7 @@ describe("Redis down, then back", () => {
     expect(run.json().status).toBe("WAIT_FOR_APPROVE");
     const threadId = run.json().thread_id;
     const waiting = await t.deps.db.pool.query("select id::text as id from atlas_events where thread_id = $1 and published_at is null order by id", [threadId]);
-    expect(waiting.rows.length).toBe(4);
+    expect(waiting.rows.length).toBe(5);
 
     // background runs need the queue: refused plainly, and the thread is not left PENDING
     const background = await post({ goal, background: true, thread_id: "while-down" });
@@ -67,12 +67,18 @@ describe("Redis down, then back", () => {
     proxy.up();
     await waitFor(async () => !(await t.app.inject({ method: "GET", url: "/readyz" })).json().degraded, 15_000, "/readyz to recover");
     const relayed = await waitFor(
-      () => inspect.xrange(`${prefix}events`, "-", "+").then((rows) => (rows.length >= 4 ? rows : null)),
+      () => inspect.xrange(`${prefix}events`, "-", "+").then((rows) => (rows.length >= 5 ? rows : null)),
       15_000,
       "the outbox to drain into the stream",
     );
     expect(relayed.map(([, fields]) => fieldsToObject(fields).outbox_id)).toEqual(waiting.rows.map((r) => r.id));
-    expect(relayed.map(([, fields]) => fieldsToObject(fields).type)).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(relayed.map(([, fields]) => fieldsToObject(fields).type)).toEqual([
+      "plan.pending",
+      "build.done",
+      "InfrastructureGenerated",
+      "validate.result",
+      "approval.requested",
+    ]);
 
     // and the queue works again: the worker that started with the app picks the run up
     const again = await post({ goal, background: true, thread_id: "while-down" });
@@ -99,7 +105,7 @@ describe("Redis down, then back", () => {
     const waiting = await t.deps.db.pool.query("select id::text as id, type from atlas_events where thread_id = $1 and published_at is null order by id", [
       thread_id,
     ]);
-    expect(waiting.rows.map((r) => r.type)).toEqual(["approval.decided", "apply.request", "apply.done"]);
+    expect(waiting.rows.map((r) => r.type)).toEqual(["approval.decided", "apply.request", "apply.done", "ManifestPublished"]);
     proxy.up();
     await waitFor(
       async () => {

@@ -78,8 +78,12 @@ describe("renderArtifacts", () => {
     ]) {
       expect(paths).toContain(`terraform/${file}.tf`);
     }
-    // The ECS task definition and service are Terraform; there is no cluster for manifests or a chart.
-    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual(["README.md"]);
+    // The ECS task definition and service are Terraform; there is no cluster for manifests, a chart or GitOps sync.
+    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual([
+      "README.md",
+      "pipelines/azure-pipelines.deploy.yaml",
+      "pipelines/github-actions/deploy.yml",
+    ]);
   });
 
   it("renders the same API on EKS with its manifests and Helm chart", () => {
@@ -167,7 +171,11 @@ describe("renderArtifacts", () => {
 
   it("renders a static site as S3 and CloudFront only: no compute, no network, no manifests", () => {
     const paths = renderArtifacts(staticSitePlan).files.map((f) => f.path);
-    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual(["README.md"]);
+    expect(paths.filter((p) => !p.startsWith("terraform/"))).toEqual([
+      "README.md",
+      "pipelines/azure-pipelines.deploy.yaml",
+      "pipelines/github-actions/deploy.yml",
+    ]);
     expect(paths).toContain("terraform/cdn.tf");
     expect(paths).not.toContain("terraform/network.tf");
     expect(paths).not.toContain("terraform/compute.tf");

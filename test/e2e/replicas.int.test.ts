@@ -333,7 +333,13 @@ describe("two server processes on one Postgres, Redis and GitOps repository", ()
     // B's recovery sweep may take A's dead claim before the queue hands B the job again: then one
     // run.recovered says so. Either way the run's own events happen exactly once.
     const types = events.rows.map((row) => row.type as string);
-    expect(types.filter((type) => type !== "run.recovered")).toEqual(["plan.pending", "build.done", "validate.result", "approval.requested"]);
+    expect(types.filter((type) => type !== "run.recovered")).toEqual([
+      "plan.pending",
+      "build.done",
+      "InfrastructureGenerated",
+      "validate.result",
+      "approval.requested",
+    ]);
     expect(types.filter((type) => type === "run.recovered").length).toBeLessThanOrEqual(1);
 
     const approved = await api(b, "POST", `/architect/plan/${threadId}/resume`, approver, { decision: "approve", approver: "dave" });
