@@ -151,6 +151,7 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     "",
     ...applySteps(ctx),
     "",
+    ...deliverySection(paths),
     "## Risks",
     "",
     ...(plan.risks.length > 0 ? plan.risks.map((r) => `- **${r.severity}** ${r.title}: ${r.mitigation}`) : ["None recorded."]),
@@ -161,4 +162,22 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     "",
   ];
   return { path: "README.md", content: lines.join("\n") };
+}
+
+/** How the delivery files ship the build, when they were rendered (nodes/builder/delivery/). */
+function deliverySection(paths: readonly string[]): string[] {
+  const pipelines = paths.filter((path) => path.startsWith("pipelines/"));
+  if (pipelines.length === 0) return [];
+  const gitops = paths.some((path) => path.startsWith("gitops/"));
+  return [
+    "## Deliver",
+    "",
+    `- ${pipelines.map((path) => `\`${path}\``).join(" and ")}: a job or stage per environment (dev, qa, staging, prod): Terraform plan, the plan checked by \`atlas validate\`, apply of that plan${gitops ? ", then the environment's overlay or chart" : ""}. Prod waits for the platform's manual approval (GitHub environment reviewers, Azure DevOps environment checks).`,
+    ...(gitops
+      ? [
+          "- `gitops/argocd/` and `gitops/flux/`: Argo CD Applications and Flux Kustomizations per environment; set the repository URL (a placeholder ending in `.invalid`).",
+        ]
+      : []),
+    "",
+  ];
 }
