@@ -3,6 +3,8 @@ import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { slackSignature } from "../../server/slack/signature.js";
+import { kubernetesPlans } from "../fixtures/plans/eks.js";
+import { samplePlans } from "../fixtures/plans/index.js";
 import { buildTestApp } from "../helpers/app.js";
 import { embeddedTestDatabase } from "../helpers/databases.js";
 import { answerProblems, describeExchange } from "./checks.js";
@@ -38,6 +40,8 @@ const document = (await t.app.inject({ method: "GET", url: "/openapi.json" })).j
 const operations = operationsOf(document);
 
 const goals = exampleGoals();
+/** Known-good designs for POST /architect/build (an ECS service, an EKS service, a static site, a worker). */
+const plans = Object.values(samplePlans).concat(Object.values(kubernetesPlans));
 const goal = goals[0];
 const rival = await t.createKey({ roles: ["admin"], tenant: "rival", name: "rival-admin" });
 const revoked = await t.createKey({ roles: ["admin"], name: "revoked" });
@@ -113,7 +117,14 @@ async function world(): Promise<World> {
     files: await artifactPaths(t, slots.id("waiting"), t.auth),
     source: {
       ...base,
-      examples: { ...base.examples, ApprovalDecision: decisions, RollbackRequest: rollbacks, SlackCommand: slackCommands },
+      examples: {
+        ...base.examples,
+        ApprovalDecision: decisions,
+        RollbackRequest: rollbacks,
+        SlackCommand: slackCommands,
+        PlanSpec: plans,
+        PlanSpecInput: plans,
+      },
       freeForm: fc.oneof(partialGoal, fc.dictionary(fc.string({ maxLength: 12 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }), hostileValue),
     },
     bodyLimit: t.deps.config.BODY_LIMIT_BYTES,
