@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { componentListSchema } from "./component.js";
 
 export const clouds = ["aws", "gcp", "azure"] as const;
 export const environments = ["dev", "staging", "prod"] as const;
@@ -80,6 +81,11 @@ export const goalStatementSchema = z
       .array(z.object({ kind: z.string().min(1), name: z.string().min(1), id: z.string().optional() }).strict())
       .max(50)
       .default([]),
+    /**
+     * The user's own workloads as the infrastructure-engineer specification writes them (schemas/component.ts):
+     * each one rendered verbatim on Kubernetes, in place of the one workload Atlas would size from `workload`.
+     */
+    components: componentListSchema.optional(),
   })
   .strict();
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { componentRuntimeSchema } from "./component.js";
 import { clouds, environments } from "./goal.js";
 
 const severity = z.enum(["critical", "high", "medium", "low", "info"]);
@@ -267,6 +268,8 @@ export const planSpecSchema = z
     diagram: z.string().startsWith("flowchart"),
     revision_notes: z.array(z.string()),
     constraints: z.array(planConstraintSchema).default([]),
+    /** the goal's `components`, copied verbatim: the builder renders each as its own Kubernetes workload */
+    runtime_components: z.array(componentRuntimeSchema).default([]),
   })
   .strict();
 

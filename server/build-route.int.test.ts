@@ -3,6 +3,7 @@ import type { Database } from "../lib/db/database.js";
 import { verifyArtifacts } from "../nodes/builder/verify.js";
 import { buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
 import { embeddedTestDatabase } from "../test/helpers/databases.js";
+import { orderEventsGrpcPlan } from "../test/fixtures/plans/components.js";
 import { eksApiPlan } from "../test/fixtures/plans/eks.js";
 import { webApiProdPlan } from "../test/fixtures/plans/index.js";
 import { buildResponseSchema } from "./routes/build.js";
@@ -45,6 +46,16 @@ describe("POST /architect/build", () => {
     expect(workflow).toContain(`plans/acme/${eksApiPlan.plan_id}`);
     const runs = await db.pool.query("select count(*)::int as n from atlas_runs");
     expect(runs.rows[0].n).toBe(0);
+  });
+
+  it("renders the design's own components, each with its image, as given", async () => {
+    const res = await build(planner, { plan: orderEventsGrpcPlan });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = buildResponseSchema.parse(res.json());
+    expect(body.validation.status).toBe("PASS");
+    const base = body.files.filter((file) => file.path.startsWith("kubernetes/base/")).map((file) => file.content).join("\n");
+    expect(orderEventsGrpcPlan.runtime_components.length).toBe(2);
+    for (const component of orderEventsGrpcPlan.runtime_components) expect(base).toContain(`image: ${component.container_image}`);
   });
 
   it("an ECS design gets Terraform and pipelines, no Kubernetes", async () => {

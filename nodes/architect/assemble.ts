@@ -238,5 +238,6 @@ export function assemblePlan(
     diagram: renderDiagram(bill.components, d.pattern.def.ingress),
     revision_notes: [...revisionNotes, ...fit.notes],
     constraints,
+    runtime_components: structuredClone(d.goal.components ?? []),
   };
 }

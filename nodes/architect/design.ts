@@ -3,6 +3,7 @@ import type { DatabaseEngine } from "../../schemas/plan.js";
 import { familyAllowed, type Intent } from "./constraints/intent.js";
 import type { ResolvedPattern } from "./patterns.js";
 import { minimumTasks, type Redundancy, strictCompliance } from "./redundancy.js";
+import { componentPods } from "./runtime-components.js";
 import { growthFactor, type PipelineSizing, type ServiceSizing, sizePipeline, sizeService, sizeWorkers } from "./sizing.js";
 import {
   auroraClassFor,
@@ -245,6 +246,8 @@ export function sizeDesign(d: Design): Sized {
           environment: goal.environment,
           azCount: d.azCount,
           allowed: (type) => familyAllowed(d.intent, type),
+          // the user's own components replace the one sized workload: their requests × replicas fill the nodes
+          ...(goal.components?.length ? { workloads: componentPods(goal.components) } : {}),
         })
       : null;
   let database: DbSizing | null = null;

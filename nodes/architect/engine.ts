@@ -15,6 +15,7 @@ import { type ResolvedPattern, selectPattern } from "./patterns.js";
 import { redundancyFor } from "./redundancy.js";
 import { parseComments } from "./revise-comments.js";
 import { actOnFindings, mergeOverrides } from "./revise-findings.js";
+import { componentsBlocked } from "./runtime-components.js";
 import { HEADROOM, MAX_TASKS_PER_SERVICE, PIPELINE_GB_PER_VCPU_HOUR } from "./sizing.js";
 import { dbRung, MAX_DB_LOAD } from "./sizing-db.js";
 import { raiseToSlo, sloArithmetic } from "./slo.js";
@@ -202,7 +203,11 @@ function planPriced(goal: GoalStatement, ctx: PlanContext, options: { advise?: b
   const allowance = directedUsd === undefined && intent.budgetOverPercent ? 1 + intent.budgetOverPercent / 100 : 1;
   const capCents = cents((directedUsd ?? goal.budget.monthly_usd) * allowance);
   const carried = forCap(inherited, ctx.previous, capCents);
-  const pattern = privateOnly(selectPattern(goal, overrides.platform ?? intent.platform), intent);
+  // The user's own components are Kubernetes workloads: EKS, unless a hard constraint rules it out (then BLOCKED).
+  const componentsStop = componentsBlocked(goal, reading);
+  if (componentsStop) return { kind: "blocked", ...componentsStop };
+  const platform = goal.components?.length ? "eks" : (overrides.platform ?? intent.platform);
+  const pattern = privateOnly(selectPattern(goal, platform), intent);
   const start = initialDesign(goal, pattern, redundancy, overrides, intent);
 
   const tooBig = beyondCatalogue(start);

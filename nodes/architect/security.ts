@@ -9,7 +9,26 @@ export function secretsFor(d: Design, s: Sized): Security["secrets"] {
   const out: Security["secrets"] = [];
   if (s.database) out.push({ name: `${d.goal.name}/db-credentials`, purpose: "Postgres credentials for the application, rotated" });
   if (s.cache) out.push({ name: `${d.goal.name}/redis-auth`, purpose: "Redis AUTH token for in-transit encrypted connections" });
+  // each key a component's env reads by secret_ref is a secret of its own, filled in by the user, delivered by reference
+  for (const [key, users] of componentSecretKeys(d)) {
+    const name = `${d.goal.name}/${key}`;
+    if (!out.some((secret) => secret.name === name)) out.push({ name, purpose: `secret_ref "${key}" of component ${users.join(", ")}` });
+  }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** The keys the goal's components read by `secret_ref`, each with the components that read it, in first-use order. */
+function componentSecretKeys(d: Design): Map<string, string[]> {
+  const keys = new Map<string, string[]>();
+  for (const component of d.goal.components ?? []) {
+    for (const env of component.env) {
+      if (!("secret_ref" in env)) continue;
+      const users = keys.get(env.secret_ref.key) ?? [];
+      if (!users.includes(component.name)) users.push(component.name);
+      keys.set(env.secret_ref.key, users);
+    }
+  }
+  return keys;
 }
 
 function scope(principal: string, actions: string[], resources: string[]): IamScope {

@@ -44,6 +44,30 @@ export interface NodeInput {
   azCount: number;
   /** whether the goal's constraints allow an instance type (instance-family constraints); all when absent */
   allowed?: (instanceType: string) => boolean;
+  /**
+   * Pods of different sizes (the goal's own components: replicas at their requests). When given,
+   * they are packed first-fit decreasing instead of `pods` × `podCpu`/`podMemoryMb`.
+   */
+  workloads?: readonly { count: number; cpu: number; memoryMb: number }[];
+}
+
+/**
+ * Nodes that hold `pods` of different sizes, first-fit decreasing by CPU then memory into the
+ * node's allocatable; null when one pod is bigger than a whole node.
+ */
+export function packedNodes(pods: readonly { count: number; cpu: number; memoryMb: number }[], alloc: { cpu: number; memoryGb: number }): number | null {
+  const each = pods.flatMap((p) => Array.from({ length: p.count }, () => ({ cpu: p.cpu, memoryMb: p.memoryMb })));
+  each.sort((a, b) => b.cpu - a.cpu || b.memoryMb - a.memoryMb);
+  const free: { cpu: number; memoryMb: number }[] = [];
+  for (const pod of each) {
+    if (pod.cpu > alloc.cpu || pod.memoryMb > alloc.memoryGb * 1024) return null;
+    const node = free.find((n) => n.cpu >= pod.cpu && n.memoryMb >= pod.memoryMb);
+    if (node) {
+      node.cpu -= pod.cpu;
+      node.memoryMb -= pod.memoryMb;
+    } else free.push({ cpu: alloc.cpu - pod.cpu, memoryMb: alloc.memoryGb * 1024 - pod.memoryMb });
+  }
+  return free.length;
 }
 
 function allocatable(type: NodeType): { cpu: number; memoryGb: number } {
@@ -64,9 +88,17 @@ export function sizeNodes(input: NodeInput): NodeSizing {
   let result: NodeSizing | undefined;
   for (const type of candidates) {
     const alloc = allocatable(type);
-    const fit = Math.min(Math.floor(alloc.cpu / input.podCpu), Math.floor((alloc.memoryGb * 1024) / input.podMemoryMb));
-    if (fit < 2 && type !== last) continue;
-    const packed = Math.ceil(input.pods / Math.max(1, fit));
+    let packed: number;
+    if (input.workloads) {
+      const needed = packedNodes(input.workloads, alloc);
+      if (needed === null && type !== last) continue;
+      // a pod larger than the largest node is still counted (one node each); the cluster cannot schedule it, and the plan says nodes, not fit
+      packed = needed ?? input.workloads.reduce((sum, w) => sum + w.count, 0);
+    } else {
+      const fit = Math.min(Math.floor(alloc.cpu / input.podCpu), Math.floor((alloc.memoryGb * 1024) / input.podMemoryMb));
+      if (fit < 2 && type !== last) continue;
+      packed = Math.ceil(input.pods / Math.max(1, fit));
+    }
     const spare = input.environment === "prod" ? 1 : 0;
     const floor = input.environment === "prod" ? Math.max(2, input.azCount) : Math.max(1, input.azCount);
     const nodes = Math.max(packed + spare, floor);

@@ -1,4 +1,5 @@
 import { AtlasError } from "../../lib/errors.js";
+import { kubernetesName } from "../../schemas/component.js";
 import type { componentKinds, PlanSpec } from "../../schemas/plan.js";
 import { applyPattern, type Conventions, resolveConventions } from "./conventions.js";
 import { type HclBlock, type HclBody, type HclValue, resource } from "./hcl.js";
@@ -61,6 +62,7 @@ export function makeContext(plan: PlanSpec, conventions: Partial<Conventions> = 
     });
   }
   rejectNameCollisions(plan);
+  rejectUnrenderableComponents(plan);
   const platform = plan.compute.platform;
   const hasService = platform !== "none";
   const computeKind: ComponentKind = platform === "ecs-fargate" ? "ecs-service" : platform === "eks" ? "eks-cluster" : "cloudfront";
@@ -109,6 +111,27 @@ export function componentFor(plan: PlanSpec, kinds: readonly ComponentKind[], ma
     if (picked) return picked.id;
   }
   return components[0]?.id ?? plan.goal_name;
+}
+
+/**
+ * The user's components are Kubernetes workloads: a plan that carries them must run on EKS, and
+ * no component may take the name of the design's default-deny NetworkPolicy.
+ * @throws AtlasError `VALIDATION_FAILED` naming the field
+ */
+function rejectUnrenderableComponents(plan: PlanSpec): void {
+  if (plan.runtime_components.length === 0) return;
+  if (plan.compute.platform !== "eks") {
+    throw new AtlasError("VALIDATION_FAILED", `plan ${plan.plan_id} has runtime_components but runs on ${plan.compute.platform}`, {
+      issues: [{ path: "runtime_components", message: "components are Kubernetes workloads: the plan must run on eks" }],
+    });
+  }
+  plan.runtime_components.forEach((component, index) => {
+    if (kubernetesName(component.name) === `${plan.goal_name}-default-deny`) {
+      throw new AtlasError("VALIDATION_FAILED", `component "${component.name}" takes the name of the design's default-deny NetworkPolicy`, {
+        issues: [{ path: `runtime_components[${index}].name`, message: "choose another name" }],
+      });
+    }
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { componentTemplates, designLabelsTpl } from "./helm-component-templates.js";
 import { helpersTpl, metadata } from "./helm-helpers.js";
 import { podTemplate } from "./helm-pod.js";
 
@@ -308,4 +309,20 @@ export function helmTemplates(chart: string, scheduled: boolean): [string, strin
         ["servicemonitor.yaml", serviceMonitor(chart)],
       ];
   return [...common, ...workload].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Template files of a chart for the user's own components: the design's shared objects (its
+ * ConfigMap, OTel ConfigMap, ExternalSecret, optional Namespace and the default-deny policy), and
+ * templates that range over `.Values.components` for each component's objects; in path order.
+ */
+export function componentChartTemplates(chart: string): [string, string][] {
+  const shared: [string, string][] = [
+    ["_helpers.tpl", helpersTpl(chart) + designLabelsTpl(chart)],
+    ["configmap.yaml", configMap(chart)],
+    ["externalsecret.yaml", externalSecret(chart)],
+    ["namespace.yaml", namespace(chart)],
+    ["otel-configmap.yaml", otelConfigMap(chart)],
+  ];
+  return [...shared, ...componentTemplates(chart)].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }

@@ -1,3 +1,4 @@
+import { componentSecretKeys, secretRefSource } from "./components.js";
 import { envKey } from "./config.js";
 import type { BuildContext } from "./context.js";
 import type { Conventions } from "./conventions.js";
@@ -54,7 +55,8 @@ export function rbacObjects(ctx: BuildContext, settings: EnvironmentSettings, me
   ];
 }
 
-const tcp = (port: number) => ({ protocol: "TCP", port });
+/** A TCP port entry of a NetworkPolicy rule. */
+export const tcp = (port: number) => ({ protocol: "TCP", port });
 
 /**
  * Two NetworkPolicies: `<goal>-default-deny` shuts every pod of the namespace off in both
@@ -64,6 +66,37 @@ const tcp = (port: number) => ({ protocol: "TCP", port });
  * collector, the Pod Identity agent and HTTPS for AWS APIs. A scheduled job serves nothing.
  */
 export function networkPolicies(ctx: BuildContext, conventions: Conventions, meta: Meta, selector: Record<string, string>, serving: boolean): Obj[] {
+  const { plan } = ctx;
+  const allow: Obj = {
+    podSelector: { matchLabels: selector },
+    policyTypes: serving ? ["Ingress", "Egress"] : ["Egress"],
+    ...(serving ? { ingress: [{ from: ingressSources(ctx, conventions), ports: [tcp(plan.compute.container_port)] }] } : {}),
+    egress: workloadEgress(ctx, conventions),
+  };
+  const base = meta();
+  return [defaultDeny(ctx, meta), { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: base, spec: allow }];
+}
+
+/** `<goal>-default-deny`: every pod of the namespace shut off in both directions, until an allow opens a way. */
+export function defaultDeny(ctx: BuildContext, meta: Meta): Obj {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { ...meta(), name: `${ctx.plan.goal_name}-default-deny` },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+  };
+}
+
+/** Where a serving pod takes traffic from: the VPC (ALB targets, node kubelets), pods of the namespace, the collector's namespace. */
+export function ingressSources(ctx: BuildContext, conventions: Conventions): Obj[] {
+  const collector = collectorTarget(conventions);
+  const from: Obj[] = [{ ipBlock: { cidr: ctx.plan.network.vpc_cidr } }, { podSelector: {} }];
+  if (collector.namespace) from.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": collector.namespace } } });
+  return from;
+}
+
+/** What every workload pod may reach: DNS, the plan's databases and caches, the collector, the Pod Identity agent, HTTPS for AWS APIs. */
+export function workloadEgress(ctx: BuildContext, conventions: Conventions): Obj[] {
   const { plan } = ctx;
   const vpc = { ipBlock: { cidr: plan.network.vpc_cidr } };
   const collector = collectorTarget(conventions);
@@ -83,29 +116,26 @@ export function networkPolicies(ctx: BuildContext, conventions: Conventions, met
   }
   egress.push({ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT } }], ports: [tcp(80)] });
   egress.push({ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [tcp(443)] });
-  const ingressFrom: Obj[] = [vpc, { podSelector: {} }];
-  if (collector.namespace) ingressFrom.push({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": collector.namespace } } });
-  const allow: Obj = {
-    podSelector: { matchLabels: selector },
-    policyTypes: serving ? ["Ingress", "Egress"] : ["Egress"],
-    ...(serving ? { ingress: [{ from: ingressFrom, ports: [tcp(plan.compute.container_port)] }] } : {}),
-    egress,
-  };
-  const base = meta();
-  return [
-    {
-      apiVersion: "networking.k8s.io/v1",
-      kind: "NetworkPolicy",
-      metadata: { ...base, name: `${plan.goal_name}-default-deny` },
-      spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-    },
-    { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: base, spec: allow },
-  ];
+  return egress;
+}
+
+/**
+ * The ExternalSecret's keys: one per planned secret (`STRIPE_API_KEY` for `stripe-api-key`), then
+ * each component `secret_ref` key under its own name, as the component's env reads it.
+ */
+function secretData(ctx: BuildContext, prefix: string): Obj[] {
+  const { plan } = ctx;
+  const data: Obj[] = plan.security.secrets.map((s) => ({ secretKey: envKey(s.name), remoteRef: { key: `${prefix}/${awsName(200, s.name)}` } }));
+  for (const key of componentSecretKeys(plan)) {
+    if (data.some((d) => d.secretKey === key)) continue;
+    data.push({ secretKey: key, remoteRef: { key: `${prefix}/${awsName(200, secretRefSource(plan, key))}` } });
+  }
+  return data;
 }
 
 /** True when the workload gets a Secret from the ExternalSecret: the plan has secrets, or endpoints only Terraform knows. */
 export function deliversSecrets(ctx: BuildContext): boolean {
-  return ctx.plan.security.secrets.length > 0 || runtimeEndpoints(ctx).length > 0;
+  return ctx.plan.security.secrets.length > 0 || runtimeEndpoints(ctx).length > 0 || componentSecretKeys(ctx.plan).length > 0;
 }
 
 /** Keys of the Secret the ExternalSecret writes: one per planned secret, `STRIPE_API_KEY` for `stripe-api-key`. */
@@ -133,10 +163,7 @@ export function externalSecret(ctx: BuildContext, conventions: Conventions, sett
       refreshInterval: "1h",
       secretStoreRef: { kind: "ClusterSecretStore", name: conventions.secret_store },
       target: { name: settings.secretName, creationPolicy: "Owner", deletionPolicy: "Retain" },
-      data: plan.security.secrets.map((s) => ({
-        secretKey: envKey(s.name),
-        remoteRef: { key: `${prefix}/${awsName(200, s.name)}` },
-      })),
+      data: secretData(ctx, prefix),
       // Every key of the JSON Terraform writes: DATABASE_*_HOST/_PORT/_SECRET_ARN, REDIS_*_HOST/_PORT, QUEUE_*_URL.
       ...(endpoints ? { dataFrom: [{ extract: { key: runtimeEndpointsSecretName(plan.goal_name, settings.environment) } }] } : {}),
     },

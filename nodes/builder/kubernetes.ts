@@ -1,10 +1,12 @@
 import { stringify } from "yaml";
+import { componentManifests } from "./component-objects.js";
+import { hasRuntimeComponents } from "./components.js";
 import { appConfig } from "./config.js";
 import type { BuildContext } from "./context.js";
 import type { Conventions } from "./conventions.js";
 import { cronJob } from "./kubernetes-job.js";
 import { podTemplate } from "./kubernetes-pod.js";
-import { externalSecret, namespaceObject, networkPolicies, rbacObjects, serviceAccount } from "./kubernetes-security.js";
+import { defaultDeny, externalSecret, namespaceObject, networkPolicies, rbacObjects, serviceAccount } from "./kubernetes-security.js";
 import { K8S_LABELS, k8sAnnotations, k8sLabels, labelValue, selectorLabels } from "./labels.js";
 import type { EnvironmentSettings } from "./overlays.js";
 import { HEALTH_PATH } from "./sizing.js";
@@ -142,6 +144,19 @@ export function kubernetesObjects(ctx: BuildContext, settings: EnvironmentSettin
   const schedule = plan.compute.schedule;
   const secret = externalSecret(ctx, conventions, settings, meta);
   const otelData = { "collector.yaml": collectorConfig(conventions) };
+  if (hasRuntimeComponents(plan)) {
+    // The user's components replace the goal-named workload; what the design shares stays one object each.
+    return [
+      { file: "namespace.yaml", object: namespaceObject(settings, labels, annotations) },
+      { file: "networkpolicy-deny.yaml", object: defaultDeny(ctx, meta) },
+      { file: "configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: meta(), data: sharedConfig(ctx, settings.environment) } },
+      { file: "otel-configmap.yaml", object: { apiVersion: "v1", kind: "ConfigMap", metadata: { ...meta(), name: otelConfigMapName(ctx) }, data: otelData } },
+      ...(secret ? [{ file: "externalsecret.yaml", object: secret }] : []),
+      ...plan.runtime_components.flatMap((component) =>
+        componentManifests(ctx, component, settings, conventions, { labels, annotations, namespace: settings.namespace }, ingressAnnotations(ctx)),
+      ),
+    ];
+  }
   return [
     { file: "namespace.yaml", object: namespaceObject(settings, labels, annotations) },
     { file: "serviceaccount.yaml", object: serviceAccount(meta) },
@@ -157,6 +172,15 @@ export function kubernetesObjects(ctx: BuildContext, settings: EnvironmentSettin
       ? [{ file: "cronjob.yaml", object: cronJob(schedule, meta(), podTemplate(ctx, selector, { job: true, settings, conventions })) }]
       : serviceObjects(ctx, settings, conventions, meta, selector)),
   ];
+}
+
+/**
+ * The design's ConfigMap when it runs the user's components: the app config without `PORT`, since
+ * each component declares its own ports (and its own env wins over the ConfigMap anyway).
+ */
+export function sharedConfig(ctx: BuildContext, environment: EnvironmentSettings["environment"]): Record<string, string> {
+  const { PORT: _port, ...config } = appConfig(ctx, environment);
+  return config;
 }
 
 /** YAML without line folding (long values stay on one line) and without anchors for repeated objects. */

@@ -18,6 +18,10 @@ export const K8S_LABELS = {
   team: "atlas.dev/team",
   /** the delivery environment: dev, qa, staging or prod */
   env: "atlas.dev/env",
+  /** a user component's `blueprint_id` (the specification's trace metadata) */
+  blueprintId: "atlas.dev/blueprint-id",
+  /** a user component's `component_scope`, its domain (Billing, Ordering) */
+  componentScope: "atlas.dev/component-scope",
 } as const;
 
 /** Who wrote the files, in annotations and headers. */

@@ -1,4 +1,5 @@
 import { RUN_MINUTES_TAG } from "../../pricing/index.js";
+import { componentHasIngress, hasRuntimeComponents, MESSAGES_PER_POD, scalingKind } from "./components.js";
 import type { BuildContext, RenderedFile } from "./context.js";
 import { DELIVERY_PATHS } from "./environments.js";
 import { chartName } from "./helm.js";
@@ -59,6 +60,32 @@ function applySteps(ctx: BuildContext): string[] {
     `# or\nhelm upgrade --install ${plan.goal_name} ${chart} --namespace ${ctx.namespace} --create-namespace -f ${DELIVERY_PATHS.helmValues(chart, env)}`,
     "```",
   );
+  return lines;
+}
+
+/**
+ * What a design of the user's own components needs beyond the house's workload: its images, the
+ * hosts of its Ingresses, KEDA for queue-depth scaling, and which workers fall back to CPU.
+ */
+function componentNotes(ctx: BuildContext): string[] {
+  const { plan } = ctx;
+  if (!hasRuntimeComponents(plan) || !runsOnKubernetes(ctx)) return [];
+  const lines = [`- Each component runs its own image as written: ${plan.runtime_components.map((c) => `\`${c.container_image}\` (${c.name})`).join(", ")}.`];
+  const exposed = plan.runtime_components.filter((c) => componentHasIngress(ctx, c));
+  if (exposed.length > 0) {
+    lines.push(
+      `- Each HTTP component has its own Ingress, all in one ALB per environment (\`alb.ingress.kubernetes.io/group.name\`), routed by host \`<component>.${plan.goal_name}.<env>.example.internal\`: set the real hosts and a certificate (\`alb.ingress.kubernetes.io/certificate-arn\`); the AWS Load Balancer Controller must be in the cluster.`,
+    );
+  }
+  const workers = plan.runtime_components.filter((c) => c.type === "worker");
+  const keda = workers.filter((c) => scalingKind(plan, c) === "keda-sqs");
+  if (keda.length > 0) {
+    lines.push(
+      `- ${keda.map((c) => c.name).join(", ")} scale on queue depth with a KEDA ScaledObject (\`aws-sqs-queue\`, ${MESSAGES_PER_POD} messages per pod, an assumption: patch \`queueLength\`): the cluster needs KEDA, and the KEDA operator's role needs \`sqs:GetQueueAttributes\` on the queue.`,
+    );
+  }
+  const cpu = workers.filter((c) => scalingKind(plan, c) === "cpu");
+  if (cpu.length > 0) lines.push(`- ${cpu.map((c) => c.name).join(", ")} scale on CPU: the design has no queue whose depth they could scale on.`);
   return lines;
 }
 
@@ -131,13 +158,14 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
     ...(plan.security.secrets.length > 0
       ? ["- Secrets are created empty: set each value with `aws secretsmanager put-secret-value` (never in Terraform)."]
       : []),
-    ...(ctx.hasService
+    ...(ctx.hasService && !hasRuntimeComponents(plan)
       ? [`- The image \`${plan.compute.image}\` must exist; push release images to the \`ecr_repository_url\` output (tags are immutable).`, imageContract(ctx)]
       : []),
+    ...componentNotes(ctx),
     ...(plan.compute.platform === "eks"
       ? ["- The cluster's API endpoint is private: run `kubectl` and `helm` from inside the VPC (VPN, bastion or SSM port forwarding)."]
       : []),
-    ...(hasIngress(ctx)
+    ...(hasIngress(ctx) && !hasRuntimeComponents(plan)
       ? [
           "- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`).",
           `- The plan names no domain, so each environment's Ingress host is \`${plan.goal_name}.<env>.example.internal\`: set the real one (Helm \`ingress.host\`, or a patch in the overlay).`,

@@ -1,4 +1,5 @@
 import { AtlasError } from "../../../lib/errors.js";
+import { componentName, hasRuntimeComponents } from "../components.js";
 import { envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
 import { block, call, type HclBlock, type HclValue, ref } from "../hcl.js";
@@ -39,6 +40,16 @@ function amiType(ctx: BuildContext, instanceType: string): string {
     });
   }
   return arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
+}
+
+/**
+ * Block name and service account of each Pod Identity association: the goal-named workload's
+ * (`workload`), or one per user component (`workload_<component>`), all bound to the one workload
+ * role the plan's IAM scopes describe.
+ */
+export function podIdentityAssociations(ctx: BuildContext): [string, string][] {
+  if (!hasRuntimeComponents(ctx.plan)) return [["workload", ctx.plan.goal_name]];
+  return ctx.plan.runtime_components.map((c) => [`workload_${tfName(componentName(c))}`, componentName(c)]);
 }
 
 /**
@@ -187,12 +198,14 @@ export function renderEks(ctx: BuildContext): TfSection[] {
           addon_name: "amazon-cloudwatch-observability",
           depends_on: [ref("aws_eks_node_group.main"), ref("aws_cloudwatch_log_group.app"), ref("aws_cloudwatch_log_group.container_insights")],
         }),
-        r("aws_eks_pod_identity_association", "workload", cluster, {
-          cluster_name: ref("aws_eks_cluster.main.name"),
-          namespace: ctx.namespace,
-          service_account: plan.goal_name,
-          role_arn: ref("aws_iam_role.workload.arn"),
-        }),
+        ...podIdentityAssociations(ctx).map(([name, serviceAccount]) =>
+          r("aws_eks_pod_identity_association", name, cluster, {
+            cluster_name: ref("aws_eks_cluster.main.name"),
+            namespace: ctx.namespace,
+            service_account: serviceAccount,
+            role_arn: ref("aws_iam_role.workload.arn"),
+          }),
+        ),
         ...runtimeEndpointsBlocks(ctx, cluster),
       ],
     },

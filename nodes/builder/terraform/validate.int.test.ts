@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseTerraform } from "../../../iac/terraform.js";
 import { goalStatementSchema } from "../../../schemas/goal.js";
 import { type PlanSpec, planSpecSchema } from "../../../schemas/plan.js";
+import { componentPlans } from "../../../test/fixtures/plans/components.js";
 import { staticSitePlan, webApiProdPlan, workerDevPlan } from "../../../test/fixtures/plans/index.js";
 import { makeTmpDir, removeTmpDir, repoRoot } from "../../../test/helpers/tmp.js";
 import { planDeterministic } from "../../architect/engine.js";
@@ -49,6 +50,11 @@ function evalPlans(): Record<string, PlanSpec> {
     if (outcome.kind === "plan") plans[`goal-${file.replace(/\.json$/, "")}`] = outcome.plan;
   }
   return plans;
+}
+
+/** The three designs of the user's own components (test/fixtures/plans/components.ts): one Pod Identity association per component. */
+function componentCases(): Record<string, PlanSpec> {
+  return Object.fromEntries(Object.entries(componentPlans).map(([name, plan]) => [`components-${name}`, plan]));
 }
 
 /** A sample plan with one field changed, parsed again so defaults and checks apply. */
@@ -175,7 +181,7 @@ describe.skipIf(skipReason !== "")(`terraform validate on rendered plans${skipRe
   const cases: Record<string, PlanSpec> = {};
 
   beforeAll(async () => {
-    Object.assign(cases, evalPlans(), fieldVariants);
+    Object.assign(cases, evalPlans(), fieldVariants, componentCases());
     root = makeTmpDir("atlas-tf-validate-");
     mkdirSync(PLUGIN_CACHE, { recursive: true });
     const cli = join(root, "terraform.rc");
