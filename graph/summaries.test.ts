@@ -164,7 +164,8 @@ describe("node summaries (and the approval interrupt) on a real run", () => {
       args: {
         plan_id: plan.plan_id,
         plan_version: plan.version,
-        monthly_usd: report.cost.monthly_total_usd,
+        // the validator priced the built files' fixed cost; the plan's usage estimate is added to what is approved
+        monthly_usd: Number((report.cost.monthly_total_usd + (report.cost.usage_monthly_usd === 0 ? plan.cost.usage_monthly_usd : 0)).toFixed(2)),
         budget_usd: goal.budget.monthly_usd,
         findings: { critical: count("critical"), high: count("high"), medium: count("medium"), low: count("low"), info: count("info") },
       },
@@ -172,7 +173,11 @@ describe("node summaries (and the approval interrupt) on a real run", () => {
     expect(request.config).toEqual({ allow_accept: true, allow_respond: true, allow_ignore: true, allow_edit: false });
     const description = request.description as string;
     expect(description).toContain(goal.name);
-    expect(description).toContain(`${usd(report.cost.monthly_total_usd)}/month`);
+    expect(report.cost.usage_monthly_usd).toBe(0);
+    expect(plan.cost.usage_monthly_usd).toBeGreaterThan(0);
+    expect(description).toContain(`${usd(report.cost.monthly_total_usd + plan.cost.usage_monthly_usd)}/month`);
+    expect(description).toContain(`fixed ${usd(report.cost.fixed_monthly_usd ?? 0)} priced by the validator`);
+    expect(description).toContain(`usage ${usd(plan.cost.usage_monthly_usd)} the plan's estimate`);
     expect(description).toContain(`of a ${usd(goal.budget.monthly_usd)} budget`);
     expect(description).toContain(`${count("high")} high, ${count("medium")} medium, ${count("low")} low`);
   });

@@ -86,7 +86,7 @@ describe("validateKubernetesSchema", () => {
 
   it("reports fields that break the OpenAPI schema with their JSON pointer", async () => {
     const object = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: Public\n  ports:\n    - port: http\n");
-    const issues = await validateKubernetesSchema(object);
+    const { issues } = await validateKubernetesSchema(object);
     expect(issues.map((i) => i.pointer).sort()).toEqual(["/spec/ports/0/port", "/spec/type"]);
     expect(issues.find((i) => i.pointer === "/spec/type")?.message).toContain("LoadBalancer");
   });
@@ -94,12 +94,29 @@ describe("validateKubernetesSchema", () => {
   it("checks a removed apiVersion of a known kind against the version that replaced it", async () => {
     // extensions/v1beta1 Deployments were removed in 1.16; a CRD-like pass would hide the broken field
     const object = parse("apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: three\n");
-    const issues = await validateKubernetesSchema(object);
+    const { schema, issues } = await validateKubernetesSchema(object);
+    expect(schema).toBe("apps/v1");
     expect(issues.map((i) => i.pointer)).toContain("/spec/replicas");
   });
 
-  it("accepts valid objects and ignores kinds it has no schema for", async () => {
-    expect(await validateKubernetesSchema(parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"))).toEqual([]);
-    expect(await validateKubernetesSchema(parse("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\nspec: 3\n"))).toEqual([]);
+  it("accepts valid objects, and says when it has no schema for a kind instead of passing it", async () => {
+    expect(await validateKubernetesSchema(parse("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata:\n  a: b\n"))).toEqual({
+      schema: "v1",
+      issues: [],
+    });
+    expect(await validateKubernetesSchema(parse("apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: c\nspec: 3\n"))).toEqual({
+      schema: null,
+      issues: [],
+    });
+  });
+
+  it("knows built-in kinds of any group version kubernetes-models has, not only the builder's", async () => {
+    const storage = await validateKubernetesSchema(parse("apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata:\n  name: s\nprovisioner: 7\n"));
+    expect(storage.schema).toBe("storage.k8s.io/v1");
+    expect(storage.issues.map((i) => i.pointer)).toEqual(["/provisioner"]);
+    const hpa = await validateKubernetesSchema(
+      parse("apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: h\nspec:\n  maxReplicas: many\n"),
+    );
+    expect(hpa.issues.map((i) => i.pointer)).toContain("/spec/maxReplicas");
   });
 });

@@ -5,14 +5,18 @@ import type { IacFile } from "./types.js";
 /** Folders that hold tool state or dependencies, never infrastructure code of the project. */
 const SKIPPED_DIRS = new Set(["node_modules", ".terraform", ".git"]);
 
-/** True for file names the validator reads: Terraform (HCL or JSON, and tfvars) and Kubernetes manifests. */
+/**
+ * True for file names the validator reads: Terraform (HCL or JSON, and tfvars), Kubernetes
+ * manifests and kustomizations (`Kustomization` has no extension), and YAML pipelines
+ * (`.github/workflows/*.yml`, `azure-pipelines*.yml`, which the folder walk reaches too).
+ */
 export function isIacFileName(name: string): boolean {
-  return /\.(tf|tf\.json|tfvars|ya?ml|json)$/i.test(name);
+  return /\.(tf|tf\.json|tfvars|ya?ml|json)$/i.test(name) || name === "Kustomization";
 }
 
 /**
- * Reads every Terraform (`.tf`, `.tf.json`, `.tfvars`) and manifest (`.yaml`, `.yml`, `.json`) file
- * under `dir`, recursively. Paths are relative to `dir`, use forward slashes and come back
+ * Reads every Terraform (`.tf`, `.tf.json`, `.tfvars`), manifest and pipeline (`.yaml`, `.yml`,
+ * `.json`) file and every kustomization under `dir`, recursively, `.github/` included. Paths are relative to `dir`, use forward slashes and come back
  * sorted so reports are identical across machines.
  */
 export async function readIacFolder(dir: string): Promise<IacFile[]> {

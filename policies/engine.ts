@@ -1,10 +1,12 @@
 import { parseKubernetes } from "../iac/kubernetes.js";
+import { buildOverlays } from "../iac/kustomize.js";
 import { compareStrings } from "../iac/read-folder.js";
 import { parseTerraform, providerRegions, type TerraformParseOptions } from "../iac/terraform.js";
 import type { ModuleReport } from "../iac/terraform-modules.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
+import { overlayFindings } from "./overlays.js";
 import { builtinRules } from "./rules/index.js";
 import { atLeast, type Environment, type Finding, type Rule, type RuleContext, type RuleHit, SEVERITIES, type Severity } from "./types.js";
 
@@ -53,8 +55,10 @@ export function effectiveSeverity(rule: Rule, policy: OrgPolicy): Severity {
 }
 
 /**
- * Parses Terraform and Kubernetes files and runs every active rule over them. Never throws
- * on bad input files: parse failures become IAC_PARSE_ERROR findings. Findings are sorted by
+ * Parses Terraform and Kubernetes files and runs every active rule over them; builds every
+ * Kustomize overlay among the files and runs the Kubernetes rules over what each would deploy
+ * (policies/overlays.ts). Never throws on bad input files: parse failures become IAC_PARSE_ERROR
+ * findings, overlays that cannot be built KUSTOMIZE_BUILD_ERROR or KUSTOMIZE_NOT_BUILT. Findings are sorted by
  * file, line, rule id, resource and message, so the same input always gives the same report.
  */
 export async function validateIac(files: IacFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
@@ -74,10 +78,11 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     parseErrors: [...terraform.errors, ...kubernetes.errors],
     files,
     skipped: [...terraform.skipped, ...kubernetes.skipped],
+    overlays: buildOverlays(files),
   };
   const findings: Finding[] = [];
-  for (const rule of activeRules(policy)) {
-    const severity = effectiveSeverity(rule, policy);
+  const rules = activeRules(policy).map((rule) => ({ rule, severity: effectiveSeverity(rule, policy) }));
+  for (const { rule, severity } of rules) {
     for (const hit of await rule.check(ctx)) {
       findings.push({
         rule_id: rule.id,
@@ -92,6 +97,7 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
       });
     }
   }
+  findings.push(...(await overlayFindings(ctx.overlays ?? [], rules, ctx, findings)));
   findings.push(...moduleFindings(terraform.modules, policy));
   findings.sort(compareFindings);
   const summary = Object.fromEntries([...SEVERITIES.map((s) => [s, 0]), ["total", findings.length]]) as SeveritySummary;

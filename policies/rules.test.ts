@@ -25,6 +25,11 @@ const CASES: Record<string, Case> = {
   IAC_PARSE_ERROR: { file: "main.tf" },
   K8S_SCHEMA: { file: "deployment.yaml" },
   K8S_REMOVED_API: { file: "deployment.yaml" },
+  K8S_SCHEMA_UNKNOWN: { file: "certificate.yaml" },
+  KUSTOMIZE_NOT_BUILT: { file: "overlays/prod/kustomization.yaml" },
+  KUSTOMIZE_BUILD_ERROR: { file: "overlays/prod/kustomization.yaml" },
+  PIPELINE_SCHEMA: { file: ".github/workflows/deploy.yml" },
+  PIPELINE_UNPINNED_ACTION: { file: ".github/workflows/ci.yml" },
   AWS_S3_PUBLIC_ACL: { file: "main.tf" },
   AWS_S3_PUBLIC_ACCESS_BLOCK: { file: "main.tf" },
   AWS_S3_ENCRYPTION: { file: "main.tf" },
@@ -92,6 +97,13 @@ const NO_PUBLIC_EQUIVALENT = new Set([
   "K8S_SCHEMA",
   // deprecated-API checkers (pluto, kubent) have it; Trivy and Checkov do not
   "K8S_REMOVED_API",
+  // about what Atlas could not check (no schema, an overlay it cannot build) or could not build
+  "K8S_SCHEMA_UNKNOWN",
+  "KUSTOMIZE_NOT_BUILT",
+  "KUSTOMIZE_BUILD_ERROR",
+  // CI/CD pipeline structure and pinning: Checkov's GitHub Actions ids (CKV_GHA_*) are outside the alias format
+  "PIPELINE_SCHEMA",
+  "PIPELINE_UNPINNED_ACTION",
   "AWS_INSTANCE_TYPE_ALLOWED",
   "AWS_REGION_ALLOWED",
   "K8S_REQUIRED_LABELS",

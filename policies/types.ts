@@ -1,3 +1,4 @@
+import type { OverlayBuild } from "../iac/kustomize.js";
 import type { IacFile, KubernetesObject, ParseError, SkippedFile, TerraformResource } from "../iac/types.js";
 import type { OrgPolicy } from "./org-policy-schema.js";
 import type { Environment, Severity } from "./severity.js";
@@ -59,6 +60,11 @@ export interface RuleContext {
   files: readonly IacFile[];
   /** files deliberately not parsed (Helm templates, kustomize configuration) */
   skipped: readonly SkippedFile[];
+  /**
+   * Kustomize overlays found among the files, built (iac/kustomize.ts) or not with the reason.
+   * Absent when the caller built none (a rule run on one overlay's objects).
+   */
+  overlays?: readonly OverlayBuild[];
 }
 
 /** A check over parsed infrastructure code. Rules are data plus one pure function. */

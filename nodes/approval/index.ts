@@ -1,8 +1,8 @@
 import { interrupt, type LangGraphRunnableConfig } from "@langchain/langgraph";
+import { approvalCost } from "../../graph/approval-cost.js";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { diffPlans } from "../../graph/plan-diff.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
-import { usd } from "../../graph/summaries.js";
 import { reviseGoal } from "../../schemas/goal.js";
 import { toApprovalDecision } from "../../schemas/human-response.js";
 import type { Finding } from "../../schemas/reports.js";
@@ -24,13 +24,14 @@ function findingCounts(findings: Finding[]) {
 export function approvalRequest(state: PlanStateValue) {
   const plan = state.plan;
   if (!plan || !state.validation) throw new Error("approval reached without a validated plan");
-  const monthly = state.validation.cost.monthly_total_usd;
+  const cost = approvalCost(plan, state.validation.cost);
+  const monthly = cost.total;
   const findings = findingCounts(state.validation.findings);
   const severe = findings.critical > 0 ? `${findings.critical} critical, ` : "";
   const description = [
     `### Approve plan v${plan.version} of \`${state.goal.name}\`?`,
     "",
-    `- **Cost:** ${usd(monthly)}/month as validated (the plan estimated ${usd(plan.cost.monthly_total_usd)}) of a ${usd(plan.cost.budget_usd)} budget`,
+    `- **Cost:** ${cost.statement}`,
     `- **Findings:** ${severe}${findings.high} high, ${findings.medium} medium, ${findings.low} low`,
     `- **Components:** ${plan.components.length} (${plan.pattern})`,
     "",
@@ -42,7 +43,7 @@ export function approvalRequest(state: PlanStateValue) {
     plan_version: plan.version,
     summary: plan.summary,
     diagram: plan.diagram,
-    cost: { ...plan.cost, validated_monthly_usd: state.validation.cost.monthly_total_usd },
+    cost: { ...plan.cost, validated_monthly_usd: state.validation.cost.monthly_total_usd, approved_monthly_usd: monthly, usage_from_plan: cost.usageFromPlan },
     findings: state.validation.findings,
     diff: diffPlans(state.last_approved_plan, plan),
     artifacts_digest: state.artifacts?.digest ?? null,

@@ -125,11 +125,11 @@ spec:
           value: {{ $.Values.otel.samplingRatio | quote }}
         {{- range $c.env }}
         - name: {{ .name }}
-          {{- if .secretKey }}
+          {{- if .secretKeyRef }}
           valueFrom:
             secretKeyRef:
               name: {{ $.Values.externalSecret.secretName }}
-              key: {{ .secretKey | quote }}
+              key: {{ .secretKeyRef | quote }}
           {{- else }}
           value: {{ .value | quote }}
           {{- end }}

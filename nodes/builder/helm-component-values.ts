@@ -88,7 +88,7 @@ function fullValues(ctx: BuildContext, component: ComponentRuntime, settings: En
       ...(component.component_scope ? [`component_scope=${component.component_scope}`] : []),
     ].join(","),
     ports: containerPorts(component),
-    env: component.env.map((e) => ("value" in e ? { name: e.name, value: e.value } : { name: e.name, secretKey: e.secret_ref.key })),
+    env: component.env.map((e) => ("value" in e ? { name: e.name, value: e.value } : { name: e.name, secretKeyRef: e.secret_ref.key })),
     resources: componentResources(component),
     probes: componentProbes(component),
     metrics: metrics ? { portName: metrics.name, portNumber: metrics.number } : null,

@@ -5,6 +5,13 @@ import type { BuildArtifacts, ValidationReport } from "../../schemas/reports.js"
 import { gateCost } from "./cost-gate.js";
 
 /**
+ * The artifact kinds the validator reads: Terraform, Kubernetes manifests and overlays, and
+ * delivery files (CI/CD pipelines, Argo CD and Flux objects). Helm charts are not rendered here
+ * (HELM_CHART_NOT_RENDERED would only say so); the builder's tests render them.
+ */
+export const VALIDATED_KINDS: ReadonlySet<string> = new Set(["terraform", "kubernetes", "delivery"]);
+
+/**
  * Validates built artifacts: syntax and schema, security and organisation policy, and cost
  * against the budget. FAIL when a finding is high or critical (or the policy's threshold), or when
  * a resource could not be priced (its cost would be missing from the budget check).
@@ -20,9 +27,7 @@ export async function validateArtifacts(
     terraform?: TerraformParseOptions | undefined;
   },
 ): Promise<ValidationReport> {
-  const files = artifacts.files
-    .filter((file) => file.kind === "terraform" || file.kind === "kubernetes")
-    .map((file) => ({ path: file.path, content: file.content }));
+  const files = artifacts.files.filter((file) => VALIDATED_KINDS.has(file.kind)).map((file) => ({ path: file.path, content: file.content }));
   const policyReport = await validateIac(files, {
     environment: options.environment,
     ...(options.orgPolicy ? { policy: options.orgPolicy } : {}),

@@ -1,4 +1,5 @@
 import type { LangGraphRunnableConfig } from "@langchain/langgraph";
+import { approvalCost } from "../../graph/approval-cost.js";
 import { withContents } from "../../graph/artifact-contents.js";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { emitHandoff } from "../../graph/handoff.js";
@@ -21,7 +22,7 @@ export function makeValidator(deps: GraphDeps) {
     const threadId = threadIdOf(config, state);
     const files = await withContents(
       deps.artifactStore,
-      state.artifacts.files.filter((file) => file.kind === "terraform" || file.kind === "kubernetes"),
+      state.artifacts.files.filter((file) => file.kind === "terraform" || file.kind === "kubernetes" || file.kind === "delivery"),
     );
     const report = await validateArtifacts(
       { ...state.artifacts, files },
@@ -49,10 +50,14 @@ export function makeValidator(deps: GraphDeps) {
       );
     }
     if (report.status === "PASS") {
+      const approval = approvalCost(state.plan, report.cost);
       events.push(
         await emit(deps, state, threadId, "approval.requested", {
           plan_version: state.plan.version,
-          monthly_usd: report.cost.monthly_total_usd,
+          // what the reviewer approves: the validator's pricing, plus the plan's usage estimate when it priced no usage
+          monthly_usd: approval.total,
+          validated_monthly_usd: report.cost.monthly_total_usd,
+          usage_from_plan: approval.usageFromPlan,
           findings: report.findings.length,
         }),
       );

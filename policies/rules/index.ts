@@ -20,6 +20,7 @@ import { rbacRules } from "./k8s-rbac.js";
 import { securityRules } from "./k8s-security.js";
 import { workloadRules } from "./k8s-workload.js";
 import { metaRules } from "./meta.js";
+import { pipelineRules } from "./pipelines.js";
 import { secretRules } from "./secrets.js";
 
 /** Every built-in rule, in the order `--rules` lists them. */
@@ -46,4 +47,5 @@ export const builtinRules: readonly Rule[] = [
   ...rbacRules,
   ...secretRules,
   ...helmRules,
+  ...pipelineRules,
 ];

@@ -130,16 +130,32 @@ export const replicaBounds: Rule = {
           get(o.object, "spec", "scaleTargetRef", "kind") === object.kind &&
           get(o.object, "spec", "scaleTargetRef", "name") === object.name,
       );
-      const min = hpa ? (get(hpa.object, "spec", "minReplicas") ?? 1) : (get(object.object, "spec", "replicas") ?? 1);
-      const max = hpa ? get(hpa.object, "spec", "maxReplicas") : min;
-      const target = hpa ?? object;
-      const where = hpa ? "minReplicas" : "replicas";
-      const label = `${object.kind} ${object.name}${hpa ? ` (via HPA ${hpa.name})` : ""}`;
+      // A KEDA ScaledObject drives the workload through an HPA of its own (defaults: 0 to 100 replicas).
+      const scaled = hpa
+        ? undefined
+        : ctx.kubernetes.find(
+            (o) =>
+              o.kind === "ScaledObject" &&
+              o.apiVersion.startsWith("keda.sh/") &&
+              o.namespace === object.namespace &&
+              (get(o.object, "spec", "scaleTargetRef", "kind") ?? "Deployment") === object.kind &&
+              get(o.object, "spec", "scaleTargetRef", "name") === object.name,
+          );
+      const min = hpa
+        ? (get(hpa.object, "spec", "minReplicas") ?? 1)
+        : scaled
+          ? (get(scaled.object, "spec", "minReplicaCount") ?? 0)
+          : (get(object.object, "spec", "replicas") ?? 1);
+      const max = hpa ? get(hpa.object, "spec", "maxReplicas") : scaled ? (get(scaled.object, "spec", "maxReplicaCount") ?? 100) : min;
+      const target = hpa ?? scaled ?? object;
+      const where = hpa ? "minReplicas" : scaled ? "minReplicaCount" : "replicas";
+      const label = `${object.kind} ${object.name}${hpa ? ` (via HPA ${hpa.name})` : scaled ? ` (via KEDA ScaledObject ${scaled.name})` : ""}`;
       if (typeof min === "number" && range.min !== undefined && min < range.min) {
         hits.push(k8sHit(target, `${label} runs ${min} replica(s); ${ctx.environment} requires at least ${range.min}.`, ["spec", where]));
       }
       if (typeof max === "number" && range.max !== undefined && max > range.max) {
-        hits.push(k8sHit(target, `${label} may run ${max} replica(s); ${ctx.environment} allows at most ${range.max}.`, ["spec", hpa ? "maxReplicas" : where]));
+        const maxField = hpa ? "maxReplicas" : scaled ? "maxReplicaCount" : where;
+        hits.push(k8sHit(target, `${label} may run ${max} replica(s); ${ctx.environment} allows at most ${range.max}.`, ["spec", maxField]));
       }
     }
     return hits;

@@ -475,10 +475,16 @@ describe("SECRET_CONFIG_FILE (values and other non-manifest YAML)", () => {
       },
       { path: "cfn/db.yaml", content: "Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      MasterUserPassword: !Ref DbPassword\n" },
       { path: ".github/workflows/ci.yml", content: "jobs:\n  deploy:\n    steps:\n      - with:\n          password: ${{ secrets.REGISTRY_PASSWORD }}\n" },
+      // an External Secrets mapping names a key, it holds no credential; a secretKey without remoteRef still counts
+      {
+        path: "helm/app/values-prod.yaml",
+        content: "externalSecret:\n  data:\n    - secretKey: STRIPE_API_KEY\n      remoteRef:\n        key: app-prod/stripe-api-key\nother:\n  secretKey: sk-live-literal-1\n",
+      },
     ]);
     expect(brief(found)).toEqual([
       ["SECRET_CONFIG_FILE", "auth.rootPassword", "chart/values.yaml", 2],
       ["SECRET_CONFIG_FILE", "services.db.environment.1", "docker-compose.yml", 6],
+      ["SECRET_CONFIG_FILE", "other.secretKey", "helm/app/values-prod.yaml", 7],
       ["SECRET_CONFIG_FILE", "secretGenerator.0.literals.0", "kustomization.yaml", 6],
     ]);
     expect(found[0]?.message).toContain("placeholder");

@@ -673,7 +673,13 @@ function walkYaml(value: unknown, path: (string | number)[], report: (path: (str
     return;
   }
   if (!isObj(value)) return;
+  // An External Secrets mapping (`secretKey: STRIPE_API_KEY` beside `remoteRef: { key }`) names where a
+  // secret comes from and goes to: a reference, no credential in it.
+  const reference = "remoteRef" in value && isObj(value.remoteRef);
   for (const [key, child] of Object.entries(value)) {
+    if (reference && key === "secretKey") continue;
+    // GitHub Actions `permissions: { id-token: write }` grants the job a scope: no credential in it.
+    if (key === "permissions" && isObj(child) && Object.values(child).every((scope) => scope === "read" || scope === "write" || scope === "none")) continue;
     const problem = isObj(child) || Array.isArray(child) ? null : envProblem(key, child);
     if (problem) report([...path, key], problem);
     else walkYaml(child, [...path, key], report);
