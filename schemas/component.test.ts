@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { componentListSchema, componentRuntimeSchema, kubernetesName } from "./component.js";
+import { type ComponentRuntime, componentListSchema, componentRuntimeSchema, kubernetesName } from "./component.js";
 
 const orderService = {
   name: "OrderService",
@@ -17,6 +17,12 @@ const orderService = {
   blueprint_id: "usecase-order-create",
   component_scope: "Ordering",
 };
+
+/** The example without its transport. */
+function noTransportService() {
+  const { transport: _transport, ...rest } = orderService;
+  return rest;
+}
 
 /** The issues' paths and messages, for a value the schema refuses. */
 function issues(value: unknown): string[] {
@@ -45,11 +51,14 @@ describe("component runtime definitions", () => {
       "container_image: a pinned image: a version tag or a digest, not :latest",
     ]);
     expect(issues({ ...orderService, container_image: "ghcr.io/example/orderservice" })[0]).toMatch(/^container_image: an image reference/);
-    expect(issues({ ...orderService, transport: undefined })).toEqual(["transport: a microservice needs its transport: http or grpc"]);
+    expect(issues({ ...noTransportService() })).toEqual(["transport: a microservice needs its transport: http or grpc"]);
     expect(issues({ ...orderService, ports: [] })).toEqual(["ports: a microservice needs at least one port"]);
     expect(issues({ ...orderService, ports: [orderService.ports[0], { name: "http", port: 81 }] })).toEqual(['ports.1.name: port name "http" is used twice']);
-    expect(issues({ ...orderService, type: "worker" })).toEqual(["transport: only a microservice has a transport, not a worker"]);
-    expect(issues({ ...orderService, type: "job", transport: undefined })).toEqual(["schedule: a job needs its schedule (cron, UTC)"]);
+    // a worker has no transport: the field is refused by name
+    expect(issues({ ...orderService, type: "worker" })).toEqual([': Unrecognized key: "transport"']);
+    const { transport: _transport, ...noTransport } = orderService;
+    expect(issues({ ...noTransport, type: "job" })).toEqual(["schedule: a job needs its schedule (cron, UTC)"]);
+    expect(issues({ ...orderService, type: "robot" })[0]).toMatch(/^type: /);
     expect(issues({ ...orderService, env: [{ name: "X", value: "1", secret_ref: { key: "k" } }] }).length).toBeGreaterThan(0);
     expect(issues({ ...orderService, resources: { requests: { cpu: "a lot", memory: "256Mi" }, limits: { memory: "512Mi" } } })[0]).toMatch(
       /^resources\.requests\.cpu: /,
@@ -58,10 +67,11 @@ describe("component runtime definitions", () => {
   });
 
   it("accepts a worker and a job with their own fields", () => {
-    const worker = { ...orderService, name: "billing_worker", type: "worker", transport: undefined, ports: [] };
+    const { transport: _transport, ...rest } = orderService;
+    const worker = { ...rest, name: "billing_worker", type: "worker", ports: [] };
     expect(componentRuntimeSchema.parse(worker).type).toBe("worker");
     const job = { ...worker, name: "NightlyReport", type: "job", schedule: "0 2 * * *" };
-    expect(componentRuntimeSchema.parse(job).schedule).toBe("0 2 * * *");
+    expect((componentRuntimeSchema.parse(job) as ComponentRuntime).schedule).toBe("0 2 * * *");
   });
 
   it("derives Kubernetes names and refuses two components that would share one", () => {

@@ -50,61 +50,64 @@ export const envVarSchema = z.union([
 
 export const componentTypes = ["microservice", "worker", "job"] as const;
 
-export const componentRuntimeSchema = z
+const portSchema = z
   .object({
-    /** as the specification writes it (`OrderService`); Kubernetes names are derived from it in kebab case */
-    name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,49}$/, "a letter, then up to 49 letters, digits, - or _"),
-    type: z.enum(componentTypes),
-    /** a microservice's protocol; required for one, refused for the others */
-    transport: z.enum(["http", "grpc"]).optional(),
-    /** pinned: a tag other than `latest`, or a digest */
-    container_image: z
-      .string()
-      .max(512)
-      .regex(
-        /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._/-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/,
-        "an image reference with a tag or a digest",
-      )
-      .refine((image) => !/:latest$/.test(image), "a pinned image: a version tag or a digest, not :latest"),
-    ports: z
-      .array(
-        z
-          .object({
-            name: z.string().regex(/^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$/, "a port name: at most 15 lower-case letters, digits and dashes"),
-            /** the port the Service exposes */
-            port,
-            /** the container's port; defaults to `port` */
-            target_port: port.optional(),
-          })
-          .strict(),
-      )
-      .max(10)
-      .default([]),
-    env: z.array(envVarSchema).max(200).default([]),
-    /** for the environment the goal names; overlays scale the others (nodes/builder/environments.ts) */
-    replicas: z.number().int().min(0).max(100).optional(),
-    probes: z.object({ liveness: probeSchema.optional(), readiness: probeSchema.optional(), startup: probeSchema.optional() }).strict().optional(),
-    resources: z
+    name: z.string().regex(/^[a-z]([a-z0-9-]{0,13}[a-z0-9])?$/, "a port name: at most 15 lower-case letters, digits and dashes"),
+    /** the port the Service exposes */
+    port,
+    /** the container's port; defaults to `port` */
+    target_port: port.optional(),
+  })
+  .strict();
+
+/** What every kind of component has. */
+const common = {
+  /** as the specification writes it (`OrderService`); Kubernetes names are derived from it in kebab case */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,49}$/, "a letter, then up to 49 letters, digits, - or _"),
+  /** pinned: a tag other than `latest`, or a digest */
+  container_image: z
+    .string()
+    .max(512)
+    .regex(
+      /^[a-z0-9]+([._-][a-z0-9]+)*(:\d+)?(\/[a-z0-9]+([._/-][a-z0-9]+)*)*(:[\w][\w.-]{0,127}|@sha256:[0-9a-f]{64})$/,
+      "an image reference with a tag or a digest",
+    )
+    .refine((image) => !/:latest$/.test(image), "a pinned image: a version tag or a digest, not :latest"),
+  ports: z.array(portSchema).max(10).default([]),
+  env: z.array(envVarSchema).max(200).default([]),
+  /** for the environment the goal names; overlays scale the others (nodes/builder/environments.ts) */
+  replicas: z.number().int().min(0).max(100).optional(),
+  probes: z.object({ liveness: probeSchema.optional(), readiness: probeSchema.optional(), startup: probeSchema.optional() }).strict().optional(),
+  resources: z
+    .object({
+      requests: z.object({ cpu: cpuQuantity, memory: memoryQuantity }).strict(),
+      limits: z.object({ cpu: cpuQuantity.optional(), memory: memoryQuantity }).strict(),
+    })
+    .strict(),
+  /** the specification's trace metadata: the use case or service the component realises, and its domain */
+  blueprint_id: z.string().min(1).max(128).optional(),
+  component_scope: z.string().min(1).max(128).optional(),
+};
+
+/**
+ * One component, by `type`: a microservice has a transport and at least one port; a job has its
+ * schedule (cron, five fields, UTC); a worker has neither. A discriminated union, so the JSON
+ * Schema says what each type needs (clients and generators see it), not only the refinement.
+ */
+export const componentRuntimeSchema = z
+  .discriminatedUnion("type", [
+    z
       .object({
-        requests: z.object({ cpu: cpuQuantity, memory: memoryQuantity }).strict(),
-        limits: z.object({ cpu: cpuQuantity.optional(), memory: memoryQuantity }).strict(),
+        ...common,
+        type: z.literal("microservice"),
+        transport: z.enum(["http", "grpc"], { error: "a microservice needs its transport: http or grpc" }),
+        ports: z.array(portSchema, { error: "a microservice needs at least one port" }).min(1, "a microservice needs at least one port").max(10),
       })
       .strict(),
-    /** a job's schedule (cron, five fields, UTC); required for a job */
-    schedule: z.string().max(100).optional(),
-    /** the specification's trace metadata: the use case or service the component realises, and its domain */
-    blueprint_id: z.string().min(1).max(128).optional(),
-    component_scope: z.string().min(1).max(128).optional(),
-  })
-  .strict()
+    z.object({ ...common, type: z.literal("worker") }).strict(),
+    z.object({ ...common, type: z.literal("job"), schedule: z.string({ error: "a job needs its schedule (cron, UTC)" }).min(1).max(100) }).strict(),
+  ])
   .superRefine((component, ctx) => {
-    const at = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-    if (component.type === "microservice") {
-      if (!component.transport) at("transport", "a microservice needs its transport: http or grpc");
-      if (component.ports.length === 0) at("ports", "a microservice needs at least one port");
-    } else if (component.transport) at("transport", `only a microservice has a transport, not a ${component.type}`);
-    if (component.type === "job" && !component.schedule) at("schedule", "a job needs its schedule (cron, UTC)");
-    if (component.type !== "job" && component.schedule) at("schedule", `only a job has a schedule, not a ${component.type}`);
     const names = new Set<string>();
     component.ports.forEach((one, index) => {
       if (names.has(one.name)) ctx.addIssue({ code: "custom", path: ["ports", index, "name"], message: `port name "${one.name}" is used twice` });
@@ -112,7 +115,8 @@ export const componentRuntimeSchema = z
     });
   });
 
-export type ComponentRuntime = z.infer<typeof componentRuntimeSchema>;
+/** A component as code reads it: every type's fields, those of the other types absent. */
+export type ComponentRuntime = z.infer<typeof componentRuntimeSchema> & { transport?: "http" | "grpc"; schedule?: string };
 
 /** A design's components: several per design, their Kubernetes names (kebab case) unique. */
 export const componentListSchema = z

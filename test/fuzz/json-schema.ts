@@ -5,11 +5,13 @@ export type JsonSchema = Record<string, unknown>;
 
 const REF_PREFIX = "#/components/schemas/";
 /** Deeper than this, a schema's value is cut short (recursive schemas, free-form JSON). */
-const MAX_DEPTH = 8;
+const MAX_DEPTH = 14;
 
 /** Where `$ref`s point, and values worth trying for a named schema beside generated ones. */
 export interface SchemaSource {
   components: Record<string, JsonSchema>;
+  /** a standalone schema's own `$defs` (zod writes a schema used twice there once, as `#/$defs/<name>`) */
+  defs?: Record<string, JsonSchema>;
   /** known-good values of a component (fixture goals for GoalStatement, ...), tried beside generated values */
   examples?: Record<string, unknown[]>;
   /** what a free-form object (`additionalProperties: {}` without properties) is fuzzed with */
@@ -24,17 +26,30 @@ export function refName(schema: JsonSchema): string | undefined {
   return typeof ref === "string" && ref.startsWith(REF_PREFIX) ? ref.slice(REF_PREFIX.length) : undefined;
 }
 
-/** The schema itself, or the component it refers to. */
+const DEFS_PREFIX = "#/$defs/";
+
+/** The `$defs` entry a `$ref` names, or undefined. */
+function defName(schema: JsonSchema): string | undefined {
+  const ref = schema.$ref;
+  return typeof ref === "string" && ref.startsWith(DEFS_PREFIX) ? ref.slice(DEFS_PREFIX.length) : undefined;
+}
+
+/** The schema itself, or the component (or `$defs` entry) it refers to. */
 export function resolve(schema: JsonSchema, source: SchemaSource): JsonSchema {
   const name = refName(schema);
-  return name ? (source.components[name] ?? {}) : schema;
+  if (name) return source.components[name] ?? {};
+  const def = defName(schema);
+  return def ? (source.defs?.[def] ?? {}) : schema;
 }
 
 function stringValue(schema: JsonSchema): fc.Arbitrary<string> {
   if (typeof schema.pattern === "string") {
     // fast-check cannot generate from every regular expression (lookaheads): then the pattern filters
+    const maxLength = num(schema.maxLength);
     try {
-      return fc.stringMatching(new RegExp(schema.pattern));
+      const matching = fc.stringMatching(new RegExp(schema.pattern));
+      // a pattern with `*` can run past the schema's maxLength
+      return maxLength === undefined ? matching : matching.filter((text) => text.length <= maxLength);
     } catch {
       const pattern = new RegExp(schema.pattern);
       return fc.oneof(fc.string({ maxLength: 40 }), fc.stringMatching(/^[a-z0-9/._-]{1,40}$/)).filter((text) => pattern.test(text));
@@ -80,8 +95,11 @@ function objectValue(schema: JsonSchema, source: SchemaSource, depth: number): f
  * refinement across fields is not in it, so some values are still refused: that is fuzzing too).
  * A named component with examples yields those as often as generated values.
  */
-export function schemaValue(schema: JsonSchema, source: SchemaSource, depth = 0): fc.Arbitrary<unknown> {
+export function schemaValue(schema: JsonSchema, given: SchemaSource, depth = 0): fc.Arbitrary<unknown> {
   if (depth > MAX_DEPTH) return fc.constant(null);
+  const source = schema.$defs ? { ...given, defs: { ...given.defs, ...(schema.$defs as Record<string, JsonSchema>) } } : given;
+  const def = defName(schema);
+  if (def) return schemaValue(source.defs?.[def] ?? {}, source, depth + 1);
   const name = refName(schema);
   if (name) {
     const generated = schemaValue(source.components[name] ?? {}, source, depth + 1);
