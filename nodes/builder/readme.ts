@@ -1,4 +1,4 @@
-import { RUN_MINUTES_TAG } from "../../pricing/index.js";
+import { priceComponent, RUN_MINUTES_TAG } from "../../pricing/index.js";
 import { componentHasIngress, hasRuntimeComponents, MESSAGES_PER_POD, scalingKind } from "./components.js";
 import type { BuildContext, RenderedFile } from "./context.js";
 import { DELIVERY_PATHS } from "./environments.js";
@@ -7,6 +7,8 @@ import { hasIngress, isScheduled, runsOnKubernetes } from "./kubernetes.js";
 import { cronJobSettings } from "./kubernetes-job.js";
 import { GENERATOR } from "./labels.js";
 import { HEALTH_PATH, RUN_AS_USER } from "./sizing.js";
+import { nodeScaling } from "./terraform/eks.js";
+import { CLUSTER_AUTOSCALER, type ClusterAddon, clusterAddons, LOAD_BALANCER_CONTROLLER, needsLoadBalancerController } from "./terraform/eks-addons.js";
 import { alertsWithoutAlarm } from "./terraform/observability.js";
 import { siteBucket } from "./terraform/static-site.js";
 
@@ -23,10 +25,47 @@ function usd(amount: number): string {
 function requiredInputs(ctx: BuildContext): string[] {
   const inputs: string[] = [];
   if (ctx.hasAlb) inputs.push("`certificate_arn`: an ACM certificate for the load balancer's HTTPS listener.");
+  if (needsLoadBalancerController(ctx))
+    inputs.push(
+      "`certificate_arn` (optional): an ACM certificate for the Ingress hosts; the pipelines put it on every Ingress (`alb.ingress.kubernetes.io/certificate-arn`). Left empty, the controller looks in ACM for a certificate matching the hosts.",
+    );
   if (siteBucket(ctx)) inputs.push("`certificate_arn` (in us-east-1) and `domain_names`: the site's certificate and the names CloudFront answers for.");
   if (ctx.plan.observability.alerts.length > 0)
     inputs.push("`alarm_actions` (optional): SNS topic ARNs to notify; without it alarms only show in the console.");
   return inputs;
+}
+
+/** `eks/aws-load-balancer-controller` 1.13.4 */
+function chartRef(addon: ClusterAddon): string {
+  return `\`${addon.repo.name}/${addon.chart}\` ${addon.version}`;
+}
+
+/** Monthly on-demand price of one node's instance, or undefined when the price sheet has none. */
+function nodeMonthlyPrice(ctx: BuildContext, instanceType: string): number | undefined {
+  try {
+    return priceComponent({ kind: "ec2", instanceType, count: 1 }, ctx.plan.region).monthlyCost;
+  } catch {
+    // a region or instance type the sheet lacks: the note says so instead of a figure
+    return undefined;
+  }
+}
+
+/**
+ * The EKS cluster add-ons (terraform/eks-addons.ts): what installs them, and what node
+ * autoscaling can add to the bill, which the estimate prices at the desired node count only.
+ */
+function addonNotes(ctx: BuildContext): string[] {
+  const addons = clusterAddons(ctx);
+  if (addons.length === 0) return [];
+  const { plan } = ctx;
+  const scaling = nodeScaling(plan);
+  const instanceType = plan.compute.node_instance_type ?? "t3.medium";
+  const perNode = nodeMonthlyPrice(ctx, instanceType);
+  const names = addons.map((addon) => (addon === LOAD_BALANCER_CONTROLLER ? "the AWS Load Balancer Controller" : "cluster-autoscaler"));
+  return [
+    `- The pipelines install ${names.join(" and ")} (${addons.map(chartRef).join(", ")}) in \`kube-system\` before the workloads; Terraform creates ${addons.length > 1 ? "their roles and Pod Identity associations" : "its role and Pod Identity association"} (${addons.map((a) => `\`${a.roleOutput}\``).join(", ")}). Deploying by hand, run the pipeline's add-on step first.`,
+    `- Nodes: the estimate prices ${scaling.desired} × ${instanceType}; ${CLUSTER_AUTOSCALER.chart} may grow the group to ${scaling.max} nodes when pods do not fit, and each node added costs ${perNode === undefined ? `one more ${instanceType}` : `about ${usd(perNode)} per month more (${instanceType}, its disk aside)`}.`,
+  ];
 }
 
 /** Why an alert's metric has nothing to watch in this build. */
@@ -53,7 +92,7 @@ function applySteps(ctx: BuildContext): string[] {
     `aws eks update-kubeconfig --region ${plan.region} --name "$(terraform -chdir=terraform output -raw eks_cluster_name)"`,
     "```",
     "",
-    `Then deploy ${workload} to an environment (dev, qa, staging or prod; ${env} is the plan's) with either its Kustomize overlay or the Helm chart (not both). The cluster needs the AWS Load Balancer Controller (for an Ingress) and the External Secrets Operator with a ClusterSecretStore named \`${ctx.conventions.secret_store}\` (for secrets):`,
+    `Then deploy ${workload} to an environment (dev, qa, staging or prod; ${env} is the plan's) with either its Kustomize overlay or the Helm chart (not both). The cluster needs the AWS Load Balancer Controller for an Ingress (the pipelines install it; by hand, run their add-on step first) and the External Secrets Operator with a ClusterSecretStore named \`${ctx.conventions.secret_store}\` for secrets (nothing here installs the operator):`,
     "",
     "```sh",
     `kubectl apply -k ${DELIVERY_PATHS.overlay(env)}`,
@@ -74,7 +113,7 @@ function componentNotes(ctx: BuildContext): string[] {
   const exposed = plan.runtime_components.filter((c) => componentHasIngress(ctx, c));
   if (exposed.length > 0) {
     lines.push(
-      `- Each HTTP component has its own Ingress, all in one ALB per environment (\`alb.ingress.kubernetes.io/group.name\`), routed by host \`<component>.${plan.goal_name}.<env>.example.internal\`: set the real hosts and a certificate (\`alb.ingress.kubernetes.io/certificate-arn\`); the AWS Load Balancer Controller must be in the cluster.`,
+      `- Each HTTP component has its own Ingress, all in one ALB per environment (\`alb.ingress.kubernetes.io/group.name\`), routed by host \`<component>.${plan.goal_name}.<env>.example.internal\`: set the real hosts, covered by the certificate (\`certificate_arn\`).`,
     );
   }
   const workers = plan.runtime_components.filter((c) => c.type === "worker");
@@ -162,12 +201,12 @@ export function renderReadme(ctx: BuildContext, paths: string[]): RenderedFile {
       ? [`- The image \`${plan.compute.image}\` must exist; push release images to the \`ecr_repository_url\` output (tags are immutable).`, imageContract(ctx)]
       : []),
     ...componentNotes(ctx),
+    ...addonNotes(ctx),
     ...(plan.compute.platform === "eks"
       ? ["- The cluster's API endpoint is private: run `kubectl` and `helm` from inside the VPC (VPN, bastion or SSM port forwarding)."]
       : []),
     ...(hasIngress(ctx) && !hasRuntimeComponents(plan)
       ? [
-          "- The Ingress needs the AWS Load Balancer Controller in the cluster, and a certificate for its hosts (annotation `alb.ingress.kubernetes.io/certificate-arn`).",
           `- The plan names no domain, so each environment's Ingress host is \`${plan.goal_name}.<env>.example.internal\`: set the real one (Helm \`ingress.host\`, or a patch in the overlay).`,
         ]
       : []),

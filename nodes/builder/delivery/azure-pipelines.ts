@@ -1,6 +1,7 @@
 import type { BuildContext, RenderedFile } from "../context.js";
 import { DELIVERY_ENVIRONMENTS, type DeliveryEnvironment } from "../environments.js";
 import { awsName, tfName } from "../labels.js";
+import { annotateCertificate, installClusterAddons } from "./addons.js";
 import { type DeliveryLayout, deliveryNamespace, deployerDescription, deployers, validatorEnvironment } from "./layout.js";
 import { kubeconfig, kustomizeApply, rollbackCheckout, TERRAFORM_VERSION, terraformApply, terraformInit, terraformPlan, validatePlan } from "./scripts.js";
 import { traceHeader, yamlWithComments } from "./yaml-doc.js";
@@ -55,13 +56,18 @@ const installTerraform = [
 
 const deployerIs = (mode: string) => `and(succeeded(), eq(variables.ATLAS_DEPLOYER, '${mode}'))`;
 
-/** The Kubernetes deploy: kubectl apply -k of the overlay, or HelmDeploy@0 of each chart with the environment's values. */
+/**
+ * The Kubernetes deploy: Helm, the cluster add-ons, then kubectl apply -k of the overlay or
+ * HelmDeploy@0 of each chart with the environment's values, then the Ingress's certificate.
+ */
 function kubernetesSteps(ctx: BuildContext, layout: DeliveryLayout, env: DeliveryEnvironment): Step[] {
-  const steps: Step[] = [];
+  // the cluster add-ons are Helm charts, whichever deployer runs the workloads
+  const steps: Step[] = [{ task: "HelmInstaller@1", displayName: "Install Helm", inputs: { helmVersionToInstall: "latest" } }];
+  const addons = installClusterAddons(ctx);
+  if (addons) steps.push(awsStep(ctx, env, "Install the cluster add-ons (load balancer controller, cluster-autoscaler)", `${kubeconfig(ctx.plan)}${addons}`));
   if (layout.kustomize)
     steps.push(awsStep(ctx, env, `kubectl apply -k kubernetes/overlays/${env}`, `${kubeconfig(ctx.plan)}${kustomizeApply(env)}`, deployerIs("kustomize")));
   if (layout.charts.length > 0) {
-    steps.push({ task: "HelmInstaller@1", displayName: "Install Helm", condition: deployerIs("helm"), inputs: { helmVersionToInstall: "latest" } });
     for (const chart of layout.charts) {
       steps.push({
         task: "HelmDeploy@0",
@@ -82,6 +88,8 @@ function kubernetesSteps(ctx: BuildContext, layout: DeliveryLayout, env: Deliver
       });
     }
   }
+  const certificate = annotateCertificate(ctx, deliveryNamespace(ctx.plan, env));
+  if (certificate) steps.push(awsStep(ctx, env, "Put the certificate on the Ingress", `${kubeconfig(ctx.plan)}${certificate}`));
   return steps;
 }
 

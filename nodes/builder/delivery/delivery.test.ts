@@ -279,3 +279,74 @@ describe("renderDelivery: paths and trace", () => {
     }
   });
 });
+
+describe("renderDelivery: cluster add-ons before the workloads", () => {
+  const githubDeploySteps = (plan: PlanSpec, env: string) =>
+    asList(asObj(asObj(asObj(parse(file(render(plan), "pipelines/github-actions/deploy.yml"))).jobs)[`deploy_${env}`]).steps);
+  const azureDeploySteps = (plan: PlanSpec, env: string) => {
+    const stage = asList(asObj(parse(file(render(plan), "pipelines/azure-pipelines.deploy.yaml"))).stages).find((s) => s.stage === `deploy_${env}`);
+    const job = asList(stage?.jobs)[0] as Obj;
+    return asList(asObj(asObj(asObj(job.strategy).runOnce).deploy).steps);
+  };
+  const installs = (chart: string) => new RegExp(`helm upgrade --install [a-z-]+ ${chart} --version \\d+\\.\\d+\\.\\d+ \\\\\\n\\s+--namespace kube-system`);
+  const controller = installs("eks/aws-load-balancer-controller");
+  const autoscaler = installs("autoscaler/cluster-autoscaler");
+
+  for (const [name, stepsOf] of [
+    ["GitHub Actions", githubDeploySteps],
+    ["Azure DevOps", azureDeploySteps],
+  ] as const) {
+    it(`${name}: installs the pinned controller and cluster-autoscaler charts after the apply and before the overlay or chart, then the certificate`, () => {
+      for (const env of DELIVERY_ENVIRONMENTS) {
+        const steps = stepsOf(eksApiPlan, env);
+        const at = (test: (text: string, step: Obj) => boolean) =>
+          steps.findIndex((step) => shellTexts([step]).some((text) => test(text, step)) || test("", step));
+        const apply = at((text) => text.includes("apply -input=false plan.tfplan"));
+        const addons = at((text) => controller.test(text));
+        const kustomize = at((text) => text.includes(`kubectl apply -k kubernetes/overlays/${env}`));
+        const chart = at((text, step) => text.includes(`-f helm/orders-api/values-${env}.yaml`) || step.task === "HelmDeploy@0");
+        const certificate = at((text) => text.includes("alb.ingress.kubernetes.io/certificate-arn="));
+        expect([apply, addons, kustomize, chart, certificate].every((index) => index >= 0)).toBe(true);
+        expect(apply < addons && addons < kustomize && addons < chart && kustomize < certificate && chart < certificate).toBe(true);
+        const script = shellTexts([steps[addons] as Obj]).join("\n");
+        expect(script).toMatch(autoscaler);
+        // connected to the cluster in an earlier step (GitHub) or earlier in the same script (Azure)
+        const connect = at((text) => text.includes("aws eks update-kubeconfig"));
+        expect(connect >= 0 && connect <= addons).toBe(true);
+        if (connect === addons) expect(script.indexOf("aws eks update-kubeconfig")).toBeLessThan(script.indexOf("helm upgrade"));
+        expect(script).toContain("helm repo add eks https://aws.github.io/eks-charts");
+        expect(script).toContain("helm repo add autoscaler https://kubernetes.github.io/autoscaler");
+        expect(script).toContain('--set clusterName="$(terraform -chdir=terraform output -raw eks_cluster_name)"');
+        expect(script).toContain('--set vpcId="$(terraform -chdir=terraform output -raw vpc_id)"');
+        expect(script).toContain("--set serviceAccount.name=aws-load-balancer-controller");
+        expect(script).toContain(`--set region=${eksApiPlan.region}`);
+        expect(script).toContain('--set autoDiscovery.clusterName="$(terraform -chdir=terraform output -raw eks_cluster_name)"');
+        expect(script).toContain("--set rbac.serviceAccount.name=cluster-autoscaler");
+        // the release the webhook belongs to must be up before any Service is applied
+        expect(
+          script
+            .split("helm upgrade")
+            .slice(1)
+            .every((install) => install.includes("--atomic")),
+        ).toBe(true);
+      }
+    });
+  }
+
+  it("reads only Terraform outputs the build declares", () => {
+    const outputs = renderArtifacts(eksApiPlan).files.find((f) => f.path === "terraform/outputs.tf")?.content ?? "";
+    const pipelines = render(eksApiPlan).filter((f) => f.path.startsWith("pipelines/"));
+    const read = new Set(pipelines.flatMap((f) => [...f.content.matchAll(/output -raw ([a-z_]+)/g)].map((m) => m[1] as string)));
+    expect([...read].sort()).toEqual(["certificate_arn", "eks_cluster_name", "vpc_id"]);
+    for (const name of read) expect(outputs).toContain(`output "${name}"`);
+  });
+
+  it("gives a scheduled EKS design (no Ingress) cluster-autoscaler but no controller and no certificate step", () => {
+    for (const stepsOf of [githubDeploySteps, azureDeploySteps]) {
+      const texts = shellTexts(stepsOf(eksPipelinePlan, "prod")).join("\n");
+      expect(texts).toMatch(autoscaler);
+      expect(texts).not.toMatch(controller);
+      expect(texts).not.toContain("certificate-arn");
+    }
+  });
+});

@@ -1,6 +1,7 @@
 import type { BuildContext, RenderedFile } from "../context.js";
 import { DELIVERY_ENVIRONMENTS, type DeliveryEnvironment } from "../environments.js";
 import { labelValue } from "../labels.js";
+import { annotateCertificate, installClusterAddons } from "./addons.js";
 import { type DeliveryLayout, deliveryNamespace, deployerDescription, deployers, validatorEnvironment } from "./layout.js";
 import {
   helmRollback,
@@ -62,13 +63,9 @@ function terraformSteps(artifactName: string): Step[] {
   ];
 }
 
-/** kubectl and helm, and a kubeconfig for the environment's cluster. */
-function kubernetesSetup(ctx: BuildContext, layout: DeliveryLayout): Step[] {
-  return [
-    { uses: "azure/setup-kubectl@v4" },
-    ...(layout.charts.length > 0 ? [{ uses: "azure/setup-helm@v4" }] : []),
-    { name: "Connect to the cluster", run: kubeconfig(ctx.plan) },
-  ];
+/** kubectl and helm (the cluster add-ons are Helm charts), and a kubeconfig for the environment's cluster. */
+function kubernetesSetup(ctx: BuildContext): Step[] {
+  return [{ uses: "azure/setup-kubectl@v4" }, { uses: "azure/setup-helm@v4" }, { name: "Connect to the cluster", run: kubeconfig(ctx.plan) }];
 }
 
 function deployJob(ctx: BuildContext, layout: DeliveryLayout, env: DeliveryEnvironment, index: number): Record<string, unknown> {
@@ -77,10 +74,14 @@ function deployJob(ctx: BuildContext, layout: DeliveryLayout, env: DeliveryEnvir
   const namespace = deliveryNamespace(ctx.plan, env);
   const deploySteps: Step[] = [];
   if (layout.kubernetes) {
-    deploySteps.push(...kubernetesSetup(ctx, layout));
+    deploySteps.push(...kubernetesSetup(ctx));
+    const addons = installClusterAddons(ctx);
+    if (addons) deploySteps.push({ name: "Install the cluster add-ons (load balancer controller, cluster-autoscaler)", run: addons });
     if (layout.kustomize) deploySteps.push({ name: `Deploy kubernetes/overlays/${env}`, if: "env.ATLAS_DEPLOYER == 'kustomize'", run: kustomizeApply(env) });
     if (layout.charts.length > 0)
       deploySteps.push({ name: "Deploy the Helm chart", if: "env.ATLAS_DEPLOYER == 'helm'", run: helmUpgrade(layout.charts, env, namespace) });
+    const certificate = annotateCertificate(ctx, namespace);
+    if (certificate) deploySteps.push({ name: "Put the certificate on the Ingress", run: certificate });
   }
   return {
     name: `Deploy ${env}`,
@@ -106,7 +107,7 @@ function rollbackJob(ctx: BuildContext, layout: DeliveryLayout): Record<string, 
   const steps: Step[] = [...setupSteps(ctx, true)];
   steps.splice(1, 0, { name: "Check out the previous version", env: { ROLLBACK_TO: "${{ inputs.rollback_to }}" }, run: rollbackCheckout() });
   if (layout.kubernetes) {
-    steps.push(...kubernetesSetup(ctx, layout));
+    steps.push(...kubernetesSetup(ctx));
     // re-applying an older overlay does not delete objects added since; remove those by hand
     if (layout.kustomize)
       steps.push({ name: "Re-apply the previous overlay", if: "env.ATLAS_DEPLOYER == 'kustomize'", run: kustomizeApply("${ATLAS_ENVIRONMENT}") });

@@ -4,6 +4,7 @@ import { envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
 import { block, call, type HclBlock, type HclValue, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
+import { autoscalerDiscoveryTags, renderEksAddons } from "./eks-addons.js";
 import { auroraInstanceCount, databaseHost, databaseSecretArn, engineFacts } from "./engines.js";
 import { assumeRolePolicy, kmsArn, managedPolicy, policyDocument, type TfSection } from "./shared.js";
 import { subnetIds, taskTier } from "./topology.js";
@@ -109,6 +110,32 @@ function runtimeEndpointsBlocks(ctx: BuildContext, owner: string): HclBlock[] {
   ];
 }
 
+/** Node count bounds of the managed node group. */
+export interface NodeScaling {
+  /** what Terraform creates and the estimate prices */
+  desired: number;
+  /** cluster-autoscaler never goes below this */
+  min: number;
+  /** cluster-autoscaler never goes above this */
+  max: number;
+}
+
+/** Most the node group grows to, as a multiple of its desired size: a bound on the bill, whatever the pods ask for. */
+const MAX_NODE_GROWTH = 4;
+
+/**
+ * The node group's size from the plan's sizing: `node_count` nodes run the plan's minimum pods, so
+ * the group may grow in proportion to the pods' range (max_replicas / min_replicas), at least one
+ * node above desired and at most {@link MAX_NODE_GROWTH} times it. It never shrinks below desired.
+ */
+export function nodeScaling(plan: BuildContext["plan"]): NodeScaling {
+  const desired = Math.max(1, plan.compute.node_count);
+  const minPods = Math.max(1, plan.compute.min_replicas);
+  const maxPods = Math.max(minPods, plan.compute.max_replicas);
+  const proportional = Math.ceil((desired * maxPods) / minPods);
+  return { desired, min: desired, max: Math.min(desired * MAX_NODE_GROWTH, Math.max(desired + 1, proportional)) };
+}
+
 /** The EKS cluster's name; the control-plane log group must be named after it. */
 export function clusterName(ctx: BuildContext): string {
   return awsName(100, ctx.prefix);
@@ -116,8 +143,9 @@ export function clusterName(ctx: BuildContext): string {
 
 /**
  * EKS: a cluster with a private API endpoint, all control-plane logs and (with a customer
- * key) envelope encryption of Secrets; a managed node group sized from the plan; the Pod
- * Identity agent so the service account gets the workload role.
+ * key) envelope encryption of Secrets; a managed node group sized from the plan and tagged for
+ * cluster-autoscaler; the Pod Identity agent so the service account gets the workload role; the
+ * roles of the cluster add-ons (eks-addons.ts).
  */
 export function renderEks(ctx: BuildContext): TfSection[] {
   if (ctx.plan.compute.platform !== "eks") return [];
@@ -126,7 +154,7 @@ export function renderEks(ctx: BuildContext): TfSection[] {
   const nodes = ctx.component(["eks-node-group", "eks-cluster"]);
   const r = ctx.resource;
   const instanceType = plan.compute.node_instance_type ?? "t3.medium";
-  const nodeCount = Math.max(1, plan.compute.node_count);
+  const scaling = nodeScaling(plan);
   const key = kmsArn(ctx);
   return [
     {
@@ -178,19 +206,27 @@ export function renderEks(ctx: BuildContext): TfSection[] {
             policy_arn: managedPolicy(policy),
           }),
         ),
-        r("aws_eks_node_group", "main", nodes, {
-          cluster_name: ref("aws_eks_cluster.main.name"),
-          node_group_name: awsName(63, ctx.prefix, "nodes"),
-          node_role_arn: ref("aws_iam_role.eks_nodes.arn"),
-          // Nodes in public subnets (no NAT) get public addresses from the subnet; pods stay behind the cluster security group.
-          subnet_ids: subnetIds(ctx, taskTier(ctx)),
-          ami_type: amiType(ctx, instanceType),
-          capacity_type: "ON_DEMAND",
-          instance_types: [instanceType],
-          scaling_config: block({ desired_size: nodeCount, min_size: nodeCount, max_size: Math.max(nodeCount + 1, nodeCount * 2) }),
-          update_config: block({ max_unavailable: 1 }),
-          depends_on: NODE_POLICIES.map((policy) => ref(`aws_iam_role_policy_attachment.${nodePolicyName(policy)}`)),
-        }),
+        r(
+          "aws_eks_node_group",
+          "main",
+          nodes,
+          {
+            cluster_name: ref("aws_eks_cluster.main.name"),
+            node_group_name: awsName(63, ctx.prefix, "nodes"),
+            node_role_arn: ref("aws_iam_role.eks_nodes.arn"),
+            // Nodes in public subnets (no NAT) get public addresses from the subnet; pods stay behind the cluster security group.
+            subnet_ids: subnetIds(ctx, taskTier(ctx)),
+            ami_type: amiType(ctx, instanceType),
+            capacity_type: "ON_DEMAND",
+            instance_types: [instanceType],
+            scaling_config: block({ desired_size: scaling.desired, min_size: scaling.min, max_size: scaling.max }),
+            update_config: block({ max_unavailable: 1 }),
+            depends_on: NODE_POLICIES.map((policy) => ref(`aws_iam_role_policy_attachment.${nodePolicyName(policy)}`)),
+            // cluster-autoscaler owns the node count once the cluster runs: an apply must not reset it
+            lifecycle: block({ ignore_changes: [ref("scaling_config[0].desired_size")] }),
+          },
+          { tags: autoscalerDiscoveryTags(clusterName(ctx)) },
+        ),
         r("aws_eks_addon", "pod_identity", cluster, { cluster_name: ref("aws_eks_cluster.main.name"), addon_name: "eks-pod-identity-agent" }),
         // Container Insights: the metrics the alarms watch, and pod logs shipped to CloudWatch.
         r("aws_eks_addon", "cloudwatch_observability", cluster, {
@@ -209,5 +245,6 @@ export function renderEks(ctx: BuildContext): TfSection[] {
         ...runtimeEndpointsBlocks(ctx, cluster),
       ],
     },
+    ...renderEksAddons(ctx, cluster, clusterName(ctx)),
   ];
 }
