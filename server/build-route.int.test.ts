@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../lib/db/database.js";
 import { verifyArtifacts } from "../nodes/builder/verify.js";
-import { buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
-import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { orderEventsGrpcPlan } from "../test/fixtures/plans/components.js";
 import { eksApiPlan } from "../test/fixtures/plans/eks.js";
 import { webApiProdPlan } from "../test/fixtures/plans/index.js";
+import { buildTestApp, type TestApp, type TestKey } from "../test/helpers/app.js";
+import { embeddedTestDatabase } from "../test/helpers/databases.js";
 import { buildResponseSchema } from "./routes/build.js";
 
 // Issue 14: POST /architect/build builds and validates an existing design without a planning run.
@@ -53,7 +53,10 @@ describe("POST /architect/build", () => {
     expect(res.statusCode, res.body).toBe(200);
     const body = buildResponseSchema.parse(res.json());
     expect(body.validation.status).toBe("PASS");
-    const base = body.files.filter((file) => file.path.startsWith("kubernetes/base/")).map((file) => file.content).join("\n");
+    const base = body.files
+      .filter((file) => file.path.startsWith("kubernetes/base/"))
+      .map((file) => file.content)
+      .join("\n");
     expect(orderEventsGrpcPlan.runtime_components.length).toBe(2);
     for (const component of orderEventsGrpcPlan.runtime_components) expect(base).toContain(`image: ${component.container_image}`);
   });

@@ -478,7 +478,8 @@ describe("SECRET_CONFIG_FILE (values and other non-manifest YAML)", () => {
       // an External Secrets mapping names a key, it holds no credential; a secretKey without remoteRef still counts
       {
         path: "helm/app/values-prod.yaml",
-        content: "externalSecret:\n  data:\n    - secretKey: STRIPE_API_KEY\n      remoteRef:\n        key: app-prod/stripe-api-key\nother:\n  secretKey: sk-live-literal-1\n",
+        content:
+          "externalSecret:\n  data:\n    - secretKey: STRIPE_API_KEY\n      remoteRef:\n        key: app-prod/stripe-api-key\nother:\n  secretKey: sk-live-literal-1\n",
       },
     ]);
     expect(brief(found)).toEqual([
