@@ -50,10 +50,15 @@ describe("validateIac", () => {
     expect(report.status).toBe("FAIL");
     expect(report.findings.every((f) => f.line !== null)).toBe(true);
     expect(report.skipped).toEqual([expect.objectContaining({ file: "chart/templates/deployment.yaml" })]);
-    // Chart.yaml and values.yaml are neither objects nor errors; the chart itself is named as not rendered.
-    expect(report.findings.filter((f) => f.file.startsWith("chart/")).map((f) => `${f.rule_id} ${f.file}`)).toEqual([
-      "HELM_CHART_NOT_RENDERED chart/Chart.yaml",
+    // Chart.yaml and values.yaml are neither objects nor errors; the chart is rendered (policies/charts.ts)
+    // and its Deployment, which has no selector, template or labels, is checked like a manifest.
+    const chart = report.findings.filter((f) => f.file.startsWith("chart/"));
+    expect([...new Set(chart.map((f) => `${f.rule_id} ${f.file}`))]).toEqual([
+      "K8S_REPLICAS chart/templates/deployment.yaml",
+      "K8S_REQUIRED_LABELS chart/templates/deployment.yaml",
+      "K8S_SCHEMA chart/templates/deployment.yaml",
     ]);
+    expect(chart.every((f) => f.message.startsWith("in chart chart with values.yaml (rendered): "))).toBe(true);
     expect(report.findings.find((f) => f.rule_id === "AWS_ELASTICACHE_AT_REST_ENCRYPTION")?.resource).toBe(
       "module.cache.aws_elasticache_replication_group.sessions",
     );

@@ -4,6 +4,7 @@ import { compareStrings } from "../iac/read-folder.js";
 import { parseTerraform, providerRegions, type TerraformParseOptions } from "../iac/terraform.js";
 import type { ModuleReport } from "../iac/terraform-modules.js";
 import type { IacFile, KubernetesObject, SkippedFile, TerraformResource } from "../iac/types.js";
+import { chartFindings, renderCharts } from "./charts.js";
 import { customRule } from "./custom-rules.js";
 import { defaultOrgPolicy, type OrgPolicy } from "./org-policy-schema.js";
 import { overlayFindings } from "./overlays.js";
@@ -57,8 +58,11 @@ export function effectiveSeverity(rule: Rule, policy: OrgPolicy): Severity {
 /**
  * Parses Terraform and Kubernetes files and runs every active rule over them; builds every
  * Kustomize overlay among the files and runs the Kubernetes rules over what each would deploy
- * (policies/overlays.ts). Never throws on bad input files: parse failures become IAC_PARSE_ERROR
- * findings, overlays that cannot be built KUSTOMIZE_BUILD_ERROR or KUSTOMIZE_NOT_BUILT. Findings are sorted by
+ * (policies/overlays.ts); renders every Helm chart once per values file with the renderer of
+ * iac/helm-template.ts and runs the Kubernetes rules over its objects (policies/charts.ts). Never
+ * throws on bad input files: parse failures become IAC_PARSE_ERROR findings, overlays that cannot
+ * be built KUSTOMIZE_BUILD_ERROR or KUSTOMIZE_NOT_BUILT, charts outside the renderer's subset
+ * HELM_CHART_NOT_RENDERED. Findings are sorted by
  * file, line, rule id, resource and message, so the same input always gives the same report.
  */
 export async function validateIac(files: IacFile[], options: ValidateOptions = {}): Promise<ValidationReport> {
@@ -98,6 +102,7 @@ export async function validateIac(files: IacFile[], options: ValidateOptions = {
     }
   }
   findings.push(...(await overlayFindings(ctx.overlays ?? [], rules, ctx, findings)));
+  findings.push(...(await chartFindings(renderCharts(files, ctx.overlays ?? []), rules, ctx, findings)));
   findings.push(...moduleFindings(terraform.modules, policy));
   findings.sort(compareFindings);
   const summary = Object.fromEntries([...SEVERITIES.map((s) => [s, 0]), ["total", findings.length]]) as SeveritySummary;

@@ -56,7 +56,7 @@ export async function overlayFindings(
  * pre-production environment; the environments rules know are dev, staging and prod). Any
  * other folder name keeps the caller's environment.
  */
-function contextFor(ctx: RuleContext, dir: string, objects: KubernetesObject[]): RuleContext {
+export function contextFor(ctx: RuleContext, dir: string, objects: KubernetesObject[]): RuleContext {
   const name = dir.slice(dir.lastIndexOf("/") + 1);
   const named: Environment | undefined = name === "qa" ? "staging" : ENVIRONMENTS.find((env) => env === name);
   return {
@@ -72,7 +72,7 @@ function contextFor(ctx: RuleContext, dir: string, objects: KubernetesObject[]):
 }
 
 /** Rule, file, line, message and object (`Kind/namespace/name` without the namespace). */
-function dedupeKey(finding: Finding): string {
+export function dedupeKey(finding: Finding): string {
   const parts = finding.resource.split("/");
   const resource = parts.length === 3 ? `${parts[0]}/${parts[2]}` : finding.resource;
   return JSON.stringify([finding.rule_id, finding.file, finding.line, finding.message, resource]);

@@ -89,6 +89,7 @@ const CASES: Record<string, Case> = {
   SECRET_K8S_SECRET_MANIFEST: { file: "secret.yaml" },
   SECRET_CONFIG_FILE: { file: "values.yaml" },
   HELM_CHART_NOT_RENDERED: { file: "Chart.yaml" },
+  HELM_OVERLAY_DRIFT: { file: "values-prod.yaml" },
 };
 
 /** Rules with no Checkov or Trivy equivalent: organisation-specific or about Atlas itself. */
@@ -110,6 +111,7 @@ const NO_PUBLIC_EQUIVALENT = new Set([
   "K8S_SERVICE_EXPOSURE",
   "K8S_REPLICAS",
   "HELM_CHART_NOT_RENDERED",
+  "HELM_OVERLAY_DRIFT",
 ]);
 
 /** Hard-coded credential rules (`SECRET_*`): Trivy's secret scanner has rule names, not check ids. */

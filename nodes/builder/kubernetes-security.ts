@@ -164,7 +164,7 @@ export function externalSecret(ctx: BuildContext, conventions: Conventions, sett
       secretStoreRef: { kind: "ClusterSecretStore", name: conventions.secret_store },
       target: { name: settings.secretName, creationPolicy: "Owner", deletionPolicy: "Retain" },
       data: secretData(ctx, prefix),
-      // Every key of the JSON Terraform writes: DATABASE_*_HOST/_PORT/_SECRET_ARN, REDIS_*_HOST/_PORT, QUEUE_*_URL.
+      // Every key of the JSON Terraform writes: DATABASE_*_HOST/_PORT/_SECRET_ARN, REDIS_*_HOST/_PORT/_USER/_CACHE_NAME/_TLS, QUEUE_*_URL.
       ...(endpoints ? { dataFrom: [{ extract: { key: runtimeEndpointsSecretName(plan.goal_name, settings.environment) } }] } : {}),
     },
   };

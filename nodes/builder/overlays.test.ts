@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { withoutHelmBookkeeping } from "../../iac/helm-template.js";
 import { eksApiPlan, eksPipelinePlan, kubernetesPlans } from "../../test/fixtures/plans/eks.js";
 import { chartObjects, overlayObjects } from "../../test/helpers/builder-output.js";
 import { fileMap } from "../../test/helpers/kustomize-build.js";
@@ -9,22 +10,6 @@ import { DELIVERY_ENVIRONMENTS, DELIVERY_PATHS } from "./environments.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: test-only access into parsed YAML
 type Obj = Record<string, any>;
-
-/** Labels and annotations only Helm adds (release bookkeeping, config checksum); everything else must match. */
-const HELM_ONLY_LABELS = ["app.kubernetes.io/instance", "app.kubernetes.io/version", "helm.sh/chart"];
-
-function withoutHelmBookkeeping(object: Obj): Obj {
-  const copy = structuredClone(object);
-  for (const meta of [copy.metadata, copy.spec?.jobTemplate?.metadata]) {
-    for (const label of HELM_ONLY_LABELS) delete meta?.labels?.[label];
-  }
-  const template = copy.spec?.template ?? copy.spec?.jobTemplate?.spec?.template;
-  if (template?.metadata?.annotations) {
-    delete template.metadata.annotations["checksum/config"];
-    if (Object.keys(template.metadata.annotations).length === 0) delete template.metadata.annotations;
-  }
-  return copy;
-}
 
 const byKey = (objects: Obj[]) => new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
 

@@ -7,12 +7,14 @@ describe("the validator node reads what the builder delivers", () => {
   const artifacts = renderArtifacts(eksApiPlan);
   const options = { environment: eksApiPlan.environment, region: eksApiPlan.region, budgetUsd: eksApiPlan.cost.budget_usd };
 
-  it("checks Terraform, Kubernetes and delivery files (pipelines, Argo CD, Flux), not Helm templates", async () => {
+  it("checks Terraform, Kubernetes, delivery files (pipelines, Argo CD, Flux) and the Helm chart", async () => {
     const report = await validateArtifacts(artifacts, options);
-    const expected = artifacts.files.filter((f) => ["terraform", "kubernetes", "delivery"].includes(f.kind));
+    const expected = artifacts.files.filter((f) => ["terraform", "kubernetes", "delivery", "helm"].includes(f.kind));
     expect(artifacts.files.some((f) => f.kind === "delivery")).toBe(true);
+    expect(artifacts.files.some((f) => f.kind === "helm")).toBe(true);
     expect(report.checked_files).toBe(expected.length);
-    expect([...VALIDATED_KINDS].sort()).toEqual(["delivery", "kubernetes", "terraform"]);
+    expect([...VALIDATED_KINDS].sort()).toEqual(["delivery", "helm", "kubernetes", "terraform"]);
+    expect(report.findings.filter((f) => f.rule_id.startsWith("HELM_"))).toEqual([]);
   });
 
   it("fails a build whose pipeline breaks its platform's schema, pointing at the pipeline", async () => {

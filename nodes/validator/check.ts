@@ -5,11 +5,11 @@ import type { BuildArtifacts, ValidationReport } from "../../schemas/reports.js"
 import { gateCost } from "./cost-gate.js";
 
 /**
- * The artifact kinds the validator reads: Terraform, Kubernetes manifests and overlays, and
- * delivery files (CI/CD pipelines, Argo CD and Flux objects). Helm charts are not rendered here
- * (HELM_CHART_NOT_RENDERED would only say so); the builder's tests render them.
+ * The artifact kinds the validator reads: Terraform, Kubernetes manifests and overlays, delivery
+ * files (CI/CD pipelines, Argo CD and Flux objects) and Helm charts (rendered per values file by
+ * the validator's renderer and compared with the overlays; policies/charts.ts).
  */
-export const VALIDATED_KINDS: ReadonlySet<string> = new Set(["terraform", "kubernetes", "delivery"]);
+export const VALIDATED_KINDS: ReadonlySet<string> = new Set(["terraform", "kubernetes", "delivery", "helm"]);
 
 /**
  * Validates built artifacts: syntax and schema, security and organisation policy, and cost

@@ -4,7 +4,7 @@ import type { IacFile } from "../../iac/types.js";
 import { validateIac } from "../engine.js";
 import { findCharts } from "./helm.js";
 
-/** A chart whose templates are Go templates, not YAML: validating them as manifests would fail. */
+/** A chart whose templates are Go templates, not YAML: validating them as manifests would fail. It includes a helper it does not define. */
 function chart(dir: string, name: string | null): IacFile[] {
   return [
     { path: `${dir}Chart.yaml`, content: `apiVersion: v2\n${name ? `name: ${name}\n` : ""}version: 0.1.0\n` },
@@ -23,18 +23,41 @@ function chart(dir: string, name: string | null): IacFile[] {
 }
 
 describe("HELM_CHART_NOT_RENDERED", () => {
-  it("reports one finding per chart, naming it, its template count and both values files", async () => {
+  it("reports a chart it cannot render once, naming it, the values sets and what stopped them", async () => {
+    // the helper "app.fullname" is used but defined nowhere among the files
     const report = await validateIac(chart("deploy/app/", "shop-api"), { environment: "prod" });
     const helm = report.findings.filter((f) => f.rule_id === "HELM_CHART_NOT_RENDERED");
     expect(helm.map((f) => [f.severity, f.resource, f.file, f.line])).toEqual([["medium", "HelmChart/shop-api", "deploy/app/Chart.yaml", 1]]);
     const message = helm[0]?.message ?? "";
-    expect(message).toContain("2 template files were not rendered");
-    expect(message).toContain("deploy/app/values.yaml, deploy/app/values-prod.yaml");
+    expect(message).toContain(
+      'was not rendered with values.yaml, values.yaml + values-prod.yaml: deploy/app/templates/deployment.yaml: no template "app.fullname" to include',
+    );
+    expect(message).toContain("no .tpl helper file of the chart was among the files read");
     expect(message).toContain("not validated");
     expect(helm[0]?.remediation).toBe(
       "Render the chart and validate the output: helm template deploy/app -f deploy/app/values.yaml -f deploy/app/values-prod.yaml > rendered.yaml, then validate rendered.yaml.",
     );
     expect(report.summary.medium).toBeGreaterThanOrEqual(1);
+  });
+
+  it("reports nothing for the same chart once its helper is among the files: it is rendered and checked instead", async () => {
+    const helpers = { path: "deploy/app/templates/_helpers.tpl", content: '{{- define "app.fullname" -}}{{ .Release.Name }}-web{{- end -}}\n' };
+    const report = await validateIac([...chart("deploy/app/", "shop-api"), helpers], { environment: "prod" });
+    expect(report.findings.filter((f) => f.rule_id === "HELM_CHART_NOT_RENDERED")).toEqual([]);
+    const rendered = report.findings.filter((f) => f.message.startsWith("in chart deploy/app with values"));
+    expect(rendered.length).toBeGreaterThan(0);
+    expect(rendered.every((f) => f.file === "deploy/app/templates/deployment.yaml" && f.resource.startsWith("Deployment/shop-api/shop-api-web"))).toBe(true);
+  });
+
+  it("names the set that fails when only some values sets render", async () => {
+    const files = chart("app/", "app").map((f) =>
+      f.path === "app/templates/deployment.yaml"
+        ? { ...f, content: f.content.replace('{{ include "app.fullname" . }}', '{{ required "name is required" .Values.name }}') }
+        : f,
+    );
+    const withName = files.map((f) => (f.path === "app/values-prod.yaml" ? { ...f, content: "replicaCount: 4\nname: web\n" } : f));
+    const message = (await validateIac(withName)).findings.find((f) => f.rule_id === "HELM_CHART_NOT_RENDERED")?.message ?? "";
+    expect(message).toContain("was not rendered (1 of 2 values sets) with values.yaml: app/templates/deployment.yaml: required: name is required");
   });
 
   it("gives templates no parse errors and takes no values file for a manifest", async () => {

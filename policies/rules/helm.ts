@@ -1,59 +1,33 @@
-import { parse } from "yaml";
-import type { IacFile } from "../../iac/types.js";
+import { type ChartRender, chartDrift, findCharts, type HelmChart, renderCharts } from "../charts.js";
 import type { Rule, RuleContext, RuleHit } from "../types.js";
 
-/** A Helm chart found among the files: the folder holding a Chart.yaml. */
-export interface HelmChart {
-  /** `name:` of Chart.yaml, else the folder's name */
-  name: string;
-  /** the Chart.yaml path */
-  file: string;
-  /** folder of the chart, with a trailing slash (`""` at the top) */
-  dir: string;
-  /** template files read under templates/ (YAML and JSON; `.tpl` helpers are not read) */
-  templates: string[];
-  /** values files of the chart (`values.yaml`, `values-prod.yaml`, `values.prod.yml`, ...) */
-  values: string[];
+export { findCharts, type HelmChart } from "../charts.js";
+
+/** `values.yaml + values-prod.yaml`, or `no values file` */
+function valuesLabel(render: ChartRender): string {
+  return render.valuesFiles.map((v) => v.slice(v.lastIndexOf("/") + 1)).join(" + ") || "no values file";
 }
 
 /**
- * Every chart among `files`, each file given to the chart folder nearest to it, so a subchart
- * under `charts/` keeps its own templates and values.
+ * The message for a chart some values sets could not render: which sets (grouped by what stopped
+ * them) and the construct named by the renderer.
  */
-export function findCharts(files: readonly IacFile[]): HelmChart[] {
-  const charts = files
-    .filter((file) => /(^|\/)Chart\.ya?ml$/.test(file.path))
-    .map((file) => {
-      const dir = file.path.replace(/Chart\.ya?ml$/, "");
-      return { name: chartName(file, dir), file: file.path, dir, templates: [] as string[], values: [] as string[] };
-    });
-  for (const file of files) {
-    const owner = charts.filter((chart) => file.path.startsWith(chart.dir)).sort((a, b) => b.dir.length - a.dir.length)[0];
-    if (!owner) continue;
-    const inside = file.path.slice(owner.dir.length);
-    if (inside.startsWith("templates/")) owner.templates.push(file.path);
-    else if (/(^|\/)values[^/]*\.ya?ml$/i.test(inside) && !inside.startsWith("charts/")) owner.values.push(file.path);
+function notRenderedMessage(chart: HelmChart, failed: ChartRender[], total: number): string {
+  const byError = new Map<string, string[]>();
+  for (const render of failed) {
+    const error = "error" in render.result ? render.result.error : "";
+    byError.set(error, [...(byError.get(error) ?? []), valuesLabel(render)]);
   }
-  return charts;
-}
-
-function chartName(file: IacFile, dir: string): string {
-  try {
-    const chart = parse(file.content) as { name?: unknown } | null;
-    if (typeof chart?.name === "string" && chart.name !== "") return chart.name;
-  } catch {
-    // A broken Chart.yaml still marks a chart; its folder names it.
-  }
-  return dir.replace(/\/$/, "").split("/").pop() || "chart";
-}
-
-/** The message for one chart: what was not evaluated, and what was still read. */
-function chartMessage(chart: HelmChart): string {
-  const templates = chart.templates.length === 1 ? "1 template file was" : `${chart.templates.length} template files were`;
-  const values = chart.values.length > 0 ? `values files ${chart.values.join(", ")}` : "no values file";
+  const helpers = chart.templates.some((t) => t.endsWith(".tpl"));
+  const reasons = [...byError].map(([error, sets]) => {
+    const hint = !helpers && /no template ".*" to include/.test(error) ? " (no .tpl helper file of the chart was among the files read)" : "";
+    return `with ${sets.join(", ")}: ${error}${hint}`;
+  });
+  const scope = failed.length === total ? "" : ` (${failed.length} of ${total} values sets)`;
   return (
-    `Helm chart "${chart.name}" (${chart.file}): ${templates} not rendered, so the Kubernetes objects they produce were not validated ` +
-    `(Go templates need helm to evaluate). Found ${values}; values files were only scanned for hard-coded credentials.`
+    `Helm chart "${chart.name}" (${chart.file}) was not rendered${scope} ${reasons.join("; ")}. ` +
+    "The Kubernetes objects it produces there were not validated: the validator renders only a subset of Go templates and Sprig " +
+    "(iac/helm-template.ts), not everything helm does. Its values files were still scanned for hard-coded credentials."
   );
 }
 
@@ -65,15 +39,40 @@ export const helmNotRendered: Rule = {
   target: "any",
   remediation: "Render the chart and validate the output: helm template <chart> -f values.yaml > rendered.yaml, then validate rendered.yaml.",
   check(ctx: RuleContext): RuleHit[] {
-    return findCharts(ctx.files).map((chart) => ({
-      resource: `HelmChart/${chart.name}`,
-      file: chart.file,
-      line: 1,
-      message: chartMessage(chart),
-      remediation: `Render the chart and validate the output: helm template ${chart.dir.replace(/\/$/, "") || "."}${chart.values.map((v) => ` -f ${v}`).join("") || " -f values.yaml"} > rendered.yaml, then validate rendered.yaml.`,
-    }));
+    const renders = renderCharts(ctx.files, ctx.overlays ?? []);
+    return findCharts(ctx.files).flatMap((chart) => {
+      const own = renders.filter((r) => r.chart.file === chart.file);
+      const failed = own.filter((r) => "error" in r.result);
+      if (failed.length === 0) return [];
+      return [
+        {
+          resource: `HelmChart/${chart.name}`,
+          file: chart.file,
+          line: 1,
+          message: notRenderedMessage(chart, failed, own.length),
+          remediation: `Render the chart and validate the output: helm template ${chart.dir.replace(/\/$/, "") || "."}${chart.values.map((v) => ` -f ${v}`).join("") || " -f values.yaml"} > rendered.yaml, then validate rendered.yaml.`,
+        },
+      ];
+    });
+  },
+};
+
+export const helmOverlayDrift: Rule = {
+  id: "HELM_OVERLAY_DRIFT",
+  title: "Helm chart and Kustomize overlay deploy different objects for the same environment",
+  severity: "high",
+  aliases: [],
+  target: "any",
+  remediation:
+    "Make values-<env>.yaml and kubernetes/overlays/<env> describe the same deployment (regenerate both from the plan), so a release installed either way is the same.",
+  check(ctx: RuleContext): RuleHit[] {
+    const overlays = ctx.overlays ?? [];
+    return chartDrift(renderCharts(ctx.files, overlays), overlays).map((drift) => {
+      const [kind, ...name] = drift.object.split("/");
+      return { resource: `${kind}/${drift.render.namespace}/${name.join("/")}`, file: drift.file, line: 1, message: drift.message };
+    });
   },
 };
 
 /** Helm rules. */
-export const helmRules: readonly Rule[] = [helmNotRendered];
+export const helmRules: readonly Rule[] = [helmNotRendered, helmOverlayDrift];

@@ -28,6 +28,10 @@ const FREE_TYPES: ReadonlySet<string> = new Set([
   "aws_rds_cluster_parameter_group",
   "aws_elasticache_subnet_group",
   "aws_elasticache_parameter_group",
+  // RBAC users and user groups cost nothing; the replication group is priced.
+  "aws_elasticache_user",
+  "aws_elasticache_user_group",
+  "aws_elasticache_user_group_association",
   "aws_ecs_cluster",
   "aws_ecs_cluster_capacity_providers",
   "aws_ecs_capacity_provider",

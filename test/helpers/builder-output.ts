@@ -1,4 +1,5 @@
 import { parse, parseAllDocuments } from "yaml";
+import { withoutHelmBookkeeping as stripHelmBookkeeping } from "../../iac/helm-template.js";
 import type { Conventions } from "../../nodes/builder/conventions.js";
 import { renderArtifacts } from "../../nodes/builder/engine.js";
 import { DELIVERY_PATHS, type DeliveryEnvironment } from "../../nodes/builder/environments.js";
@@ -39,22 +40,8 @@ export function chartObjects(plan: PlanSpec, env: DeliveryEnvironment, namespace
   return [...rendered.values()].flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Obj)).filter((o) => o !== null);
 }
 
-/** Labels only Helm adds (release bookkeeping); everything else of a rendered object must match the overlay's. */
-const HELM_ONLY_LABELS = ["app.kubernetes.io/instance", "app.kubernetes.io/version", "helm.sh/chart"];
-
-/** A chart-rendered object without what only Helm adds: its bookkeeping labels and the pod's config checksum annotation. */
-export function withoutHelmBookkeeping(object: Obj): Obj {
-  const copy = structuredClone(object);
-  for (const meta of [copy.metadata, copy.spec?.jobTemplate?.metadata]) {
-    for (const label of HELM_ONLY_LABELS) delete meta?.labels?.[label];
-  }
-  const template = copy.spec?.template ?? copy.spec?.jobTemplate?.spec?.template;
-  if (template?.metadata?.annotations) {
-    delete template.metadata.annotations["checksum/config"];
-    if (Object.keys(template.metadata.annotations).length === 0) delete template.metadata.annotations;
-  }
-  return copy;
-}
+/** A chart-rendered object without what only Helm adds (iac/helm-template.ts: the validator's own comparison uses it too). */
+export const withoutHelmBookkeeping = (object: Obj): Obj => stripHelmBookkeeping(object);
 
 /** Objects by `<kind>/<name>`. */
 export const byKindAndName = (objects: Obj[]): Map<string, Obj> => new Map(objects.map((o) => [`${o.kind}/${o.metadata.name}`, o]));

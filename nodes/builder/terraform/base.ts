@@ -1,6 +1,7 @@
 import type { BuildContext } from "../context.js";
 import { block, type HclBlock, type HclValue, ref } from "../hcl.js";
 import { tfName, traceTags } from "../labels.js";
+import { cacheUserAddress } from "./database.js";
 import { databaseEndpoint, engineFacts } from "./engines.js";
 import { natCount, subnetIds, vpcId } from "./network.js";
 import { alarmsNeedGlobalProvider } from "./observability.js";
@@ -106,6 +107,11 @@ export function renderOutputs(ctx: BuildContext): TfSection[] {
         `redis_${tfName(cache.id)}_endpoint`,
         `Redis ${cache.id} primary (TLS)`,
         ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`),
+      ),
+      output(
+        `redis_${tfName(cache.id)}_user`,
+        `Redis ${cache.id} user for IAM authentication (no password: sign a token with elasticache:Connect)`,
+        ref(`${cacheUserAddress(cache)}.user_name`),
       ),
     );
   for (const bucket of plan.buckets)

@@ -1,5 +1,6 @@
+import { envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
-import { type HclBlock, ref } from "../hcl.js";
+import { block, type HclBlock, type HclValue, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
 import { auroraCluster } from "./aurora.js";
 import { DATABASE_COMPONENTS, databaseBasics, engineFacts } from "./engines.js";
@@ -7,6 +8,7 @@ import { kmsArn, type TfSection } from "./shared.js";
 import { databaseSubnetIds } from "./topology.js";
 
 type Database = BuildContext["plan"]["databases"][number];
+type Cache = BuildContext["plan"]["caches"][number];
 
 /** One RDS instance, PostgreSQL or MySQL (and its read replicas): encrypted, private, TLS-only, managed master password. */
 function rdsInstance(ctx: BuildContext, db: Database, index: number): HclBlock[] {
@@ -77,36 +79,112 @@ function rdsInstance(ctx: BuildContext, db: Database, index: number): HclBlock[]
   return blocks;
 }
 
-/** A Redis replication group: encrypted at rest and in transit, failover across zones when there are replicas. */
-function redis(ctx: BuildContext, cache: BuildContext["plan"]["caches"][number], index: number): HclBlock {
+/** Terraform address of a cache's replication group. */
+export function cacheAddress(cache: Cache): string {
+  return `aws_elasticache_replication_group.${tfName(cache.id)}`;
+}
+
+/** Terraform address of the IAM-authenticated ElastiCache user the workload connects to a cache as. */
+export function cacheUserAddress(cache: Cache): string {
+  return `aws_elasticache_user.${tfName(cache.id)}_app`;
+}
+
+/**
+ * What the workload needs to connect to a cache, by environment variable: host, port, the user
+ * it authenticates as, the replication group id it signs its IAM auth token for, and that TLS is
+ * required. No password: the token is generated at connect time from the workload's role.
+ */
+export function redisConnection(cache: Cache): [string, HclValue][] {
+  const key = envKey(cache.id);
+  return [
+    [`REDIS_${key}_HOST`, ref(`${cacheAddress(cache)}.primary_endpoint_address`)],
+    [`REDIS_${key}_PORT`, "6379"],
+    [`REDIS_${key}_USER`, ref(`${cacheUserAddress(cache)}.user_name`)],
+    [`REDIS_${key}_CACHE_NAME`, ref(`${cacheAddress(cache)}.replication_group_id`)],
+    [`REDIS_${key}_TLS`, "true"],
+  ];
+}
+
+/**
+ * The app's own data, no administration: every key and channel, every command but the `@admin`
+ * ones (CONFIG, DEBUG, MONITOR, ACL, replication and persistence control).
+ */
+const APP_ACCESS = "on ~* &* +@all -@admin";
+
+/**
+ * Who may connect to a cache: ElastiCache RBAC with IAM authentication. The app's user has no
+ * password at all; the workload signs a short-lived token with its role (`elasticache:Connect`,
+ * iam.tf), so no secret exists in Terraform state, in Git or in Secrets Manager. An AUTH token
+ * would have to be written by Terraform (so it sits in state) and ElastiCache has no managed
+ * password. A Redis OSS user group must hold a user named `default`: this one is switched off,
+ * so an unauthenticated connection can run nothing. IAM users need Redis OSS 7+ and TLS.
+ */
+function redisUsers(ctx: BuildContext, cache: Cache, owner: string): HclBlock[] {
+  const name = tfName(cache.id);
+  // IAM authentication requires the user name to equal the user id.
+  const appUser = ctx.shortName(40, `${awsName(16, cache.id)}-app`);
+  return [
+    ctx.resource("aws_elasticache_user", `${name}_app`, owner, {
+      user_id: appUser,
+      user_name: appUser,
+      engine: "redis",
+      access_string: APP_ACCESS,
+      authentication_mode: block({ type: "iam" }),
+    }),
+    ctx.resource("aws_elasticache_user", `${name}_default`, owner, {
+      user_id: ctx.shortName(40, `${awsName(16, cache.id)}-off`),
+      user_name: "default",
+      engine: "redis",
+      access_string: "off -@all",
+      authentication_mode: block({ type: "no-password-required" }),
+    }),
+    ctx.resource("aws_elasticache_user_group", name, owner, {
+      user_group_id: ctx.shortName(40, awsName(20, cache.id)),
+      engine: "redis",
+      user_ids: [ref(`aws_elasticache_user.${name}_default.user_id`), ref(`${cacheUserAddress(cache)}.user_id`)],
+    }),
+  ];
+}
+
+/**
+ * A Redis replication group: encrypted at rest and in transit, failover across zones when there
+ * are replicas, and only its user group's users may connect (see {@link redisUsers}).
+ */
+function redis(ctx: BuildContext, cache: Cache, index: number): HclBlock[] {
   const failover = cache.nodes >= 2;
-  return ctx.resource("aws_elasticache_replication_group", tfName(cache.id), ctx.component(["elasticache-redis"], { id: cache.id, index }), {
-    replication_group_id: ctx.shortName(40, awsName(20, cache.id)),
-    description: `${ctx.plan.goal_name} ${cache.id} (${ctx.plan.environment})`,
-    engine: "redis",
-    engine_version: "7.1",
-    node_type: cache.node_type,
-    num_cache_clusters: cache.nodes,
-    port: 6379,
-    parameter_group_name: "default.redis7",
-    automatic_failover_enabled: failover,
-    multi_az_enabled: failover && cache.multi_az,
-    subnet_group_name: ref("aws_elasticache_subnet_group.main.name"),
-    security_group_ids: [ref("aws_security_group.cache.id")],
-    at_rest_encryption_enabled: true,
-    transit_encryption_enabled: true,
-    kms_key_id: kmsArn(ctx),
-    snapshot_retention_limit: ctx.plan.environment === "prod" ? 7 : 1,
-    snapshot_window: "02:00-03:00",
-    maintenance_window: "sun:05:30-sun:06:30",
-    auto_minor_version_upgrade: true,
-    apply_immediately: false,
-  });
+  const owner = ctx.component(["elasticache-redis"], { id: cache.id, index });
+  return [
+    ...redisUsers(ctx, cache, owner),
+    ctx.resource("aws_elasticache_replication_group", tfName(cache.id), owner, {
+      replication_group_id: ctx.shortName(40, awsName(20, cache.id)),
+      description: `${ctx.plan.goal_name} ${cache.id} (${ctx.plan.environment})`,
+      engine: "redis",
+      engine_version: "7.1",
+      node_type: cache.node_type,
+      num_cache_clusters: cache.nodes,
+      port: 6379,
+      parameter_group_name: "default.redis7",
+      automatic_failover_enabled: failover,
+      multi_az_enabled: failover && cache.multi_az,
+      subnet_group_name: ref("aws_elasticache_subnet_group.main.name"),
+      security_group_ids: [ref("aws_security_group.cache.id")],
+      at_rest_encryption_enabled: true,
+      transit_encryption_enabled: true,
+      user_group_ids: [ref(`aws_elasticache_user_group.${tfName(cache.id)}.user_group_id`)],
+      kms_key_id: kmsArn(ctx),
+      snapshot_retention_limit: ctx.plan.environment === "prod" ? 7 : 1,
+      snapshot_window: "02:00-03:00",
+      maintenance_window: "sun:05:30-sun:06:30",
+      auto_minor_version_upgrade: true,
+      apply_immediately: false,
+    }),
+  ];
 }
 
 /**
  * data.tf (databases and caches): subnet groups across at least two zones (see
- * `databaseSpareSubnets`), RDS instances or Aurora clusters per engine, Redis replication groups.
+ * `databaseSpareSubnets`), RDS instances or Aurora clusters per engine, Redis replication groups
+ * with their IAM-authenticated users.
  */
 export function renderDatabases(ctx: BuildContext): TfSection[] {
   const { databases, caches } = ctx.plan;
@@ -119,7 +197,7 @@ export function renderDatabases(ctx: BuildContext): TfSection[] {
   if (caches.length > 0) {
     const owner = ctx.component(["elasticache-redis"]);
     blocks.push(ctx.resource("aws_elasticache_subnet_group", "main", owner, { name: ctx.prefix, subnet_ids: databaseSubnetIds(ctx) }));
-    blocks.push(...caches.map((cache, index) => redis(ctx, cache, index)));
+    blocks.push(...caches.flatMap((cache, index) => redis(ctx, cache, index)));
   }
   return blocks.length > 0 ? [{ file: "data.tf", blocks }] : [];
 }

@@ -4,6 +4,7 @@ import type { BuildContext } from "../context.js";
 import { block, call, type HclValue, ref, tpl } from "../hcl.js";
 import { tfName } from "../labels.js";
 import { fargateSize, pinnedImage, planSizing, RUN_AS_USER } from "../sizing.js";
+import { redisConnection } from "./database.js";
 import { auroraInstanceCount, databaseHost, databaseSecretArn, engineFacts } from "./engines.js";
 import { capacityProviders, fargateCapacity, taskNetwork } from "./fargate.js";
 import type { TfSection } from "./shared.js";
@@ -18,8 +19,7 @@ function terraformEnvironment(ctx: BuildContext): [string, HclValue][] {
     if (engineFacts(db).aurora && auroraInstanceCount(db) > 1)
       out.push([`DATABASE_${envKey(db.id)}_READER_HOST`, ref(`aws_rds_cluster.${tfName(db.id)}.reader_endpoint`)]);
   }
-  for (const cache of ctx.plan.caches)
-    out.push([`REDIS_${envKey(cache.id)}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)]);
+  for (const cache of ctx.plan.caches) out.push(...redisConnection(cache));
   for (const queue of ctx.plan.queues) out.push([`QUEUE_${envKey(queue.id)}_URL`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)]);
   return out;
 }

@@ -4,6 +4,7 @@ import { envKey } from "../config.js";
 import type { BuildContext } from "../context.js";
 import { block, call, type HclBlock, type HclValue, ref } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
+import { redisConnection } from "./database.js";
 import { autoscalerDiscoveryTags, renderEksAddons } from "./eks-addons.js";
 import { auroraInstanceCount, databaseHost, databaseSecretArn, engineFacts } from "./engines.js";
 import { assumeRolePolicy, kmsArn, managedPolicy, policyDocument, type TfSection } from "./shared.js";
@@ -55,8 +56,9 @@ export function podIdentityAssociations(ctx: BuildContext): [string, string][] {
 
 /**
  * What the workload needs that only `terraform apply` knows (database and Redis endpoints and
- * ports, the ARN of each database's managed credentials, queue URLs), by the variable names the
- * ECS task gets them under. Empty when the plan has none of these.
+ * ports, the ARN of each database's managed credentials, the Redis user and replication group it
+ * signs IAM auth tokens for, queue URLs), by the variable names the ECS task gets them under.
+ * Empty when the plan has none of these.
  */
 export function runtimeEndpoints(ctx: BuildContext): [string, HclValue][] {
   const out: [string, HclValue][] = [];
@@ -67,10 +69,7 @@ export function runtimeEndpoints(ctx: BuildContext): [string, HclValue][] {
     if (engineFacts(db).aurora && auroraInstanceCount(db) > 1)
       out.push([`DATABASE_${key}_READER_HOST`, ref(`aws_rds_cluster.${tfName(db.id)}.reader_endpoint`)]);
   }
-  for (const cache of ctx.plan.caches) {
-    const key = envKey(cache.id);
-    out.push([`REDIS_${key}_HOST`, ref(`aws_elasticache_replication_group.${tfName(cache.id)}.primary_endpoint_address`)], [`REDIS_${key}_PORT`, "6379"]);
-  }
+  for (const cache of ctx.plan.caches) out.push(...redisConnection(cache));
   for (const queue of ctx.plan.queues) out.push([`QUEUE_${envKey(queue.id)}_URL`, ref(`aws_sqs_queue.${tfName(queue.id)}.url`)]);
   return out;
 }

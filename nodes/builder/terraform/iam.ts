@@ -2,6 +2,7 @@ import { AtlasError } from "../../../lib/errors.js";
 import type { BuildContext } from "../context.js";
 import { type HclBlock, type HclValue, ref, tpl } from "../hcl.js";
 import { awsName, tfName } from "../labels.js";
+import { cacheAddress, cacheUserAddress } from "./database.js";
 import { databaseArn, databaseSecretArn } from "./engines.js";
 import { ACCOUNT_ID, assumeRolePolicy, KMS_KEY, managedPolicy, PARTITION, policyDocument, type Statement, type TfSection } from "./shared.js";
 
@@ -24,7 +25,7 @@ function resourceIndex(ctx: BuildContext): Map<string, HclValue[]> {
   for (const q of plan.queues) index.set(q.id, [ref(`aws_sqs_queue.${tfName(q.id)}.arn`)]);
   for (const s of plan.security.secrets) index.set(s.name, [ref(`aws_secretsmanager_secret.${tfName(s.name)}.arn`)]);
   for (const db of plan.databases) index.set(db.id, [databaseArn(db)]);
-  for (const c of plan.caches) index.set(c.id, [ref(`aws_elasticache_replication_group.${tfName(c.id)}.arn`)]);
+  for (const c of plan.caches) index.set(c.id, [ref(`${cacheAddress(c)}.arn`)]);
   if (ctx.hasService) index.set("ecr", [ref("aws_ecr_repository.app.arn")]);
   if (ctx.cmk) index.set("kms", [ref(`${KMS_KEY}.arn`)]);
   return index;
@@ -62,7 +63,10 @@ function workloadPrincipal(ctx: BuildContext): string | undefined {
   return (scopes.find((s) => names.has(s.principal)) ?? scopes[0])?.principal;
 }
 
-/** Statements the service always gets: reading its own secrets and using the plan's key. */
+/**
+ * Statements the service always gets: reading its own secrets, connecting to its caches as its
+ * IAM-authenticated user (the replication group and that user, nothing else), using the plan's key.
+ */
 function builtInStatements(ctx: BuildContext): Statement[] {
   const { plan } = ctx;
   const secrets: HclValue[] = [
@@ -72,6 +76,13 @@ function builtInStatements(ctx: BuildContext): Statement[] {
   const out: Statement[] = [];
   if (secrets.length > 0)
     out.push({ Sid: "ReadOwnSecrets", Effect: "Allow", Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"], Resource: secrets });
+  if (plan.caches.length > 0)
+    out.push({
+      Sid: "ConnectOwnCaches",
+      Effect: "Allow",
+      Action: ["elasticache:Connect"],
+      Resource: plan.caches.flatMap((c) => [ref(`${cacheAddress(c)}.arn`), ref(`${cacheUserAddress(c)}.arn`)]),
+    });
   if (ctx.cmk) out.push({ Sid: "UsePlanKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: ref(`${KMS_KEY}.arn`) });
   return out;
 }

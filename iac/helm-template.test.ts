@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { mergeValues, printValue, renderChart, truthy } from "./helm-render.js";
+import { HelmTemplateError, mergeValues, printValue, renderChart, truthy, withoutHelmBookkeeping } from "./helm-template.js";
 
 const chart = { Name: "demo", Version: "0.1.0+plan.2", AppVersion: "1.2.3" };
 const release = { Name: "demo", Namespace: "demo-dev" };
@@ -11,7 +11,7 @@ function render(template: string, values: Record<string, unknown> = {}, helpers 
   return out.get("templates/t.yaml") ?? "";
 }
 
-describe("helm-render (test harness for helm template)", () => {
+describe("helm-template (renderer of a Go template subset)", () => {
   it("prints values, release and chart fields; a missing value prints as empty", () => {
     expect(render("a: {{ .Values.x.y }} {{ .Release.Namespace }} {{ .Chart.Name }} [{{ .Values.nope }}]", { x: { y: 7 } })).toBe("a: 7 demo-dev demo []");
   });
@@ -58,8 +58,8 @@ describe("helm-render (test harness for helm template)", () => {
   });
 
   it("refuses what is outside its subset instead of rendering it wrongly", () => {
-    expect(() => render("{{ .Values.x | upper }}", { x: "a" })).toThrow(/outside the harness's subset/);
-    expect(() => render('{{ template "x" . }}')).toThrow(/outside the harness's subset/);
+    expect(() => render("{{ .Values.x | upper }}", { x: "a" })).toThrow(/outside the renderer.s subset/);
+    expect(() => render('{{ template "x" . }}')).toThrow(/outside the renderer.s subset/);
     expect(() => render("{{ if .Values.x }}open")).toThrow(/missing \{\{ end \}\}/);
     expect(() => render("{{ .Values.m }}", { m: { a: 1 } })).toThrow(/toYaml/);
   });
@@ -88,5 +88,40 @@ describe("helm-render (test harness for helm template)", () => {
     expect([0, "", [], {}, null, undefined, false].map(truthy)).toEqual([false, false, false, false, false, false, false]);
     expect(printValue(1)).toBe("1");
     expect(mergeValues({ a: { b: 1, c: 2 }, l: [1, 2] }, { a: { c: 3 }, l: [9] })).toEqual({ a: { b: 1, c: 3 }, l: [9] });
+  });
+});
+
+describe("helm-template: what the validator relies on", () => {
+  it("refuses lookup, tpl and unknown built-in objects, naming the construct and the template", () => {
+    const attempt = (template: string) => () => renderChart({ chart, release, values: { x: "a" }, templates: { "templates/t.yaml": template } });
+    expect(attempt('{{ lookup "v1" "Secret" "ns" "s" }}')).toThrow('templates/t.yaml: function "lookup" is outside the renderer\'s subset');
+    expect(attempt("{{ tpl .Values.x . }}")).toThrow(/function "tpl" is outside/);
+    expect(attempt('{{ .Files.Get "config.ini" }}')).toThrow(/calling \.Files\.Get with arguments .* is outside the renderer's subset/);
+    expect(attempt("{{ .Files }}")).toThrow(/built-in \.Files is outside/);
+    expect(attempt("{{ .Capabilities.KubeVersion.Version }}")).toThrow(/built-in \.KubeVersion is outside/);
+    expect(attempt("{{ .Chart.Description }}")).toThrow(/built-in \.Description is outside/);
+    expect(attempt("{{ .Values.x | upper }}")).toThrow(HelmTemplateError);
+    expect(attempt("{{ .Values.x | upper }}")).toThrow(
+      expect.objectContaining({ template: "templates/t.yaml", reason: 'function "upper" is outside the renderer\'s subset' }),
+    );
+  });
+
+  it("does not output NOTES.txt", () => {
+    const out = renderChart({ chart, release, values: {}, templates: { "templates/NOTES.txt": "Installed {{ .Release.Name }}", "templates/a.yaml": "a: 1" } });
+    expect([...out.keys()]).toEqual(["templates/a.yaml"]);
+  });
+
+  it("withoutHelmBookkeeping drops Helm's labels and the config checksum, and keeps the rest", () => {
+    const rendered = {
+      kind: "Deployment",
+      metadata: { name: "x", labels: { app: "x", "helm.sh/chart": "x-0.1.0", "app.kubernetes.io/instance": "x", "app.kubernetes.io/version": "1" } },
+      spec: { template: { metadata: { annotations: { "checksum/config": "abc" }, labels: { app: "x" } } } },
+    };
+    expect(withoutHelmBookkeeping(rendered)).toEqual({
+      kind: "Deployment",
+      metadata: { name: "x", labels: { app: "x" } },
+      spec: { template: { metadata: { labels: { app: "x" } } } },
+    });
+    expect(rendered.metadata.labels["helm.sh/chart"]).toBe("x-0.1.0");
   });
 });
