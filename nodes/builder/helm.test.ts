@@ -188,3 +188,21 @@ describe("Helm chart", () => {
     expect(values).not.toHaveProperty("ingress");
   });
 });
+
+describe("Chart.yaml trace metadata", () => {
+  it("names the trace, the blueprint and the generator; with components, their blueprints and scopes", async () => {
+    const { orderEventsGrpcPlan } = await import("../../test/fixtures/plans/components.js");
+    const annotations = (plan: PlanSpec) =>
+      (parse(renderArtifacts(plan).files.find((f) => /^helm\/[^/]+\/Chart\.yaml$/.test(f.path))?.content ?? "") as Obj).annotations as Record<string, string>;
+    const own = annotations(eksApiPlan);
+    expect(own["atlas.dev/trace-id"]).toBe(eksApiPlan.trace_id);
+    expect(own["atlas.dev/blueprint-id"]).toBe(eksApiPlan.plan_id);
+    expect(own["atlas.dev/generated-by"]).toBe("atlas-builder");
+    const components = annotations(orderEventsGrpcPlan);
+    const blueprints = [...new Set(orderEventsGrpcPlan.runtime_components.map((c) => c.blueprint_id).filter(Boolean))];
+    const scopes = [...new Set(orderEventsGrpcPlan.runtime_components.map((c) => c.component_scope).filter(Boolean))];
+    expect(blueprints.length).toBeGreaterThan(0);
+    expect(components["atlas.dev/blueprint-id"]).toBe(blueprints.join(","));
+    expect(components["atlas.dev/component-scope"]).toBe(scopes.join(","));
+  });
+});

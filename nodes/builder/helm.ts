@@ -183,9 +183,20 @@ function chartYaml(ctx: BuildContext): Obj {
       [K8S_LABELS.planVersion]: String(plan.version),
       [K8S_LABELS.traceId]: plan.trace_id,
       [K8S_LABELS.generatedBy]: GENERATOR,
+      // the specification's trace metadata: the blueprints the chart realises (the plan's, else its components') and their scopes
+      [K8S_LABELS.blueprintId]: joined(plan.runtime_components.map((c) => c.blueprint_id)) ?? plan.plan_id,
+      ...optional(K8S_LABELS.componentScope, joined(plan.runtime_components.map((c) => c.component_scope))),
     },
   };
 }
+
+/** The distinct values, comma-separated, or undefined when there are none. */
+function joined(values: readonly (string | undefined)[]): string | undefined {
+  const distinct = [...new Set(values.filter((value): value is string => Boolean(value)))];
+  return distinct.length ? distinct.join(",") : undefined;
+}
+
+const optional = (key: string, value: string | undefined): Obj => (value === undefined ? {} : { [key]: value });
 
 /**
  * The Helm chart under `helm/<chart>/`: Chart.yaml, values.yaml for the plan's environment,
