@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { controlMessageSchema, lifecycleEventSchema } from "./events.js";
 import { goalStatementSchema } from "./goal.js";
+import { helmChartReadySchema, infrastructureGeneratedSchema, infraValidationFailedSchema, manifestPublishedSchema } from "./handoff-events.js";
 import { planSpecSchema } from "./plan.js";
 import { approvalDecisionSchema, buildArtifactsSchema, validationReportSchema } from "./reports.js";
 
 export * from "./events.js";
 export * from "./goal.js";
+export * from "./handoff-events.js";
 export * from "./plan.js";
 export * from "./reports.js";
 
@@ -18,6 +20,11 @@ export const publishedSchemas = {
   "build-artifacts": buildArtifactsSchema,
   "lifecycle-event": lifecycleEventSchema,
   "control-message": controlMessageSchema,
+  // the data of the specification's hand-off events (a lifecycle event's `data` under these types)
+  "infrastructure-generated": infrastructureGeneratedSchema,
+  "helm-chart-ready": helmChartReadySchema,
+  "infra-validation-failed": infraValidationFailedSchema,
+  "manifest-published": manifestPublishedSchema,
 } as const;
 
 export type SchemaName = keyof typeof publishedSchemas;
