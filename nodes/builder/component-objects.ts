@@ -24,11 +24,11 @@ import {
 import type { BuildContext } from "./context.js";
 import type { Conventions } from "./conventions.js";
 import { BACKOFF_LIMIT, SCHEDULE_TIME_ZONE, STARTING_DEADLINE_S, TTL_AFTER_FINISHED_S } from "./kubernetes-job.js";
+import { containerSecurityContext, podSecurityContext } from "./kubernetes-pod.js";
 import { deliversSecrets, ingressSources, tcp, workloadEgress } from "./kubernetes-security.js";
 import { K8S_LABELS } from "./labels.js";
 import type { EnvironmentSettings } from "./overlays.js";
 import type { EnvironmentSizing } from "./sizing.js";
-import { RUN_AS_USER } from "./sizing.js";
 import { METRICS_PATH } from "./telemetry.js";
 
 /**
@@ -58,16 +58,6 @@ function envFrom(ctx: BuildContext, settings: EnvironmentSettings): Obj[] {
   return out;
 }
 
-const HARDENED = {
-  runAsNonRoot: true,
-  runAsUser: RUN_AS_USER,
-  runAsGroup: RUN_AS_USER,
-  readOnlyRootFilesystem: true,
-  allowPrivilegeEscalation: false,
-  capabilities: { drop: ["ALL"] },
-  seccompProfile: { type: "RuntimeDefault" },
-};
-
 /** The component's container: image, ports, env, probes and resources as declared, with the house's hardening around them. */
 function container(ctx: BuildContext, component: ComponentRuntime, settings: EnvironmentSettings, conventions: Conventions): Obj {
   const ports = containerPorts(component);
@@ -80,7 +70,7 @@ function container(ctx: BuildContext, component: ComponentRuntime, settings: Env
     envFrom: envFrom(ctx, settings),
     resources: componentResources(component),
     ...componentProbes(component),
-    securityContext: HARDENED,
+    securityContext: containerSecurityContext(),
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
 }
@@ -101,13 +91,7 @@ function podTemplate(ctx: BuildContext, component: ComponentRuntime, settings: E
       serviceAccountName: componentName(component),
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 30,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: RUN_AS_USER,
-        runAsGroup: RUN_AS_USER,
-        fsGroup: RUN_AS_USER,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: podSecurityContext(),
       ...(spread ? { topologySpreadConstraints: zoneSpread } : {}),
       containers: [container(ctx, component, settings, conventions)],
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],

@@ -50,15 +50,7 @@ function container(ctx: BuildContext, options: PodOptions): Obj {
     envFrom,
     resources: { requests: { ...sizing.resources }, limits: { ...sizing.resources } },
     ...serving,
-    securityContext: {
-      runAsNonRoot: true,
-      runAsUser: RUN_AS_USER,
-      runAsGroup: RUN_AS_USER,
-      readOnlyRootFilesystem: true,
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-      seccompProfile: { type: "RuntimeDefault" },
-    },
+    securityContext: containerSecurityContext(),
     volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
   };
 }
@@ -79,16 +71,28 @@ export function podTemplate(ctx: BuildContext, selector: Record<string, string>,
       serviceAccountName: plan.goal_name,
       automountServiceAccountToken: false,
       terminationGracePeriodSeconds: 30,
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: RUN_AS_USER,
-        runAsGroup: RUN_AS_USER,
-        fsGroup: RUN_AS_USER,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: podSecurityContext(),
       ...(options.spread ? { topologySpreadConstraints: options.spread } : {}),
       containers: [container(ctx, options)],
       volumes: [{ name: "tmp", emptyDir: { sizeLimit: "256Mi" } }],
     },
+  };
+}
+
+/** Every pod's security context (the "restricted" Pod Security Standard): non-root, its own user and group, the runtime's seccomp profile. */
+export function podSecurityContext(): Record<string, unknown> {
+  return { runAsNonRoot: true, runAsUser: RUN_AS_USER, runAsGroup: RUN_AS_USER, fsGroup: RUN_AS_USER, seccompProfile: { type: "RuntimeDefault" } };
+}
+
+/** Every container's security context: non-root, read-only root filesystem, no privilege escalation, no capabilities. */
+export function containerSecurityContext(): Record<string, unknown> {
+  return {
+    runAsNonRoot: true,
+    runAsUser: RUN_AS_USER,
+    runAsGroup: RUN_AS_USER,
+    readOnlyRootFilesystem: true,
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ["ALL"] },
+    seccompProfile: { type: "RuntimeDefault" },
   };
 }
