@@ -5,15 +5,7 @@
  * renders the same objects as nodes/builder/component-objects.ts. The component's declared parts
  * (ports, env, probes, resources) come from values as written; structure and hardening are here.
  */
-
-/** Indents every non-empty line of `text` by `pad` spaces. */
-function indent(text: string, pad: number): string {
-  const spaces = " ".repeat(pad);
-  return text
-    .split("\n")
-    .map((line) => (line === "" ? line : spaces + line))
-    .join("\n");
-}
+import { CONTAINER_SECURITY_CONTEXT, indent } from "./helm-pod.js";
 
 /** Opens the loop over the components of one kind (or any, with a condition on `$c`), with a document separator. */
 const each = (condition: string) => `{{- range $name, $c := .Values.components }}
@@ -36,33 +28,6 @@ function metadata(chart: string, extraAnnotations: string[] = []): string {
     {{- toYaml . | nindent 4 }}
     {{- end }}${extras}`;
 }
-
-/** The labels every object of the design carries besides the component's own (the chart's `labels` without its selector labels). */
-export const designLabelsTpl = (chart: string): string => `
-{{/* The design's labels for a component's objects; the component's own name and selector come from its values. */}}
-{{- define "${chart}.designLabels" -}}
-app.kubernetes.io/part-of: {{ .Values.atlas.partOf | quote }}
-app.kubernetes.io/managed-by: atlas
-app.kubernetes.io/instance: {{ .Release.Name | quote }}
-app.kubernetes.io/version: {{ .Chart.AppVersion | trunc 63 | quote }}
-helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
-atlas.dev/trace-id: {{ .Values.atlas.traceId | quote }}
-atlas.dev/plan-id: {{ .Values.atlas.planId | quote }}
-atlas.dev/team: {{ .Values.atlas.team | quote }}
-atlas.dev/env: {{ .Values.environment | quote }}
-{{- end -}}
-`;
-
-const HARDENED = `securityContext:
-  runAsNonRoot: true
-  runAsUser: {{ $.Values.securityContext.runAsUser }}
-  runAsGroup: {{ $.Values.securityContext.runAsUser }}
-  readOnlyRootFilesystem: true
-  allowPrivilegeEscalation: false
-  capabilities:
-    drop: ["ALL"]
-  seccompProfile:
-    type: RuntimeDefault`;
 
 /** The component's pod template at indentation `pad` (where `template:`'s children sit); `nindent` counts are absolute. */
 function podTemplate(chart: string, pad: number): string {
@@ -146,7 +111,7 @@ spec:
       {{- with $c.probes }}
       {{- toYaml . | nindent ${at(6)} }}
       {{- end }}
-${indent(HARDENED, 6)}
+${indent(CONTAINER_SECURITY_CONTEXT, 6)}
       volumeMounts:
         - name: tmp
           mountPath: /tmp

@@ -41,6 +41,11 @@ atlas.dev/component: {{ .Values.atlas.component | quote }}
 {{/* Labels on every object, including the trace labels of the plan that produced the chart. */}}
 {{- define "${chart}.labels" -}}
 {{ include "${chart}.selectorLabels" . }}
+{{ include "${chart}.designLabels" . }}
+{{- end -}}
+
+{{/* The design's labels (every object's, besides its own name and selector): the workload's and each component's objects. */}}
+{{- define "${chart}.designLabels" -}}
 app.kubernetes.io/part-of: {{ .Values.atlas.partOf | quote }}
 app.kubernetes.io/managed-by: atlas
 app.kubernetes.io/instance: {{ .Release.Name | quote }}

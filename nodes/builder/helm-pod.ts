@@ -4,13 +4,29 @@
  */
 
 /** Indents every non-empty line of `text` by `pad` spaces. */
-function indent(text: string, pad: number): string {
+export function indent(text: string, pad: number): string {
   const spaces = " ".repeat(pad);
   return text
     .split("\n")
     .map((line) => (line === "" ? line : spaces + line))
     .join("\n");
 }
+
+/**
+ * Every container's security context in the chart (the app's, the collector sidecar's, each
+ * component's): the template counterpart of kubernetes-pod.ts containerSecurityContext. `$.Values`
+ * so it reads the same inside a `range` over components.
+ */
+export const CONTAINER_SECURITY_CONTEXT = `securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ $.Values.securityContext.runAsUser }}
+  runAsGroup: {{ $.Values.securityContext.runAsUser }}
+  readOnlyRootFilesystem: true
+  allowPrivilegeEscalation: false
+  capabilities:
+    drop: ["ALL"]
+  seccompProfile:
+    type: RuntimeDefault`;
 
 function probe(name: string, period: number, failures: number): string {
   return `${name}:
@@ -102,16 +118,7 @@ spec:${job ? "\n  restartPolicy: Never" : ""}
         {{- end }}
       resources:
         {{- toYaml .Values.resources | nindent ${at(8)} }}${probes}
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: {{ .Values.securityContext.runAsUser }}
-        runAsGroup: {{ .Values.securityContext.runAsUser }}
-        readOnlyRootFilesystem: true
-        allowPrivilegeEscalation: false
-        capabilities:
-          drop: ["ALL"]
-        seccompProfile:
-          type: RuntimeDefault
+${indent(CONTAINER_SECURITY_CONTEXT, 6)}
       volumeMounts:
         - name: tmp
           mountPath: /tmp
@@ -126,16 +133,7 @@ spec:${job ? "\n  restartPolicy: Never" : ""}
         limits:
           cpu: 50m
           memory: 64Mi
-      securityContext:
-        runAsNonRoot: true
-        runAsUser: {{ .Values.securityContext.runAsUser }}
-        runAsGroup: {{ .Values.securityContext.runAsUser }}
-        readOnlyRootFilesystem: true
-        allowPrivilegeEscalation: false
-        capabilities:
-          drop: ["ALL"]
-        seccompProfile:
-          type: RuntimeDefault
+${indent(CONTAINER_SECURITY_CONTEXT, 6)}
       volumeMounts:
         - name: otel-config
           mountPath: /etc/otelcol

@@ -1,4 +1,4 @@
-import { componentTemplates, designLabelsTpl } from "./helm-component-templates.js";
+import { componentTemplates } from "./helm-component-templates.js";
 import { helpersTpl, metadata } from "./helm-helpers.js";
 import { podTemplate } from "./helm-pod.js";
 
@@ -318,7 +318,7 @@ export function helmTemplates(chart: string, scheduled: boolean): [string, strin
  */
 export function componentChartTemplates(chart: string): [string, string][] {
   const shared: [string, string][] = [
-    ["_helpers.tpl", helpersTpl(chart) + designLabelsTpl(chart)],
+    ["_helpers.tpl", helpersTpl(chart)],
     ["configmap.yaml", configMap(chart)],
     ["externalsecret.yaml", externalSecret(chart)],
     ["namespace.yaml", namespace(chart)],
