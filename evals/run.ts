@@ -139,13 +139,24 @@ function printTable(scores: RetrievalScore[]): void {
   for (const row of rows) console.log(line(row));
 }
 
-async function plansEval(): Promise<PlanEvalResult> {
+/** The goal folders of each cloud: AWS's at the top (with the constraint suite), Azure's and Google Cloud's beneath. */
+const PLAN_SETS = [
+  { cloud: "aws", dir: join(root, "evals", "goals") },
+  { cloud: "azure", dir: join(root, "evals", "goals", "azure") },
+  { cloud: "gcp", dir: join(root, "evals", "goals", "gcp") },
+] as const;
+
+async function plansEval(): Promise<Record<string, PlanEvalResult>> {
   const dataDir = mkdtempSync(join(tmpdir(), "atlas-eval-"));
   const config = loadConfig({ ATLAS_DATA_DIR: dataDir, ATLAS_SEED_DOCS: "off", LOG_LEVEL: "silent" });
   const deps = await buildDeps(config, createLogger("silent"), { db: await openDatabase({}), models: [], embedder: null });
   try {
     await ingestPaths({ pool: deps.db.pool, embedder: deps.embedder }, [join(root, "docs")]);
-    return await evalPlans(deps, join(root, "evals", "goals"));
+    const results: Record<string, PlanEvalResult> = {};
+    // only AWS's folder has the constraint suite beside it; the others pass a path that does not exist
+    for (const set of PLAN_SETS)
+      results[set.cloud] = await evalPlans(deps, set.dir, set.cloud === "aws" ? undefined : join(set.dir, "no-constraint-suite.json"));
+    return results;
   } finally {
     await deps.close();
     rmSync(dataDir, { recursive: true, force: true });
@@ -239,9 +250,12 @@ async function main(wanted: readonly string[]): Promise<void> {
   }
   if (wanted.includes("plans")) {
     console.log("");
-    const result = await plansEval();
-    printPlanEval(result);
-    results.plans = result;
+    const byCloud = await plansEval();
+    for (const [cloud, result] of Object.entries(byCloud)) {
+      console.log(`\n### ${cloud}`);
+      printPlanEval(result);
+    }
+    results.plans = byCloud;
   }
   if (wanted.includes("prompts")) {
     console.log("");

@@ -114,11 +114,40 @@ const NO_PUBLIC_EQUIVALENT = new Set([
   "HELM_OVERLAY_DRIFT",
 ]);
 
+/**
+ * Azure and Google Cloud rules for which no Checkov or Trivy check doing the same could be
+ * confirmed (the rule files say what each checks); claiming a near miss would be a false alias.
+ */
+const NO_CONFIRMED_ID = new Set([
+  "AZURE_DATABASE_BACKUP_RETENTION",
+  "AZURE_DATABASE_HIGH_AVAILABILITY_PROD",
+  "AZURE_KEY_VAULT_RBAC",
+  "AZURE_KEY_VAULT_DIAGNOSTICS",
+  "AZURE_MANAGED_IDENTITY",
+  "AZURE_FRONT_DOOR_WAF",
+  "AZURE_FRONT_DOOR_HTTPS_REDIRECT",
+  "AZURE_AKS_ENTRA_RBAC",
+  "AZURE_AKS_WORKLOAD_IDENTITY",
+  "AZURE_CONTAINER_APP_INSECURE_INGRESS",
+  "AZURE_CONTAINER_APP_IDENTITY",
+  "AZURE_LOG_ANALYTICS_RETENTION",
+  "GCP_GKE_WORKLOAD_IDENTITY",
+  "GCP_SQL_DELETION_PROTECTION_PROD",
+  "GCP_SQL_HIGH_AVAILABILITY_PROD",
+  "GCP_LB_HTTPS_PROXY_SSL_POLICY",
+  "GCP_LB_CLOUD_ARMOR",
+  "GCP_RUN_DEFAULT_SERVICE_ACCOUNT",
+  "GCP_REDIS_HIGH_AVAILABILITY_PROD",
+]);
+
 /** Hard-coded credential rules (`SECRET_*`): Trivy's secret scanner has rule names, not check ids. */
-const hasPublicEquivalent = (id: string) => !NO_PUBLIC_EQUIVALENT.has(id) && !id.startsWith("SECRET_");
+const hasPublicEquivalent = (id: string) => !NO_PUBLIC_EQUIVALENT.has(id) && !NO_CONFIRMED_ID.has(id) && !id.startsWith("SECRET_");
+
+/** Azure and Google Cloud rules: each has its failing and passing case in policies/rules/azure.test.ts or gcp.test.ts. */
+const hasCloudCases = (id: string) => id.startsWith("AZURE_") || id.startsWith("GCP_");
 
 /** Rules proven by a fixture folder per claimed Trivy id (policies/rules/fixtures.test.ts). */
-const TRIVY_ID = /^(AWS|KSV)-\d{4}$/;
+const TRIVY_ID = /^(AWS|KSV|AZU|GCP)-\d{4}$/;
 const hasTrivyFixtures = (aliases: readonly string[]) => aliases.some((alias) => TRIVY_ID.test(alias));
 
 async function run(ruleId: string, side: "fail" | "pass") {
@@ -138,7 +167,7 @@ describe("built-in rule catalogue", () => {
 
   it.each(builtinRules.map((rule) => [rule.id, rule] as const))("%s has a test case, fixtures and aliases", (id, rule) => {
     // a rule claiming Trivy ids is proven by their fixture folders; any other needs its own case here
-    if (!hasTrivyFixtures(rule.aliases)) expect(CASES[id], `add ${id} to CASES`).toBeDefined();
+    if (!hasTrivyFixtures(rule.aliases) && !hasCloudCases(id)) expect(CASES[id], `add ${id} to CASES`).toBeDefined();
     if (CASES[id]) {
       for (const side of ["fail", "pass"]) {
         const dir = join(FIXTURES, kebab(id), side);
@@ -146,7 +175,7 @@ describe("built-in rule catalogue", () => {
       }
     }
     if (hasPublicEquivalent(id)) expect(rule.aliases.length, `${id} needs its Checkov/Trivy ids`).toBeGreaterThan(0);
-    for (const alias of rule.aliases) expect(alias).toMatch(/^(CKV2?_(AWS|K8S)_\d+|AWS-\d{4}|KSV-\d{4})$/);
+    for (const alias of rule.aliases) expect(alias).toMatch(/^(CKV2?_(AWS|K8S|AZURE|GCP)_\d+|(AWS|KSV|AZU|GCP)-\d{4})$/);
     expect(rule.title.length).toBeGreaterThan(0);
     expect(rule.remediation.length).toBeGreaterThan(0);
   });

@@ -1,11 +1,10 @@
 import type { TerraformResource } from "../iac/types.js";
 import type { CostSection, Finding } from "../schemas/reports.js";
 import { checkBudget } from "./budget.js";
-import { SUPPORTED_REGIONS } from "./catalogue.js";
+import { ALL_PRICED_REGIONS, PRICED_REGIONS, planAnyResource } from "./clouds.js";
 import { estimateCost } from "./estimate.js";
 import { fromCents, toCents } from "./money.js";
 import { usageOnlyNote } from "./terraform/free.js";
-import { planResource } from "./terraform/index.js";
 import type { CostEstimate, UsageValues } from "./types.js";
 
 /** What a cost report is computed from. */
@@ -23,10 +22,14 @@ export interface CostSectionOptions {
 function regionWithoutPrices(resources: readonly TerraformResource[], region: string): CostEstimate {
   const ctx = { resources };
   const unsupported = resources
-    .filter((resource) => planResource(resource, ctx).kind !== "free")
-    .map(({ address, type }) => ({ address, type, reason: `no price sheet for region ${region} (priced: ${SUPPORTED_REGIONS.join(", ")})` }))
+    .filter((resource) => planAnyResource(resource, ctx).kind !== "free")
+    .map(({ address, type }) => ({
+      address,
+      type,
+      reason: `no price sheet for region ${region} (priced: aws ${PRICED_REGIONS.aws.join(", ")}; azure ${PRICED_REGIONS.azure.join(", ")}; gcp ${PRICED_REGIONS.gcp.join(", ")})`,
+    }))
     .sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
-  const free = resources.filter((resource) => planResource(resource, ctx).kind === "free").map((r) => r.address);
+  const free = resources.filter((resource) => planAnyResource(resource, ctx).kind === "free").map((r) => r.address);
   return { currency: "USD", region, priceVersion: "", totalMonthlyCost: 0, totalUsageBasedItems: 0, resources: [], unsupported, free };
 }
 
@@ -38,7 +41,7 @@ function regionWithoutPrices(resources: readonly TerraformResource[], region: st
  * @throws AtlasError `VALIDATION_FAILED` for a budget below one cent or malformed usage figures
  */
 export function costSection(resources: readonly TerraformResource[], options: CostSectionOptions): CostSection {
-  const hasSheet = SUPPORTED_REGIONS.includes(options.region);
+  const hasSheet = ALL_PRICED_REGIONS.includes(options.region);
   const estimate = hasSheet
     ? estimateCost(resources, { region: options.region, ...(options.usage ? { usage: options.usage } : {}) })
     : regionWithoutPrices(resources, options.region);

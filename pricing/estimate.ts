@@ -1,8 +1,11 @@
 import { z } from "zod";
 import type { TerraformResource } from "../iac/types.js";
 import { AtlasError } from "../lib/errors.js";
+import { estimateAzure } from "./azure/estimate.js";
 import { getRegionPrices } from "./catalogue.js";
+import { cloudOfRegion } from "./clouds.js";
 import { priceSpec } from "./components/index.js";
+import { estimateGcp } from "./gcp/estimate.js";
 import { fromCents, roundComponents } from "./money.js";
 import { usageValuesSchema } from "./price-component.js";
 import { planResource } from "./terraform/index.js";
@@ -53,6 +56,10 @@ export function estimateCost(resources: readonly TerraformResource[], options: E
       issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
     });
   }
+  // Azure and Google Cloud regions have their own rate cards and resource mappings
+  const cloud = cloudOfRegion(parsed.data.region);
+  if (cloud === "azure") return estimateAzure(resources, { region: parsed.data.region, ...(parsed.data.usage ? { usage: parsed.data.usage } : {}) });
+  if (cloud === "gcp") return estimateGcp(resources, { region: parsed.data.region, ...(parsed.data.usage ? { usage: parsed.data.usage } : {}) });
   const prices = getRegionPrices(parsed.data.region);
   const usage = parsed.data.usage ?? {};
   const ctx = { resources };

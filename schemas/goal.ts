@@ -2,6 +2,16 @@ import { z } from "zod";
 import { componentListSchema } from "./component.js";
 
 export const clouds = ["aws", "gcp", "azure"] as const;
+/** Region names as each cloud writes them, with an example for the error message. */
+export const REGION_PATTERNS: Readonly<Record<(typeof clouds)[number], { pattern: RegExp; example: string }>> = {
+  aws: { pattern: /^[a-z]{2}(-[a-z]+)+-\d$/, example: '"us-east-1" or "eu-west-1"' },
+  azure: { pattern: /^[a-z]+[a-z0-9]*$/, example: '"westeurope" or "eastus"' },
+  gcp: { pattern: /^[a-z]+-[a-z]+\d+$/, example: '"europe-west1" or "us-central1"' },
+};
+
+/** The region a goal gets when it names none: the cloud's usual first region. */
+export const DEFAULT_REGIONS: Readonly<Record<(typeof clouds)[number], string>> = { aws: "us-east-1", azure: "eastus", gcp: "us-central1" };
+
 export const environments = ["dev", "staging", "prod"] as const;
 export const workloadTypes = ["web-api", "worker", "static-site", "data-pipeline", "internal-service"] as const;
 
@@ -30,16 +40,19 @@ export const usageAssumptionsSchema = z
   })
   .strict();
 
+/** A goal's name: also the prefix of every resource Atlas names after it. */
+export const goalNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "3-40 characters: lower-case letters, digits and dashes, starting with a letter");
+
 /** What the user wants built: the input of a planning run. */
 export const goalStatementSchema = z
   .object({
-    name: z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, "3-40 characters: lower-case letters, digits and dashes, starting with a letter"),
+    name: goalNameSchema,
     description: z.string().trim().min(1).max(4000),
     cloud: z.enum(clouds).default("aws"),
-    region: z
-      .string()
-      .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as "us-east-1"')
-      .default("us-east-1"),
+    /** the cloud's own region name: `us-east-1` (aws), `westeurope` (azure), `europe-west1` (gcp); default the cloud's {@link DEFAULT_REGIONS} entry */
+    region: z.string().min(1).max(40).optional(),
     environment: z.enum(environments),
     workload: z
       .object({
@@ -87,7 +100,13 @@ export const goalStatementSchema = z
      */
     components: componentListSchema.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((goal, ctx) => {
+    if (goal.region === undefined) return;
+    const { pattern, example } = REGION_PATTERNS[goal.cloud];
+    if (!pattern.test(goal.region)) ctx.addIssue({ code: "custom", path: ["region"], message: `a ${goal.cloud} region name such as ${example}` });
+  })
+  .transform((goal) => ({ ...goal, region: goal.region ?? DEFAULT_REGIONS[goal.cloud] }));
 
 export type GoalStatement = z.infer<typeof goalStatementSchema>;
 export type GoalStatementInput = z.input<typeof goalStatementSchema>;

@@ -24,7 +24,46 @@ export const componentKinds = [
   "aurora-cluster",
   "waf",
   "vpc-endpoint",
+  // Azure
+  "azure-vnet",
+  "azure-nat-gateway",
+  "azure-front-door",
+  "azure-app-gateway",
+  "azure-container-apps-env",
+  "azure-container-app",
+  "aks-cluster",
+  "aks-node-pool",
+  "azure-postgres",
+  "azure-mysql",
+  "azure-redis",
+  "azure-storage",
+  "azure-service-bus",
+  "azure-container-registry",
+  "azure-key-vault",
+  "azure-log-analytics",
+  "azure-monitor-alerts",
+  // Google Cloud
+  "gcp-vpc",
+  "gcp-load-balancer",
+  "cloud-armor",
+  "cloud-run",
+  "gke-cluster",
+  "gke-node-pool",
+  "cloud-sql-postgres",
+  "cloud-sql-mysql",
+  "memorystore-redis",
+  "gcs-bucket",
+  "pubsub",
+  "artifact-registry",
+  "secret-manager",
+  "cloud-logging",
+  "cloud-monitoring-alerts",
+  "cloud-scheduler",
+  "cloud-nat",
 ] as const;
+
+/** Compute platforms by cloud: what runs the containers (`none` for designs without them). */
+export const platforms = ["ecs-fargate", "eks", "container-apps", "aks", "cloud-run", "gke", "none"] as const;
 
 /** One deployable piece of the design. */
 export const componentSchema = z
@@ -57,7 +96,8 @@ export const networkSchema = z
     public_subnets: z.array(z.string()),
     private_subnets: z.array(z.string()),
     nat_gateways: z.number().int().min(0),
-    ingress: z.object({ type: z.enum(["alb", "cloudfront", "none"]), public: z.boolean(), tls: z.boolean() }).strict(),
+    /** alb, cloudfront (aws); front-door, app-gateway (azure); https-lb (gcp: external or internal Application Load Balancer) */
+    ingress: z.object({ type: z.enum(["alb", "cloudfront", "front-door", "app-gateway", "https-lb", "none"]), public: z.boolean(), tls: z.boolean() }).strict(),
     /** where tasks run: private subnets behind NAT, or public subnets with a public IP and no NAT (security groups allow no inbound but the ALB) */
     task_subnets: z.enum(["private", "public"]).default("private"),
     /** VPC endpoints: `s3` (gateway, free) and interface endpoints by service name (`ecr.api`, `ecr.dkr`, `logs`, `secretsmanager`, `sqs`) */
@@ -80,14 +120,14 @@ export const scheduleSchema = z
 
 export const computeSchema = z
   .object({
-    platform: z.enum(["ecs-fargate", "eks", "none"]),
+    platform: z.enum(platforms),
     /** vCPU per task or pod */
     cpu: z.number().min(0),
     memory_mb: z.number().int().min(0),
     min_replicas: z.number().int().min(0),
     max_replicas: z.number().int().min(0),
     target_cpu_percent: z.number().int().min(10).max(95),
-    /** EKS worker nodes, when the platform is eks */
+    /** worker nodes' instance type (EKS), VM size (AKS, `Standard_D4s_v5`) or machine type (GKE, `e2-standard-4`) */
     node_instance_type: z.string().nullable(),
     node_count: z.number().int().min(0),
     container_port: z.number().int().min(1).max(65535),
@@ -139,7 +179,8 @@ export const securitySchema = z
   .object({
     encryption_at_rest: z.boolean(),
     encryption_in_transit: z.boolean(),
-    kms: z.enum(["aws-managed", "customer-managed"]),
+    /** who holds the encryption keys: the cloud's own keys (`aws-managed`; `platform-managed` on azure and gcp) or a key the design creates */
+    kms: z.enum(["aws-managed", "platform-managed", "customer-managed"]),
     iam_scopes: z.array(iamScopeSchema),
     secrets: z.array(z.object({ name: z.string(), purpose: z.string() }).strict()),
     /** an AWS WAF web ACL (managed common and known-bad-inputs rule groups) in front of the public entry point */

@@ -135,7 +135,7 @@ export const approvalDecisionSchema = withDecisionRules(
 export const artifactFileSchema = z
   .object({
     path: z.string(),
-    kind: z.enum(["terraform", "kubernetes", "helm", "delivery", "doc"]),
+    kind: z.enum(["terraform", "kubernetes", "helm", "delivery", "bicep", "doc"]),
     sha256: z.string().length(64),
     bytes: z.number().int(),
     content: z.string(),

@@ -7,7 +7,7 @@ import { commandLineVars } from "./validate-vars.js";
 
 const usage = (command: string) => `Usage:
   ${command} <dir | plan.json> [--json] [--env dev|staging|prod] [--policy <dir>]
-      [--region <aws-region>] [--budget USD] [--allow-unpriced] [--usage-file <infracost-usage.yml>]
+      [--region <region>] [--budget USD] [--allow-unpriced] [--usage-file <infracost-usage.yml>]
       [--var name=value ...] [--var-file <file.tfvars | file.tfvars.json> ...]
   ${command} --rules [--json] [--policy <dir>]
 
@@ -17,8 +17,8 @@ local modules. Registry and git modules cannot be fetched: each is a TF_MODULE_N
 A value that stays unknown and decides a high-severity check is a "Cannot verify" finding, not a pass.
 A plan JSON (terraform plan -out plan.out && terraform show -json plan.out > plan.json) is read with the
 values Terraform resolved, modules included; give the plan alone, not beside the .tf it came from.
-Every report has a cost section (region: --region, else the region the aws provider names, else
-us-east-1). With --budget, the status FAILs over the budget and while any resource is unpriced, unless
+Every report has a cost section (region: --region, else the region the Terraform names: the aws
+provider's, an azurerm location, a google region; else us-east-1, eastus or us-central1). With --budget, the status FAILs over the budget and while any resource is unpriced, unless
 --allow-unpriced.
 Exit codes: 0 PASS, 1 FAIL, 2 usage or input error.
 `;
@@ -44,12 +44,18 @@ function parseBudget(text: string | undefined): number | null | string {
 }
 
 /**
- * The region to price in when --region is not given: the one the aws provider names (in the
- * Terraform or a plan JSON), else us-east-1. Several regions: the first, with a note to say so.
+ * The region to price in when --region is not given: the one the Terraform names (the aws
+ * provider, an azurerm `location`, a google `region`; in .tf or a plan JSON), else the cloud's
+ * default. Several aws regions: the first, with a note to say so.
  */
-function pricingRegion(named: readonly string[], io: CliIo): string {
+function pricingRegion<R>(
+  resources: readonly R[],
+  named: readonly string[],
+  io: CliIo,
+  pick: (resources: readonly R[], named: readonly string[]) => string,
+): string {
   if (named.length > 1) io.stderr(`The aws providers name several regions (${named.join(", ")}); pricing uses ${named[0]}. Pass --region to choose.\n`);
-  return named[0] ?? "us-east-1";
+  return pick(resources, named);
 }
 
 /** Runs the validator CLI with `argv` (without node and script) and returns the exit code. */
@@ -82,6 +88,7 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     { gateCost },
     { parseUsageFile },
     { formatCost },
+    { defaultPricingRegion },
   ] = await Promise.all([
     import("../../iac/read-folder.js"),
     import("../../policies/engine.js"),
@@ -91,6 +98,7 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     import("../../nodes/validator/cost-gate.js"),
     import("../../pricing/usage-file.js"),
     import("./cost-text.js"),
+    import("../../pricing/clouds.js"),
   ]);
   try {
     const policy = values.policy ? await loadOrgPolicy(values.policy) : defaultOrgPolicy();
@@ -132,7 +140,7 @@ export async function runCli(argv: string[], io: CliIo, command = "pnpm validate
     const files = target.isFile() ? [{ path: basename(dir), content: await readFile(dir, "utf8") }] : await readIacFolder(resolve(dir));
     const scanned = await validateIac(files, { policy, terraform: { vars }, ...(env ? { environment: env as Environment } : {}) });
     const gated = gateCost(scanned, scanned.resources, {
-      region: values.region ?? pricingRegion(scanned.regions, io),
+      region: values.region ?? pricingRegion(scanned.resources, scanned.regions, io, defaultPricingRegion),
       usage: usage?.ok ? usage.usage : undefined,
       budgetUsd: budget,
       allowUnpriced: values["allow-unpriced"] === true,

@@ -22,10 +22,62 @@ const KIND_LABEL: Readonly<Record<PlanComponent["kind"], string>> = {
   "aurora-cluster": "Aurora cluster",
   waf: "AWS WAF",
   "vpc-endpoint": "VPC endpoints",
+  "azure-vnet": "Virtual network",
+  "azure-nat-gateway": "NAT gateway",
+  "azure-front-door": "Azure Front Door",
+  "azure-app-gateway": "Application Gateway",
+  "azure-container-apps-env": "Container Apps environment",
+  "azure-container-app": "Container App",
+  "aks-cluster": "AKS control plane",
+  "aks-node-pool": "AKS node pool",
+  "azure-postgres": "PostgreSQL Flexible Server",
+  "azure-mysql": "MySQL Flexible Server",
+  "azure-redis": "Azure Cache for Redis",
+  "azure-storage": "Storage account",
+  "azure-service-bus": "Service Bus",
+  "azure-container-registry": "Container Registry",
+  "azure-key-vault": "Key Vault",
+  "azure-log-analytics": "Log Analytics",
+  "azure-monitor-alerts": "Azure Monitor alerts",
+  "gcp-vpc": "VPC network",
+  "gcp-load-balancer": "Cloud Load Balancing",
+  "cloud-armor": "Cloud Armor",
+  "cloud-run": "Cloud Run",
+  "gke-cluster": "GKE control plane",
+  "gke-node-pool": "GKE node pool",
+  "cloud-sql-postgres": "Cloud SQL Postgres",
+  "cloud-sql-mysql": "Cloud SQL MySQL",
+  "memorystore-redis": "Memorystore Redis",
+  "gcs-bucket": "Cloud Storage bucket",
+  pubsub: "Pub/Sub",
+  "artifact-registry": "Artifact Registry",
+  "secret-manager": "Secret Manager",
+  "cloud-logging": "Cloud Logging",
+  "cloud-monitoring-alerts": "Cloud Monitoring alerts",
+  "cloud-scheduler": "Cloud Scheduler",
+  "cloud-nat": "Cloud NAT",
 };
 
+const STORES: ReadonlySet<string> = new Set([
+  "rds-postgres",
+  "rds-mysql",
+  "aurora-cluster",
+  "elasticache-redis",
+  "s3-bucket",
+  "azure-postgres",
+  "azure-mysql",
+  "azure-redis",
+  "azure-storage",
+  "cloud-sql-postgres",
+  "cloud-sql-mysql",
+  "memorystore-redis",
+  "gcs-bucket",
+]);
+const QUEUES: ReadonlySet<string> = new Set(["sqs-queue", "azure-service-bus", "pubsub"]);
+const MONITORING: ReadonlySet<string> = new Set(["cloudwatch-alarms", "azure-monitor-alerts", "cloud-monitoring-alerts"]);
+
 /** Dependencies on these (and alarms' edges) are placement, encryption or monitoring: drawn dotted so the data path stands out. */
-const AMBIENT: ReadonlySet<string> = new Set(["vpc", "kms-key"]);
+const AMBIENT: ReadonlySet<string> = new Set(["vpc", "kms-key", "azure-vnet", "gcp-vpc"]);
 
 /** A Mermaid node id for a component id: letters, digits and underscores only, never clashing with keywords. */
 export function nodeId(componentId: string): string {
@@ -45,8 +97,8 @@ export function escapeLabel(text: string): string {
 
 function shape(c: PlanComponent, label: string): string {
   const id = nodeId(c.id);
-  if (c.kind === "rds-postgres" || c.kind === "elasticache-redis" || c.kind === "s3-bucket") return `${id}[("${label}")]`;
-  if (c.kind === "sqs-queue") return `${id}(["${label}"])`;
+  if (STORES.has(c.kind) && c.kind !== "rds-mysql" && c.kind !== "aurora-cluster") return `${id}[("${label}")]`;
+  if (QUEUES.has(c.kind)) return `${id}(["${label}"])`;
   return `${id}["${label}"]`;
 }
 
@@ -80,7 +132,7 @@ export function renderDiagram(components: readonly PlanComponent[], ingress: Ing
     for (const dep of [...c.depends_on].sort()) {
       const kind = kinds.get(dep);
       if (!kind) continue;
-      const dotted = AMBIENT.has(kind) || c.kind === "cloudwatch-alarms";
+      const dotted = AMBIENT.has(kind) || MONITORING.has(c.kind);
       lines.push(`  ${nodeId(c.id)} ${dotted ? "-.->" : "-->"} ${nodeId(dep)}`);
     }
   }

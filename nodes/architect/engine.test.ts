@@ -100,9 +100,9 @@ describe("planDeterministic", () => {
     expect(JSON.stringify(outcome.plan.tradeoffs)).toContain("see networking/nat-gateway-cost-and-throughput.md");
   });
 
-  it("blocks unsupported clouds and regions with the list of priced regions", () => {
-    const gcp = planDeterministic(load("27-impossible-gcp.json"), ctx);
-    expect(gcp).toMatchObject({ kind: "blocked", reason: expect.stringContaining("only aws is built today") });
+  it("blocks unpriced regions of every cloud with the list of priced regions", () => {
+    const gcp = planDeterministic(load("gcp/11-unpriced-region.json"), ctx);
+    expect(gcp).toMatchObject({ kind: "blocked", reason: "region asia-south2 has no Google Cloud price card, so no cost can be checked against the budget" });
     const region = planDeterministic(load("28-impossible-unpriced-region.json"), ctx);
     if (region.kind !== "blocked") throw new Error("expected blocked");
     expect(region.arithmetic.join("\n")).toContain(

@@ -2,15 +2,16 @@ import { isAtlasError } from "../../lib/errors.js";
 import { SUPPORTED_REGIONS } from "../../pricing/index.js";
 import { type GoalStatement, goalStatementSchema } from "../../schemas/goal.js";
 import { type PlanConstraint, type PlanSpec, planSpecSchema } from "../../schemas/plan.js";
-import type { Finding } from "../../schemas/reports.js";
 import { assemblePlan } from "./assemble.js";
 import { cents, dollars } from "./bill.js";
 import { blockedArithmetic, fitBudget } from "./budget-fit.js";
 import { carryFrom, forCap } from "./carry.js";
+import { planOtherCloud } from "./clouds/plan.js";
 import { type Intent, intentOf } from "./constraints/intent.js";
 import { judgeConstraints } from "./constraints/judge.js";
 import { readConstraints } from "./constraints/read.js";
 import { type Design, initialDesign, sizeDesign } from "./design.js";
+import type { PlanContext, PlanOutcome } from "./outcome.js";
 import { type ResolvedPattern, selectPattern } from "./patterns.js";
 import { redundancyFor } from "./redundancy.js";
 import { parseComments } from "./revise-comments.js";
@@ -20,33 +21,9 @@ import { HEADROOM, MAX_TASKS_PER_SERVICE, PIPELINE_GB_PER_VCPU_HOUR } from "./si
 import { dbRung, MAX_DB_LOAD } from "./sizing-db.js";
 import { raiseToSlo, sloArithmetic } from "./slo.js";
 
-/** What the architect node hands the planner besides the goal. */
-export interface PlanContext {
-  planId: string;
-  traceId: string;
-  version: number;
-  parentVersion: number | null;
-  /** Runbook passages the node retrieved; passed through and referred to in rationale. */
-  citations: { source: string; heading_path: string[]; line_start: number; line_end: number; reason: string; excerpt?: string }[];
-  /** Validator findings from the FAIL that sent the plan back. */
-  findings?: Finding[];
-  /** A reviewer's "revise" comments, oldest first, all rounds. */
-  revisionComments?: string[];
-  /** The version being revised. */
-  previous?: PlanSpec;
-}
-
-/** A plan, or why none can be made, with the arithmetic that shows it. */
-export type PlanOutcome = { kind: "plan"; plan: PlanSpec } | { kind: "blocked"; reason: string; arithmetic: string[] };
+export type { PlanContext, PlanOutcome } from "./outcome.js";
 
 function unsupported(goal: GoalStatement): PlanOutcome | null {
-  if (goal.cloud !== "aws") {
-    return {
-      kind: "blocked",
-      reason: `only aws is built today; "${goal.cloud}" has no patterns, prices or Terraform modules`,
-      arithmetic: [`requested cloud: ${goal.cloud}`, "supported clouds: aws", `priced aws regions: ${SUPPORTED_REGIONS.join(", ")}`],
-    };
-  }
   if (!SUPPORTED_REGIONS.includes(goal.region)) {
     return {
       kind: "blocked",
@@ -161,6 +138,8 @@ function revisionHeader(ctx: PlanContext): string[] {
  */
 export function planDeterministic(goalInput: GoalStatement, ctx: PlanContext, options: { advise?: boolean } = {}): PlanOutcome {
   const goal = goalStatementSchema.parse(goalInput);
+  // Azure and Google Cloud: the same contract over their own catalogues (clouds/plan.ts)
+  if (goal.cloud !== "aws") return planOtherCloud(goal, ctx, options);
   const refused = unsupported(goal);
   if (refused) return refused;
   try {

@@ -1,9 +1,14 @@
 import { createHash } from "node:crypto";
+import { AtlasError } from "../../lib/errors.js";
 import type { PlanSpec } from "../../schemas/plan.js";
 import type { ArtifactFile, BuildArtifacts } from "../../schemas/reports.js";
+import { renderAzure } from "./azure/index.js";
+import { renderCloudKubernetes } from "./cloud-kubernetes/index.js";
+import { renderCloudReadme } from "./cloud-readme.js";
 import { makeContext, type RenderedFile } from "./context.js";
 import type { Conventions } from "./conventions.js";
 import { type DeliveryOptions, renderDelivery } from "./delivery/index.js";
+import { renderGcp } from "./gcp/index.js";
 import { renderHelm } from "./helm.js";
 import { runsOnKubernetes } from "./kubernetes.js";
 import { renderKubernetes } from "./kustomize.js";
@@ -32,6 +37,7 @@ function compare(a: string, b: string): number {
 
 function kindOf(path: string): ArtifactFile["kind"] {
   if (path.startsWith("terraform/")) return "terraform";
+  if (path.startsWith("bicep/")) return "bicep";
   if (path.startsWith("kubernetes/")) return "kubernetes";
   if (path.startsWith("helm/")) return "helm";
   if (path.startsWith("pipelines/") || path.startsWith("gitops/")) return "delivery";
@@ -55,6 +61,7 @@ function kindOf(path: string): ArtifactFile["kind"] {
  *   (on EKS) a schedule a CronJob cannot keep exactly
  */
 export function renderArtifacts(plan: PlanSpec, conventions: Partial<Conventions> = {}, delivery: DeliveryOptions = {}): BuildArtifacts {
+  if (plan.cloud !== "aws") return packFiles(plan, renderOtherCloud(plan));
   const ctx = makeContext(plan, conventions);
   // Every renderer's files are concatenated here, and only here.
   const rendered: RenderedFile[] = [...renderTerraform(ctx), ...(runsOnKubernetes(ctx) ? [...renderKubernetes(ctx, ctx.conventions), ...renderHelm(ctx)] : [])];
@@ -72,7 +79,39 @@ export function renderArtifacts(plan: PlanSpec, conventions: Partial<Conventions
       rendered.map((file) => file.path),
     ),
   );
-  const files: ArtifactFile[] = rendered
+  return packFiles(plan, rendered);
+}
+
+/** The cloud a component kind belongs to: `azure-*`/`aks-*` Azure, Google Cloud's own names, the rest AWS. */
+export function cloudOfKind(kind: PlanSpec["components"][number]["kind"]): PlanSpec["cloud"] {
+  if (kind.startsWith("azure-") || kind.startsWith("aks-")) return "azure";
+  if (/^(gcp-|gke-|cloud-|memorystore-|gcs-)/.test(kind) || ["pubsub", "artifact-registry", "secret-manager"].includes(kind)) return "gcp";
+  return "aws";
+}
+
+/** Azure (Terraform and Bicep) or Google Cloud (Terraform), and their README. */
+function renderOtherCloud(plan: PlanSpec): RenderedFile[] {
+  const foreign = plan.components.filter((c) => cloudOfKind(c.kind) !== plan.cloud);
+  if (foreign.length > 0)
+    throw new AtlasError("VALIDATION_FAILED", `Plan ${plan.plan_id} targets ${plan.cloud} but has components of another cloud`, {
+      issues: [
+        { path: "cloud", message: `"${plan.cloud}" does not match components ${foreign.map((c) => `${c.id} (${c.kind}, ${cloudOfKind(c.kind)})`).join(", ")}` },
+      ],
+    });
+  // AKS and GKE designs also get their workload's manifests and chart (nothing for other platforms)
+  const rendered = [...(plan.cloud === "azure" ? renderAzure(plan) : renderGcp(plan)), ...renderCloudKubernetes(plan)];
+  return [
+    ...rendered,
+    renderCloudReadme(
+      plan,
+      rendered.map((file) => file.path),
+    ),
+  ];
+}
+
+/** Sorted files, each with its SHA-256, and the digest over them. */
+function packFiles(plan: PlanSpec, rendered: readonly RenderedFile[]): BuildArtifacts {
+  const files: ArtifactFile[] = [...rendered]
     .sort((a, b) => compare(a.path, b.path))
     .map(({ path, content }) => ({ path, kind: kindOf(path), sha256: sha256(content), bytes: Buffer.byteLength(content, "utf8"), content }));
   return { plan_id: plan.plan_id, plan_version: plan.version, trace_id: plan.trace_id, files, digest: artifactDigest(files) };

@@ -6,7 +6,7 @@ import { validateIac } from "../engine.js";
 import { builtinRules } from "./index.js";
 
 const ROOT = join(import.meta.dirname, "fixtures");
-const TRIVY_ID = /^(AWS|KSV)-\d{4}$/;
+const TRIVY_ID = /^(AWS|KSV|AZU|GCP)-\d{4}$/;
 
 /** The files of one case (`fail` or `pass`) of a fixture folder, as the validator reads them. */
 function caseFiles(id: string, which: "fail" | "pass"): IacFile[] {

@@ -12,6 +12,8 @@ import { rdsRules } from "./aws-rds.js";
 import { s3Rules } from "./aws-s3.js";
 import { serverlessRules } from "./aws-serverless.js";
 import { vpcRules } from "./aws-vpc.js";
+import { azureRules } from "./azure.js";
+import { gcpRules } from "./gcp.js";
 import { helmRules } from "./helm.js";
 import { governanceK8sRules } from "./k8s-governance.js";
 import { hostRules } from "./k8s-host.js";
@@ -48,4 +50,6 @@ export const builtinRules: readonly Rule[] = [
   ...secretRules,
   ...helmRules,
   ...pipelineRules,
+  ...gcpRules,
+  ...azureRules,
 ];

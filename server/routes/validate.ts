@@ -3,6 +3,7 @@ import { z } from "zod";
 import { gateCost } from "../../nodes/validator/cost-gate.js";
 import { validateIac } from "../../policies/engine.js";
 import { defaultOrgPolicy } from "../../policies/org-policy-schema.js";
+import { defaultPricingRegion } from "../../pricing/clouds.js";
 import { parseResourceUsage } from "../../pricing/usage-file.js";
 import { costSectionSchema, findingSchema } from "../../schemas/reports.js";
 import type { ServerDeps } from "../deps.js";
@@ -26,7 +27,7 @@ export const validateBodySchema = z
       .min(1)
       .max(500),
     environment: z.enum(["dev", "staging", "prod"]).optional(),
-    /** region whose prices to use; when absent, the region of the Terraform's aws provider, else us-east-1 */
+    /** region whose prices to use; when absent, the region the Terraform names (aws provider, azurerm `location`, google `region`), else us-east-1, eastus or us-central1 */
     region: z.string().optional(),
     /** monthly budget in USD: over it, or anything unpriced (unless `allow_unpriced`), the status is FAIL */
     budget_usd: z.number().min(0.01).max(1e9).optional(),
@@ -77,8 +78,8 @@ export const validateRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = async
     const policy = deps.orgPolicy ?? defaultOrgPolicy();
     const usage = body.usage ? parseResourceUsage(body.usage) : undefined;
     const gated = gateCost(report, report.resources, {
-      // the region asked for, else the one the Terraform's aws provider names, else us-east-1
-      region: body.region ?? report.regions[0] ?? "us-east-1",
+      // the region asked for, else the one the Terraform names (aws provider, azurerm location, google region), else the cloud's default
+      region: body.region ?? defaultPricingRegion(report.resources, report.regions),
       usage: usage?.ok ? usage.usage : undefined,
       budgetUsd: body.budget_usd ?? null,
       allowUnpriced: body.allow_unpriced === true,

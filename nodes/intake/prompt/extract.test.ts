@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { goalStatementSchema } from "../../../schemas/goal.js";
+import { goalNameSchema } from "../../../schemas/goal.js";
 import { type ExtractedField, interpretPrompt, slugFor } from "./extract.js";
 
 /** The fields as { path: value }, list paths gathered into arrays. */
@@ -139,7 +139,7 @@ describe("slugFor", () => {
     // words of another clause are not the name ("300 ms, staging API")
     expect(slugFor("$50 per day, 99.9 % of requests under 300 ms, staging API")).toBe("api");
     for (const prompt of ["!!", "42 rps", "Ünïcode only", "a", "x".repeat(300)]) {
-      expect(goalStatementSchema.shape.name.safeParse(slugFor(prompt)).success, prompt).toBe(true);
+      expect(goalNameSchema.safeParse(slugFor(prompt)).success, prompt).toBe(true);
     }
   });
 });
@@ -184,7 +184,7 @@ describe("interpretPrompt on generated prompts", () => {
       for (const field of fields) expect(prompt.includes(field.from), `${prompt}: ${field.path} from ${field.from}`).toBe(true);
       const scalars = fields.filter((f) => f.path !== "constraints" && f.path !== "compliance").map((f) => f.path);
       expect(new Set(scalars).size, prompt).toBe(scalars.length);
-      expect(goalStatementSchema.shape.name.safeParse(name).success, name).toBe(true);
+      expect(goalNameSchema.safeParse(name).success, name).toBe(true);
     }
   });
 

@@ -348,6 +348,21 @@ const PLACES: [RegExp, string][] = [
 ];
 const AWS_REGION = /\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)-\d\b/i;
 
+/** Azure region names as Azure writes them (`westeurope`, `eastus2`); the common ones, no places. */
+const AZURE_REGION =
+  /\b(?:(?:east|west|central|north|south|northcentral|southcentral|westcentral)us[23]?|(?:north|west)europe|uk(?:south|west)|francecentral|germanywestcentral|swedencentral|switzerlandnorth|norwayeast|polandcentral|italynorth|(?:east|southeast)asia|japan(?:east|west)|korea(?:central|south)|australia(?:east|southeast|central)|canada(?:central|east)|brazilsouth|centralindia|southafricanorth|uaenorth)\b/i;
+/** Google Cloud region names (`europe-west1`, `us-central1`). */
+const GCP_REGION =
+  /\b(?:us|europe|asia|australia|northamerica|southamerica|me|africa)-(?:north|south|east|west|central|northeast|southeast|northwest|southwest)\d{1,2}\b/i;
+
+/** One region of another cloud named in the prompt, not negated; two different ones are a choice, not a reading. */
+function readOtherRegion(prompt: string, pattern: RegExp): ExtractedField | null {
+  const named = hits(prompt, pattern).filter((h) => !negated(prompt, h.index));
+  const names = new Set(named.map((h) => h.text.toLowerCase()));
+  const first = named[0];
+  return names.size === 1 && first ? { path: "region", value: first.text.toLowerCase(), from: first.text } : null;
+}
+
 /**
  * The region: an AWS region name, else a place that names one, said as where it runs ("in
  * Frankfurt", "Frankfurt region"; "for London customers" is the audience, not the region); a
@@ -355,6 +370,7 @@ const AWS_REGION = /\b(?:us|eu|ap|sa|ca|me|af|il|mx)-(?:north|south|east|west|ce
  * reading. Places map to AWS regions, so they are not read for another cloud.
  */
 function readRegion(prompt: string, cloud: ExtractedField | null): ExtractedField | null {
+  if (cloud && cloud.value !== "aws") return readOtherRegion(prompt, cloud.value === "azure" ? AZURE_REGION : GCP_REGION);
   const named = hits(prompt, AWS_REGION).filter((h) => !negated(prompt, h.index));
   const names = new Set(named.map((h) => h.text.toLowerCase()));
   const first = named[0];
