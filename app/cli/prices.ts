@@ -4,7 +4,17 @@ import { type CliIo, isMain, parseCli, processIo, runMain } from "./args.js";
 // relative to where the command runs: `pnpm prices` runs at the repository root
 const DEFAULT_OUT = "pricing/data";
 
-const usage = (command: string) => `usage: ${command} refresh --region CODE [--region CODE ...] [--source DIR|URL] [--out DIR] [--offer CODE ...]
+const usage = (
+  command: string,
+) => `usage: ${command} refresh [--cloud aws|azure|gcp] --region CODE [--region CODE ...] [--source DIR|URL] [--out DIR] [--offer CODE ...] [--api-key KEY]
+  --cloud   aws (default), azure or gcp. Azure: rate cards <out>/azure/<region>.json (default out
+            ./pricing/data) from the Azure Retail Prices API (public, no credentials; --source a URL,
+            default https://prices.azure.com/api/retail/prices, or a folder of recorded pages
+            <folder>/<region>/*.json). Google Cloud: <out>/gcp/<region>.json from the Cloud Billing
+            Catalog API (--api-key or GOOGLE_API_KEY; --source a URL, default
+            https://cloudbilling.googleapis.com/v1, or a folder <folder>/<service id or slug>/*.json).
+            A key no price row matches keeps the current card's value and the card's source says so.
+  For aws:
   Rebuilds the price sheets <out>/<region>.json from the AWS Price List bulk offer files (public,
   no credentials): per region, EC2 (Linux/UNIX, shared tenancy, on-demand, per instance type),
   EBS, NAT gateway, public IPv4, VPC endpoints, data transfer out, Fargate, EKS, RDS per
@@ -36,6 +46,8 @@ export async function main(argv: string[], command = "pnpm prices", io: CliIo = 
         source: { type: "string" },
         out: { type: "string" },
         offer: { type: "string", multiple: true },
+        cloud: { type: "string" },
+        "api-key": { type: "string" },
       },
       minPositionals: 1,
       maxPositionals: 1,
@@ -52,6 +64,12 @@ export async function main(argv: string[], command = "pnpm prices", io: CliIo = 
     io.stderr(`error: --region is required\n${usage(command)}\n`);
     return 2;
   }
+  const cloud = args.values.cloud ?? "aws";
+  if (cloud !== "aws" && cloud !== "azure" && cloud !== "gcp") {
+    io.stderr(`error: --cloud must be aws, azure or gcp, got "${cloud}"\n${usage(command)}\n`);
+    return 2;
+  }
+  if (cloud !== "aws") return refreshOtherCloud(cloud, regions, args.values, io);
   // loaded only now: --help and usage errors need none of it
   const [{ refreshRegion }, { openSource }, { AtlasError }] = await Promise.all([
     import("../../pricing/refresh/refresh.js"),
@@ -82,6 +100,41 @@ export async function main(argv: string[], command = "pnpm prices", io: CliIo = 
     return 2;
   }
   return failed ? 2 : 0;
+}
+
+/** Azure or Google Cloud cards: one line per region with what was read and what was kept. */
+async function refreshOtherCloud(
+  cloud: "azure" | "gcp",
+  regions: readonly string[],
+  values: { source?: string | undefined; out?: string | undefined; "api-key"?: string | undefined },
+  io: CliIo,
+): Promise<number> {
+  const [{ refreshAzurePrices }, { refreshGcpPrices }, { AtlasError }] = await Promise.all([
+    import("../../pricing/refresh/azure.js"),
+    import("../../pricing/refresh/gcp.js"),
+    import("../../lib/errors.js"),
+  ]);
+  const out = resolve(values.out ?? DEFAULT_OUT, cloud);
+  const log = (line: string) => io.stderr(`${line}\n`);
+  const source = values.source === undefined ? {} : { source: values.source };
+  try {
+    const lines =
+      cloud === "azure"
+        ? (await refreshAzurePrices({ regions, out, log, ...source })).map(
+            (r) =>
+              `${r.region}: wrote ${r.path} (priceVersion ${r.priceVersion}); read ${r.refreshed.length} rates, kept ${r.kept.length}${r.kept.length ? ` (${r.kept.map((k) => k.key).join(", ")})` : ""}, missing ${r.missing.length}\n`,
+          )
+        : (await refreshGcpPrices({ regions, out, log, ...source, ...(values["api-key"] ? { apiKey: values["api-key"] } : {}) })).regions.map(
+            (r) =>
+              `${r.region}: wrote ${r.path} (priceVersion ${r.priceVersion}); read ${r.updated.length} rates, kept ${r.kept.length}${r.kept.length ? ` (${r.kept.join(", ")})` : ""}, missing ${r.missing.length}\n`,
+          );
+    for (const line of lines) io.stdout(line);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof AtlasError)) throw error;
+    io.stderr(`error: ${error.message}\n`);
+    return 2;
+  }
 }
 
 if (isMain(import.meta.url)) runMain(main);
