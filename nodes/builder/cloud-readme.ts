@@ -1,8 +1,39 @@
 import type { PlanSpec } from "../../schemas/plan.js";
+import { placeholdersIn } from "./cloud-kubernetes/index.js";
 import type { RenderedFile } from "./context.js";
 import { GENERATOR } from "./labels.js";
 
 const usd = (amount: number) => `$${amount.toFixed(2)}`;
+
+/** Variables the Terraform declares without a default: the operator must give each (`-var name=...` or a tfvars file). */
+export function requiredVariables(files: readonly RenderedFile[]): string[] {
+  const names: string[] = [];
+  for (const file of files.filter((f) => f.path.startsWith("terraform/") && f.path.endsWith(".tf"))) {
+    // the builder writes each block from `variable "x" {` to a closing brace at column 0
+    for (const match of file.content.matchAll(/^variable "([^"]+)" \{\n([\s\S]*?)^\}/gm)) {
+      if (!/^\s+default\s+=/m.test(match[2] ?? "")) names.push(match[1] as string);
+    }
+  }
+  return names.sort();
+}
+
+/** How to deploy the workload on AKS or GKE once the Terraform is applied: the placeholders to fill, then an overlay or the chart. */
+function deployWorkload(plan: PlanSpec, files: readonly RenderedFile[]): string[] {
+  const manifests = files.filter((file) => file.path.startsWith("kubernetes/") || file.path.startsWith("helm/"));
+  const placeholders = placeholdersIn(manifests.map((file) => file.content));
+  const chart = files.find((file) => file.path.startsWith("helm/") && file.path.endsWith("/Chart.yaml"))?.path.split("/")[1];
+  return [
+    "",
+    `Then the workload, on the ${plan.compute.platform.toUpperCase()} cluster, with its overlay or its chart (not both)${plan.compute.platform === "aks" ? "; the AKS API server is private, so run these from the virtual network or through `az aks command invoke`" : ""}. First replace these placeholders in the manifests and values with the environment's values:`,
+    "",
+    ...placeholders.map((p) => `- \`${p.token}\`: ${p.source}`),
+    "",
+    "```sh",
+    `kubectl apply -k kubernetes/overlays/${plan.environment}`,
+    ...(chart ? ["# or", `helm upgrade --install ${chart} helm/${chart} -f helm/${chart}/values-${plan.environment}.yaml`] : []),
+    "```",
+  ];
+}
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
 
 /**
@@ -10,7 +41,8 @@ const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, "
  * plan JSON checked by `atlas validate` first), what the design costs, and what this build does
  * not contain, so nobody takes a missing part for a forgotten one.
  */
-export function renderCloudReadme(plan: PlanSpec, paths: readonly string[]): RenderedFile {
+export function renderCloudReadme(plan: PlanSpec, files: readonly RenderedFile[]): RenderedFile {
+  const paths = files.map((file) => file.path);
   const azure = plan.cloud === "azure";
   const label = azure ? "Azure" : "Google Cloud";
   const input = azure ? "subscription_id" : "project_id";
@@ -39,14 +71,19 @@ export function renderCloudReadme(plan: PlanSpec, paths: readonly string[]): Ren
     "",
     "## Apply",
     "",
+    `Give every variable without a default in \`terraform/${plan.environment}.tfvars\`: ${requiredVariables(files)
+      .map((name) => `\`${name}\``)
+      .join(", ")} (\`${input}\` is your ${azure ? "subscription" : "project"}; the others are described in variables.tf).`,
+    "",
     "```sh",
     "cd terraform",
     "terraform init",
-    `terraform plan -var ${input}=<your ${azure ? "subscription id" : "project id"}> -out plan.out`,
+    `terraform plan -var-file ${plan.environment}.tfvars -out plan.out`,
     "terraform show -json plan.out > plan.json",
     `atlas validate plan.json --env ${plan.environment} --budget ${plan.cost.budget_usd}`,
     "terraform apply plan.out",
     "```",
+    ...(kubernetes && paths.some((path) => path.startsWith("kubernetes/")) ? deployWorkload(plan, files) : []),
     ...(azure && paths.includes("bicep/main.bicep")
       ? [
           "",

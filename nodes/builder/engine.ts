@@ -100,13 +100,7 @@ function renderOtherCloud(plan: PlanSpec): RenderedFile[] {
     });
   // AKS and GKE designs also get their workload's manifests and chart (nothing for other platforms)
   const rendered = [...(plan.cloud === "azure" ? renderAzure(plan) : renderGcp(plan)), ...renderCloudKubernetes(plan)];
-  return [
-    ...rendered,
-    renderCloudReadme(
-      plan,
-      rendered.map((file) => file.path),
-    ),
-  ];
+  return [...rendered, renderCloudReadme(plan, rendered)];
 }
 
 /** Sorted files, each with its SHA-256, and the digest over them. */

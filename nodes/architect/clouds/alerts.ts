@@ -14,34 +14,37 @@ export function alertsFor(d: CloudDesign, p: CloudProfile<unknown>): Alert[] {
   const burn = burnRateThreshold(d.goal.slo.availability);
   const p95 = d.goal.slo.p95_latency_ms ?? 1000;
   const azure = p.cloud === "azure";
-  const alerts: Alert[] = [
-    {
-      name: "compute-cpu-high",
-      metric: azure
-        ? d.runtime === "kubernetes"
-          ? "Microsoft.ContainerService/managedClusters node_cpu_usage_percentage"
-          : "Microsoft.App/containerApps CpuPercentage"
-        : d.runtime === "kubernetes"
-          ? "kubernetes.io/node/cpu/allocatable_utilization (%)"
-          : "run.googleapis.com/container/cpu/utilizations p95 (%)",
-      comparison: ">",
-      threshold: 85,
-      severity: warn,
-    },
-    {
-      name: "compute-memory-high",
-      metric: azure
-        ? d.runtime === "kubernetes"
-          ? "Microsoft.ContainerService/managedClusters node_memory_working_set_percentage"
-          : "Microsoft.App/containerApps MemoryPercentage"
-        : d.runtime === "kubernetes"
-          ? "kubernetes.io/node/memory/allocatable_utilization (%)"
-          : "run.googleapis.com/container/memory/utilizations p95 (%)",
-      comparison: ">",
-      threshold: 90,
-      severity: warn,
-    },
-  ];
+  const alerts: Alert[] = [];
+  // a static site runs nothing of its own: no compute to watch
+  if (d.runtime !== "none")
+    alerts.push(
+      {
+        name: "compute-cpu-high",
+        metric: azure
+          ? d.runtime === "kubernetes"
+            ? "Microsoft.ContainerService/managedClusters node_cpu_usage_percentage"
+            : "Microsoft.App/containerApps CpuPercentage"
+          : d.runtime === "kubernetes"
+            ? "kubernetes.io/node/cpu/allocatable_utilization (%)"
+            : "run.googleapis.com/container/cpu/utilizations p95 (%)",
+        comparison: ">",
+        threshold: 85,
+        severity: warn,
+      },
+      {
+        name: "compute-memory-high",
+        metric: azure
+          ? d.runtime === "kubernetes"
+            ? "Microsoft.ContainerService/managedClusters node_memory_working_set_percentage"
+            : "Microsoft.App/containerApps MemoryPercentage"
+          : d.runtime === "kubernetes"
+            ? "kubernetes.io/node/memory/allocatable_utilization (%)"
+            : "run.googleapis.com/container/memory/utilizations p95 (%)",
+        comparison: ">",
+        threshold: 90,
+        severity: warn,
+      },
+    );
   if (d.ingress !== "none") {
     alerts.push({
       name: "edge-5xx-rate",

@@ -22,6 +22,8 @@ export interface CloudAssembly {
   ctx: PlanContext;
   notes: string[];
   constraints: PlanConstraint[];
+  /** risks the planner found beyond the design's own (comments it could not act on) */
+  extraRisks?: PlanSpec["risks"];
 }
 
 function imageFor(d: CloudDesign): string {
@@ -71,7 +73,7 @@ function computeSection(a: CloudAssembly): PlanSpec["compute"] {
   return { ...common, platform: "none", cpu: 0, memory_mb: 0, min_replicas: 0, max_replicas: 0, target_cpu_percent: 70, image: "none", schedule: null };
 }
 
-function risksFor(a: CloudAssembly, estimated: number): PlanSpec["risks"] {
+function risksFor(a: CloudAssembly): PlanSpec["risks"] {
   const { design: d, profile: p, bill } = a;
   const risks: PlanSpec["risks"] = [];
   const parts = p.slaParts(d);
@@ -131,7 +133,6 @@ function risksFor(a: CloudAssembly, estimated: number): PlanSpec["risks"] {
         mitigation: `${c.how}; approve only if that is acceptable, or revise the goal`,
       });
   }
-  if (estimated < d.goal.slo.availability) risks.push({ id: "slo-below", title: "estimate below objective", severity: "high", mitigation: "raise the design" });
   return risks;
 }
 
@@ -293,7 +294,7 @@ export function assembleCloudPlan(a: CloudAssembly): PlanSpec {
       availability_target: goal.slo.availability,
       estimated_availability: estimated,
     },
-    risks: risksFor(a, estimated),
+    risks: [...risksFor(a), ...(a.extraRisks ?? [])],
     tradeoffs: tradeoffsFor(a),
     citations: ctx.citations.map((c) => ({ ...c, heading_path: [...c.heading_path] })),
     diagram: renderDiagram(components, diagramIngress),

@@ -171,11 +171,15 @@ export const azureProfile: CloudProfile<AzureSpec> = {
       add({
         id: "aks-nodes",
         kind: "aks-node-pool",
-        role: `${nodes} × ${azureProfile.node.type} nodes across ${d.zones} zone(s)`,
+        role: `${nodes} × ${azureProfile.node.type} nodes across ${d.zones} zone(s), 128 GiB Premium SSD OS disks`,
         size: azureProfile.node.type,
         count: nodes,
         depends_on: ["aks", ...workloadDeps.filter((id) => id !== "vnet")],
-        specs: [{ kind: "vm", size: azureProfile.node.type, count: nodes }],
+        // each node's OS disk is a managed disk (128 GiB Premium SSD, AKS's default for this size)
+        specs: [
+          { kind: "vm", size: azureProfile.node.type, count: nodes },
+          { kind: "managed-disk", sku: "Premium_LRS", sizeGb: 128, count: nodes },
+        ],
       });
     }
     if (d.runtime !== "none")

@@ -112,6 +112,14 @@ describe("Azure plans", () => {
     expect(hard.kind).toBe("blocked");
   });
 
+  it("says which reviewer comments it did not act on, instead of a silent new version", () => {
+    const first = plan({});
+    const outcome = planDeterministic(goal({}), { ...ctx, version: 2, parentVersion: 1, previous: first, revisionComments: ["use a bigger database"] });
+    if (outcome.kind !== "plan") throw new Error("expected a plan");
+    expect(outcome.plan.risks.find((r) => r.id === "revision-comments-not-applied")?.mitigation).toContain('"use a bigger database"');
+    expect(outcome.plan.revision_notes[0]).toBe("v2 revises v1");
+  });
+
   it("is deterministic", () => {
     expect(plan({})).toEqual(plan({}));
   });

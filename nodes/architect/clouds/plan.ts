@@ -252,7 +252,19 @@ function planPriced(goal: GoalStatement, ctx: PlanContext, profile: AnyProfile, 
     );
   const notes = [...(ctx.parentVersion === null ? [] : [`v${ctx.version} revises v${ctx.parentVersion}`]), ...raised.notes, ...taken];
   if (ctx.findings?.length) notes.push(`validator findings of the previous version: ${[...new Set(ctx.findings.map((f) => f.rule_id))].join(", ")}`);
-  const plan: PlanSpec = assembleCloudPlan({ profile, design, sized: sizeCloud(design), bill, capCents, ctx, notes, constraints });
+  // a reviewer's free-text directives ("use a bigger database") are read by the AWS planner only
+  const comments = ctx.revisionComments ?? [];
+  const extraRisks: PlanSpec["risks"] = comments.length
+    ? [
+        {
+          id: "revision-comments-not-applied",
+          title: `${comments.length} reviewer comment(s) not acted on: the ${profile.label} planner reads goal changes, not free-text directives`,
+          severity: "medium",
+          mitigation: `Send the change as a goal change (changes: {...}) instead: ${comments.map((c) => `"${c}"`).join("; ")}`,
+        },
+      ]
+    : [];
+  const plan: PlanSpec = assembleCloudPlan({ profile, design, sized: sizeCloud(design), bill, capCents, ctx, notes, constraints, extraRisks });
   return { kind: "plan", plan: planSpecSchema.parse(plan) };
 }
 
