@@ -52,7 +52,14 @@ export const goalStatementSchema = z
     description: z.string().trim().min(1).max(4000),
     cloud: z.enum(clouds).default("aws"),
     /** the cloud's own region name: `us-east-1` (aws), `westeurope` (azure), `europe-west1` (gcp); default the cloud's {@link DEFAULT_REGIONS} entry */
-    region: z.string().min(1).max(40).optional(),
+    region: z
+      .string()
+      .min(1)
+      .max(40)
+      // any cloud's form here; the cloud's own form is checked below (a rule across fields JSON Schema cannot say)
+      .regex(/^(?:[a-z]{2}(?:-[a-z]+)+-\d|[a-z]+[a-z0-9]*|[a-z]+-[a-z]+\d+)$/, 'a region name such as "us-east-1", "westeurope" or "europe-west1"')
+      .describe('the cloud\'s own region name: aws "us-east-1", azure "westeurope", gcp "europe-west1"; default us-east-1, eastus or us-central1')
+      .optional(),
     environment: z.enum(environments),
     workload: z
       .object({

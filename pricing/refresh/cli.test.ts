@@ -32,7 +32,7 @@ describe("pnpm prices", () => {
   it("--help documents the refresh, its offline folder layout and its need for the network", async () => {
     const { code, stdout } = await run(["--help"]);
     expect(code).toBe(0);
-    expect(stdout).toContain("refresh --region CODE");
+    expect(stdout).toContain("refresh [--cloud aws|azure|gcp] --region CODE");
     expect(stdout).toContain("<offerCode>/<region>.csv");
     expect(stdout).toContain("Needs network access");
   });
