@@ -7,7 +7,10 @@ import { renderArtifacts } from "./engine.js";
 describe("README of an Azure or Google Cloud build", () => {
   it("lists the variables declared without a default, and only those", () => {
     const files = [
-      { path: "terraform/variables.tf", content: 'variable "b" {\n  type = string\n}\n\nvariable "a" {\n  type    = string\n  default = "x"\n}\n\nvariable "c" {\n  type = list(string)\n}\n' },
+      {
+        path: "terraform/variables.tf",
+        content: 'variable "b" {\n  type = string\n}\n\nvariable "a" {\n  type    = string\n  default = "x"\n}\n\nvariable "c" {\n  type = list(string)\n}\n',
+      },
       { path: "README.md", content: 'variable "z" {\n}\n' },
     ];
     expect(requiredVariables(files)).toEqual(["b", "c"]);

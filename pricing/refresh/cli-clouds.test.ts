@@ -44,7 +44,19 @@ describe("pnpm prices refresh --cloud", () => {
 
   it("rebuilds a Google Cloud card from recorded Catalog pages", async () => {
     const out = dataDir("gcp", "us-central1");
-    const { code, stdout } = await run(["refresh", "--cloud", "gcp", "--region", "us-central1", "--source", join(FIXTURES, "gcp"), "--out", out, "--api-key", "unused-for-folders"]);
+    const { code, stdout } = await run([
+      "refresh",
+      "--cloud",
+      "gcp",
+      "--region",
+      "us-central1",
+      "--source",
+      join(FIXTURES, "gcp"),
+      "--out",
+      out,
+      "--api-key",
+      "unused-for-folders",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^us-central1: wrote .*gcp\/us-central1\.json/);
     const card = rateCardSchema.parse(JSON.parse(readFileSync(join(out, "gcp", "us-central1.json"), "utf8")));
