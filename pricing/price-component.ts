@@ -1,32 +1,13 @@
-import { z } from "zod";
-import { AtlasError, type FieldIssue } from "../lib/errors.js";
 import { getRegionPrices } from "./catalogue.js";
 import { type ComponentKind, type ComponentSpec, componentSpecSchema } from "./component-spec.js";
 import { priceSpec } from "./components/index.js";
-import { fromCents, roundComponents } from "./money.js";
-import type { CostComponent, UsageValues } from "./types.js";
+import { priceOneSpec, type SpecPrice, usageValuesSchema } from "./pricer.js";
+import type { UsageValues } from "./types.js";
 
-/** Monthly usage figures: finite, non-negative numbers keyed by usage name. */
-export const usageValuesSchema = z.record(z.string(), z.number().nonnegative());
+export { usageValuesSchema };
 
 /** Price of one component, rounded the same way `estimateCost` rounds resources. */
-export interface ComponentPrice {
-  kind: ComponentKind;
-  region: string;
-  priceVersion: string;
-  /** Sum of the rounded components (USD); usage-based items without usage count as 0. */
-  monthlyCost: number;
-  costComponents: CostComponent[];
-  /** Usage-based components left unpriced because no usage was given for them. */
-  unpricedUsageItems: number;
-}
-
-function toIssues(error: z.ZodError, root: string): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    path: [root, ...issue.path.map(String)].join("."),
-    message: issue.message,
-  }));
-}
+export type ComponentPrice = SpecPrice<ComponentKind>;
 
 /**
  * Prices a component from its size alone, for the planner, before any Terraform exists.
@@ -39,27 +20,8 @@ function toIssues(error: z.ZodError, root: string): FieldIssue[] {
  *   names the region then)
  */
 export function priceComponent(spec: ComponentSpec, region: string, usage: UsageValues = {}): ComponentPrice {
-  const parsedSpec = componentSpecSchema.safeParse(spec);
-  if (!parsedSpec.success) {
-    throw new AtlasError("VALIDATION_FAILED", "Invalid component spec", { issues: toIssues(parsedSpec.error, "spec") });
-  }
-  const parsedUsage = usageValuesSchema.safeParse(usage);
-  if (!parsedUsage.success) {
-    throw new AtlasError("VALIDATION_FAILED", "Invalid usage figures", { issues: toIssues(parsedUsage.error, "usage") });
-  }
-  const prices = getRegionPrices(region);
-  const result = priceSpec(parsedSpec.data, prices, parsedUsage.data);
-  if (!result.ok) {
-    // a valid spec the region's sheet has no rate for: callers may tell it from a malformed spec
-    throw new AtlasError("VALIDATION_FAILED", result.reason, { issues: [{ path: "spec", message: result.reason }], details: { unpricedIn: prices.region } });
-  }
-  const rounded = roundComponents(result.components);
-  return {
-    kind: parsedSpec.data.kind,
-    region: prices.region,
-    priceVersion: prices.priceVersion,
-    monthlyCost: fromCents(rounded.cents),
-    costComponents: rounded.components,
-    unpricedUsageItems: rounded.unpricedUsageItems,
-  };
+  return priceOneSpec(componentSpecSchema, "component spec", spec, usage, () => {
+    const prices = getRegionPrices(region);
+    return { region: prices.region, priceVersion: prices.priceVersion, price: (parsed, values) => priceSpec(parsed, prices, values) };
+  });
 }

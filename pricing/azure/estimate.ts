@@ -1,10 +1,8 @@
-import { z } from "zod";
 import type { TerraformResource } from "../../iac/types.js";
-import { AtlasError } from "../../lib/errors.js";
-import { fromCents, roundComponents } from "../money.js";
-import type { CostEstimate, RawComponent, ResourceCost, UnsupportedResource, UsageValues } from "../types.js";
+import { estimateWith, parseEstimateOptions } from "../pricer.js";
+import type { CostEstimate, UsageValues } from "../types.js";
 import { getAzureRates } from "./catalogue.js";
-import { azureUsageValuesSchema, priceAzureSpec } from "./price.js";
+import { priceAzureSpec } from "./price.js";
 import { planAzureResource } from "./terraform.js";
 
 /** Options for `estimateAzure`. */
@@ -13,41 +11,6 @@ export interface AzureEstimateOptions {
   region: string;
   /** Monthly usage per resource address, e.g. `{ "azurerm_nat_gateway.main": { monthly_data_processed_gb: 500 } }`. */
   usage?: Record<string, UsageValues>;
-}
-
-const optionsSchema = z.object({
-  region: z.string().min(1),
-  usage: z.record(z.string(), azureUsageValuesSchema).optional(),
-});
-
-/**
- * The usage figures for one resource instance, as Infracost's usage file gives them: the exact
- * address, else the wildcard over its instances (`azurerm_nat_gateway.main[*]`), else the address
- * without an index. Same lookup as `pricing/estimate.ts`, kept here because that module imports this one.
- */
-function usageFor(usage: Readonly<Record<string, UsageValues>>, address: string): UsageValues {
-  const base = address.replace(/\[(?:\d+|"(?:[^"\\]|\\.)*")\]$/, "");
-  for (const key of [address, `${base}[*]`, base]) if (Object.hasOwn(usage, key)) return usage[key] ?? {};
-  return {};
-}
-
-function byAddress<T extends { address: string }>(a: T, b: T): number {
-  // Code-unit order, so the result does not depend on the machine's locale.
-  return a.address < b.address ? -1 : a.address > b.address ? 1 : 0;
-}
-
-/** Multiplies configuration-based quantities by `count`/`for_each`; usage figures are per address already. */
-function scale(components: RawComponent[], instances: number): RawComponent[] {
-  if (instances === 1) return components;
-  return components.map((c) =>
-    c.usageBased || c.monthlyQuantity === null
-      ? c
-      : {
-          ...c,
-          ...(c.hourlyQuantity === undefined ? {} : { hourlyQuantity: c.hourlyQuantity * instances }),
-          monthlyQuantity: c.monthlyQuantity * instances,
-        },
-  );
 }
 
 /**
@@ -61,61 +24,12 @@ function scale(components: RawComponent[], instances: number): RawComponent[] {
  *   lists the supported ones) or malformed usage figures
  */
 export function estimateAzure(resources: readonly TerraformResource[], options: AzureEstimateOptions): CostEstimate {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new AtlasError("VALIDATION_FAILED", "Invalid estimate options", {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.map(String).join("."), message: i.message })),
-    });
-  }
-  const card = getAzureRates(parsed.data.region);
-  const usage = parsed.data.usage ?? {};
-  const ctx = { resources };
-  const priced: ResourceCost[] = [];
-  const unsupported: UnsupportedResource[] = [];
-  const free: string[] = [];
-  let totalCents = 0;
-  let usageItems = 0;
-
-  for (const resource of [...resources].sort(byAddress)) {
-    const { address, type } = resource;
-    const plan = planAzureResource(resource, ctx);
-    if (plan.kind === "free") {
-      free.push(address);
-      continue;
-    }
-    if (plan.kind === "unsupported") {
-      unsupported.push({ address, type, reason: plan.reason });
-      continue;
-    }
-    const values = usageFor(usage, address);
-    const raw: RawComponent[] = [];
-    let failure: string | undefined;
-    for (const spec of plan.specs) {
-      const result = priceAzureSpec(spec, card, values);
-      if (!result.ok) {
-        failure = result.reason;
-        break;
-      }
-      raw.push(...result.components);
-    }
-    if (failure !== undefined) {
-      unsupported.push({ address, type, reason: failure });
-      continue;
-    }
-    const rounded = roundComponents(scale(raw, plan.instances));
-    totalCents += rounded.cents;
-    usageItems += rounded.unpricedUsageItems;
-    priced.push({ address, type, file: resource.file, line: resource.line, monthlyCost: fromCents(rounded.cents), costComponents: rounded.components });
-  }
-
-  return {
-    currency: "USD",
+  const { region, usage } = parseEstimateOptions(options);
+  const card = getAzureRates(region);
+  return estimateWith(resources, usage, {
     region: card.region,
     priceVersion: card.priceVersion,
-    totalMonthlyCost: fromCents(totalCents),
-    totalUsageBasedItems: usageItems,
-    resources: priced,
-    unsupported,
-    free,
-  };
+    plan: planAzureResource,
+    price: (spec, values) => priceAzureSpec(spec, card, values),
+  });
 }

@@ -1,18 +1,10 @@
-import { z } from "zod";
-import { AtlasError, type FieldIssue } from "../../lib/errors.js";
 import { HOURS_PER_MONTH } from "../catalogue.js";
-import { fromCents, roundComponents } from "../money.js";
+import { priceOneSpec, type SpecPrice } from "../pricer.js";
 import type { RateCard } from "../rate-card.js";
-import type { CostComponent, PricingResult, RawComponent, UsageValues } from "../types.js";
+import type { PricingResult, RawComponent, UsageValues } from "../types.js";
 import { getAzureRates } from "./catalogue.js";
 import { flexibleComputeKey, MANAGED_DISK_TIERS, managedDiskKey, redisKey, storageKey, vmKey } from "./rates.js";
 import { type AzureSpec, type AzureSpecKind, azureSpecSchema } from "./specs.js";
-
-/**
- * Monthly usage figures: finite, non-negative numbers keyed by usage name (the same rule as
- * `pricing/price-component.ts`, declared here so the AWS modules can import this one without a cycle).
- */
-export const azureUsageValuesSchema = z.record(z.string(), z.number().nonnegative());
 
 const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 /** Registries are billed per day; a 730-hour month has 730 / 24 of them. */
@@ -321,20 +313,7 @@ export function priceAzureSpec(spec: AzureSpec, card: RateCard, usage: UsageValu
 }
 
 /** Price of one Azure component, rounded the way `estimateAzure` rounds resources. */
-export interface AzureComponentPrice {
-  kind: AzureSpecKind;
-  region: string;
-  priceVersion: string;
-  /** Sum of the rounded components (USD); usage-based items without usage count as 0. */
-  monthlyCost: number;
-  costComponents: CostComponent[];
-  /** Usage-based components left unpriced because no usage was given for them. */
-  unpricedUsageItems: number;
-}
-
-function toIssues(error: z.ZodError, root: string): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: [root, ...issue.path.map(String)].join("."), message: issue.message }));
-}
+export type AzureComponentPrice = SpecPrice<AzureSpecKind>;
 
 /**
  * Prices an Azure component from its size alone, for the architect, with the same arithmetic and
@@ -345,22 +324,8 @@ function toIssues(error: z.ZodError, root: string): FieldIssue[] {
  *   a size the card has no rate for (`details.unpricedIn` names the region then)
  */
 export function priceAzureComponent(spec: AzureSpec, region: string, usage: UsageValues = {}): AzureComponentPrice {
-  const parsedSpec = azureSpecSchema.safeParse(spec);
-  if (!parsedSpec.success) throw new AtlasError("VALIDATION_FAILED", "Invalid Azure component spec", { issues: toIssues(parsedSpec.error, "spec") });
-  const parsedUsage = azureUsageValuesSchema.safeParse(usage);
-  if (!parsedUsage.success) throw new AtlasError("VALIDATION_FAILED", "Invalid usage figures", { issues: toIssues(parsedUsage.error, "usage") });
-  const card = getAzureRates(region);
-  const result = priceAzureSpec(parsedSpec.data, card, parsedUsage.data);
-  if (!result.ok) {
-    throw new AtlasError("VALIDATION_FAILED", result.reason, { issues: [{ path: "spec", message: result.reason }], details: { unpricedIn: card.region } });
-  }
-  const rounded = roundComponents(result.components);
-  return {
-    kind: parsedSpec.data.kind,
-    region: card.region,
-    priceVersion: card.priceVersion,
-    monthlyCost: fromCents(rounded.cents),
-    costComponents: rounded.components,
-    unpricedUsageItems: rounded.unpricedUsageItems,
-  };
+  return priceOneSpec(azureSpecSchema, "Azure component spec", spec, usage, () => {
+    const card = getAzureRates(region);
+    return { region: card.region, priceVersion: card.priceVersion, price: (parsed, figures) => priceAzureSpec(parsed, card, figures) };
+  });
 }

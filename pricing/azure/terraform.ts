@@ -1,14 +1,11 @@
 import type { TerraformResource } from "../../iac/types.js";
+import type { ResourcePlan as GenericResourcePlan } from "../pricer.js";
 import { block, blocks, isExpression, optionalBool, optionalNumber, optionalString, requiredString, Unpriceable } from "../terraform/attributes.js";
 import { findRelated, type MapContext } from "../terraform/references.js";
 import type { AzureSpec } from "./specs.js";
 
 /** What the Azure estimator should do with one resource. */
-export type AzureResourcePlan =
-  | { kind: "free" }
-  | { kind: "unsupported"; reason: string }
-  /** `instances` is what `count` / `for_each` multiply the specs by. */
-  | { kind: "priced"; specs: AzureSpec[]; instances: number };
+export type AzureResourcePlan = GenericResourcePlan<AzureSpec>;
 
 type Attrs = Record<string, unknown>;
 type Mapper = (resource: TerraformResource, ctx: MapContext) => AzureSpec[] | "free";

@@ -1,16 +1,11 @@
-import { z } from "zod";
-import { AtlasError, type FieldIssue } from "../../lib/errors.js";
 import { HOURS_PER_MONTH } from "../catalogue.js";
 import { fail, hourly, monthly, ok, tidyPrice, usage } from "../components/build.js";
-import { fromCents, roundComponents } from "../money.js";
+import { priceOneSpec, type SpecPrice } from "../pricer.js";
 import type { RateCard } from "../rate-card.js";
-import type { CostComponent, PricingResult, RawComponent, UsageValues } from "../types.js";
+import type { PricingResult, RawComponent, UsageValues } from "../types.js";
 import { getGcpRates } from "./catalogue.js";
 import { type ComputeFamily, REDIS_BANDS, type RedisBand } from "./rates.js";
 import { type GcpSpec, type GcpSpecKind, gcpSpecSchema } from "./specs.js";
-
-/** Monthly usage figures: finite, non-negative numbers keyed by usage name (as `pricing/price-component.ts`). */
-export const gcpUsageValuesSchema = z.record(z.string(), z.number().nonnegative());
 
 type Spec<K extends GcpSpecKind> = Extract<GcpSpec, { kind: K }>;
 
@@ -371,20 +366,7 @@ export function priceGcpSpec(spec: GcpSpec, card: RateCard, values: UsageValues 
 }
 
 /** Price of one Google Cloud spec, rounded the same way the estimate rounds resources. */
-export interface GcpComponentPrice {
-  kind: GcpSpecKind;
-  region: string;
-  priceVersion: string;
-  /** Sum of the rounded components (USD); usage-based items without usage count as 0. */
-  monthlyCost: number;
-  costComponents: CostComponent[];
-  /** Usage-based components left unpriced because no usage was given for them. */
-  unpricedUsageItems: number;
-}
-
-function toIssues(error: z.ZodError, root: string): FieldIssue[] {
-  return error.issues.map((issue) => ({ path: [root, ...issue.path.map(String)].join("."), message: issue.message }));
-}
+export type GcpComponentPrice = SpecPrice<GcpSpecKind>;
 
 /**
  * Prices a Google Cloud spec from its size alone, for the architect, before any Terraform exists.
@@ -392,26 +374,8 @@ function toIssues(error: z.ZodError, root: string): FieldIssue[] {
  *   or a size/rate the card lacks (then `details.unpricedIn` names the region)
  */
 export function priceGcpComponent(spec: GcpSpec, region: string, values: UsageValues = {}): GcpComponentPrice {
-  const parsedSpec = gcpSpecSchema.safeParse(spec);
-  if (!parsedSpec.success) {
-    throw new AtlasError("VALIDATION_FAILED", "Invalid Google Cloud spec", { issues: toIssues(parsedSpec.error, "spec") });
-  }
-  const parsedUsage = gcpUsageValuesSchema.safeParse(values);
-  if (!parsedUsage.success) {
-    throw new AtlasError("VALIDATION_FAILED", "Invalid usage figures", { issues: toIssues(parsedUsage.error, "usage") });
-  }
-  const card = getGcpRates(region);
-  const result = priceGcpSpec(parsedSpec.data, card, parsedUsage.data);
-  if (!result.ok) {
-    throw new AtlasError("VALIDATION_FAILED", result.reason, { issues: [{ path: "spec", message: result.reason }], details: { unpricedIn: card.region } });
-  }
-  const rounded = roundComponents(result.components);
-  return {
-    kind: parsedSpec.data.kind,
-    region: card.region,
-    priceVersion: card.priceVersion,
-    monthlyCost: fromCents(rounded.cents),
-    costComponents: rounded.components,
-    unpricedUsageItems: rounded.unpricedUsageItems,
-  };
+  return priceOneSpec(gcpSpecSchema, "Google Cloud spec", spec, values, () => {
+    const card = getGcpRates(region);
+    return { region: card.region, priceVersion: card.priceVersion, price: (parsed, figures) => priceGcpSpec(parsed, card, figures) };
+  });
 }

@@ -1,4 +1,5 @@
 import type { TerraformResource } from "../../iac/types.js";
+import type { ResourcePlan as GenericResourcePlan } from "../pricer.js";
 import { block, blocks, isExpression, optionalBool, optionalNumber, optionalString, requiredString, Unpriceable } from "../terraform/attributes.js";
 import { modulePrefix, referencedName } from "../terraform/references.js";
 import type { GcpSpec } from "./specs.js";
@@ -12,11 +13,7 @@ export interface GcpMapContext {
 }
 
 /** What the estimator should do with one Google Cloud resource. */
-export type GcpResourcePlan =
-  | { kind: "free" }
-  | { kind: "unsupported"; reason: string }
-  /** `instances` is what `count` / `for_each` multiply the specs by. */
-  | { kind: "priced"; specs: GcpSpec[]; instances: number };
+export type GcpResourcePlan = GenericResourcePlan<GcpSpec>;
 
 type Mapper = (resource: TerraformResource, ctx: GcpMapContext) => GcpSpec[] | "free";
 

@@ -1,5 +1,6 @@
 import type { TerraformResource } from "../../iac/types.js";
 import type { ComponentSpec } from "../component-spec.js";
+import type { ResourcePlan as GenericResourcePlan } from "../pricer.js";
 import { isExpression, optionalNumber, Unpriceable } from "./attributes.js";
 import { mapAutoscalingGroup, mapEksNodeGroup, mapInstance } from "./compute.js";
 import { mapCacheCluster, mapDbInstance, mapEbsVolume, mapRdsCluster, mapRdsClusterInstance, mapReplicationGroup } from "./data.js";
@@ -12,11 +13,7 @@ import { mapS3Bucket } from "./usage-tags.js";
 export type { MapContext } from "./references.js";
 
 /** What the estimator should do with one resource. */
-export type ResourcePlan =
-  | { kind: "free" }
-  | { kind: "unsupported"; reason: string }
-  /** `instances` is what `count` / `for_each` multiply the specs by. */
-  | { kind: "priced"; specs: ComponentSpec[]; instances: number };
+export type ResourcePlan = GenericResourcePlan<ComponentSpec>;
 
 type Mapper = (resource: TerraformResource, ctx: MapContext) => ComponentSpec[] | "free";
 
