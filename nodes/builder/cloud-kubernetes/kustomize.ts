@@ -1,8 +1,6 @@
 import type { RenderedFile } from "../context.js";
-import { DELIVERY_PATHS, type DeliveryEnvironment } from "../environments.js";
-import { type Manifest, toYaml } from "../kubernetes.js";
-import { type JsonPatchOp, jsonPatch } from "../kustomize.js";
-import { GENERATOR, K8S_LABELS } from "../labels.js";
+import { type KustomizeLayout, renderLayout, splitLayout } from "../kustomize.js";
+import { GENERATOR } from "../labels.js";
 import { cloudKubernetesObjects, type WorkloadShape } from "./objects.js";
 import type { CloudEnvironment } from "./settings.js";
 
@@ -14,51 +12,10 @@ import type { CloudEnvironment } from "./settings.js";
  * label and patches the base objects with the RFC 6902 operations that make them its environment's.
  */
 
-type Obj = Record<string, unknown>;
-
-/** The object without what the overlay's `namespace:` and `labels:` set on every object anyway. */
-function comparable(object: Obj): Obj {
-  const copy = structuredClone(object) as { metadata?: { namespace?: string; labels?: Record<string, string> } } & Obj;
-  if (copy.kind !== "Namespace") delete copy.metadata?.namespace;
-  if (copy.metadata?.labels) delete copy.metadata.labels[K8S_LABELS.env];
-  return copy;
-}
-
-const key = (object: Obj) => `${object.kind}/${(object.metadata as Obj).name}`;
-
-/** A Kustomize patch target: group, version, kind and name of the base object. */
-function target(object: Obj): Obj {
-  const apiVersion = object.apiVersion as string;
-  const slash = apiVersion.indexOf("/");
-  const group = slash < 0 ? {} : { group: apiVersion.slice(0, slash) };
-  return { ...group, version: apiVersion.slice(slash + 1), kind: object.kind, name: (object.metadata as Obj).name };
-}
-
-/** One environment's overlay: its namespace, its own objects and the patches of the base objects. */
-export interface CloudOverlay {
-  environment: DeliveryEnvironment;
-  namespace: string;
-  resources: Manifest[];
-  patches: { target: Obj; ops: JsonPatchOp[] }[];
-}
-
 /** The base objects and each environment's overlay. */
-export function cloudKustomizeLayout(shape: WorkloadShape, environments: readonly CloudEnvironment[]): { base: Manifest[]; overlays: CloudOverlay[] } {
-  const perEnv = environments.map((env) => ({ env, manifests: cloudKubernetesObjects(shape, env) }));
-  const own = perEnv.find((e) => e.env.environment === shape.plan.environment) ?? perEnv[0];
-  if (!own) return { base: [], overlays: [] };
-  const everywhere = (k: string) => perEnv.every((e) => e.manifests.some((m) => key(m.object) === k));
-  const base = own.manifests.filter((m) => everywhere(key(m.object)));
-  const baseKeys = new Set(base.map((m) => key(m.object)));
-  const overlays = perEnv.map(({ env, manifests }) => {
-    const byKey = new Map(manifests.map((m) => [key(m.object), m.object]));
-    const patches = base.flatMap((m) => {
-      const ops = jsonPatch(comparable(m.object), comparable(byKey.get(key(m.object)) as Obj));
-      return ops.length > 0 ? [{ target: target(m.object), ops }] : [];
-    });
-    return { environment: env.environment, namespace: env.namespace, resources: manifests.filter((m) => !baseKeys.has(key(m.object))), patches };
-  });
-  return { base, overlays };
+function cloudKustomizeLayout(shape: WorkloadShape, environments: readonly CloudEnvironment[]): KustomizeLayout {
+  const perEnv = environments.map((env) => ({ environment: env.environment, namespace: env.namespace, manifests: cloudKubernetesObjects(shape, env) }));
+  return splitLayout(perEnv, shape.plan.environment);
 }
 
 /** The header every generated file starts with. */
@@ -72,22 +29,5 @@ export function generatedHeader(shape: WorkloadShape): string {
  * `kubectl apply -k kubernetes/overlays/<env>` once the placeholders are filled.
  */
 export function renderCloudKustomize(shape: WorkloadShape, environments: readonly CloudEnvironment[]): RenderedFile[] {
-  const layout = cloudKustomizeLayout(shape, environments);
-  const header = generatedHeader(shape);
-  const kustomization = (body: Obj) => header + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", ...body });
-  const base = DELIVERY_PATHS.kustomizeBase;
-  const files: RenderedFile[] = layout.base.map(({ file, object }) => ({ path: `${base}/${file}`, content: header + toYaml(object) }));
-  files.push({ path: `${base}/kustomization.yaml`, content: kustomization({ resources: layout.base.map((m) => m.file) }) });
-  for (const overlay of layout.overlays) {
-    const dir = DELIVERY_PATHS.overlay(overlay.environment);
-    files.push(...overlay.resources.map(({ file, object }) => ({ path: `${dir}/${file}`, content: header + toYaml(object) })));
-    const body: Obj = {
-      namespace: overlay.namespace,
-      resources: ["../../base", ...overlay.resources.map((m) => m.file)],
-      labels: [{ pairs: { [K8S_LABELS.env]: overlay.environment }, includeSelectors: false }],
-      ...(overlay.patches.length > 0 ? { patches: overlay.patches.map((p) => ({ target: p.target, patch: toYaml(p.ops) })) } : {}),
-    };
-    files.push({ path: `${dir}/kustomization.yaml`, content: kustomization(body) });
-  }
-  return files;
+  return renderLayout(cloudKustomizeLayout(shape, environments), generatedHeader(shape));
 }
