@@ -28,7 +28,8 @@ export const CONTAINER_SECURITY_CONTEXT = `securityContext:
   seccompProfile:
     type: RuntimeDefault`;
 
-function probe(name: string, period: number, failures: number): string {
+/** An HTTP probe on the `http` port at `.Values.probes.path` (the chart templates of every cloud). */
+export function probe(name: string, period: number, failures: number): string {
   return `${name}:
   httpGet:
     path: {{ .Values.probes.path | quote }}

@@ -124,7 +124,7 @@ spec:
 {{- end }}
 `;
 
-const hpa = (chart: string) => `{{- if .Values.autoscaling.enabled }}
+export const hpa = (chart: string) => `{{- if .Values.autoscaling.enabled }}
 apiVersion: autoscaling/v2
 kind: HorizontalPodAutoscaler
 ${metadata(chart)}
@@ -148,7 +148,7 @@ spec:
 {{- end }}
 `;
 
-const pdb = (chart: string) => `{{- if .Values.podDisruptionBudget.enabled }}
+export const pdb = (chart: string) => `{{- if .Values.podDisruptionBudget.enabled }}
 apiVersion: policy/v1
 kind: PodDisruptionBudget
 ${metadata(chart)}

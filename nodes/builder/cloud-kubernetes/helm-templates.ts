@@ -1,5 +1,7 @@
 import { helpersTpl, metadata } from "../helm-helpers.js";
-import { CONTAINER_SECURITY_CONTEXT, indent } from "../helm-pod.js";
+import { CONTAINER_SECURITY_CONTEXT, indent, probe } from "../helm-pod.js";
+// the autoscaler and the disruption budget are the same template on every cloud
+import { hpa, pdb } from "../helm-templates.js";
 import { SECRETS_STORE_DRIVER } from "./cloud.js";
 
 /**
@@ -22,16 +24,6 @@ function metadataWith(chart: string, name: string, annotationsPath: string): str
     {{- with ${annotationsPath} }}
     {{- toYaml . | nindent 4 }}
     {{- end }}`;
-}
-
-function probe(name: string, period: number, failures: number): string {
-  return `${name}:
-  httpGet:
-    path: {{ .Values.probes.path | quote }}
-    port: http
-  periodSeconds: ${period}
-  timeoutSeconds: 3
-  failureThreshold: ${failures}`;
 }
 
 /**
@@ -198,42 +190,6 @@ spec:
       maxSurge: 1
   template:
 ${podTemplate(chart, 4, false)}`;
-
-const hpa = (chart: string) => `{{- if .Values.autoscaling.enabled }}
-apiVersion: autoscaling/v2
-kind: HorizontalPodAutoscaler
-${metadata(chart)}
-spec:
-  scaleTargetRef:
-    apiVersion: apps/v1
-    kind: Deployment
-    name: {{ include "${chart}.fullname" . }}
-  minReplicas: {{ .Values.autoscaling.minReplicas }}
-  maxReplicas: {{ .Values.autoscaling.maxReplicas }}
-  metrics:
-    - type: Resource
-      resource:
-        name: cpu
-        target:
-          type: Utilization
-          averageUtilization: {{ .Values.autoscaling.targetCPUUtilizationPercentage }}
-  behavior:
-    scaleDown:
-      stabilizationWindowSeconds: 300
-{{- end }}
-`;
-
-const pdb = (chart: string) => `{{- if .Values.podDisruptionBudget.enabled }}
-apiVersion: policy/v1
-kind: PodDisruptionBudget
-${metadata(chart)}
-spec:
-  minAvailable: {{ .Values.podDisruptionBudget.minAvailable }}
-  selector:
-    matchLabels:
-      {{- include "${chart}.selectorLabels" . | nindent 6 }}
-{{- end }}
-`;
 
 const service = (chart: string) => `apiVersion: v1
 kind: Service
