@@ -142,6 +142,11 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+/** The longest goal description Atlas reads. */
+export const MAX_PROMPT_CHARS = 4000;
+/** A goal in plain language, as people write it (the graph reads it, and asks what it leaves out). */
+export const promptSchema = z.string().trim().min(1).max(MAX_PROMPT_CHARS);
+
 /** A goal sent as JSON in a chat message: `{ "goal": GoalStatement }`, or the GoalStatement itself. */
 export const unwrapGoal = (json: unknown): unknown =>
   json !== null && typeof json === "object" && !Array.isArray(json) && "goal" in json ? (json as { goal: unknown }).goal : json;

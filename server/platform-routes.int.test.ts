@@ -164,7 +164,10 @@ describe("runs", () => {
       [{ assistant_id: "planner", input: { goal }, stream_mode: ["debug"] }, ["stream_mode"]],
       [{ assistant_id: "planner", input: { goal: { ...goal, region: "mars-1" } } }, ["input.goal.region"]],
       [{ assistant_id: "planner", input: {} }, ["input.goal"]],
-      [{ assistant_id: "planner", input: { messages: [{ type: "human", content: "   " }] } }, ["input.messages"]],
+      [{ assistant_id: "planner", input: { messages: [{ type: "human", content: "   " }] } }, ["input.messages[0].content"]],
+      [{ assistant_id: "planner", input: { prompt: "x".repeat(4001) } }, ["input.prompt"]],
+      [{ assistant_id: "planner", input: { goal, prompt: "an orders API" } }, ["input.prompt"]],
+      [{ assistant_id: "planner", input: { prompt: 42 } }, ["input.prompt"]],
       [{ assistant_id: "planner", input: { goal }, command: { resume: { decision: "approve" } } }, ["command"]],
     ];
     for (const [payload, paths] of cases) {

@@ -87,7 +87,7 @@ describe("the LangGraph SDK against Atlas", () => {
     const byGraph = await client.assistants.get("planner");
     expect(byGraph.assistant_id).toBe(found[0]?.assistant_id);
     const schemas = await client.assistants.getSchemas("planner");
-    expect(Object.keys((schemas.input_schema as { properties: Record<string, unknown> }).properties)).toEqual(["goal", "messages"]);
+    expect(Object.keys((schemas.input_schema as { properties: Record<string, unknown> }).properties)).toEqual(["goal", "prompt", "messages"]);
     const graph = await client.assistants.getGraph("planner");
     expect(graph.nodes.map((node) => node.id)).toEqual(expect.arrayContaining(["architect", "builder", "validator", "approval", "apply"]));
     expect(await (await fetch(`${urls.a}/ok`)).json()).toEqual({ ok: true });
@@ -176,6 +176,32 @@ describe("the LangGraph SDK against Atlas", () => {
     // agent-chat-ui's answer: ignore → reject
     const rejected = (await lead.runs.wait(thread.thread_id, "planner", { command: { resume: [{ type: "ignore", args: null }] } })) as Values;
     expect(rejected.status).toBe("REJECTED");
+  });
+
+  it("a goal in plain language (input.prompt) asks what it leaves out; agent-chat-ui's accept takes the defaults, named as assumed, then the approval", async () => {
+    const client = sdk("a", planner);
+    const thread = await client.threads.create();
+    const prompt = "A small internal reporting service for the finance team in eu-west-1, around 20 requests per second";
+    const asked = (await client.runs.wait(thread.thread_id, "planner", { input: { prompt } })) as Values & {
+      __interrupt__: { value: { kind: string; questions: { path: string }[] } }[];
+    };
+    expect(asked.status).toBe("WAIT_FOR_ANSWER");
+    const questions = asked.__interrupt__[0]?.value.questions.map((question) => question.path) ?? [];
+    expect(questions).toEqual(expect.arrayContaining(["budget.monthly_usd", "slo.availability"]));
+    expect((await sdk("b", planner).threads.get(thread.thread_id)).status).toBe("interrupted");
+    // an answer that is not one is a 400, and the questions keep waiting
+    expect(await statusOf(client.runs.wait(thread.thread_id, "planner", { command: { resume: [{ type: "ignore", args: null }] } }))).toBe(400);
+    const planned = (await sdk("b", planner).runs.wait(thread.thread_id, "planner", { command: { resume: [{ type: "accept", args: null }] } })) as Values & {
+      reading: { assumed: string[] };
+      goal: { region: string };
+    };
+    expect(planned.status).toBe("WAIT_FOR_APPROVE");
+    expect(planned.goal.region).toBe("eu-west-1");
+    expect(planned.reading.assumed).toEqual(expect.arrayContaining(questions));
+    expect(planned.__interrupt__?.[0]?.value.kind).toBe("approval");
+    // a goal and a prompt together, or a blank prompt, is a 400 naming the field
+    expect(await statusOf(client.runs.wait(thread.thread_id, "planner", { input: { goal, prompt } }))).toBe(400);
+    expect(await statusOf(client.runs.wait(null, "planner", { input: { prompt: "   " } }))).toBe(400);
   });
 
   it("a background run queued on one replica is joined from the other", async () => {

@@ -28,7 +28,7 @@ const options = {
   json: { type: "boolean" },
 } as const;
 
-/** The largest description the API takes (server/routes/plan.ts promptSchema). */
+/** The largest description the API takes (schemas/goal.ts MAX_PROMPT_CHARS; kept as a literal so the CLI loads no schema before it needs one). */
 const MAX_PROMPT = 4000;
 
 /**

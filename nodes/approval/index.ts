@@ -3,9 +3,10 @@ import { approvalCost } from "../../graph/approval-cost.js";
 import { emit, type GraphDeps, threadIdOf } from "../../graph/deps.js";
 import { diffPlans } from "../../graph/plan-diff.js";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
+import { validationError } from "../../lib/validation.js";
 import { reviseGoal } from "../../schemas/goal.js";
 import { toApprovalDecision } from "../../schemas/human-response.js";
-import type { Finding } from "../../schemas/reports.js";
+import type { ApprovalDecision, Finding } from "../../schemas/reports.js";
 
 /** Who a decision is recorded under when the answer names no one (agent-chat-ui's HumanResponse carries no user). */
 export const UNKNOWN_APPROVER = "unknown approver";
@@ -61,12 +62,28 @@ export function approvalRequest(state: PlanStateValue) {
  * The approval node: a human-in-the-loop `interrupt()`. The run waits (checkpointed) until
  * resumed with an ApprovalDecision (or agent-chat-ui's HumanResponse: see schemas/human-response.ts):
  * approve → apply, reject → REJECTED, revise → architect.
+ *
+ * Atlas's API checks an answer before it resumes the graph, so a wrong one never gets here from
+ * it. A server that does not (`langgraphjs dev`, Studio) would otherwise leave the thread failed
+ * for good; here a wrong answer, or revise changes that make an invalid goal, asks again at a new
+ * interrupt with `error` saying what was wrong, and nothing is decided.
  */
 export function makeApproval(deps: GraphDeps) {
   return async function approval(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
-    const answer = toApprovalDecision(interrupt(approvalRequest(state)), UNKNOWN_APPROVER);
-    if (!answer.ok) throw answer.error;
-    const decision = answer.decision;
+    let request: ReturnType<typeof approvalRequest> & { error?: string } = approvalRequest(state);
+    let decision: ApprovalDecision;
+    let goal = state.goal;
+    for (;;) {
+      const answer = toApprovalDecision(interrupt(request), UNKNOWN_APPROVER);
+      const revised = answer.ok && answer.decision.decision === "revise" && answer.decision.changes ? reviseGoal(state.goal, answer.decision.changes) : null;
+      if (answer.ok && (!revised || revised.ok)) {
+        decision = answer.decision;
+        if (revised?.ok) goal = revised.goal;
+        break;
+      }
+      const problem = !answer.ok ? validationError(answer.error, "resume") : revised && !revised.ok ? validationError(revised.error, "resume") : null;
+      request = { ...approvalRequest(state), error: problem?.message ?? "Invalid request: resume" };
+    }
     const threadId = threadIdOf(config, state);
     const event = await emit(deps, state, threadId, "approval.decided", {
       decision: decision.decision,
@@ -78,10 +95,6 @@ export function makeApproval(deps: GraphDeps) {
       const rejected = await emit(deps, state, threadId, "design.rejected", { approver: decision.approver, comment: decision.comment ?? "" });
       return { decision, status: "REJECTED", events: [event, rejected] };
     }
-    // The service validated these changes against this goal before resuming; a failure here is a bug.
-    const revised = decision.changes ? reviseGoal(state.goal, decision.changes) : { ok: true as const, goal: state.goal };
-    if (!revised.ok) throw revised.error;
-    const goal = revised.goal;
     return {
       decision,
       goal,

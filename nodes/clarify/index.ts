@@ -1,5 +1,6 @@
 import { interrupt } from "@langchain/langgraph";
 import type { PlanStateUpdate, PlanStateValue } from "../../graph/state.js";
+import { validationError } from "../../lib/validation.js";
 import type { GoalReading } from "../../schemas/goal-reading.js";
 import { readClarifyAnswer } from "./answer.js";
 
@@ -31,13 +32,17 @@ export function clarifyRequest(reading: GoalReading) {
 /**
  * The clarify node: a goal in plain language left a deciding fact unstated (budget, availability,
  * workload kind, environment), so the run waits (checkpointed, WAIT_FOR_ANSWER) for the answers
- * or the defaults, then plans the goal they make. The API checks an answer before resuming, so a
- * wrong one here is a bug, thrown as is.
+ * or the defaults, then plans the goal they make. Atlas's API checks an answer before resuming; a
+ * server that does not (`langgraphjs dev`) gets the questions asked again with `error` saying what
+ * was wrong, rather than a thread failed for good.
  */
 export function clarify(state: PlanStateValue): PlanStateUpdate {
   const reading = state.reading;
   if (!reading) throw new Error("clarify reached without a reading of the prompt");
-  const answered = readClarifyAnswer(interrupt(clarifyRequest(reading)), reading);
-  if (!answered.ok) throw answered.error;
-  return { goal: answered.goal, reading: answered.reading, status: "IN_PROGRESS" };
+  let request: ReturnType<typeof clarifyRequest> & { error?: string } = clarifyRequest(reading);
+  for (;;) {
+    const answered = readClarifyAnswer(interrupt(request), reading);
+    if (answered.ok) return { goal: answered.goal, reading: answered.reading, status: "IN_PROGRESS" };
+    request = { ...clarifyRequest(reading), error: validationError(answered.error, "resume").message };
+  }
 }

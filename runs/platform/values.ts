@@ -2,7 +2,7 @@ import type { StateSnapshot } from "@langchain/langgraph";
 import { z } from "zod";
 import { AtlasError } from "../../lib/errors.js";
 import { validationError } from "../../lib/validation.js";
-import { goalStatementSchema, unwrapGoal } from "../../schemas/goal.js";
+import { goalStatementSchema, promptSchema, unwrapGoal } from "../../schemas/goal.js";
 import type { PlanSource } from "../driver.js";
 
 /**
@@ -70,42 +70,53 @@ function messageText(content: string | unknown[]): string {
 }
 
 /**
- * What a Platform run's `input` asks to plan: `{ goal: GoalStatement }`, or (agent-chat-ui sends
- * chat messages) the last human message: a GoalStatement as JSON (or `{ goal }`), or a description
- * in plain language, which the graph reads (asking at the clarify interrupt for what it leaves out).
- * A wrong goal is a 400 naming the field.
+ * What a Platform run's `input` asks to plan: `{ goal: GoalStatement }`, `{ prompt: "..." }` (a
+ * goal in plain language, which the graph reads, asking at the clarify interrupt for what it
+ * leaves out), or (agent-chat-ui sends chat messages) the last human message: a GoalStatement as
+ * JSON (or `{ goal }`), or a description in plain language. A wrong goal, a blank or over-long
+ * description, or a goal and a prompt together is a 400 naming the field; nothing is cut short.
  */
 export function planFromInput(input: unknown): PlanSource {
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
-    throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input: send { "goal": GoalStatement }', {
-      issues: [{ path: "input", message: 'expected an object { "goal": GoalStatement }' }],
+    throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input: send { "goal": GoalStatement } or { "prompt": "..." }', {
+      issues: [{ path: "input", message: 'expected an object { "goal": GoalStatement } or { "prompt": "..." }' }],
     });
   }
   const fields = input as Record<string, unknown>;
+  if (fields.goal !== undefined && fields.prompt !== undefined) {
+    throw new AtlasError("VALIDATION_FAILED", "Invalid request: input: send a goal, or a prompt in plain language (one of the two)", {
+      issues: [{ path: "input.prompt", message: "not together with input.goal" }],
+    });
+  }
   if (fields.goal !== undefined) {
     const parsed = goalStatementSchema.safeParse(fields.goal);
     if (!parsed.success) throw validationError(parsed.error, "input.goal");
     return { goal: parsed.data };
   }
+  if (fields.prompt !== undefined) return { prompt: readPrompt(fields.prompt, "input.prompt") };
   const messages = Array.isArray(fields.messages) ? fields.messages : [];
   const last = [...messages].reverse().find((message) => humanMessageSchema.safeParse(message).success);
   if (last) {
+    const path = `input.messages[${messages.lastIndexOf(last)}].content`;
     const text = messageText(humanMessageSchema.parse(last).content).trim();
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {
-      if (!text)
-        throw new AtlasError("VALIDATION_FAILED", "Invalid request: input.messages: the last human message is empty", {
-          issues: [{ path: "input.messages", message: "empty" }],
-        });
-      return { prompt: text.slice(0, 4000) };
+      return { prompt: readPrompt(text, path) };
     }
     const parsed = goalStatementSchema.safeParse(unwrapGoal(json));
-    if (!parsed.success) throw validationError(parsed.error, `input.messages[${messages.lastIndexOf(last)}].content`);
+    if (!parsed.success) throw validationError(parsed.error, path);
     return { goal: parsed.data };
   }
-  throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input.goal: Required (send { "goal": GoalStatement })', {
+  throw new AtlasError("VALIDATION_FAILED", 'Invalid request: input.goal: Required (send { "goal": GoalStatement } or { "prompt": "..." })', {
     issues: [{ path: "input.goal", message: "Required" }],
   });
+}
+
+/** A description in plain language, checked as `POST /architect/plan` checks its `prompt`. */
+function readPrompt(value: unknown, path: string): string {
+  const parsed = promptSchema.safeParse(value);
+  if (!parsed.success) throw validationError(parsed.error, path);
+  return parsed.data;
 }

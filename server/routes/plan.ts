@@ -9,7 +9,7 @@ import { goalFromInterpretation } from "../../nodes/intake/prompt/goal.js";
 import { readPrompt } from "../../nodes/intake/prompt/model.js";
 import { decideAudited } from "../../runs/decisions.js";
 import type { ProgressEvent, RunView } from "../../runs/service.js";
-import { goalStatementSchema } from "../../schemas/goal.js";
+import { goalStatementSchema, promptSchema } from "../../schemas/goal.js";
 import { goalReadingSchema } from "../../schemas/goal-reading.js";
 import { decisionFields, withDecisionRules } from "../../schemas/reports.js";
 import { makeAuditLog } from "../../tenants/audit.js";
@@ -20,8 +20,6 @@ import { openEventStream } from "./event-stream.js";
 
 export const threadIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/, "letters, digits, - and _ (at most 128)");
 export const paramsSchema = z.object({ thread_id: threadIdSchema }).strict();
-/** A goal in plain language, as people write it (the graph reads it, and asks what it leaves out). */
-export const promptSchema = z.string().trim().min(1).max(4000);
 
 export const planBodySchema = z
   .object({

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { runStatuses } from "../../../graph/state.js";
 import { ASSISTANT_ID, GRAPH_ID } from "../../../runs/platform/service.js";
-import { goalStatementSchema } from "../../../schemas/goal.js";
+import { goalStatementSchema, promptSchema } from "../../../schemas/goal.js";
 import { planSpecSchema } from "../../../schemas/plan.js";
 import { validationReportSchema } from "../../../schemas/reports.js";
 import type { ServerDeps } from "../../deps.js";
@@ -17,7 +17,8 @@ const assistant = {
   assistant_id: ASSISTANT_ID,
   graph_id: GRAPH_ID,
   name: GRAPH_ID,
-  description: "Atlas's planning graph: architect → builder → validator → approval (human) → apply. Input: { goal: GoalStatement }.",
+  description:
+    "Atlas's planning graph: architect → builder → validator → approval (human) → apply. Input: { goal: GoalStatement }, or { prompt } for a goal in plain language.",
   config: {},
   context: {},
   metadata: { created_by: "system" },
@@ -26,8 +27,18 @@ const assistant = {
   updated_at: started,
 };
 
-/** The graph's input: a goal (agent-chat-ui may send it as the last human message's JSON instead). */
-const inputSchema = z.object({ goal: goalStatementSchema, messages: z.array(z.unknown()).optional() });
+/**
+ * The graph's input: one of a structured goal, a goal in plain language (`prompt`), or chat messages
+ * whose last human message is either (agent-chat-ui's input). Written as one object with optional
+ * fields, as Studio draws a form from it; a run with none, or a goal and a prompt, is a 400.
+ */
+const inputSchema = z.object({
+  goal: goalStatementSchema.optional().describe("a structured goal (GoalStatement)"),
+  prompt: promptSchema
+    .optional()
+    .describe("the goal in plain language; what it leaves out (budget, availability, environment, workload) is asked at the clarify interrupt"),
+  messages: z.array(z.unknown()).optional().describe("chat messages: the last human one carries the goal as JSON or in plain language"),
+});
 /** The main fields of the graph's state, as the thread's values carry them. */
 const stateSchema = z
   .object({

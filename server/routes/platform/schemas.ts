@@ -31,7 +31,7 @@ const streamModeSchema = z.enum(STREAM_MODES, {
 export const runCreateSchema = z
   .object({
     assistant_id: z.string().min(1).max(128),
-    /** a new plan: `{ goal: GoalStatement }` (or agent-chat-ui's messages carrying it) */
+    /** a new plan: `{ goal: GoalStatement }`, `{ prompt }` (plain language), or agent-chat-ui's messages carrying either */
     input: bounded(z.unknown()).optional(),
     /** the approval's answer: Atlas's decision, or agent-chat-ui's HumanResponse */
     command: z
