@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { AIMessage } from "@langchain/core/messages";
 import type { BaseCheckpointSaver, LangGraphRunnableConfig } from "@langchain/langgraph";
 import { END, START, StateGraph } from "@langchain/langgraph";
@@ -43,7 +44,8 @@ export function withSummary(name: string, node: PlanNode, summarise: Summariser)
   return async function summarised(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     const update = await node(state, config);
     const line = summarise(update as NodeUpdate, state);
-    return { ...update, messages: [new AIMessage({ content: line, name })] };
+    // an id of its own, so a chat client merging streamed messages by id sees each once
+    return { ...update, messages: [new AIMessage({ content: line, name, id: randomUUID() })] };
   };
 }
 

@@ -210,6 +210,38 @@ describe("runs", () => {
     expect(listed.json().map((run: { run_id: string }) => run.run_id)).toEqual([second.json().run_id, first.json().run_id]);
   });
 
+  it("messages-tuple streams each node's summary message whole, with its node; messages streams them as messages/complete", async () => {
+    const sse = (body: string) => [...body.matchAll(/^event: (.+)\ndata: (.*)$/gm)].map(([, event, data]) => ({ event, data: JSON.parse(data ?? "null") }));
+    const tuples = await call(planner, "POST", "/threads/chat-tuples/runs/stream", {
+      assistant_id: "planner",
+      if_not_exists: "create",
+      input: { goal },
+      stream_mode: ["messages-tuple"],
+    });
+    const events = sse(tuples.body);
+    expect(events.map((event) => event.event).filter((event) => event !== "messages")).toEqual(["metadata", "end"]);
+    const messages = events
+      .filter((event) => event.event === "messages")
+      .map((event) => event.data as [{ type: string; name: string; id: string; content: string }, { langgraph_node: string }]);
+    expect(messages.map(([message, meta]) => [message.name, meta.langgraph_node])).toEqual(
+      ["intake", "architect", "builder", "validator"].map((node) => [node, node]),
+    );
+    for (const [message] of messages) expect(message).toMatchObject({ type: "ai", id: expect.any(String), content: expect.stringMatching(/\S/) });
+    // the same messages the thread's values hold (after the goal, as the human message the intake writes)
+    const values = (await call(viewer, "GET", "/threads/chat-tuples/state")).json().values.messages as { id: string; type: string }[];
+    expect(values.map((message) => message.type)).toEqual(["human", "ai", "ai", "ai", "ai"]);
+    expect(messages.map(([message]) => message.id)).toEqual(values.slice(1).map((message) => message.id));
+
+    const complete = await call(planner, "POST", "/threads/chat-complete/runs/stream", {
+      assistant_id: "planner",
+      if_not_exists: "create",
+      input: { goal },
+      stream_mode: "messages",
+    });
+    const completed = sse(complete.body).filter((event) => event.event === "messages/complete");
+    expect(completed.map((event) => (event.data as { name: string }[])[0]?.name)).toEqual(["intake", "architect", "builder", "validator"]);
+  });
+
   it("streams the thread's lifecycle events as custom chunks", async () => {
     const response = await call(planner, "POST", "/threads/streamed/runs/stream", {
       assistant_id: "planner",

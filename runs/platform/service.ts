@@ -25,13 +25,13 @@ export const GRAPH_ID = "planner";
 /** The planner's assistant id: fixed, so clients may keep it (the graph id is accepted as well). */
 export const ASSISTANT_ID = "6f1c3a2e-0b7d-5e2a-9c41-a7135e0d8b52";
 
-/** Stream modes Atlas streams; `messages` and `messages-tuple` are accepted, and the summary messages come in `values`. */
+/** Stream modes Atlas streams; `messages-tuple` and `messages` carry each node's summary message whole (no tokens). */
 export const STREAM_MODES = ["values", "updates", "custom", "messages", "messages-tuple"] as const;
 export type StreamMode = (typeof STREAM_MODES)[number];
 
 /** One server-sent event of a Platform stream. */
 export interface PlatformEvent {
-  event: "metadata" | "values" | "updates" | "custom" | "error" | "end";
+  event: "metadata" | "values" | "updates" | "custom" | "messages" | "messages/complete" | "error" | "end";
   data: unknown;
 }
 

@@ -48,6 +48,28 @@ export function platformChunk(mode: string, data: unknown): unknown {
   );
 }
 
+/**
+ * The Platform stream events one of the graph's chunks makes, in the modes the client asked: the
+ * chunk itself (`values`, `updates`, `custom`), and, for `messages-tuple` and `messages`, each
+ * summary message a node's update adds, whole (Atlas streams no tokens: the model's output is
+ * structured, not chat): `messages` as `[message, { langgraph_node }]`, or `messages/complete`.
+ */
+export function platformEvents(chunk: { mode: "values" | "updates" | "custom"; data: unknown }, modes: ReadonlySet<string>): PlatformChunkEvent[] {
+  const events: PlatformChunkEvent[] = [];
+  if (modes.has(chunk.mode)) events.push({ event: chunk.mode, data: platformChunk(chunk.mode, chunk.data) });
+  const tuples = modes.has("messages-tuple");
+  if (chunk.mode !== "updates" || !(tuples || modes.has("messages")) || typeof chunk.data !== "object" || chunk.data === null) return events;
+  for (const [node, update] of Object.entries(chunk.data as Record<string, unknown>)) {
+    const added = typeof update === "object" && update !== null ? (update as { messages?: unknown }).messages : undefined;
+    if (node === "__interrupt__" || !Array.isArray(added)) continue;
+    for (const message of added.map(messageDict)) {
+      events.push(tuples ? { event: "messages", data: [message, { tags: [], langgraph_node: node }] } : { event: "messages/complete", data: [message] });
+    }
+  }
+  return events;
+}
+export type PlatformChunkEvent = { event: "values" | "updates" | "custom" | "messages" | "messages/complete"; data: unknown };
+
 /** The interrupts a snapshot waits on, by task id (the Platform thread's `interrupts`). */
 export function interruptsOf(snapshot: Pick<StateSnapshot, "tasks">): Record<string, { id?: string | undefined; value?: unknown }[]> {
   const out: Record<string, { id?: string | undefined; value?: unknown }[]> = {};

@@ -5,7 +5,7 @@ import { isAtlasError } from "../../../lib/errors.js";
 import type { GraphChunk } from "../../../runs/driver.js";
 import type { PlatformRunRecord } from "../../../runs/platform/registry.js";
 import type { PlatformEvent, PlatformRunRequest, StreamMode } from "../../../runs/platform/service.js";
-import { platformChunk } from "../../../runs/platform/values.js";
+import { platformEvents } from "../../../runs/platform/values.js";
 import type { ServerDeps } from "../../deps.js";
 import { actorOf, principalOf, tenantOf } from "../../plugins/auth.js";
 import { errors, json, media, type ResponseDoc } from "../../responses.js";
@@ -75,7 +75,7 @@ const errorData = (error: unknown) =>
 const runAnswer: ResponseDoc = { description: "The run", content: { "application/json": { schema: runSchema } } };
 const streamAnswer = media(
   "text/event-stream",
-  "`metadata` (run_id), then the graph's chunks in the stream modes asked (`values`, `updates`, `custom`), `error` if it failed, `end`",
+  "`metadata` (run_id), then the graph's chunks in the stream modes asked (`values`, `updates`, `custom`; `messages` events for `messages-tuple`, `messages/complete` for `messages`: each node's summary message), `error` if it failed, `end`",
 );
 const waitAnswer = json(
   z.record(z.string(), z.unknown()),
@@ -102,10 +102,10 @@ export const platformRunRoutes: FastifyPluginAsyncZod<{ deps: ServerDeps }> = as
     const early: PlatformEvent[] = [];
     let sink: ((event: PlatformEvent) => void) | null = null;
     const follow = (chunk: GraphChunk) => {
-      if (!modes.has(chunk.mode)) return;
-      const event = { event: chunk.mode, data: platformChunk(chunk.mode, chunk.data) } as PlatformEvent;
-      if (sink) sink(event);
-      else early.push(event);
+      for (const event of platformEvents(chunk, modes)) {
+        if (sink) sink(event);
+        else early.push(event);
+      }
     };
     const { run, done } = await platform.createRun(caller(request), threadId, asked, "stream", follow);
     const out = openPlatformStream(reply, locationOf(run, threadId === null));

@@ -25,7 +25,7 @@ const bounded = <T extends z.ZodType>(schema: T) =>
   });
 const metadataSchema = bounded(z.record(z.string(), z.unknown()));
 const streamModeSchema = z.enum(STREAM_MODES, {
-  error: `Atlas streams ${STREAM_MODES.join(", ")} (messages come through values: one summary message per node)`,
+  error: `Atlas streams ${STREAM_MODES.join(", ")} (messages-tuple and messages: one whole summary message per node, no tokens)`,
 });
 
 export const runCreateSchema = z
