@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dollars } from "../../console/js/cost-chart.js";
 import type { Database } from "../../lib/db/database.js";
 import { buildTestApp, type TestApp, type TestKey } from "../helpers/app.js";
 import { embeddedTestDatabase } from "../helpers/databases.js";
@@ -344,6 +345,44 @@ describe("the approval console in a browser", { timeout: 2 * RUN_TIMEOUT_MS }, (
     expect(errors.filter((error) => !error.includes("400 (Bad Request)"))).toEqual([]);
     await context.close();
   });
+  it("shows an Azure and a Google Cloud plan as it shows an AWS one: where it runs, the diagram, the cost by component, no errors", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const { page, errors } = await signIn(context, viewer.key);
+    const problems: string[] = [];
+    for (const cloud of ["azure", "gcp"] as const) {
+      const goal = JSON.parse(readFileSync(join(repoRoot, `evals/goals/${cloud}/02-prod-api.json`), "utf8"));
+      const threadId = `console-${cloud}`;
+      const made = await fetch(`${baseUrl}/architect/plan`, {
+        method: "POST",
+        headers: { ...admin.headers, "content-type": "application/json" },
+        body: JSON.stringify({ goal: { ...goal, name: `${cloud}-orders` }, thread_id: threadId }),
+      });
+      const run = (await made.json()) as {
+        status: string;
+        plan: { region: string; components: { id: string }[]; cost: { monthly_total_usd: number; breakdown: { component_id: string }[] } };
+      };
+      expect(run.status).toBe("WAIT_FOR_APPROVE");
+
+      await page.goto(`${baseUrl}/console/#/runs/${threadId}`);
+      await page.locator("#diagram svg").waitFor({ timeout: RUN_TIMEOUT_MS });
+      // where it runs is the plan's own cloud and region
+      await expect.poll(() => page.locator(".run-head").textContent()).toContain(`${cloud} ${goal.region}`);
+      expect(await page.locator("#diagram svg .node").count()).toBeGreaterThan(1);
+      // one bar per priced component, the plan's own components, and the plan's total in words
+      const bars = await page
+        .locator("#cost-chart svg.cost-chart rect[data-component]")
+        .evaluateAll((rects) => [...new Set(rects.map((rect) => rect.getAttribute("data-component")))]);
+      expect(bars.length).toBeGreaterThan(2);
+      expect(run.plan.components.map((component) => component.id)).toEqual(expect.arrayContaining(bars));
+      expect(await page.locator("#cost").textContent()).toContain(`${dollars(run.plan.cost.monthly_total_usd)} a month`);
+      await page.screenshot({ path: join(SHOTS, `run-${cloud}-1280.png`), fullPage: true });
+      problems.push(...(await accessibilityProblems(page)).map((problem) => `${cloud} run: ${problem}`));
+    }
+    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it("passes axe-core's WCAG A/AA checks on every page, at 1280 and 390 px, and approves by keyboard alone", async () => {
     // a run waiting for answers and one waiting for approval, made over HTTP
     const post = (body: unknown) =>
