@@ -61,4 +61,19 @@ describe.each([
     const commits = (await deps.gitops.log(20)).filter((c) => c.message.includes(`Atlas-Plan: ${plan.plan_id}`) && c.message.includes("Atlas-Action: apply"));
     expect(commits).toHaveLength(1);
   });
+
+  it("a reviewer's comment is acted on in the next version, which the validator passes again", async () => {
+    const started = await deps.planner.start({ goal: { ...goal, name: `${goal.name}-revised` }, tenant: "default" });
+    expect(started.status).toBe("WAIT_FOR_APPROVE");
+    expect(planSpecSchema.parse(started.plan).caches).toEqual([]);
+    const revised = await deps.planner.resume(started.thread_id, "default", { decision: "revise", approver: "alice", comment: "add a redis cache" });
+    expect(revised.status).toBe("WAIT_FOR_APPROVE");
+    const plan = planSpecSchema.parse(revised.plan);
+    expect(plan.version).toBe(2);
+    expect(plan.caches).toHaveLength(1);
+    expect(plan.revision_notes.some((note) => note.startsWith('revise comment "add a redis cache": applied: keep a cache'))).toBe(true);
+    expect(plan.risks.some((risk) => risk.id === "revision-comments-not-applied")).toBe(false);
+    expect(revised.validation?.status).toBe("PASS");
+    expect((revised.validation?.cost.resources ?? []).some((r) => r.type === (cloud === "azure" ? "azurerm_redis_cache" : "google_redis_instance"))).toBe(true);
+  });
 });

@@ -50,6 +50,10 @@ export interface CloudDesign {
   minTasks: number;
   /** budget steps taken so far, in order */
   steps: string[];
+  /** budget steps a reviewer's directive rules out ("keep the cache": drop-cache) */
+  pins: string[];
+  /** SLO raises a reviewer's directive rules out ("stay on Container Apps": kubernetes) */
+  noRaises: string[];
 }
 
 /** What a design's workload needs, sized. */

@@ -120,6 +120,48 @@ describe("Azure plans", () => {
     expect(outcome.plan.revision_notes[0]).toBe("v2 revises v1");
   });
 
+  it("acts on a reviewer's directives in Azure's words, and carries them to the next version", () => {
+    const first = plan({});
+    expect(first.caches).toEqual([]);
+    expect(first.compute.platform).toBe("container-apps");
+    const revise = (previous: PlanSpec, version: number, revisionComments: string[]) => {
+      const outcome = planDeterministic(goal({}), { ...ctx, version, parentVersion: version - 1, previous, revisionComments });
+      if (outcome.kind !== "plan") throw new Error(`expected a plan, got BLOCKED: ${outcome.reason}`);
+      return outcome.plan;
+    };
+    const second = revise(first, 2, ["Please add a Redis cache and use AKS.", "budget 4000"]);
+    expect(second.caches).toHaveLength(1);
+    expect(second.compute.platform).toBe("aks");
+    expect(second.cost.budget_usd).toBe(4000);
+    expect(second.revision_notes).toContain(
+      'revise comment "Please add a Redis cache and use AKS.": applied: keep a cache (Azure Cache for Redis; budget fitting may not drop it); run on AKS',
+    );
+    expect(second.revision_notes).toContain("budget: $5,000.00 → $4,000.00/month by reviewer directive");
+    expect(second.risks.some((r) => r.id === "revision-comments-not-applied")).toBe(false);
+    // the next version, with no new comment, keeps them
+    const third = revise(second, 3, []);
+    expect(third.compute.platform).toBe("aks");
+    expect(third.caches).toHaveLength(1);
+    expect(third.cost.budget_usd).toBe(4000);
+    expect(third.revision_notes.some((n) => n.startsWith('revise comment "Please add a Redis cache and use AKS." (carried): applied:'))).toBe(true);
+  });
+
+  it("refuses a directive the SLO or the design rules out, saying why, and keeps the objective", () => {
+    const first = plan({});
+    const outcome = planDeterministic(goal({}), { ...ctx, version: 2, parentVersion: 1, previous: first, revisionComments: ["one zone is fine"] });
+    if (outcome.kind !== "plan") throw new Error("expected a plan");
+    expect(outcome.plan.revision_notes.find((n) => n.startsWith('revise comment "one zone is fine"'))).toMatch(/refused: the SLO needs at least \d zones/);
+    expect(outcome.plan.performance.estimated_availability).toBeGreaterThanOrEqual(99.9);
+    // staying on Container Apps where only AKS meets 99.95 %: the directive is refused with the arithmetic, not the SLO
+    const strict = { slo: { availability: 99.95 }, budget: { monthly_usd: 20_000 } };
+    const aks = plan(strict);
+    const stay = planDeterministic(goal(strict), { ...ctx, version: 2, parentVersion: 1, previous: aks, revisionComments: ["stay on Container Apps"] });
+    if (stay.kind !== "plan") throw new Error("expected a plan");
+    expect(stay.plan.compute.platform).toBe("aks");
+    expect(stay.plan.revision_notes.find((n) => n.startsWith("reviewer directives refused for the SLO"))).toMatch(/< the 99\.95 % objective/);
+    expect(stay.plan.performance.estimated_availability).toBeGreaterThanOrEqual(99.95);
+  });
+
   it("is deterministic", () => {
     expect(plan({})).toEqual(plan({}));
   });
@@ -145,6 +187,30 @@ describe("Google Cloud plans", () => {
     expect(p.buckets[0]).toMatchObject({ id: "site", public_website: true });
     expect(p.network.ingress.type).toBe("https-lb");
     expect(p.cost.usage_based.join(" ")).toMatch(/Cloud CDN/);
+  });
+
+  it("acts on a reviewer's directives in Google Cloud's words: Cloud Armor, GKE, a read replica, no cache", () => {
+    const fields = { cloud: "gcp", region: "europe-west1", workload: { type: "web-api", requests_per_second: 1500, data_size_gb: 50 } };
+    const first = plan(fields);
+    expect(first.caches).toHaveLength(1);
+    expect(first.compute.platform).toBe("cloud-run");
+    const outcome = planDeterministic(goal(fields), {
+      ...ctx,
+      version: 2,
+      parentVersion: 1,
+      previous: first,
+      revisionComments: ["No cache for now; add a WAF and keep a read replica. Switch to GKE.", "make it nicer"],
+    });
+    if (outcome.kind !== "plan") throw new Error(`expected a plan, got BLOCKED: ${outcome.reason}`);
+    const p = outcome.plan;
+    expect(p.caches).toEqual([]);
+    expect(p.compute.platform).toBe("gke");
+    expect(p.databases[0]?.read_replicas).toBe(1);
+    expect(p.security.waf).toBe(true);
+    // the comment with no directive is named as a risk, with what to say instead
+    const risk = p.risks.find((r) => r.id === "revision-comments-not-applied");
+    expect(risk?.mitigation).toContain('"make it nicer"');
+    expect(risk?.mitigation).not.toContain("No cache for now");
   });
 
   it("names a zonal Cloud SQL figure as an assumption: Google publishes no SLA for it", () => {

@@ -2,12 +2,14 @@ import { isAtlasError } from "../../../lib/errors.js";
 import type { GoalStatement } from "../../../schemas/goal.js";
 import { type PlanSpec, planSpecSchema } from "../../../schemas/plan.js";
 import { cents, dollars } from "../bill.js";
+import { carryFrom } from "../carry.js";
 import { intentOf } from "../constraints/intent.js";
 import { readConstraints } from "../constraints/read.js";
 import type { PlanContext, PlanOutcome } from "../outcome.js";
 import { redundancyFor, strictCompliance } from "../redundancy.js";
 import { assembleCloudPlan } from "./assemble.js";
 import { azureProfile } from "./azure.js";
+import { type CloudCommentDirectives, readCloudComments } from "./comments.js";
 import { type CloudDesign, sizeCloud, sloMinimumTasks, wantsCache, wantsDatabase } from "./design.js";
 import { gcpProfile } from "./gcp.js";
 import { judgeCloudConstraints } from "./judge.js";
@@ -71,6 +73,8 @@ function initialDesign(goal: GoalStatement, profile: AnyProfile): { design: Clou
     premiumMessaging: false,
     minTasks: sloMinimumTasks(redundancy, zones),
     steps: [],
+    pins: [],
+    noRaises: [],
   };
   if (wantsDatabase(goal)) {
     const ha = redundancy.dbMultiAzRequired;
@@ -116,7 +120,7 @@ function raises(d: CloudDesign, profile: AnyProfile, kubernetesForbidden: boolea
       design: { ...d, runtime: "kubernetes", zones: Math.max(d.zones, 3), nat: d.cloud === "gcp" ? d.intent.nat !== "none" : d.nat },
       note: `${profile.names.kubernetes} with nodes across zones instead of ${profile.names.serverless} (its ${profile.names.serverless} SLA caps the composite)`,
     });
-  return out;
+  return out.filter((raise) => !d.noRaises.includes(raise.id));
 }
 
 /** Raises the design until the composite estimate meets the objective, or as far as the raises go. */
@@ -154,7 +158,7 @@ function budgetSteps(d: CloudDesign, profile: AnyProfile): { id: string; design:
     steps.push({ id: "one-zone", design: { ...d, zones: 1, minTasks: sloMinimumTasks(d.redundancy, 1) }, note: "one zone" });
   if (d.waf && !d.intent.controls.has("waf"))
     steps.push({ id: "drop-waf", design: { ...d, waf: false }, note: "no WAF (it was implied by compliance, not asked for)" });
-  return steps;
+  return steps.filter((step) => !d.pins.includes(step.id));
 }
 
 function keepsPromises(d: CloudDesign, profile: AnyProfile): boolean {
@@ -187,17 +191,66 @@ export function planOtherCloud(goal: GoalStatement, ctx: PlanContext, options: {
   }
 }
 
+/** The first design with a reviewer's directives applied (comments.ts says which and why). */
+function directed(d: CloudDesign, directives: CloudCommentDirectives, profile: AnyProfile): CloudDesign {
+  const set = directives.set;
+  const out: CloudDesign = { ...d, pins: directives.pins, noRaises: directives.noRaises };
+  if (set.cache !== undefined) out.cache = set.cache;
+  if (set.runtime !== undefined) out.runtime = set.runtime;
+  if (set.cmk !== undefined) out.cmk = set.cmk;
+  if (set.waf !== undefined) out.waf = set.waf;
+  if (set.zones !== undefined) {
+    out.zones = set.zones;
+    out.minTasks = set.zones > 1 ? Math.max(2, sloMinimumTasks(d.redundancy, set.zones)) : sloMinimumTasks(d.redundancy, 1);
+  }
+  if (out.runtime === "kubernetes" && set.zones === undefined) out.zones = Math.max(out.zones, 3);
+  if (d.database && (set.dbHa !== undefined || set.readReplicas !== undefined)) {
+    const ha = set.dbHa ?? d.database.ha;
+    // Burstable / shared-core sizes have no HA: the smallest steady one
+    const step = ha && profile.dbLadder[d.database.step]?.burstable ? Math.max(d.database.step, dbStep(profile.dbLadder, 0, true)) : d.database.step;
+    out.database = { ...d.database, ha, step, replicas: set.readReplicas ?? d.database.replicas };
+  }
+  return out;
+}
+
 function planPriced(goal: GoalStatement, ctx: PlanContext, profile: AnyProfile, options: { advise?: boolean }): PlanOutcome {
   const reading = readConstraints(goal.constraints, goal.existing_components);
-  const { design: start, kubernetesForbidden } = initialDesign(goal, profile);
-  const allowance = start.intent.budgetOverPercent ? 1 + start.intent.budgetOverPercent / 100 : 1;
-  const capCents = cents(goal.budget.monthly_usd * allowance);
+  const { design: first, kubernetesForbidden } = initialDesign(goal, profile);
+  // a reviewer's comments (this round's and the ones earlier versions carried), read as directives
+  const inherited = carryFrom(ctx.previous);
+  const directives = readCloudComments(ctx.revisionComments ?? [], inherited.comments, {
+    profile,
+    redundancy: first.redundancy,
+    kubernetesForbidden,
+    publicEntry: first.ingress === "public" || first.ingress === "cdn",
+    hasDatabase: first.database !== null,
+    runsContainers: first.runtime !== "none",
+  });
+  const start = directed(first, directives, profile);
+  // a carried budget directive holds only while the goal's budget is the one it replaced
+  const goalCents = cents(goal.budget.monthly_usd);
+  const staleBudget = directives.budgetCarried === true && inherited.goalBudgetCents !== goalCents;
+  const directedUsd = staleBudget ? undefined : directives.budgetUsd;
+  // a soft budget's stated allowance (e.g. "can go 20 % over") widens the cap; a reviewer's directive replaces it
+  const allowance = directedUsd === undefined && start.intent.budgetOverPercent ? 1 + start.intent.budgetOverPercent / 100 : 1;
+  const capCents = cents((directedUsd ?? goal.budget.monthly_usd) * allowance);
   if (goal.components?.length && kubernetesForbidden)
     return blocked(`the goal's components run on Kubernetes (${profile.names.kubernetes}), and a constraint forbids Kubernetes`, [
       `components: ${goal.components.map((c) => c.name).join(", ")}`,
       "to unblock: drop the components (Atlas sizes one workload on serverless containers), or relax the constraint",
     ]);
-  const raised = raiseToSlo(start, profile, kubernetesForbidden);
+  let raised = raiseToSlo(start, profile, kubernetesForbidden);
+  const directiveNotes = [...directives.notes];
+  if (!raised.met && directives.notes.some((note) => note.includes(": applied: "))) {
+    // the reviewer's directives make the objective unreachable: refused, with the arithmetic; the SLO stands
+    const without = raiseToSlo({ ...first, steps: [] }, profile, kubernetesForbidden);
+    if (without.met) {
+      directiveNotes.push(
+        `reviewer directives refused for the SLO: with them the best estimate is ${composite(profile.slaParts(raised.design))} % < the ${goal.slo.availability} % objective (${compositeArithmetic(profile.slaParts(raised.design))})`,
+      );
+      raised = without;
+    }
+  }
   if (!raised.met) {
     const parts = profile.slaParts(raised.design);
     return blocked(
@@ -250,17 +303,23 @@ function planPriced(goal: GoalStatement, ctx: PlanContext, profile: AnyProfile, 
         'to unblock: relax the constraint (say "prefer" to make it a preference), or change what makes it impossible (cloud, objective, budget, workload)',
       ],
     );
-  const notes = [...(ctx.parentVersion === null ? [] : [`v${ctx.version} revises v${ctx.parentVersion}`]), ...raised.notes, ...taken];
+  const notes = [
+    ...(ctx.parentVersion === null ? [] : [`v${ctx.version} revises v${ctx.parentVersion}`]),
+    ...directiveNotes,
+    ...(directedUsd !== undefined ? [`budget: ${dollars(goalCents)} → ${dollars(capCents)}/month by reviewer directive`] : []),
+    ...raised.notes,
+    ...taken,
+  ];
   if (ctx.findings?.length) notes.push(`validator findings of the previous version: ${[...new Set(ctx.findings.map((f) => f.rule_id))].join(", ")}`);
-  // a reviewer's free-text directives ("use a bigger database") are read by the AWS planner only
-  const comments = ctx.revisionComments ?? [];
-  const extraRisks: PlanSpec["risks"] = comments.length
+  // comments with no directive Atlas reads are named, never dropped in silence
+  const unread = directives.unread;
+  const extraRisks: PlanSpec["risks"] = unread.length
     ? [
         {
           id: "revision-comments-not-applied",
-          title: `${comments.length} reviewer comment(s) not acted on: the ${profile.label} planner reads goal changes, not free-text directives`,
+          title: `${unread.length} reviewer comment(s) not acted on: no directive the ${profile.label} planner reads`,
           severity: "medium",
-          mitigation: `Send the change as a goal change (changes: {...}) instead: ${comments.map((c) => `"${c}"`).join("; ")}`,
+          mitigation: `Say it as a directive (no cache, use ${profile.names.kubernetes}, stay on ${profile.names.serverless}, one zone, HA database, read replica, add a WAF, customer-managed keys, budget N) or as a goal change (changes: {...}): ${unread.map((c) => `"${c}"`).join("; ")}`,
         },
       ]
     : [];
