@@ -135,6 +135,46 @@ const RULES: readonly Rule[] = [
 
 const BUDGET = /\b(?:budget|cap)(?:\s+(?:is|of|to|at|should be|must be))*\s*[:=]?\s*\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?/;
 
+/** What reading a reviewer's comments gave, whatever the cloud: a note per comment and the budget directive. */
+export interface CommentRounds {
+  notes: string[];
+  budgetUsd?: number;
+  /** the budget directive came from a carried (earlier) comment, not one of this round's */
+  budgetCarried?: boolean;
+  /** comments in which no directive was recognised */
+  unread: string[];
+}
+
+/**
+ * Reads the comments carried from earlier versions, then this round's (so a newer comment wins):
+ * `directives` applies a comment's own directives and says what each did; the budget directive
+ * ("budget 400", "cap $2k") is read here for every cloud. Each comment gets one note
+ * (`revise comment "<text>": applied: …`, the form carry.ts reads back); one with no directive
+ * is recorded as such and listed in `unread`.
+ */
+export function readCommentRounds(comments: readonly string[], carried: readonly string[], directives: (text: string) => string[]): CommentRounds {
+  const out: CommentRounds = { notes: [], unread: [] };
+  const all = [...carried, ...comments.filter((c) => !carried.includes(c))];
+  for (const raw of all) {
+    const text = raw.toLowerCase();
+    const outcomes = directives(text);
+    const budget = text.match(BUDGET);
+    if (budget?.[1]) {
+      const value = Number(budget[1].replaceAll(",", "")) * (budget[2] ? 1000 : 1);
+      if (value > 0) {
+        out.budgetUsd = value;
+        out.budgetCarried = !comments.includes(raw);
+        outcomes.push(`budget $${value}/month`);
+      }
+    }
+    if (outcomes.length === 0) out.unread.push(raw);
+    const summary = outcomes.length > 0 ? `applied: ${outcomes.join("; ")}` : "recorded; no directive recognised";
+    const origin = carried.includes(raw) && !comments.includes(raw) ? " (carried)" : "";
+    out.notes.push(`revise comment ${JSON.stringify(raw)}${origin}: ${summary}`);
+  }
+  return out;
+}
+
 /**
  * Reads simple directives from a reviewer's comments ("no cache", "use eks", "single az",
  * "budget 400", …). Comments carried from earlier versions come first, so a newer comment
@@ -143,31 +183,17 @@ const BUDGET = /\b(?:budget|cap)(?:\s+(?:is|of|to|at|should be|must be))*\s*[:=]
  */
 export function parseComments(comments: readonly string[], redundancy: Redundancy, carried: readonly string[] = []): CommentDirectives {
   const overrides: DesignOverrides = {};
-  const notes: string[] = [];
-  let budgetUsd: number | undefined;
-  let budgetCarried = false;
-  const all = [...carried, ...comments.filter((c) => !carried.includes(c))];
-  for (const raw of all) {
-    const text = raw.toLowerCase();
-    const outcomes: string[] = [];
-    for (const rule of RULES) {
+  const read = readCommentRounds(comments, carried, (text) =>
+    RULES.flatMap((rule) => {
       const match = text.match(rule.pattern);
-      if (!match) continue;
+      if (!match) return [];
       const result = rule.apply(overrides, match, redundancy);
-      outcomes.push("done" in result ? result.done : result.refused);
-    }
-    const budget = text.match(BUDGET);
-    if (budget?.[1]) {
-      const value = Number(budget[1].replaceAll(",", "")) * (budget[2] ? 1000 : 1);
-      if (value > 0) {
-        budgetUsd = value;
-        budgetCarried = !comments.includes(raw);
-        outcomes.push(`budget $${value}/month`);
-      }
-    }
-    const summary = outcomes.length > 0 ? `applied: ${outcomes.join("; ")}` : "recorded; no directive recognised";
-    const origin = carried.includes(raw) && !comments.includes(raw) ? " (carried)" : "";
-    notes.push(`revise comment ${JSON.stringify(raw)}${origin}: ${summary}`);
-  }
-  return { overrides, ...(budgetUsd === undefined ? {} : { budgetUsd, budgetCarried }), notes };
+      return ["done" in result ? result.done : result.refused];
+    }),
+  );
+  return {
+    overrides,
+    ...(read.budgetUsd === undefined ? {} : { budgetUsd: read.budgetUsd, budgetCarried: read.budgetCarried === true }),
+    notes: read.notes,
+  };
 }

@@ -1,4 +1,5 @@
 import type { Redundancy } from "../redundancy.js";
+import { type CommentRounds, readCommentRounds } from "../revise-comments.js";
 import type { CloudDesign } from "./design.js";
 import type { AnyProfile } from "./price.js";
 
@@ -9,20 +10,13 @@ import type { AnyProfile } from "./price.js";
  * A directive the SLO or the goal rules out is recorded as refused with the reason; a comment with
  * no directive is recorded as such, and named as a risk, never silently dropped.
  */
-export interface CloudCommentDirectives {
+export interface CloudCommentDirectives extends CommentRounds {
   /** changes to the first design, before the SLO raises and the budget steps */
   set: Partial<Pick<CloudDesign, "cache" | "runtime" | "zones" | "cmk" | "waf">> & { dbHa?: boolean; readReplicas?: number };
   /** budget steps a directive keeps the fitting from taking (e.g. "drop-cache" after "keep the cache") */
   pins: string[];
   /** the SLO raise a directive rules out ("kubernetes" after "stay on Container Apps") */
   noRaises: string[];
-  budgetUsd?: number;
-  /** the budget directive came from a carried (earlier) comment, not one of this round's */
-  budgetCarried?: boolean;
-  /** one line per comment: `revise comment "<text>": applied: …` (carried to later versions) */
-  notes: string[];
-  /** comments in which no directive was recognised */
-  unread: string[];
 }
 
 interface Situation {
@@ -38,9 +32,10 @@ interface Situation {
 }
 
 type Outcome = { done: string } | { refused: string };
-type Rule = { pattern: RegExp; apply(out: CloudCommentDirectives, s: Situation, match: RegExpMatchArray): Outcome };
+type Directed = Pick<CloudCommentDirectives, "set" | "pins" | "noRaises">;
+type Rule = { pattern: RegExp; apply(out: Directed, s: Situation): Outcome };
 
-const pin = (out: CloudCommentDirectives, id: string) => {
+const pin = (out: Directed, id: string) => {
   if (!out.pins.includes(id)) out.pins.push(id);
 };
 
@@ -138,38 +133,19 @@ const RULES: readonly Rule[] = [
   },
 ];
 
-const BUDGET = /\b(?:budget|cap)(?:\s+(?:is|of|to|at|should be|must be))*\s*[:=]?\s*\$?\s*(\d[\d,]*(?:\.\d+)?)\s*(k\b)?/;
-
 /**
  * Reads the directives in this round's comments and the ones carried from earlier versions
  * (oldest first, so a newer comment wins), against what the design can take.
  */
 export function readCloudComments(comments: readonly string[], carried: readonly string[], situation: Situation): CloudCommentDirectives {
-  const out: CloudCommentDirectives = { set: {}, pins: [], noRaises: [], notes: [], unread: [] };
-  const all = [...carried, ...comments.filter((comment) => !carried.includes(comment))];
-  for (const raw of all) {
-    const text = raw.toLowerCase();
-    const outcomes: string[] = [];
-    for (const rule of RULES) {
+  const out: Directed = { set: {}, pins: [], noRaises: [] };
+  const read = readCommentRounds(comments, carried, (text) =>
+    RULES.flatMap((rule) => {
       const match = text.match(rule.pattern);
-      if (!match) continue;
-      const result = rule.apply(out, situation, match);
-      outcomes.push("done" in result ? result.done : result.refused);
-    }
-    const budget = text.match(BUDGET);
-    if (budget?.[1]) {
-      const value = Number(budget[1].replaceAll(",", "")) * (budget[2] ? 1000 : 1);
-      if (value > 0) {
-        out.budgetUsd = value;
-        out.budgetCarried = !comments.includes(raw);
-        outcomes.push(`budget $${value}/month`);
-      }
-    }
-    if (outcomes.length === 0) out.unread.push(raw);
-    const origin = carried.includes(raw) && !comments.includes(raw) ? " (carried)" : "";
-    out.notes.push(
-      `revise comment ${JSON.stringify(raw)}${origin}: ${outcomes.length ? `applied: ${outcomes.join("; ")}` : "recorded; no directive recognised"}`,
-    );
-  }
-  return out;
+      if (!match) return [];
+      const result = rule.apply(out, situation);
+      return ["done" in result ? result.done : result.refused];
+    }),
+  );
+  return { ...out, ...read };
 }
