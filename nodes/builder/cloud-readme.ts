@@ -1,5 +1,5 @@
 import type { PlanSpec } from "../../schemas/plan.js";
-import { placeholdersIn } from "./cloud-kubernetes/index.js";
+import { CLUSTER_OBJECTS_DIR, placeholdersIn } from "./cloud-kubernetes/index.js";
 import type { RenderedFile } from "./context.js";
 import { GENERATOR } from "./labels.js";
 
@@ -29,6 +29,9 @@ function deployWorkload(plan: PlanSpec, files: readonly RenderedFile[]): string[
     ...placeholders.map((p) => `- \`${p.token}\`: ${p.source}`),
     "",
     "```sh",
+    ...(files.some((file) => file.path.startsWith(`${CLUSTER_OBJECTS_DIR}/`))
+      ? [`# once per cluster: what the cluster needs whatever the environment (${CLUSTER_OBJECTS_DIR}/)`, `kubectl apply -f ${CLUSTER_OBJECTS_DIR}/`]
+      : []),
     `kubectl apply -k kubernetes/overlays/${plan.environment}`,
     ...(chart ? ["# or", `helm upgrade --install ${chart} helm/${chart} -f helm/${chart}/values-${plan.environment}.yaml`] : []),
     "```",

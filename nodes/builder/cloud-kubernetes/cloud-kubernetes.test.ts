@@ -13,6 +13,7 @@ import { webApiProdPlan } from "../../../test/fixtures/plans/index.js";
 import { renderAzure } from "../azure/index.js";
 import type { RenderedFile } from "../context.js";
 import { kubernetesSchedule } from "../cron.js";
+import { renderArtifacts } from "../engine.js";
 import { DELIVERY_ENVIRONMENTS } from "../environments.js";
 import { renderGcp } from "../gcp/index.js";
 import { environmentSizing } from "../sizing.js";
@@ -314,6 +315,27 @@ describe("renderCloudKubernetes: objects per workload", () => {
     const ingress = objectAt(filesOf("aks-internal-dev"), "kubernetes/base/ingress.yaml") as { spec: { ingressClassName: string } };
     expect(ingress.spec.ingressClassName).toBe(AKS_INTERNAL_INGRESS_CLASS);
     expect(ingress.spec.ingressClassName).not.toBe(AKS_INGRESS_CLASS);
+  });
+
+  it("internal service on AKS: the internal NGINX controller its class names, once per cluster, outside the overlays and the chart", () => {
+    const files = filesOf("aks-internal-dev");
+    const controller = objectAt(files, "kubernetes/cluster/nginx-internal.yaml") as {
+      kind: string;
+      metadata: { name: string; namespace?: string };
+      spec: { ingressClassName: string; loadBalancerAnnotations: Record<string, string> };
+    };
+    expect(controller.kind).toBe("NginxIngressController");
+    expect(controller.metadata.namespace).toBeUndefined();
+    expect(controller.spec.ingressClassName).toBe(AKS_INTERNAL_INGRESS_CLASS);
+    expect(controller.spec.loadBalancerAnnotations["service.beta.kubernetes.io/azure-load-balancer-internal"]).toBe("true");
+    const elsewhere = files.filter((file) => !file.path.startsWith("kubernetes/cluster/") && file.content.includes("NginxIngressController"));
+    expect(elsewhere.map((file) => file.path)).toEqual([]);
+    // the build's README applies it before the overlay
+    const readme = renderArtifacts(aksInternalPlan).files.find((file) => file.path === "README.md")?.content ?? "";
+    expect(readme.indexOf("kubectl apply -f kubernetes/cluster/")).toBeGreaterThan(-1);
+    expect(readme.indexOf("kubectl apply -f kubernetes/cluster/")).toBeLessThan(readme.indexOf("kubectl apply -k kubernetes/overlays/"));
+    // a public entry uses the add-on's own controller: nothing to create
+    expect(filesOf("aks-web-prod").some((file) => file.path.startsWith("kubernetes/cluster/"))).toBe(false);
   });
 
   it("internal service on GKE: class gce-internal, HTTPS only, reachable from the VPC", () => {

@@ -3,7 +3,8 @@ import type { DeliveryEnvironment } from "../environments.js";
 import { makeGcpContext, nameWith } from "../gcp/context.js";
 import { toYaml } from "../kubernetes.js";
 import { HEALTH_PATH } from "../sizing.js";
-import { type CloudCluster, planForEnvironment, type WorkloadRole } from "./settings.js";
+import type { WorkloadRole } from "../workload-role.js";
+import { type CloudCluster, planForEnvironment } from "./settings.js";
 
 /**
  * What differs between AKS and GKE on the Kubernetes side: how the service account is tied to the

@@ -5,11 +5,12 @@ import { type Manifest, toYaml } from "../kubernetes.js";
 import { cronJobSettings } from "../kubernetes-job.js";
 import { GENERATOR, K8S_LABELS, labelValue } from "../labels.js";
 import { HEALTH_PATH, pinnedImage, RUN_AS_USER } from "../sizing.js";
+import { serves } from "../workload-role.js";
 import { SECRETS_MOUNT_PATH } from "./cloud.js";
 import { type ChartWorkload, cloudHelmTemplates } from "./helm-templates.js";
 import { generatedHeader } from "./kustomize.js";
 import { cloudKubernetesObjects, SERVICE_PORT, secretFileEnv, secretProviderClassName, TEAM, type WorkloadShape } from "./objects.js";
-import { type CloudEnvironment, serves } from "./settings.js";
+import type { CloudEnvironment } from "./settings.js";
 
 /**
  * The Helm chart of an AKS or GKE design under `helm/<goal>/`. Its values are read off the very

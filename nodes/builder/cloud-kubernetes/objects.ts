@@ -6,6 +6,7 @@ import { cronJob } from "../kubernetes-job.js";
 import { containerSecurityContext, podSecurityContext } from "../kubernetes-pod.js";
 import { K8S_LABELS, k8sAnnotations, k8sLabels, labelValue, selectorLabels } from "../labels.js";
 import { HEALTH_PATH, pinnedImage } from "../sizing.js";
+import { serves, type WorkloadRole, workloadRole } from "../workload-role.js";
 import {
   dataPorts,
   gkeIngressObjects,
@@ -19,7 +20,7 @@ import {
   serviceAccountAnnotations,
   serviceAnnotations,
 } from "./cloud.js";
-import { type CloudCluster, type CloudEnvironment, serves, type WorkloadRole, workloadComponent, workloadRole } from "./settings.js";
+import { type CloudCluster, type CloudEnvironment, workloadComponent } from "./settings.js";
 
 type Obj = Record<string, unknown>;
 type Meta = (extra?: Obj, name?: string) => { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };

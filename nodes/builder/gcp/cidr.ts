@@ -5,14 +5,16 @@ import type { PlanSpec } from "../../../schemas/plan.js";
  * The address plan inside `network.vpc_cidr` (the plan names only the workload subnet; the rest
  * is the builder's choice, carved from the same block so nothing overlaps a peer network):
  * a /4-smaller block each for the workload subnet (index 0, unless the plan names one), GKE
- * services (index 1) and the private services access range of Cloud SQL and Memorystore
- * (index 2); the upper half of the block for GKE pods.
+ * services (index 1), the private services access range of Cloud SQL and Memorystore
+ * (index 2) and the proxy-only subnet of an internal Application Load Balancer (index 3); the
+ * upper half of the block for GKE pods.
  */
 export interface AddressPlan {
   workloads: string;
   services: string;
   privateServices: { address: string; prefixLength: number };
   pods: string;
+  proxyOnly: string;
 }
 
 function toNumber(address: string): number {
@@ -65,7 +67,7 @@ export function addressPlan(plan: PlanSpec): AddressPlan {
     });
   }
   const cidr = plan.network.vpc_cidr;
-  const carved = { services: subnet(cidr, 4, 1), privateServices: subnet(cidr, 4, 2), pods: subnet(cidr, 1, 1) };
+  const carved = { services: subnet(cidr, 4, 1), privateServices: subnet(cidr, 4, 2), proxyOnly: subnet(cidr, 4, 3), pods: subnet(cidr, 1, 1) };
   const workloads = plan.network.private_subnets[0] ?? subnet(cidr, 4, 0);
   for (const [name, range] of Object.entries(carved)) {
     if (overlaps(workloads, range)) {
@@ -75,5 +77,5 @@ export function addressPlan(plan: PlanSpec): AddressPlan {
     }
   }
   const [address, length] = carved.privateServices.split("/") as [string, string];
-  return { workloads, services: carved.services, privateServices: { address, prefixLength: Number(length) }, pods: carved.pods };
+  return { workloads, services: carved.services, privateServices: { address, prefixLength: Number(length) }, pods: carved.pods, proxyOnly: carved.proxyOnly };
 }

@@ -1,4 +1,5 @@
 import { block, type HclBlock, ref } from "../hcl.js";
+import { workloadRole } from "../workload-role.js";
 import { APIS, output } from "./base.js";
 import { addressPlan } from "./cidr.js";
 import { type GcpContext, type GcpSection, nameWith } from "./context.js";
@@ -27,7 +28,8 @@ export function natCount(ctx: GcpContext): number {
  * network.tf: a custom-mode VPC with one regional workload subnet (Private Google Access, flow
  * logs; GKE's pod and service ranges when the design runs GKE), a logged deny-all ingress rule
  * (Google's implied rule denies too, but says nothing in the logs), health-check ingress only
- * for a GKE load balancer, Cloud NAT only when the plan has a NAT gateway, and private services
+ * for a GKE load balancer (and, for GKE's internal Ingress, the proxy-only subnet its load
+ * balancer needs), Cloud NAT only when the plan has a NAT gateway, and private services
  * access (a reserved range peered to Google) when Cloud SQL or Memorystore need private IPs.
  */
 export function renderNetwork(ctx: GcpContext): GcpSection[] {
@@ -72,6 +74,34 @@ export function renderNetwork(ctx: GcpContext): GcpSection[] {
         direction: "INGRESS",
         priority: 1000,
         source_ranges: HEALTH_CHECK_RANGES,
+        target_service_accounts: [ref("google_service_account.gke_nodes.email")],
+        allow: block({ protocol: "tcp", ports: [String(plan.compute.container_port)] }),
+        log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),
+      }),
+    );
+  }
+  if (ctx.gke && workloadRole(plan) === "internal-web") {
+    // GKE's gce-internal Ingress is a regional internal Application Load Balancer: its Envoy
+    // proxies need the region's proxy-only subnet, and reach the pods (container-native NEGs)
+    // from it; its health checks come from Google's ranges. Without the subnet the Ingress never
+    // gets an address. Source: cloud.google.com/load-balancing/docs/proxy-only-subnets.
+    blocks.push(
+      ctx.resource("google_compute_subnetwork", "proxy_only", owner, {
+        name: nameWith(ctx, 63, "proxy-only"),
+        description: "Proxy-only subnet of the internal Application Load Balancer that GKE's gce-internal Ingress creates",
+        region: plan.region,
+        network: ref(`${NETWORK}.id`),
+        ip_cidr_range: ranges.proxyOnly,
+        purpose: "REGIONAL_MANAGED_PROXY",
+        role: "ACTIVE",
+      }),
+      ctx.resource("google_compute_firewall", "allow_internal_lb", owner, {
+        name: nameWith(ctx, 63, "allow-internal-lb"),
+        description: "The internal load balancer's proxies and Google's health checks to the service's pods (container-native NEGs)",
+        network: ref(`${NETWORK}.id`),
+        direction: "INGRESS",
+        priority: 1000,
+        source_ranges: [ranges.proxyOnly, ...HEALTH_CHECK_RANGES],
         target_service_accounts: [ref("google_service_account.gke_nodes.email")],
         allow: block({ protocol: "tcp", ports: [String(plan.compute.container_port)] }),
         log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),

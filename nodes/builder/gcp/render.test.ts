@@ -314,6 +314,33 @@ describe("internal service on GKE (dev)", async () => {
     expect(resources.some((r) => r.name === "allow_health_checks")).toBe(false);
   });
 
+  it("gives GKE's internal Ingress the proxy-only subnet its load balancer needs, and admits its proxies and health checks to the nodes only", async () => {
+    const subnet = find(resources, "google_compute_subnetwork", "proxy_only").attributes;
+    expect(subnet).toMatchObject({ purpose: "REGIONAL_MANAGED_PROXY", role: "ACTIVE", region: plan.region });
+    const proxyRange = String(subnet.ip_cidr_range);
+    const workloads = String(find(resources, "google_compute_subnetwork", "workloads").attributes.ip_cidr_range);
+    const inside = (cidr: string, outer: string) => {
+      const [a, n] = cidr.split("/");
+      const [b, m] = outer.split("/");
+      const num = (ip = "") => ip.split(".").reduce((sum, part) => sum * 256 + Number(part), 0);
+      const size = 2 ** (32 - Number(m));
+      return Number(n) >= Number(m) && Math.floor(num(a) / size) === Math.floor(num(b) / size);
+    };
+    expect(inside(proxyRange, plan.network.vpc_cidr)).toBe(true);
+    expect(inside(proxyRange, workloads) || inside(workloads, proxyRange)).toBe(false);
+    const firewall = find(resources, "google_compute_firewall", "allow_internal_lb").attributes;
+    expect(firewall.source_ranges).toEqual([proxyRange, ...HEALTH_CHECK_RANGES]);
+    expect(firewall.target_service_accounts).toEqual(["${google_service_account.gke_nodes.email}"]);
+    expect(dig(firewall, "allow", "ports")).toEqual([String(plan.compute.container_port)]);
+    // a public entry's external load balancer needs neither
+    const open = await parsed(
+      variant(plan, (p) => {
+        p.network.ingress = { type: "https-lb", public: true, tls: true };
+      }),
+    );
+    expect(open.some((r) => r.name === "proxy_only" || r.name === "allow_internal_lb")).toBe(false);
+  });
+
   it("spreads the plan's node total over the zones of a regional (prod) cluster", async () => {
     const prod = variant(plan, (p) => {
       p.environment = "prod";
