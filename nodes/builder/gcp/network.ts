@@ -65,19 +65,22 @@ export function renderNetwork(ctx: GcpContext): GcpSection[] {
       log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),
     }),
   ];
+  /** Ingress from a load balancer's sources to the GKE nodes, on the service's port only (container-native NEGs send to pod IPs). */
+  const toNodes = (name: string, description: string, sources: string[]) =>
+    ctx.resource("google_compute_firewall", name, owner, {
+      name: nameWith(ctx, 63, name.replaceAll("_", "-")),
+      description,
+      network: ref(`${NETWORK}.id`),
+      direction: "INGRESS",
+      priority: 1000,
+      source_ranges: sources,
+      target_service_accounts: [ref("google_service_account.gke_nodes.email")],
+      allow: block({ protocol: "tcp", ports: [String(plan.compute.container_port)] }),
+      log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),
+    });
   if (ctx.gke && plan.network.ingress.type === "https-lb") {
     blocks.push(
-      ctx.resource("google_compute_firewall", "allow_health_checks", owner, {
-        name: nameWith(ctx, 63, "allow-health-checks"),
-        description: "Google load balancer health checks and proxies to the service's pods (container-native NEGs)",
-        network: ref(`${NETWORK}.id`),
-        direction: "INGRESS",
-        priority: 1000,
-        source_ranges: HEALTH_CHECK_RANGES,
-        target_service_accounts: [ref("google_service_account.gke_nodes.email")],
-        allow: block({ protocol: "tcp", ports: [String(plan.compute.container_port)] }),
-        log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),
-      }),
+      toNodes("allow_health_checks", "Google load balancer health checks and proxies to the service's pods (container-native NEGs)", HEALTH_CHECK_RANGES),
     );
   }
   if (ctx.gke && workloadRole(plan) === "internal-web") {
@@ -95,17 +98,10 @@ export function renderNetwork(ctx: GcpContext): GcpSection[] {
         purpose: "REGIONAL_MANAGED_PROXY",
         role: "ACTIVE",
       }),
-      ctx.resource("google_compute_firewall", "allow_internal_lb", owner, {
-        name: nameWith(ctx, 63, "allow-internal-lb"),
-        description: "The internal load balancer's proxies and Google's health checks to the service's pods (container-native NEGs)",
-        network: ref(`${NETWORK}.id`),
-        direction: "INGRESS",
-        priority: 1000,
-        source_ranges: [ranges.proxyOnly, ...HEALTH_CHECK_RANGES],
-        target_service_accounts: [ref("google_service_account.gke_nodes.email")],
-        allow: block({ protocol: "tcp", ports: [String(plan.compute.container_port)] }),
-        log_config: block({ metadata: "INCLUDE_ALL_METADATA" }),
-      }),
+      toNodes("allow_internal_lb", "The internal load balancer's proxies and Google's health checks to the service's pods (container-native NEGs)", [
+        ranges.proxyOnly,
+        ...HEALTH_CHECK_RANGES,
+      ]),
     );
   }
   if (natCount(ctx) > 0) {
