@@ -72,17 +72,17 @@ export function makeApproval(deps: GraphDeps) {
   return async function approval(state: PlanStateValue, config: LangGraphRunnableConfig): Promise<PlanStateUpdate> {
     let request: ReturnType<typeof approvalRequest> & { error?: string } = approvalRequest(state);
     let decision: ApprovalDecision;
-    let goal = state.goal;
+    let goal: PlanStateValue["goal"];
     for (;;) {
       const answer = toApprovalDecision(interrupt(request), UNKNOWN_APPROVER);
-      const revised = answer.ok && answer.decision.decision === "revise" && answer.decision.changes ? reviseGoal(state.goal, answer.decision.changes) : null;
-      if (answer.ok && (!revised || revised.ok)) {
+      const revised = answer.ok && answer.decision.changes ? reviseGoal(state.goal, answer.decision.changes) : { ok: true as const, goal: state.goal };
+      if (answer.ok && revised.ok) {
         decision = answer.decision;
-        if (revised?.ok) goal = revised.goal;
+        goal = revised.goal;
         break;
       }
-      const problem = !answer.ok ? validationError(answer.error, "resume") : revised && !revised.ok ? validationError(revised.error, "resume") : null;
-      request = { ...approvalRequest(state), error: problem?.message ?? "Invalid request: resume" };
+      const wrong = !answer.ok ? answer.error : !revised.ok ? revised.error : null;
+      request = { ...approvalRequest(state), ...(wrong ? { error: validationError(wrong, "resume").message } : {}) };
     }
     const threadId = threadIdOf(config, state);
     const event = await emit(deps, state, threadId, "approval.decided", {
