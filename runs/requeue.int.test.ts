@@ -63,6 +63,13 @@ describe("background runs without Redis across a restart", () => {
       30_000,
       "both requeued runs",
     );
+    // WAIT_FOR_APPROVE shows a moment before the worker releases its claim (and clears the queued goal): wait for the release
+    await waitFor(
+      async () =>
+        (await db.pool.query("select 1 from atlas_runs where thread_id = any($1) and claimed_by is null", [[queued, heldByDeadWorker]])).rowCount === 2,
+      30_000,
+      "both requeued runs released by the worker",
+    );
     expect(await status(outdated)).toBe("FAILED");
     expect(second.logs.find((line) => line.msg?.toString().startsWith("queued background runs from before the restart"))).toMatchObject({ requeued: 2 });
 
